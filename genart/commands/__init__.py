@@ -1,0 +1,1 @@
+"""Sub-commands of `genart`, one module each, each with a `register(subparsers)` function."""

@@ -1,0 +1,41 @@
+"""`genart info SCENE`: what a scene file holds."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+
+from renderers import scene
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("info", help="describe a scene file", description="Print a summary of a scene file.")
+    p.add_argument("scene", help="scene file (.scene.json or .scene.json.gz)")
+    p.set_defaults(func=run)
+
+
+def describe(drawing: scene.Scene) -> list[str]:
+    """Summary lines for a scene."""
+    c = drawing.canvas
+    lines = [f"format: {drawing.format} v{drawing.version}",
+             f"canvas: {c.width:g} x {c.height:g}, background rgba{tuple(round(v, 3) for v in c.background)}"]
+    if drawing.source:
+        lines.append(f"source: {drawing.source.name} sha256={drawing.source.sha256 or '-'}")
+    for i, layer in enumerate(drawing.layers):
+        if isinstance(layer, scene.ShapesLayer):
+            kinds = Counter(s.kind for s in layer.shapes)
+            what = ", ".join(f"{n} {k}s" for k, n in sorted(kinds.items())) or "empty"
+            lines.append(f"layer {i}: shapes ({what})")
+        elif isinstance(layer, scene.GraphLayer):
+            lines.append(f"layer {i}: graph ({len(layer.ids)} nodes, {len(layer.edges)} edges)")
+        else:
+            lines.append(f"layer {i}: mosaic ({layer.columns}x{layer.rows} cells, collection {layer.collection})")
+    lines.append(f"snapshots: {len(drawing.snapshots)}")
+    for key, value in sorted(drawing.meta.items()):
+        lines.append(f"meta.{key}: {value}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    print("\n".join(describe(scene.load(args.scene))))
+    return 0

@@ -1,0 +1,342 @@
+"""Scene files: the versioned JSON contract between optimizers, renderers and animations.
+
+A scene holds a canvas (size in canvas units, background colour), the source image's
+name and hash, layers of drawables (shapes, a graph, a mosaic) and optional snapshots
+of the optimization. Colours are RGBA floats in [0, 1]; coordinates are canvas units,
+so one scene renders at any output size. Loading validates every field and never runs
+code; saving is atomic.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from renderers.atomic import atomic_write_bytes
+
+FORMAT = "genart.scene"
+VERSION = 1
+MAX_FILE_BYTES = 1 << 30  # 1 GiB decompressed: larger is refused, not read
+MAX_CANVAS = 1_000_000.0  # canvas units per side
+MAX_POLYGON_POINTS = 4096
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Coord = Annotated[float, Field(ge=-MAX_CANVAS, le=MAX_CANVAS, allow_inf_nan=False)]
+Length = Annotated[float, Field(ge=0.0, le=MAX_CANVAS, allow_inf_nan=False)]
+Color = tuple[Unit, Unit, Unit, Unit]
+RGB = tuple[Unit, Unit, Unit]
+Point = tuple[Coord, Coord]
+
+
+class SceneError(ValueError):
+    """A scene file that cannot be read or does not validate; the message is one line."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Polygon(_Model):
+    """A filled polygon (triangles, quads, rotated rectangles, ...)."""
+
+    kind: Literal["polygon"] = "polygon"
+    points: list[Point] = Field(min_length=3, max_length=MAX_POLYGON_POINTS)
+    color: Color
+
+
+class Ellipse(_Model):
+    """A filled ellipse centred at (cx, cy), radii rx, ry, rotated by `angle` degrees."""
+
+    kind: Literal["ellipse"] = "ellipse"
+    cx: Coord
+    cy: Coord
+    rx: Length
+    ry: Length
+    angle: Annotated[float, Field(ge=-360.0, le=360.0, allow_inf_nan=False)] = 0.0
+    color: Color
+
+
+class Circle(_Model):
+    """A filled circle centred at (cx, cy) with radius r."""
+
+    kind: Literal["circle"] = "circle"
+    cx: Coord
+    cy: Coord
+    r: Length
+    color: Color
+
+
+Shape = Annotated[Union[Polygon, Ellipse, Circle], Field(discriminator="kind")]
+
+
+class ShapesLayer(_Model):
+    """Shapes drawn in order, back to front, alpha-composited."""
+
+    type: Literal["shapes"] = "shapes"
+    name: str = Field(default="", max_length=200)
+    shapes: list[Shape] = Field(default_factory=list)
+
+
+class GraphLayer(_Model):
+    """A graph (e.g. a Growing Neural Gas): nodes with stable ids, edges between ids."""
+
+    type: Literal["graph"] = "graph"
+    name: str = Field(default="", max_length=200)
+    ids: list[Annotated[int, Field(ge=0)]] = Field(default_factory=list)
+    xy: list[Point] = Field(default_factory=list)
+    edges: list[tuple[int, int]] = Field(default_factory=list)
+    edge_width: Length = 1.0
+    edge_color: Color = (0.0, 0.0, 0.0, 1.0)
+    edge_colors: list[Color] | None = None
+    node_radius: Length = 0.0
+    node_color: Color = (0.0, 0.0, 0.0, 1.0)
+    node_colors: list[Color] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> GraphLayer:
+        if len(self.ids) != len(self.xy):
+            raise ValueError(f"ids has {len(self.ids)} entries but xy has {len(self.xy)}")
+        known = set(self.ids)
+        if len(known) != len(self.ids):
+            raise ValueError("node ids are not unique")
+        for a, b in self.edges:
+            if a not in known or b not in known:
+                raise ValueError(f"edge ({a}, {b}) names a node id that is not in ids")
+        if self.edge_colors is not None and len(self.edge_colors) != len(self.edges):
+            raise ValueError("edge_colors must have one colour per edge")
+        if self.node_colors is not None and len(self.node_colors) != len(self.ids):
+            raise ValueError("node_colors must have one colour per node")
+        return self
+
+
+class MosaicLayer(_Model):
+    """A photo mosaic: a grid of cells over the canvas, each showing one collection tile.
+
+    `tiles` lists the tile id of every cell, row-major; `cell_colors` (optional) the
+    target colour of every cell, used for `blend` and when no collection is at hand.
+    """
+
+    type: Literal["mosaic"] = "mosaic"
+    name: str = Field(default="", max_length=200)
+    collection: str = Field(max_length=4096)
+    columns: Annotated[int, Field(ge=1, le=100_000)]
+    rows: Annotated[int, Field(ge=1, le=100_000)]
+    tiles: list[Annotated[int, Field(ge=0)]]
+    cell_colors: list[RGB] | None = None
+    blend: Unit = 0.0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MosaicLayer:
+        cells = self.columns * self.rows
+        if len(self.tiles) != cells:
+            raise ValueError(f"tiles has {len(self.tiles)} entries for {cells} cells")
+        if self.cell_colors is not None and len(self.cell_colors) != cells:
+            raise ValueError(f"cell_colors has {len(self.cell_colors)} entries for {cells} cells")
+        return self
+
+
+Layer = Annotated[Union[ShapesLayer, GraphLayer, MosaicLayer], Field(discriminator="type")]
+
+
+class Snapshot(_Model):
+    """The drawing at one step of the optimization.
+
+    Either `prefix` (the first n shapes of the scene's first shapes layer: a greedy
+    optimizer's history costs nothing to store) or full `layers`.
+    """
+
+    step: Annotated[int, Field(ge=0)]
+    loss: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    prefix: Annotated[int, Field(ge=0)] | None = None
+    layers: list[Layer] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Snapshot:
+        if (self.prefix is None) == (self.layers is None):
+            raise ValueError("a snapshot needs exactly one of prefix or layers")
+        return self
+
+
+class Canvas(_Model):
+    """Canvas size in canvas units and its background colour."""
+
+    width: Annotated[float, Field(gt=0.0, le=MAX_CANVAS, allow_inf_nan=False)]
+    height: Annotated[float, Field(gt=0.0, le=MAX_CANVAS, allow_inf_nan=False)]
+    background: Color = (1.0, 1.0, 1.0, 1.0)
+
+
+class Source(_Model):
+    """The picture a scene was made from."""
+
+    name: str = Field(max_length=4096)
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+
+Meta = dict[str, Union[str, int, float, bool, None]]
+
+
+class Scene(_Model):
+    """A whole scene file."""
+
+    format: Literal["genart.scene"] = FORMAT
+    version: Literal[1] = VERSION
+    canvas: Canvas
+    source: Source | None = None
+    meta: Meta = Field(default_factory=dict)
+    layers: list[Layer] = Field(default_factory=list)
+    snapshots: list[Snapshot] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _prefixes_fit(self) -> Scene:
+        shapes = next((layer for layer in self.layers if isinstance(layer, ShapesLayer)), None)
+        limit = len(shapes.shapes) if shapes else 0
+        for i, snap in enumerate(self.snapshots):
+            if snap.prefix is not None and snap.prefix > limit:
+                raise ValueError(f"snapshots[{i}].prefix {snap.prefix} exceeds the {limit} shapes")
+        return self
+
+    def snapshot_layers(self, snapshot: Snapshot) -> list[Layer]:
+        """The layers a snapshot shows (a prefix snapshot is cut from the first shapes layer)."""
+        if snapshot.layers is not None:
+            return list(snapshot.layers)
+        out: list[Layer] = []
+        cut = False
+        for layer in self.layers:
+            if isinstance(layer, ShapesLayer) and not cut:
+                out.append(layer.model_copy(update={"shapes": layer.shapes[: snapshot.prefix]}))
+                cut = True
+        return out
+
+
+MAX_PIXELS = 400_000_000  # refuse absurd output sizes before allocating them
+
+
+def output_size(canvas: Canvas, width: int | None = None, height: int | None = None) -> tuple[int, int]:
+    """Pixel size for a canvas: `width` (keeping the aspect) or `height`, default the canvas size."""
+    if width is not None and height is not None:
+        w, h = width, height
+    elif width is not None:
+        w, h = width, round(width * canvas.height / canvas.width)
+    elif height is not None:
+        w, h = round(height * canvas.width / canvas.height), height
+    else:
+        w, h = round(canvas.width), round(canvas.height)
+    w, h = max(int(w), 1), max(int(h), 1)
+    if w * h > MAX_PIXELS or w > 32767 or h > 32767:
+        raise SceneError(f"output size {w}x{h} is too large (at most 32767 px a side, {MAX_PIXELS} px in all)")
+    return w, h
+
+
+def _round(value: Any, digits: int) -> Any:
+    if isinstance(value, float):
+        rounded = round(value, digits)
+        return int(rounded) if rounded.is_integer() else rounded
+    if isinstance(value, list):
+        return [_round(v, digits) for v in value]
+    if isinstance(value, dict):
+        return {k: _round(v, digits) for k, v in value.items()}
+    return value
+
+
+def dumps(scene: Scene, digits: int = 4) -> str:
+    """Serialize a scene to compact JSON, floats rounded to `digits` decimals."""
+    data = _round(scene.model_dump(mode="json", exclude_defaults=False), digits)
+    return json.dumps(data, separators=(",", ":"), allow_nan=False)
+
+
+def save(scene: Scene, path: str | Path, digits: int = 4) -> Path:
+    """Write a scene atomically; a name ending in `.gz` is gzipped."""
+    path = Path(path)
+    data = dumps(scene, digits).encode()
+    if path.suffix == ".gz":
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+    atomic_write_bytes(path, data)
+    return path
+
+
+def _reject_constant(name: str) -> float:
+    raise SceneError(f"{name} is not a valid number in a scene file")
+
+
+def _read_limited(path: Path) -> bytes:
+    with open(path, "rb") as raw:
+        head = raw.read(2)
+        raw.seek(0)
+        stream = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise SceneError(f"larger than {MAX_FILE_BYTES} bytes")
+    return data
+
+
+def _error_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("polygon", "ellipse", "circle", "shapes", "graph", "mosaic"):
+            continue  # discriminator tags add nothing for the reader
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "scene"
+
+
+def parse(data: bytes | str, name: str = "scene") -> Scene:
+    """Validate scene JSON; any problem raises SceneError with a one-line message."""
+    try:
+        obj = json.loads(data, parse_constant=_reject_constant)
+    except SceneError as exc:
+        raise SceneError(f"{name}: {exc}") from None
+    except RecursionError:
+        raise SceneError(f"{name}: JSON nested too deeply") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SceneError(f"{name}: not valid JSON ({exc})") from None
+    if not isinstance(obj, dict):
+        raise SceneError(f"{name}: a scene must be a JSON object")
+    if obj.get("format") != FORMAT:
+        raise SceneError(f"{name}: format: expected {FORMAT!r}, got {obj.get('format')!r}")
+    if obj.get("version") != VERSION:
+        raise SceneError(f"{name}: version: this genart reads version {VERSION}, got {obj.get('version')!r}")
+    try:
+        return Scene.model_validate(obj)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = exc.error_count() - 1
+        extra = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+        raise SceneError(f"{name}: {_error_path(first['loc'])}: {first['msg']}{extra}") from None
+    except RecursionError:
+        raise SceneError(f"{name}: nested too deeply") from None
+
+
+def load(path: str | Path) -> Scene:
+    """Read and validate a scene file (plain or gzipped JSON)."""
+    path = Path(path)
+    try:
+        data = _read_limited(path)
+    except FileNotFoundError:
+        raise SceneError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise SceneError(f"{path}: is a directory, not a scene file") from None
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise SceneError(f"{path}: cannot read ({exc})") from None
+    except SceneError as exc:
+        raise SceneError(f"{path}: {exc}") from None
+    return parse(data, str(path))
+
+
+def json_schema() -> dict[str, Any]:
+    """The scene format as a JSON Schema document."""
+    schema = Scene.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://genart.invalid/scene.schema.json"
+    return schema
+
+
+def shapes_layers(layers: list[Layer]) -> list[ShapesLayer]:
+    """The shapes layers among `layers`."""
+    return [layer for layer in layers if isinstance(layer, ShapesLayer)]
+
