@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import genart.commands
 from genart import __version__
 from genart.errors import UserError
+from generative.images import ImageError
 from renderers.scene import SceneError
 
 
@@ -38,7 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (UserError, SceneError) as exc:
+    except (UserError, SceneError, ImageError) as exc:
         print(f"genart {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

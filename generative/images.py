@@ -1,0 +1,95 @@
+"""Loading target pictures: clear errors for missing, corrupt or absurd images."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+MAX_SOURCE_PIXELS = 250_000_000  # a bigger picture is refused before it is decoded
+
+
+class ImageError(ValueError):
+    """A picture that cannot be used; the message is one line naming the file."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A decoded picture: RGB uint8 pixels, its file name and content hash."""
+
+    rgb: np.ndarray
+    name: str
+    sha256: str
+
+    @property
+    def height(self) -> int:
+        return int(self.rgb.shape[0])
+
+    @property
+    def width(self) -> int:
+        return int(self.rgb.shape[1])
+
+
+def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Picture:
+    """Read an image file as RGB (alpha composited on white); raise ImageError on any problem."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImageError(f"{path}: is a directory, not an image") from None
+    except OSError as exc:
+        raise ImageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                w, h = im.size
+                if w * h > max_pixels:
+                    raise ImageError(f"{path}: {w}x{h} is too large (at most {max_pixels} pixels)")
+                im.load()
+                if im.mode in ("RGBA", "LA", "P", "PA"):
+                    im = im.convert("RGBA")
+                    white = Image.new("RGBA", im.size, (255, 255, 255, 255))
+                    im = Image.alpha_composite(white, im)
+                rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"{path}: image is too large to decode safely") from None
+    except Exception as exc:  # Pillow raises many types for corrupt files
+        raise ImageError(f"{path}: not a readable image ({type(exc).__name__}: {exc})") from None
+    if rgb.size == 0:
+        raise ImageError(f"{path}: image is empty")
+    return Picture(rgb=rgb, name=path.name, sha256=hashlib.sha256(data).hexdigest())
+
+
+def resize_to(rgb: np.ndarray, longest: int | None) -> np.ndarray:
+    """Resize so the longer side is `longest` pixels (area-averaging); None keeps the size."""
+    if longest is None:
+        return rgb
+    if longest < 1:
+        raise ImageError(f"working size must be at least 1 pixel, got {longest}")
+    h, w = rgb.shape[:2]
+    scale = longest / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    if size == (w, h):
+        return rgb
+    return np.asarray(Image.fromarray(rgb).resize(size, Image.Resampling.BOX if scale < 1 else Image.Resampling.BICUBIC))
+
+
+def to_float(rgb: np.ndarray) -> np.ndarray:
+    """uint8 RGB → float32 in [0, 1]."""
+    return rgb.astype(np.float32) / 255.0
+
+
+def rmse_255(a: np.ndarray, b: np.ndarray) -> float:
+    """RGB root-mean-square error on the 0–255 scale between two images (float [0,1] or uint8)."""
+    fa = a.astype(np.float64) / (255.0 if a.dtype == np.uint8 else 1.0)
+    fb = b.astype(np.float64) / (255.0 if b.dtype == np.uint8 else 1.0)
+    return float(np.sqrt(np.mean((fa - fb) ** 2)) * 255.0)
