@@ -169,7 +169,7 @@ def render_array(
     w, h = output_size(scene.canvas, width, height)
     drawn = scene.layers if layers is None else layers
     bands = threads or (min(os.cpu_count() or 1, 8) if w * h >= 512 * 512 else 1)
-    buf = np.empty((h, w, 4), np.uint8)
+    buf = np.zeros((h, w, 4), np.uint8)
     edges = np.linspace(0, h, bands + 1).astype(int)
 
     def band(i: int) -> None:

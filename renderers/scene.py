@@ -273,13 +273,16 @@ def _read_limited(path: Path) -> bytes:
     return data
 
 
+_TAGS = ("polygon", "ellipse", "circle", "shapes", "graph", "mosaic")
+
+
 def _error_path(loc: tuple[Any, ...]) -> str:
     out = ""
-    for part in loc:
+    for i, part in enumerate(loc):
         if isinstance(part, int):
             out += f"[{part}]"
-        elif part in ("polygon", "ellipse", "circle", "shapes", "graph", "mosaic"):
-            continue  # discriminator tags add nothing for the reader
+        elif i > 0 and isinstance(loc[i - 1], int) and part in _TAGS:
+            continue  # a union's discriminator tag adds nothing for the reader
         else:
             out += f".{part}" if out else str(part)
     return out or "scene"

@@ -35,9 +35,7 @@ def _shapes(dwg: svgwrite.Drawing, layer: ShapesLayer) -> svgwrite.container.Gro
     group = dwg.g()
     for s in layer.shapes:
         if isinstance(s, Polygon):
-            pts = " ".join(f"{_num(x)},{_num(y)}" for x, y in s.points)
-            el = dwg.polygon(**_paint(s.color))
-            el["points"] = pts
+            el = dwg.polygon(points=[(_num(x), _num(y)) for x, y in s.points], **_paint(s.color))
         elif isinstance(s, Circle):
             el = dwg.circle(center=(_num(s.cx), _num(s.cy)), r=_num(s.r), **_paint(s.color))
         elif isinstance(s, Ellipse):
