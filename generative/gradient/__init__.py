@@ -1,0 +1,6 @@
+"""Shapes fitted by gradient descent through a soft (differentiable) renderer."""
+
+from generative.gradient.descent import FitResult
+from generative.gradient.fit import fit_circles
+
+__all__ = ["FitResult", "fit_circles"]

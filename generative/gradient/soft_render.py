@@ -1,0 +1,306 @@
+"""Soft shapes alpha-composited back to front, with the exact gradient of the loss.
+
+A scene is held in arrays. Shape i has a kind (`CIRCLE`, `ELLIPSE`, `POLYGON` a convex
+polygon, `MASK` a fixed coverage image) and geometry `geom[i]` in pixels:
+circle `(cx, cy, r)`, ellipse `(cx, cy, rx, ry, angle_rad)`, polygon `(x0, y0, x1, y1, ...)`
+with `nv[i]` vertices, mask `(index into masks,)`. Colours are logits: `col_raw[i]` →
+sigmoid → RGBA, `bg_raw` → sigmoid → background RGB.
+
+A pixel (x, y) is sampled at its centre (x + 0.5, y + 0.5), as `renderers.raster` does.
+Its coverage by a shape is sigmoid(sharp × signed distance to the edge), inside > 0:
+circle r − d; ellipse sqrt(rx·ry)·(1 − k) with k the ellipse's implicit radius; polygon a
+product of one sigmoid per edge. As `sharp` grows the coverage becomes the hard inside
+test, so the final scene renders hard as it was fitted.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from generative.gradient.lab import srgb_to_lab
+
+CIRCLE, ELLIPSE, POLYGON, MASK = 0, 1, 2, 3
+CUT = 12.0  # |sharp × distance| beyond which coverage counts as exactly 0 (sigmoid(-12) ≈ 6e-6)
+LAB_SCALE = 0.01  # Lab differences ×0.01 so the loss is on the scale of the RGB one
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@numba.njit(cache=True, nogil=True)
+def param_count(kind: np.ndarray, nv: np.ndarray) -> np.ndarray:
+    """How many leading entries of each geometry row are parameters."""
+    out = np.zeros(kind.shape[0], np.int64)
+    for i in range(kind.shape[0]):
+        if kind[i] == CIRCLE:
+            out[i] = 3
+        elif kind[i] == ELLIPSE:
+            out[i] = 5
+        elif kind[i] == POLYGON:
+            out[i] = 2 * nv[i]
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def bounds(kind: np.ndarray, nv: np.ndarray, geom: np.ndarray, sharp: float, h: int, w: int) -> np.ndarray:
+    """Per shape (x0, y0, x1, y1): outside it, in pixel-centre coordinates, coverage is 0."""
+    n = kind.shape[0]
+    out = np.empty((n, 4))
+    pad = CUT / sharp
+    for i in range(n):
+        g = geom[i]
+        if kind[i] == CIRCLE:
+            e = g[2] + pad
+            out[i, 0], out[i, 1], out[i, 2], out[i, 3] = g[0] - e, g[1] - e, g[0] + e, g[1] + e
+        elif kind[i] == ELLIPSE:
+            big = max(g[2], g[3])
+            e = big * (1.0 + pad / math.sqrt(max(g[2] * g[3], 1e-12))) + 1e-9
+            out[i, 0], out[i, 1], out[i, 2], out[i, 3] = g[0] - e, g[1] - e, g[0] + e, g[1] + e
+        elif kind[i] == POLYGON:
+            x0, y0, x1, y1 = np.inf, np.inf, -np.inf, -np.inf
+            for j in range(nv[i]):
+                x0, x1 = min(x0, g[2 * j]), max(x1, g[2 * j])
+                y0, y1 = min(y0, g[2 * j + 1]), max(y1, g[2 * j + 1])
+            out[i, 0], out[i, 1], out[i, 2], out[i, 3] = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+        else:
+            out[i, 0], out[i, 1], out[i, 2], out[i, 3] = 0.0, 0.0, w + 1.0, h + 1.0
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _coverage(k: int, nvi: int, g: np.ndarray, x: int, y: int, sharp: float, masks: np.ndarray, dm: np.ndarray) -> float:
+    """Coverage of pixel (x, y) by one shape; its derivatives by the geometry go to `dm`."""
+    px, py = x + 0.5, y + 0.5
+    if k == CIRCLE:
+        dx, dy = px - g[0], py - g[1]
+        d = math.sqrt(dx * dx + dy * dy)
+        z = sharp * (g[2] - d)
+        if z < -CUT:
+            return 0.0
+        m = _sigmoid(z)
+        s = sharp * m * (1.0 - m)
+        if d > 1e-12:
+            dm[0], dm[1] = s * dx / d, s * dy / d
+        else:
+            dm[0], dm[1] = 0.0, 0.0
+        dm[2] = s
+        return m
+    if k == ELLIPSE:
+        rx, ry = g[2], g[3]
+        c, sn = math.cos(g[4]), math.sin(g[4])
+        dx, dy = px - g[0], py - g[1]
+        u, v = c * dx + sn * dy, -sn * dx + c * dy
+        irx2, iry2 = 1.0 / (rx * rx), 1.0 / (ry * ry)
+        kk = math.sqrt(u * u * irx2 + v * v * iry2)
+        gm = math.sqrt(rx * ry)
+        z = sharp * gm * (1.0 - kk)
+        if z < -CUT:
+            return 0.0
+        m = _sigmoid(z)
+        s = sharp * m * (1.0 - m)
+        if kk > 1e-12:
+            dzu = -gm * u * irx2 / kk  # ∂(z/sharp)/∂u
+            dzv = -gm * v * iry2 / kk
+            dm[0] = s * (-c * dzu + sn * dzv)
+            dm[1] = s * (-sn * dzu - c * dzv)
+            dm[2] = s * gm * ((1.0 - kk) / (2.0 * rx) + u * u * irx2 / (rx * kk))
+            dm[3] = s * gm * ((1.0 - kk) / (2.0 * ry) + v * v * iry2 / (ry * kk))
+            dm[4] = s * (dzu * v - dzv * u)
+        else:
+            dm[0], dm[1], dm[4] = 0.0, 0.0, 0.0
+            dm[2] = s * gm / (2.0 * rx)
+            dm[3] = s * gm / (2.0 * ry)
+        return m
+    if k == POLYGON:
+        area = 0.0
+        for j in range(nvi):
+            j1 = (j + 1) % nvi
+            area += g[2 * j] * g[2 * j1 + 1] - g[2 * j1] * g[2 * j + 1]
+        o = 1.0 if area >= 0.0 else -1.0
+        m = 1.0
+        for j in range(nvi):  # first pass: coverage, with an early exit far outside
+            j1 = (j + 1) % nvi
+            ax, ay = g[2 * j], g[2 * j + 1]
+            ex, ey = g[2 * j1] - ax, g[2 * j1 + 1] - ay
+            length = math.sqrt(ex * ex + ey * ey) + 1e-12
+            z = sharp * o * (ex * (py - ay) - ey * (px - ax)) / length
+            if z < -CUT:
+                return 0.0
+            m *= _sigmoid(z)
+        for j in range(2 * nvi):
+            dm[j] = 0.0
+        for j in range(nvi):  # second pass: ∂m/∂z_j = m (1 − σ_j), chained to both end points
+            j1 = (j + 1) % nvi
+            ax, ay = g[2 * j], g[2 * j + 1]
+            bx, by = g[2 * j1], g[2 * j1 + 1]
+            ex, ey = bx - ax, by - ay
+            length = math.sqrt(ex * ex + ey * ey) + 1e-12
+            cross = ex * (py - ay) - ey * (px - ax)
+            sj = _sigmoid(sharp * o * cross / length)
+            f = m * (1.0 - sj) * sharp * o / length  # ∂m/∂h_j / length, h_j = cross / length
+            q = cross / (length * length)  # ∂h_j/∂length × length = −q
+            dm[2 * j] += f * ((by - py) + q * ex)
+            dm[2 * j + 1] += f * ((px - bx) + q * ey)
+            dm[2 * j1] += f * ((py - ay) - q * ex)
+            dm[2 * j1 + 1] += f * ((ax - px) - q * ey)
+        return m
+    return masks[int(g[0]), y, x]
+
+
+@numba.njit(cache=True, nogil=True)
+def _sigmoids(raw: np.ndarray) -> np.ndarray:
+    out = np.empty_like(raw)
+    flat, src = out.reshape(-1), raw.reshape(-1)
+    for i in range(src.size):
+        flat[i] = _sigmoid(src[i])
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def loss_and_grad(
+    ys: np.ndarray,
+    xs: np.ndarray,
+    target: np.ndarray,
+    weight: np.ndarray,
+    lab: bool,
+    kind: np.ndarray,
+    nv: np.ndarray,
+    geom: np.ndarray,
+    col_raw: np.ndarray,
+    bg_raw: np.ndarray,
+    sharp: float,
+    masks: np.ndarray,
+    g_geom: np.ndarray,
+    g_col: np.ndarray,
+    g_bg: np.ndarray,
+) -> float:
+    """Mean weighted squared error over the sampled pixels (ys, xs), and its gradient.
+
+    `target` is H×W×3 sRGB in [0, 1] (or Lab when `lab`: the loss is then taken on
+    LAB_SCALE × Lab), `weight` H×W (or 0×0 for none). Gradients with respect to geom,
+    col_raw and bg_raw are written into g_geom, g_col, g_bg (overwritten).
+    """
+    n, p = geom.shape
+    h, w = target.shape[:2]
+    col, bg = _sigmoids(col_raw), _sigmoids(bg_raw)
+    box = bounds(kind, nv, geom, sharp, h, w)
+    npar = param_count(kind, nv)
+    g_geom[:] = 0.0
+    g_col[:] = 0.0
+    g_bg[:] = 0.0
+    act = np.empty(n, np.int64)
+    cov = np.empty(n)
+    prev = np.empty((n, 3))
+    dm = np.empty((n, max(p, 1)))
+    c = np.empty(3)
+    grad = np.empty(3)
+    lab_c = np.empty(3)
+    jac = np.empty((3, 3))
+    total = 0.0
+    for b in range(ys.shape[0]):
+        y, x = ys[b], xs[b]
+        px, py = x + 0.5, y + 0.5
+        c[0], c[1], c[2] = bg[0], bg[1], bg[2]
+        na = 0
+        for i in range(n):
+            if px < box[i, 0] or px > box[i, 2] or py < box[i, 1] or py > box[i, 3]:
+                continue
+            m = _coverage(kind[i], nv[i], geom[i], x, y, sharp, masks, dm[na])
+            if m <= 0.0:
+                continue
+            a = col[i, 3] * m
+            act[na], cov[na] = i, m
+            for ch in range(3):
+                prev[na, ch] = c[ch]
+                c[ch] += (col[i, ch] - c[ch]) * a
+            na += 1
+        wt = weight[y, x] if weight.size else 1.0
+        if lab:
+            srgb_to_lab(c, lab_c, jac)
+            r0 = (lab_c[0] - target[y, x, 0]) * LAB_SCALE
+            r1 = (lab_c[1] - target[y, x, 1]) * LAB_SCALE
+            r2 = (lab_c[2] - target[y, x, 2]) * LAB_SCALE
+            total += wt * (r0 * r0 + r1 * r1 + r2 * r2)
+            for ch in range(3):
+                grad[ch] = 2.0 * wt * LAB_SCALE * (jac[0, ch] * r0 + jac[1, ch] * r1 + jac[2, ch] * r2)
+        else:
+            for ch in range(3):
+                r = c[ch] - target[y, x, ch]
+                total += wt * r * r
+                grad[ch] = 2.0 * wt * r
+        for q in range(na - 1, -1, -1):
+            i = act[q]
+            a = col[i, 3] * cov[q]
+            dlda = 0.0
+            for ch in range(3):
+                dlda += grad[ch] * (col[i, ch] - prev[q, ch])
+                g_col[i, ch] += grad[ch] * a * col[i, ch] * (1.0 - col[i, ch])
+            g_col[i, 3] += dlda * cov[q] * col[i, 3] * (1.0 - col[i, 3])
+            dldm = dlda * col[i, 3]
+            for j in range(npar[i]):
+                g_geom[i, j] += dldm * dm[q, j]
+            for ch in range(3):
+                grad[ch] *= 1.0 - a
+        for ch in range(3):
+            g_bg[ch] += grad[ch] * bg[ch] * (1.0 - bg[ch])
+    scale = 1.0 / max(ys.shape[0], 1)
+    g_geom *= scale
+    g_col *= scale
+    g_bg *= scale
+    return total * scale
+
+
+@numba.njit(cache=True, nogil=True)
+def render_soft(
+    h: int,
+    w: int,
+    kind: np.ndarray,
+    nv: np.ndarray,
+    geom: np.ndarray,
+    col_raw: np.ndarray,
+    bg_raw: np.ndarray,
+    sharp: float,
+    masks: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The soft render (H×W×3 in [0, 1]) and each shape's visible weight.
+
+    A shape's visible weight is the sum over pixels of how much of the final colour it
+    sets (its effective alpha times the transparency of everything in front of it).
+    """
+    n, p = geom.shape
+    col, bg = _sigmoids(col_raw), _sigmoids(bg_raw)
+    box = bounds(kind, nv, geom, sharp, h, w)
+    img = np.empty((h, w, 3))
+    seen = np.zeros(n)
+    act = np.empty(n, np.int64)
+    alpha = np.empty(n)
+    dm = np.empty(max(p, 1))
+    for y in range(h):
+        py = y + 0.5
+        for x in range(w):
+            px = x + 0.5
+            c0, c1, c2 = bg[0], bg[1], bg[2]
+            na = 0
+            for i in range(n):
+                if px < box[i, 0] or px > box[i, 2] or py < box[i, 1] or py > box[i, 3]:
+                    continue
+                m = _coverage(kind[i], nv[i], geom[i], x, y, sharp, masks, dm)
+                if m <= 0.0:
+                    continue
+                a = col[i, 3] * m
+                c0 += (col[i, 0] - c0) * a
+                c1 += (col[i, 1] - c1) * a
+                c2 += (col[i, 2] - c2) * a
+                act[na], alpha[na] = i, a
+                na += 1
+            img[y, x, 0], img[y, x, 1], img[y, x, 2] = c0, c1, c2
+            t = 1.0
+            for q in range(na - 1, -1, -1):
+                seen[act[q]] += alpha[q] * t
+                t *= 1.0 - alpha[q]
+    return img, seen
