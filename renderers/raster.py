@@ -18,8 +18,12 @@ from renderers.scene import Circle, Ellipse, GraphLayer, Layer, MosaicLayer, Pol
 
 
 @numba.njit(cache=True, nogil=True)
-def polygon_scanlines(points: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Scanlines of a polygon given as a (k, 2) float64 array of canvas-pixel vertices."""
+def polygon_scanlines_into(points: np.ndarray, height: int, width: int, out: np.ndarray, xs: np.ndarray) -> int:
+    """Write the scanlines of a polygon ((k, 2) float64 canvas-pixel vertices) into `out`.
+
+    `out` needs (rows × (k // 2 + 1), 3) int32 room and `xs` k float64 scratch; returns the
+    number of scanlines written.
+    """
     k = points.shape[0]
     ymin, ymax = np.inf, -np.inf
     for i in range(k):
@@ -27,16 +31,14 @@ def polygon_scanlines(points: np.ndarray, height: int, width: int) -> np.ndarray
         ymax = max(ymax, points[i, 1])
     y_start = max(0, int(math.ceil(ymin - 0.5)))
     y_stop = min(height, int(math.ceil(ymax - 0.5)))
-    rows = max(0, y_stop - y_start)
-    out = np.empty((rows * (k // 2 + 1), 3), np.int32)
-    xs = np.empty(k, np.float64)
     n = 0
     for y in range(y_start, y_stop):
         yc = y + 0.5
         m = 0
         for i in range(k):
             x0, y0 = points[i, 0], points[i, 1]
-            x1, y1 = points[(i + 1) % k, 0], points[(i + 1) % k, 1]
+            j = i + 1 if i + 1 < k else 0
+            x1, y1 = points[j, 0], points[j, 1]
             if (y0 <= yc < y1) or (y1 <= yc < y0):
                 xs[m] = x0 + (yc - y0) * (x1 - x0) / (y1 - y0)
                 m += 1
@@ -53,15 +55,28 @@ def polygon_scanlines(points: np.ndarray, height: int, width: int) -> np.ndarray
             if b > a:
                 out[n, 0], out[n, 1], out[n, 2] = y, a, b
                 n += 1
-    return out[:n]
+    return n
 
 
 @numba.njit(cache=True, nogil=True)
-def ellipse_scanlines(cx: float, cy: float, rx: float, ry: float, angle: float, height: int, width: int) -> np.ndarray:
-    """Scanlines of an ellipse (radii rx, ry, rotated by `angle` radians) in canvas pixels."""
-    out = np.empty((0, 3), np.int32)
+def polygon_scanlines(points: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Scanlines of a polygon given as a (k, 2) float64 array of canvas-pixel vertices."""
+    k = points.shape[0]
+    out = np.empty((height * (k // 2 + 1), 3), np.int32)
+    n = polygon_scanlines_into(points, height, width, out, np.empty(k, np.float64))
+    return out[:n].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def ellipse_scanlines_into(
+    cx: float, cy: float, rx: float, ry: float, angle: float, height: int, width: int, out: np.ndarray
+) -> int:
+    """Write the scanlines of an ellipse (radii rx, ry, rotated `angle` radians) into `out`.
+
+    `out` needs (height, 3) int32 room; returns the number of scanlines written.
+    """
     if rx <= 0.0 or ry <= 0.0:
-        return out
+        return 0
     c, s = math.cos(angle), math.sin(angle)
     irx, iry = 1.0 / (rx * rx), 1.0 / (ry * ry)
     qa = c * c * irx + s * s * iry
@@ -70,7 +85,6 @@ def ellipse_scanlines(cx: float, cy: float, rx: float, ry: float, angle: float, 
     half_h = math.sqrt(rx * rx * s * s + ry * ry * c * c)
     y_start = max(0, int(math.ceil(cy - half_h - 0.5)))
     y_stop = min(height, int(math.ceil(cy + half_h - 0.5)))
-    out = np.empty((max(0, y_stop - y_start), 3), np.int32)
     n = 0
     for y in range(y_start, y_stop):
         dy = y + 0.5 - cy
@@ -80,14 +94,20 @@ def ellipse_scanlines(cx: float, cy: float, rx: float, ry: float, angle: float, 
         if disc < 0.0:
             continue
         root = math.sqrt(disc)
-        xa = cx + (-b - root) / (2.0 * qa)
-        xb = cx + (-b + root) / (2.0 * qa)
-        a = max(0, int(math.ceil(xa - 0.5)))
-        e = min(width, int(math.ceil(xb - 0.5)))
+        a = max(0, int(math.ceil(cx + (-b - root) / (2.0 * qa) - 0.5)))
+        e = min(width, int(math.ceil(cx + (-b + root) / (2.0 * qa) - 0.5)))
         if e > a:
             out[n, 0], out[n, 1], out[n, 2] = y, a, e
             n += 1
-    return out[:n]
+    return n
+
+
+@numba.njit(cache=True, nogil=True)
+def ellipse_scanlines(cx: float, cy: float, rx: float, ry: float, angle: float, height: int, width: int) -> np.ndarray:
+    """Scanlines of an ellipse (radii rx, ry, rotated by `angle` radians) in canvas pixels."""
+    out = np.empty((height, 3), np.int32)
+    n = ellipse_scanlines_into(cx, cy, rx, ry, angle, height, width, out)
+    return out[:n].copy()
 
 
 @numba.njit(cache=True, nogil=True)

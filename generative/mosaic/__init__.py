@@ -1,0 +1,1 @@
+"""Photo mosaics: index a photo collection, match its tiles to a picture, build the mosaic."""
