@@ -24,7 +24,13 @@ def run(args: argparse.Namespace) -> int:
     if args.width is not None and args.width < 1:
         raise UserError(f"--width must be at least 1, got {args.width}")
     drawing = scene.load(args.scene)
-    write_outputs(drawing, args.output, args.width)
+    tiles = None
+    mosaic = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
+    if mosaic is not None:  # a mosaic draws its tiles from the collection file the scene names
+        from generative.mosaic.collection import open_tiles
+
+        tiles = open_tiles(mosaic, args.scene)
+    write_outputs(drawing, args.output, args.width, tiles)
     for out in args.output:
         print(out)
     return 0

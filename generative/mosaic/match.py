@@ -85,6 +85,45 @@ def _solve_sparse(rows: np.ndarray, cols: np.ndarray, cost: np.ndarray, n: int, 
     return out
 
 
+@numba.njit(cache=True)
+def _price_rows(dist: np.ndarray, best_price: np.ndarray, u: np.ndarray, found_rows: np.ndarray, found_cols: np.ndarray, start: int) -> tuple[float, int]:
+    """Reduced costs of a block of cells against every tile: the bound's share and the improving pairs."""
+    bound = 0.0
+    count = 0
+    per_row = 16
+    for i in range(dist.shape[0]):
+        low = 0.0
+        kept = 0
+        for j in range(dist.shape[1]):
+            r = dist[i, j] - best_price[j] - u[start + i]
+            if r < low:
+                low = r
+            if r < -1e-9 * (1.0 + abs(dist[i, j])) and kept < per_row and count < found_rows.shape[0]:
+                found_rows[count] = start + i
+                found_cols[count] = j
+                count += 1
+                kept += 1
+        bound += u[start + i] + low
+    return bound, count
+
+
+def _blocks(a: np.ndarray, b: np.ndarray, rows: int = 512):
+    """Squared distances from blocks of rows of `a` to all of `b`: (start, block) pairs."""
+    bn = np.einsum("ij,ij->i", b, b)
+    for s in range(0, len(a), rows):
+        block = a[s : s + rows]
+        d = np.einsum("ij,ij->i", block, block)[:, None] + bn[None, :] - 2.0 * (block @ b.T)
+        yield s, np.maximum(d, 0.0, out=d)
+
+
+def knn(a: np.ndarray, b: np.ndarray, k: int) -> np.ndarray:
+    """Indices (len(a), k) of the k nearest rows of `b` for every row of `a` (brute force, blocked)."""
+    out = np.empty((len(a), k), np.int64)
+    for s, d in _blocks(a, b):
+        out[s : s + len(d)] = np.argpartition(d, k - 1, axis=1)[:, :k] if k < d.shape[1] else np.arange(k)
+    return out
+
+
 def assign(cells: np.ndarray, tiles: np.ndarray, capacity: int = 1, candidates: int = 8, max_rounds: int = 50) -> Assignment:
     """Exact minimum-cost assignment of a tile to every cell, no tile used more than `capacity` times."""
     cells = np.ascontiguousarray(cells, np.float64)
@@ -93,14 +132,10 @@ def assign(cells: np.ndarray, tiles: np.ndarray, capacity: int = 1, candidates: 
     if n > m * capacity:
         raise MatchError(f"{n} cells need {n} tile uses but {m} tiles × {capacity} use{'s' if capacity > 1 else ''} allow only {m * capacity}")
     k = min(m, candidates)
-    near, _ = nearest(cells, tiles, k)
-    rows = np.repeat(np.arange(n), k)
-    cols = near.reshape(-1)
-    kc = min(n, max(1, candidates // 2) * capacity)
-    _, back = cKDTree(cells).query(tiles, k=kc, workers=-1)  # every tile gets candidate cells too
-    rows = np.concatenate([rows, back.reshape(-1)])
-    cols = np.concatenate([cols, np.repeat(np.arange(m), kc)])
-    cn, tn = np.einsum("ij,ij->i", cells, cells), np.einsum("ij,ij->i", tiles, tiles)
+    kc = min(n, max(1, candidates // 2) * capacity)  # every tile gets candidate cells too
+    rows = np.concatenate([np.repeat(np.arange(n), k), knn(tiles, cells, kc).reshape(-1)])
+    cols = np.concatenate([knn(cells, tiles, k).reshape(-1), np.repeat(np.arange(m), kc)])
+    found_rows, found_cols = np.empty(16 * n, np.int64), np.empty(16 * n, np.int64)
     for rounds in range(1, max_rounds + 1):
         pairs = np.unique(rows * m + cols)
         rows, cols = pairs // m, pairs % m
@@ -109,14 +144,13 @@ def assign(cells: np.ndarray, tiles: np.ndarray, capacity: int = 1, candidates: 
             slot = _solve_sparse(rows, cols, cost, n, m, capacity)
         except ValueError:  # no full matching among the candidates: widen them
             k = min(m, 2 * k)
-            near, _ = nearest(cells, tiles, k)
             rows = np.concatenate([rows, np.repeat(np.arange(n), k)])
-            cols = np.concatenate([cols, near.reshape(-1)])
+            cols = np.concatenate([cols, knn(cells, tiles, k).reshape(-1)])
             continue
         chosen = slot // capacity
         own = pair_costs(cells, tiles, np.arange(n), chosen)
         total = float(own.sum())
-        # prices of slots: edges slot(σ(i)) → slot j for every candidate (i, tile) pair, every slot of the tile
+        # slot prices: an edge slot(σ(i)) → s for every candidate pair (i, tile), every slot s of the tile
         src = np.repeat(slot[rows], capacity)
         dst = np.repeat(cols * capacity, capacity) + np.tile(np.arange(capacity), len(cols))
         weight = np.repeat(cost - own[rows], capacity)
@@ -124,19 +158,15 @@ def assign(cells: np.ndarray, tiles: np.ndarray, capacity: int = 1, candidates: 
         u = own - price[slot]
         best_price = price.reshape(m, capacity).max(axis=1)
         bound = float(price.sum())
-        new_rows, new_cols = [], []
-        for s in range(0, n, 512):
-            d = cn[s : s + 512, None] + tn[None, :] - 2.0 * (cells[s : s + 512] @ tiles.T)
-            reduced = d - best_price[None, :] - u[s : s + 512, None]
-            bound += float(np.sum(np.minimum(reduced.min(axis=1), 0.0) + u[s : s + 512]))
-            i, j = np.nonzero(reduced < -1e-9 * (1.0 + np.abs(d)))
-            new_rows.append(i + s)
-            new_cols.append(j)
-        added = sum(len(i) for i in new_rows)
-        if not added:
+        added = []
+        for s, d in _blocks(cells, tiles):
+            part, count = _price_rows(d, best_price, u, found_rows, found_cols, s)
+            bound += part
+            added.append((found_rows[:count].copy(), found_cols[:count].copy()))
+        if not sum(len(a) for a, _ in added):
             return Assignment(chosen, total, min(bound, total), rounds)
-        rows = np.concatenate([rows, *new_rows])
-        cols = np.concatenate([cols, *new_cols])
+        rows = np.concatenate([rows, *(a for a, _ in added)])
+        cols = np.concatenate([cols, *(b for _, b in added)])
     return Assignment(chosen, total, bound, rounds)
 
 

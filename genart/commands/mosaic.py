@@ -1,0 +1,135 @@
+"""`genart mosaic index|build`: photo mosaics from an indexed photo collection."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from genart.errors import UserError
+from genart.outputs import check_outputs, kind_of
+from generative.images import load_picture
+from generative.mosaic.build import grid_size, mosaic_scene, plan_mosaic
+from generative.mosaic.collection import Collection, CollectionError
+from generative.mosaic.features import FEATURES
+from generative.mosaic.image import write_mosaic_image
+from generative.mosaic.index import DEFAULT_SIZES, index_folder
+from generative.mosaic.match import MODES, MatchError
+from renderers import pdf, scene, svg
+
+JPEG_SUFFIXES = (".jpg", ".jpeg")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("mosaic", help="photo mosaics: index a photo folder, build a mosaic of a picture",
+                       description="Index a folder of photos into a collection file, then rebuild pictures from them.")
+    verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
+
+    ix = verbs.add_parser("index", help="index a folder of photos into a collection file",
+                          description="Scan DIR for images (jpg, png, webp, ...), skip unreadable ones and near-duplicates, "
+                                      "and write square thumbnails and colour features to one file. Re-running only reads "
+                                      "new or changed files.")
+    ix.add_argument("folder", metavar="DIR", help="folder of photos (searched recursively)")
+    ix.add_argument("-o", "--output", required=True, metavar="COLLECTION", help="collection file to write or refresh (.npz)")
+    ix.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), metavar="PX,PX,...",
+                    help="thumbnail sizes to store (default %(default)s; add e.g. 128,256 for big prints and zooms)")
+    ix.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all %(default)s cores)")
+    ix.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ix.set_defaults(func=run_index)
+
+    b = verbs.add_parser("build", help="build a mosaic of a picture from a collection",
+                         description="Cut TARGET into a grid of cells and give each the best-matching tile.")
+    b.add_argument("collection", metavar="COLLECTION", help="collection file made by `genart mosaic index`")
+    b.add_argument("target", metavar="TARGET", help="the picture to rebuild")
+    size = b.add_mutually_exclusive_group(required=True)
+    size.add_argument("--grid", metavar="CxR", help="cells across x down, or just across (cells stay square)")
+    size.add_argument("--cell", type=float, metavar="PX", help="cell size in target pixels")
+    b.add_argument("--tile-px", type=int, default=32, help="pixels per cell in PNG/JPEG (and SVG/PDF) output (default 32)")
+    b.add_argument("--match", choices=MODES, default="nearest",
+                   help="nearest: best tile per cell; budget: each tile at most --reuse times; unique: each tile once")
+    b.add_argument("--reuse", type=int, default=2, metavar="K", help="uses allowed per tile with --match budget (default 2)")
+    b.add_argument("--no-adjacent-repeats", action="store_true", help="never show the same tile in side-by-side cells")
+    b.add_argument("--blend", type=float, default=0.0, help="0..1: shift each tile's colours toward its cell's (default 0)")
+    b.add_argument("--features", choices=list(FEATURES), default="4x4",
+                   help="colour features compared: mean colour or a sub-grid of means, in Lab (default 4x4)")
+    b.add_argument("--quality", type=int, default=90, help="JPEG quality (default 90)")
+    b.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
+                   help="output .png, .jpg, .scene.json(.gz), .pdf or .svg (repeatable)")
+    b.set_defaults(func=run_build)
+
+
+def _load(path: str) -> Collection:
+    try:
+        return Collection.load(path)
+    except CollectionError as exc:
+        raise UserError(str(exc)) from None
+
+
+def run_index(args: argparse.Namespace) -> int:
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        raise UserError(f"--sizes {args.sizes!r} is not a comma-separated list of pixel sizes") from None
+    if args.jobs < 1:
+        raise UserError(f"--jobs must be at least 1, got {args.jobs}")
+    if Path(args.output).is_dir() or not Path(args.output).parent.is_dir():
+        raise UserError(f"{args.output}: cannot write a file there")
+    start = time.perf_counter()
+    try:
+        report = index_folder(args.folder, args.output, sizes, args.jobs, not args.no_progress,
+                              warn=lambda m: print(f"genart mosaic: warning: {m}", file=sys.stderr))
+    except CollectionError as exc:
+        raise UserError(str(exc)) from None
+    print(f"{args.output}: {report.tiles} tiles; read {report.processed} files, reused {report.reused}; "
+          f"skipped {report.unreadable} unreadable, {report.duplicates} near-duplicates, {report.ignored} non-image files "
+          f"({time.perf_counter() - start:.1f} s)")
+    return 0
+
+
+def _check_build_outputs(paths: list[str]) -> None:
+    others = [p for p in paths if not p.lower().endswith(JPEG_SUFFIXES)]
+    if others:
+        check_outputs(others)
+    for p in paths:
+        if p.lower().endswith(JPEG_SUFFIXES) and not Path(p).parent.is_dir():
+            raise UserError(f"{p}: folder {Path(p).parent} does not exist")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    _check_build_outputs(args.output)
+    if args.tile_px < 1 or args.tile_px > 1024:
+        raise UserError(f"--tile-px must be between 1 and 1024, got {args.tile_px}")
+    if not 1 <= args.quality <= 100:
+        raise UserError(f"--quality must be between 1 and 100, got {args.quality}")
+    collection = _load(args.collection)
+    picture = load_picture(args.target)
+    start = time.perf_counter()
+    try:
+        columns, rows = grid_size(picture.width, picture.height, args.grid, args.cell)
+        mosaic = plan_mosaic(collection, picture.rgb, columns, rows, args.match, args.reuse, args.no_adjacent_repeats,
+                             args.blend, args.features)
+    except MatchError as exc:
+        raise UserError(str(exc)) from None
+    meta = {"match": args.match, "features": args.features, "match_seconds": round(time.perf_counter() - start, 3)}
+    if args.match == "budget":
+        meta["reuse"] = args.reuse
+    drawing = mosaic_scene(picture, mosaic, meta)
+    layer = drawing.layers[0]
+    for out in args.output:
+        if out.lower().endswith((".png", *JPEG_SUFFIXES)):
+            try:
+                write_mosaic_image(collection, layer, out, args.tile_px, args.quality)
+            except ValueError as exc:
+                raise UserError(f"{out}: {exc}") from None
+        elif kind_of(out) == "scene":
+            # the scene names its collection relative to its own folder, so the two can move together
+            rel = os.path.relpath(Path(args.collection).resolve(), Path(out).resolve().parent)
+            scene.save(drawing.model_copy(update={"layers": [layer.model_copy(update={"collection": rel})]}), out)
+        elif kind_of(out) == "pdf":
+            pdf.render_pdf(drawing, out, columns * args.tile_px, tiles=collection.tile)
+        else:
+            svg.render_svg(drawing, out, columns * args.tile_px, tiles=collection.tile)
+        print(out)
+    return 0
