@@ -1,0 +1,190 @@
+"""Encoding rendered frames to MP4 (H.264), WebM (VP9) and GIF, atomically.
+
+MP4 and WebM go through the ffmpeg binary that `imageio-ffmpeg` ships, fed raw BGRA
+frames on a pipe; they are constant frame rate, so a merged frame lasting k/fps is sent
+k times (H.264/VP9 store a repeat almost for free). GIF stores per-frame delays in
+centiseconds, rounded cumulatively so a 2.00 s movie lasts exactly 2.00 s. Two GIF tiers:
+'fast' quantizes each frame with Pillow; 'best' builds one global palette over the whole
+movie with ffmpeg's palettegen and dithers with paletteuse (sierra2_4a), spooling frames
+to a temporary file so memory stays flat.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import imageio_ffmpeg
+import numpy as np
+from PIL import Image
+
+from renderers.atomic import atomic_path
+
+FORMATS = ("mp4", "webm", "gif")
+GIF_QUALITIES = ("fast", "best")
+
+
+class Encodable(Protocol):
+    """A frame to encode: opaque BGRA pixels and a display duration; released once written."""
+
+    pixels: np.ndarray
+    duration: float
+
+    def release(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    """Encoder knobs: H.264 `crf`/`preset`, VP9 `vp9_crf`, and the GIF tier."""
+
+    crf: int = 20
+    preset: str = "veryfast"
+    vp9_crf: int = 34
+    gif_quality: str = "fast"
+
+
+@dataclass(frozen=True)
+class EncodeResult:
+    """What was written: frames received, frames stored, and the movie's length in seconds."""
+
+    frames_in: int
+    frames_out: int
+    seconds: float
+
+
+def format_of(path: str | Path) -> str:
+    """'mp4', 'webm' or 'gif' from the file name; anything else raises ValueError."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ValueError(f"{path}: unknown movie format (use .mp4, .webm or .gif)")
+    return suffix
+
+
+def encode(
+    frames: Iterable[Encodable],
+    path: str | Path,
+    size: tuple[int, int],
+    fps: float,
+    settings: EncodeSettings = EncodeSettings(),
+) -> EncodeResult:
+    """Write `frames` (each `size` = (w, h)) to `path`; the format follows the extension."""
+    fmt = format_of(path)
+    if fmt in ("mp4", "webm") and (size[0] % 2 or size[1] % 2):
+        raise ValueError(f"{fmt} (yuv420p) needs an even width and height, got {size[0]}x{size[1]}")
+    if settings.gif_quality not in GIF_QUALITIES:
+        raise ValueError(f"unknown GIF quality {settings.gif_quality!r} (use fast or best)")
+    with atomic_path(path) as tmp:
+        if fmt == "gif" and settings.gif_quality == "best":
+            return _gif_best(frames, tmp, size, fps)
+        if fmt == "gif":
+            return _gif_fast(frames, tmp)
+        return _video(frames, tmp, size, fps, fmt, settings)
+
+
+def _video(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: float, fmt: str, s: EncodeSettings) -> EncodeResult:
+    if fmt == "mp4":
+        codec, params = "libx264", ["-preset", s.preset, "-crf", str(s.crf), "-movflags", "+faststart"]
+    else:
+        codec, params = "libvpx-vp9", ["-b:v", "0", "-crf", str(s.vp9_crf), "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"]
+    writer = imageio_ffmpeg.write_frames(
+        str(tmp), size, pix_fmt_in="bgra", pix_fmt_out="yuv420p", fps=fps, quality=None, codec=codec,
+        macro_block_size=1, ffmpeg_log_level="error", output_params=params,
+    )
+    writer.send(None)
+    received = sent = 0
+    elapsed = 0.0
+    try:
+        for frame in frames:
+            received += 1
+            elapsed += frame.duration
+            repeats = round(elapsed * fps) - sent  # cumulative: no drift from rounding
+            for _ in range(max(repeats, 0)):
+                writer.send(frame.pixels)
+            sent += max(repeats, 0)
+            frame.release()
+    finally:
+        writer.close()
+    return EncodeResult(received, sent, sent / fps)
+
+
+def _centiseconds(frames: Iterable[Encodable]) -> Iterable[tuple[Encodable, int]]:
+    """Frames with their GIF delays, rounded cumulatively; frames shorter than 1 cs are merged away."""
+    elapsed, shown = 0.0, 0
+    for frame in frames:
+        elapsed += frame.duration
+        delay = round(elapsed * 100) - shown
+        if delay <= 0:
+            frame.release()
+            continue
+        shown += delay
+        yield frame, delay
+
+
+def _rgb_image(bgra: np.ndarray) -> Image.Image:
+    h, w = bgra.shape[:2]
+    return Image.frombuffer("RGBA", (w, h), np.ascontiguousarray(bgra), "raw", "BGRA", 0, 1).convert("RGB")
+
+
+def _save_gif(tmp: Path, images: list[Image.Image], delays: list[int], received: int) -> EncodeResult:
+    if not images:
+        raise ValueError("no frames to write")
+    images[0].save(
+        tmp, format="GIF", save_all=True, append_images=images[1:], duration=[10 * d for d in delays], loop=0,
+    )
+    return EncodeResult(received, len(images), sum(delays) / 100.0)
+
+
+def _gif_fast(frames: Iterable[Encodable], tmp: Path) -> EncodeResult:
+    images, delays, received = [], [], 0
+    for frame, delay in _centiseconds(frames):
+        received += 1
+        images.append(_rgb_image(frame.pixels).quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE))
+        delays.append(delay)
+        frame.release()
+    return _save_gif(tmp, images, delays, received)
+
+
+def _gif_best(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: float) -> EncodeResult:
+    w, h = size
+    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
+    raw_input = ["-f", "rawvideo", "-pix_fmt", "bgra", "-s", f"{w}x{h}", "-r", str(fps)]
+    with tempfile.TemporaryDirectory(prefix="genart-gif-") as folder:
+        raw, palette = Path(folder) / "frames.bgra", Path(folder) / "palette.png"
+        delays, received = [], 0
+        with open(raw, "wb") as spool:
+            for frame, delay in _centiseconds(frames):
+                received += 1
+                spool.write(frame.pixels.data)
+                delays.append(delay)
+                frame.release()
+        if not delays:
+            raise ValueError("no frames to write")
+        subprocess.run(
+            [ffmpeg, "-v", "error", "-y", *raw_input, "-i", str(raw),
+             "-vf", "palettegen=max_colors=256:reserve_transparent=0:stats_mode=full", "-frames:v", "1", "-update", "1", str(palette)],
+            check=True, stdin=subprocess.DEVNULL,
+        )
+        colors = np.asarray(Image.open(palette).convert("RGB")).reshape(-1, 3)
+        mapping = Image.new("P", (1, 1))
+        mapping.putpalette(colors.reshape(-1).tolist())
+        dithered = subprocess.Popen(
+            [ffmpeg, "-v", "error", *raw_input, "-i", str(raw), "-i", str(palette),
+             "-lavfi", "paletteuse=dither=sierra2_4a", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        )
+        images = []
+        try:
+            for _ in delays:
+                data = dithered.stdout.read(w * h * 3)
+                if len(data) != w * h * 3:
+                    raise RuntimeError("ffmpeg paletteuse returned fewer frames than it was given")
+                rgb = Image.frombytes("RGB", (w, h), data)
+                images.append(rgb.quantize(palette=mapping, dither=Image.Dither.NONE))
+        finally:
+            dithered.stdout.close()
+            dithered.wait()
+    return _save_gif(tmp, images, delays, received)

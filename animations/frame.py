@@ -1,0 +1,216 @@
+"""A frame of drawables and its cairo rendering.
+
+A motion turns a time into a `Frame`: the canvas (size, background), a view (the
+visible canvas rectangle: zooms), and drawables in back-to-front order. Drawables hold
+numpy arrays so a motion computes a whole frame with a few vectorized calls; drawing
+talks to cairo's C API directly (cairocffi's `cairo` lib) to keep per-shape overhead low.
+Pixels come out as cairo ARGB32: premultiplied BGRA, opaque here (frames are composited
+on white), so `bgra[..., 2::-1]` is the RGB picture.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import cairocffi
+import numpy as np
+
+from renderers.cairo import TileSource
+from renderers.cairo import draw as draw_layers
+from renderers.scene import Canvas, Circle, Ellipse, Layer, Polygon
+
+_lib = cairocffi.cairo
+
+POLYGON, ELLIPSE, CIRCLE = 0, 1, 2
+
+
+@dataclass(frozen=True, eq=False)
+class Shapes:
+    """Filled shapes in draw order (polygons, ellipses, circles), one RGBA colour each.
+
+    `points[i, :counts[i]]` are polygon i's vertices; `params[i]` is (cx, cy, rx, ry,
+    angle°) for ellipses and circles (circles use rx). Shapes with alpha 0 are skipped.
+    """
+
+    kinds: np.ndarray  # (N,) int8: POLYGON, ELLIPSE or CIRCLE
+    points: np.ndarray  # (N, K, 2) float64, padded
+    counts: np.ndarray  # (N,) int
+    params: np.ndarray  # (N, 5) float64
+    colors: np.ndarray  # (N, 4) float64
+
+    def draw(self, ctx: cairocffi.Context) -> None:
+        p = ctx._pointer
+        visible = np.flatnonzero(self.colors[:, 3] > 0.0)
+        kinds = self.kinds[visible].tolist()
+        counts = self.counts[visible].tolist()
+        points = self.points[visible].tolist()
+        params = self.params[visible].tolist()
+        colors = self.colors[visible].tolist()
+        move_to, line_to, close, fill = _lib.cairo_move_to, _lib.cairo_line_to, _lib.cairo_close_path, _lib.cairo_fill
+        rgba, arc = _lib.cairo_set_source_rgba, _lib.cairo_arc
+        for kind, n, pts, (cx, cy, rx, ry, angle), (r, g, b, a) in zip(kinds, counts, points, params, colors):
+            if kind == POLYGON:
+                x, y = pts[0]
+                move_to(p, x, y)
+                for x, y in pts[1:n]:
+                    line_to(p, x, y)
+                close(p)
+            elif kind == CIRCLE:
+                _lib.cairo_new_sub_path(p)
+                arc(p, cx, cy, rx, 0.0, 2 * math.pi)
+            else:
+                ctx.save()
+                ctx.translate(cx, cy)
+                ctx.rotate(math.radians(angle))
+                ctx.scale(max(rx, 1e-9), max(ry, 1e-9))
+                _lib.cairo_new_sub_path(p)
+                arc(p, 0.0, 0.0, 1.0, 0.0, 2 * math.pi)
+                ctx.restore()
+            rgba(p, r, g, b, a)
+            fill(p)
+
+
+def shapes_from_layer(shapes: Sequence[Polygon | Ellipse | Circle]) -> Shapes:
+    """Vectorized `Shapes` for scene shapes (a `ShapesLayer`'s `shapes`)."""
+    n = len(shapes)
+    k = max((len(s.points) for s in shapes if isinstance(s, Polygon)), default=1)
+    kinds = np.zeros(n, np.int8)
+    points = np.zeros((n, k, 2))
+    counts = np.zeros(n, np.int64)
+    params = np.zeros((n, 5))
+    colors = np.array([s.color for s in shapes], dtype=np.float64).reshape(n, 4)
+    for i, s in enumerate(shapes):
+        if isinstance(s, Polygon):
+            counts[i] = len(s.points)
+            points[i, : counts[i]] = s.points
+            points[i, counts[i] :] = s.points[-1]
+        elif isinstance(s, Circle):
+            kinds[i] = CIRCLE
+            params[i] = (s.cx, s.cy, s.r, s.r, 0.0)
+        else:
+            kinds[i] = ELLIPSE
+            params[i] = (s.cx, s.cy, s.rx, s.ry, s.angle)
+    return Shapes(kinds, points, counts, params, colors)
+
+
+@dataclass(frozen=True, eq=False)
+class Segments:
+    """Straight strokes with round caps, one RGBA colour each (graph edges)."""
+
+    starts: np.ndarray  # (M, 2)
+    ends: np.ndarray  # (M, 2)
+    colors: np.ndarray  # (M, 4)
+    width: float
+
+    def draw(self, ctx: cairocffi.Context) -> None:
+        p = ctx._pointer
+        ctx.set_line_width(self.width)
+        ctx.set_line_cap(cairocffi.LINE_CAP_ROUND)
+        visible = np.flatnonzero(self.colors[:, 3] > 0.0)
+        for (x0, y0), (x1, y1), (r, g, b, a) in zip(
+            self.starts[visible].tolist(), self.ends[visible].tolist(), self.colors[visible].tolist()
+        ):
+            _lib.cairo_move_to(p, x0, y0)
+            _lib.cairo_line_to(p, x1, y1)
+            _lib.cairo_set_source_rgba(p, r, g, b, a)
+            _lib.cairo_stroke(p)
+
+
+@dataclass(frozen=True, eq=False)
+class Dots:
+    """Filled discs (graph nodes)."""
+
+    centers: np.ndarray  # (N, 2)
+    radii: np.ndarray  # (N,)
+    colors: np.ndarray  # (N, 4)
+
+    def draw(self, ctx: cairocffi.Context) -> None:
+        p = ctx._pointer
+        visible = np.flatnonzero((self.colors[:, 3] > 0.0) & (self.radii > 0.0))
+        for (x, y), r, (cr, cg, cb, ca) in zip(
+            self.centers[visible].tolist(), self.radii[visible].tolist(), self.colors[visible].tolist()
+        ):
+            _lib.cairo_new_sub_path(p)
+            _lib.cairo_arc(p, x, y, r, 0.0, 2 * math.pi)
+            _lib.cairo_set_source_rgba(p, cr, cg, cb, ca)
+            _lib.cairo_fill(p)
+
+
+@dataclass(frozen=True, eq=False)
+class SceneLayers:
+    """Scene layers drawn as the poster draws them (`renderers.cairo.draw`)."""
+
+    canvas: Canvas
+    layers: tuple[Layer, ...]
+    tiles: TileSource | None = None
+
+    def draw(self, ctx: cairocffi.Context) -> None:
+        draw_layers(ctx, self.canvas, self.layers, self.tiles, background=False)
+
+
+@dataclass(frozen=True, eq=False)
+class Overlay:
+    """A whole frame (background included) painted at `opacity` over what is below: cross-fades."""
+
+    frame: Frame
+    opacity: float
+
+    def draw(self, ctx: cairocffi.Context) -> None:
+        if self.opacity <= 0.0:
+            return
+        ctx.push_group()
+        _draw_content(ctx, self.frame)
+        ctx.pop_group_to_source()
+        ctx.paint_with_alpha(min(self.opacity, 1.0))
+
+
+Drawable = Shapes | Segments | Dots | SceneLayers | Overlay
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """What one movie frame shows: the canvas, drawables back to front, and the visible area.
+
+    `view` is (x, y, width, height) in canvas units; None shows the whole canvas.
+    """
+
+    canvas: Canvas
+    items: tuple[Drawable, ...] = field(default_factory=tuple)
+    view: tuple[float, float, float, float] | None = None
+
+
+def _draw_content(ctx: cairocffi.Context, frame: Frame) -> None:
+    ctx.set_fill_rule(cairocffi.FILL_RULE_EVEN_ODD)
+    ctx.set_source_rgba(*frame.canvas.background)
+    ctx.paint()
+    for item in frame.items:
+        item.draw(ctx)
+
+
+def render_bgra(frame: Frame, width: int, height: int, out: np.ndarray | None = None) -> np.ndarray:
+    """Draw a frame into an H×W×4 uint8 BGRA array (`out` if given), composited on white."""
+    buf = np.empty((height, width, 4), np.uint8) if out is None else out
+    surface = cairocffi.ImageSurface.create_for_data(
+        memoryview(buf.reshape(-1)), cairocffi.FORMAT_ARGB32, width, height, width * 4
+    )
+    ctx = cairocffi.Context(surface)
+    ctx.set_source_rgb(1.0, 1.0, 1.0)
+    ctx.paint()
+    x, y, w, h = frame.view or (0.0, 0.0, frame.canvas.width, frame.canvas.height)
+    ctx.scale(width / w, height / h)
+    ctx.translate(-x, -y)
+    _draw_content(ctx, frame)
+    surface.finish()
+    return buf
+
+
+def bgra_to_rgb(bgra: np.ndarray) -> np.ndarray:
+    """RGB uint8 copy of opaque BGRA pixels."""
+    return np.ascontiguousarray(bgra[..., 2::-1])
+
+
+def render_rgb(frame: Frame, width: int, height: int) -> np.ndarray:
+    """Draw a frame into a new H×W×3 RGB uint8 array."""
+    return bgra_to_rgb(render_bgra(frame, width, height))

@@ -1,0 +1,1 @@
+"""The motions: scenes turned into clips (`flyin`, `growth`, `mosaic_zoom`, `timelapse`)."""
