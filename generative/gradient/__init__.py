@@ -2,5 +2,6 @@
 
 from generative.gradient.descent import FitResult
 from generative.gradient.fit import fit_circles
+from generative.gradient.refine import refine
 
-__all__ = ["FitResult", "fit_circles"]
+__all__ = ["FitResult", "fit_circles", "refine"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,7 +15,7 @@ from generative.gradient import seeding
 from generative.gradient.adam import Adam
 from generative.gradient.lab import image_to_lab
 from generative.gradient.params import Params, Shape, background, to_shapes
-from generative.gradient.soft_render import CIRCLE, ELLIPSE, loss_and_grad, render_soft
+from generative.gradient.soft_render import CIRCLE, ELLIPSE, LAB_SCALE, loss_and_grad, removal_costs, render_soft
 from generative.images import rmse_255
 from renderers import raster
 from renderers.scene import Canvas, Scene, ShapesLayer, Snapshot
@@ -49,7 +50,7 @@ class Plan:
     lr_end: float = 0.05
     batch: float = 0.1
     reseed_at: tuple[float, ...] = ()
-    reseed_share: float = 0.1  # a circle seen on less than this share of its fair area is re-seeded
+    reseed_share: float = 0.05  # share of the circles re-seeded each time (those worth least)
     snapshot_every: int = 0
     eval_every: int = 25
     progress: bool = True
@@ -85,11 +86,16 @@ def _budget(plan: Plan) -> tuple[int | None, float | None]:
     return plan.steps, plan.seconds
 
 
-def hard_render(params: Params, h: int, w: int) -> np.ndarray:
-    """The hard (poster) render of the arrays, by `renderers.raster`."""
+def objective(img: np.ndarray, goal: np.ndarray, weights: np.ndarray, lab: bool) -> float:
+    """The fitted loss of a whole image: weighted mean squared error in RGB or scaled Lab."""
+    diff = (image_to_lab(img) - goal) * LAB_SCALE if lab else img - goal
+    return float(((diff**2).sum(2) * weights).mean())
+
+
+def hard_render(shapes: Sequence[Shape], bg: Sequence[float], h: int, w: int) -> np.ndarray:
+    """The hard (poster) render of shapes over an RGB background, by `renderers.raster`."""
     scene = Scene.model_construct(
-        canvas=Canvas(width=w, height=h, background=(*background(params), 1.0)),
-        layers=[ShapesLayer(shapes=to_shapes(params))],
+        canvas=Canvas(width=w, height=h, background=(*bg[:3], 1.0)), layers=[ShapesLayer(shapes=list(shapes))]
     )
     return raster.render(scene).astype(np.float64)
 
@@ -146,16 +152,12 @@ def descend(
     best: tuple[float, Params] = (math.inf, params.copy())
     last_rmse = math.nan
 
-    def objective(img: np.ndarray) -> float:
-        diff = (image_to_lab(img) - goal) * 0.01 if lab else img - target
-        return float(((diff**2).sum(2) * weights).mean())
-
     def evaluate(step: int, snapshot: bool) -> None:
         nonlocal best, last_rmse
-        img = hard_render(params, h, w)
+        img = hard_render(to_shapes(params), background(params), h, w)
         last_rmse = rmse_255(img, target)
         result.loss_curve.append((time.perf_counter() - started, last_rmse))
-        score = objective(img)
+        score = objective(img, goal, weights, lab)
         if score < best[0]:
             best = (score, params.copy())
         if snapshot:
@@ -207,19 +209,17 @@ def descend(
 
 def _reseed(params: Params, adam: Adam, target: np.ndarray, weights: np.ndarray, sharp: float,
             share: float, rng: np.random.Generator) -> None:
-    """Re-seed circles that hardly show (e.g. stuck behind others) at the worst spots, in front."""
+    """Re-seed the circles worth least (removing them would cost least) at the worst spots, in front."""
     h, w = target.shape[:2]
     n = len(params.kind)
-    img, seen = render_soft(h, w, params.kind, params.nv, params.geom, params.col_raw, params.bg_raw,
-                            sharp, params.masks)
-    fair = h * w / max(n, 1)
-    weak = np.flatnonzero((seen < share * fair) & (params.kind == CIRCLE))
-    weak = weak[np.argsort(seen[weak])][: max(1, n // 10)]
-    if weak.size == 0:
-        return
+    args = (params.kind, params.nv, params.geom, params.col_raw, params.bg_raw, sharp, params.masks)
+    cost = removal_costs(target, weights, *args)
+    circles = np.flatnonzero(params.kind == CIRCLE)
+    weak = circles[np.argsort(cost[circles], kind="stable")][: max(1, round(share * n))]
     order = np.concatenate([np.setdiff1d(np.arange(n), weak), weak])
     params.reorder(order)
     adam.reorder(order)
     rows = np.arange(n - weak.size, n)
     adam.reset(rows)
+    img, _ = render_soft(h, w, *args[:-2], sharp, params.masks)
     seeding.reseed(params, rows, target, img, weights, rng)

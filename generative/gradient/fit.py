@@ -27,10 +27,11 @@ def fit_circles(
 ) -> FitResult:
     """Fit `n` circles to `target` (float H×W×3 in [0, 1]); canvas units are its pixels.
 
-    Circles start image-guided (large ones first, each where the error is largest),
-    then all move at once by Adam on pixel minibatches (`batch` = sampled fraction of
-    pixels per step) while their edges go from soft to hard. Circles that hardly show
-    are re-seeded in front at the worst spots early on (the depth-order trap).
+    Circles start greedily (each the best of many candidates drawn where the error is
+    largest), then all move at once by Adam on pixel minibatches (`batch` = sampled fraction of
+    pixels per step) while their edges go from soft to hard. Every 5% of the run until
+    60%, the 10% of circles whose removal would cost least are re-seeded in front at the
+    best spots (this escapes the depth-order trap).
     The budget is `steps` and/or `seconds` (whichever ends first; default
     DEFAULT_STEPS steps); with `steps` alone the same seed gives the same result.
     `loss` is "rgb" or "lab" (squared error in CIE Lab); `weights` an optional H×W map of
@@ -51,9 +52,11 @@ def fit_circles(
     plan = Plan(
         steps=steps,
         seconds=seconds,
+        sharp=(1.0, 16.0),
         lr_pos=max(h, w) / 256.0,
         batch=batch,
-        reseed_at=(0.1, 0.2, 0.3, 0.4, 0.5),
+        reseed_at=tuple(np.arange(1, 13) * 0.05),
+        reseed_share=0.1,
         snapshot_every=snapshot_every,
         progress=progress,
         desc=f"{n} circles",

@@ -304,3 +304,63 @@ def render_soft(
                 seen[act[q]] += alpha[q] * t
                 t *= 1.0 - alpha[q]
     return img, seen
+
+
+@numba.njit(cache=True, nogil=True)
+def removal_costs(
+    target: np.ndarray,
+    weight: np.ndarray,
+    kind: np.ndarray,
+    nv: np.ndarray,
+    geom: np.ndarray,
+    col_raw: np.ndarray,
+    bg_raw: np.ndarray,
+    sharp: float,
+    masks: np.ndarray,
+) -> np.ndarray:
+    """How much the weighted RGB squared error (summed over pixels) would grow without each shape.
+
+    Exact for one shape at a time: removing shape i changes a pixel's colour by
+    −T_i · a_i · (c_i − C_(i−1)), T_i being the transparency of everything in front of it.
+    """
+    h, w = target.shape[:2]
+    n, p = geom.shape
+    col, bg = _sigmoids(col_raw), _sigmoids(bg_raw)
+    box = bounds(kind, nv, geom, sharp, h, w)
+    cost = np.zeros(n)
+    act = np.empty(n, np.int64)
+    alpha = np.empty(n)
+    prev = np.empty((n, 3))
+    dm = np.empty(max(p, 1))
+    for y in range(h):
+        py = y + 0.5
+        for x in range(w):
+            px = x + 0.5
+            c0, c1, c2 = bg[0], bg[1], bg[2]
+            na = 0
+            for i in range(n):
+                if px < box[i, 0] or px > box[i, 2] or py < box[i, 1] or py > box[i, 3]:
+                    continue
+                m = _coverage(kind[i], nv[i], geom[i], x, y, sharp, masks, dm)
+                if m <= 0.0:
+                    continue
+                a = col[i, 3] * m
+                prev[na, 0], prev[na, 1], prev[na, 2] = c0, c1, c2
+                c0 += (col[i, 0] - c0) * a
+                c1 += (col[i, 1] - c1) * a
+                c2 += (col[i, 2] - c2) * a
+                act[na], alpha[na] = i, a
+                na += 1
+            wt = weight[y, x] if weight.size else 1.0
+            r0, r1, r2 = c0 - target[y, x, 0], c1 - target[y, x, 1], c2 - target[y, x, 2]
+            base = r0 * r0 + r1 * r1 + r2 * r2
+            t = 1.0
+            for q in range(na - 1, -1, -1):
+                i = act[q]
+                f = t * alpha[q]
+                e0 = r0 - f * (col[i, 0] - prev[q, 0])
+                e1 = r1 - f * (col[i, 1] - prev[q, 1])
+                e2 = r2 - f * (col[i, 2] - prev[q, 2])
+                cost[i] += wt * (e0 * e0 + e1 * e1 + e2 * e2 - base)
+                t *= 1.0 - alpha[q]
+    return cost
