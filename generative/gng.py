@@ -47,6 +47,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 _START_DEGREE = 16  # adjacency slots per node; doubled when a node needs more
+_MAX_GRID_SIDE = 2048  # cells per side of the search grid, at most
 _RENORMALISE_BELOW = 1e-250  # the lazy error scale is folded into the errors below this
 _STOPPED = 0  # kernel status: reached the end of its range
 _NEEDS_DEGREE = 1  # kernel status: a node needs more adjacency slots
@@ -126,9 +127,9 @@ class GNGState:
     free: np.ndarray  # (cap,) int64 stack of free slots
     counts: np.ndarray  # alive, slots used, free, next id, updates
     scale: np.ndarray  # [global error factor, running sum of winner distances]
-    grid_f: np.ndarray  # [x0, y0, cell size]
-    grid_i: np.ndarray  # [columns, rows]
-    head: np.ndarray  # (cells,) first slot in each cell, -1 if none
+    grid_f: np.ndarray  # [x0, y0, cell size, width, height] of the grid over the points
+    grid_i: np.ndarray  # [columns, rows, node count the grid was sized for]
+    head: np.ndarray  # (most cells,) first slot in each cell, -1 if none
     nxt: np.ndarray  # (cap,) next slot in the same cell
     prv: np.ndarray  # (cap,) previous slot in the same cell
     cell: np.ndarray  # (cap,) cell of each slot
@@ -162,6 +163,32 @@ def _grid_unlink(s, head, nxt, prv, cell):
         head[cell[s]] = nxt[s]
     if nxt[s] >= 0:
         prv[nxt[s]] = prv[s]
+
+
+@numba.njit(cache=True)
+def _grid_shape(width, height, nodes):
+    """Cell size, columns and rows of a grid with about one cell per node over width x height."""
+    h = max(math.sqrt(width * height / max(nodes, 1)), max(width, height) / _MAX_GRID_SIDE, 1e-9)
+    return h, min(int(width / h) + 1, _MAX_GRID_SIDE), min(int(height / h) + 1, _MAX_GRID_SIDE)
+
+
+@numba.njit(cache=True)
+def _grid_build(pos, ids, slots, grid_f, grid_i, head, nxt, prv, cell):
+    """Resize the grid to about one cell per live node and file every node in it.
+
+    Called whenever the node count has doubled, so a sparse early graph is searched in a
+    coarse grid and a dense late one in a fine grid; `head` is sized for the finest.
+    """
+    alive = 0
+    for s in range(slots):
+        if ids[s] >= 0:
+            alive += 1
+    grid_f[2], grid_i[0], grid_i[1] = _grid_shape(grid_f[3], grid_f[4], alive)
+    grid_i[2] = alive
+    head[: grid_i[0] * grid_i[1]] = -1
+    for s in range(slots):
+        if ids[s] >= 0:
+            _grid_link(s, _cell_of(pos[s, 0], pos[s, 1], grid_f, grid_i), head, nxt, prv, cell)
 
 
 @numba.njit(cache=True)
@@ -349,6 +376,8 @@ def _train_range(data, order, lo, hi, pos, err, ids, deg, nbr, age, free, counts
                 j += 1
         if counts[_UPDATES] % n_iter == 0 and counts[_ALIVE] < max_nodes:
             _insert_node(pos, err, ids, deg, nbr, age, free, counts, after_split, grid_f, grid_i, head, nxt, prv, cell)
+            if counts[_ALIVE] >= 2 * grid_i[2]:
+                _grid_build(pos, ids, counts[_SLOTS], grid_f, grid_i, head, nxt, prv, cell)
         scale[0] *= decay
         if scale[0] < _RENORMALISE_BELOW:
             for t in range(counts[_SLOTS]):
@@ -360,36 +389,29 @@ def _train_range(data, order, lo, hi, pos, err, ids, deg, nbr, age, free, counts
 # ---------------------------------------------------------------- Python driver
 
 
-def _grid_for(points: np.ndarray, max_nodes: int) -> tuple[np.ndarray, np.ndarray]:
-    """A uniform grid over the points' bounding box with about one cell per node."""
-    lo = points.min(axis=0)
-    span = np.maximum(points.max(axis=0) - lo, 1e-9)
-    cell = max(math.sqrt(span[0] * span[1] / max_nodes), float(span.max()) / 2048, 1e-9)
-    cols, rows = (int(v) for v in np.minimum(np.floor(span / cell) + 1, 2048))
-    return np.array([lo[0], lo[1], cell]), np.array([cols, rows], dtype=np.int64)
-
-
 def new_state(points: np.ndarray, params: GNGParams, rng: np.random.Generator) -> GNGState:
     """Arrays for up to max(max_nodes, n_start_nodes) nodes, started at random data points."""
     cap = max(params.max_nodes, params.n_start_nodes)
     n = len(points)
     start = rng.choice(n, params.n_start_nodes, replace=n < params.n_start_nodes)
-    grid_f, grid_i = _grid_for(points, cap)
+    lo = points.min(axis=0)
+    span = np.maximum(points.max(axis=0) - lo, 1e-9)
+    grid_f = np.array([lo[0], lo[1], 1.0, span[0], span[1]])
+    grid_i = np.zeros(3, dtype=np.int64)
+    _, cols, rows = _grid_shape(span[0], span[1], cap)
     state = GNGState(
         pos=np.zeros((cap, 2)), err=np.zeros(cap), ids=np.full(cap, -1, dtype=np.int64),
         deg=np.zeros(cap, dtype=np.int64), nbr=np.full((cap, _START_DEGREE), -1, dtype=np.int64),
         age=np.zeros((cap, _START_DEGREE), dtype=np.int64), free=np.zeros(cap, dtype=np.int64),
         counts=np.zeros(5, dtype=np.int64), scale=np.array([1.0, 0.0]), grid_f=grid_f, grid_i=grid_i,
-        head=np.full(int(grid_i[0] * grid_i[1]), -1, dtype=np.int64), nxt=np.full(cap, -1, dtype=np.int64),
+        head=np.full(cols * rows, -1, dtype=np.int64), nxt=np.full(cap, -1, dtype=np.int64),
         prv=np.full(cap, -1, dtype=np.int64), cell=np.zeros(cap, dtype=np.int64),
     )
     k = params.n_start_nodes
     state.pos[:k] = points[start]
     state.ids[:k] = np.arange(k)
     state.counts[:] = (k, k, 0, k, 0)
-    for s in range(k):
-        _grid_link(s, _cell_of(state.pos[s, 0], state.pos[s, 1], grid_f, grid_i),
-                   state.head, state.nxt, state.prv, state.cell)
+    _grid_build(state.pos, state.ids, k, grid_f, grid_i, state.head, state.nxt, state.prv, state.cell)
     return state
 
 
