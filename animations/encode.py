@@ -26,6 +26,10 @@ from renderers.atomic import atomic_path
 
 FORMATS = ("mp4", "webm", "gif")
 GIF_QUALITIES = ("fast", "best")
+COLOR_PARAMS = [  # exact BT.709 conversion, tagged so players decode the colours as drawn
+    "-sws_flags", "accurate_rnd+full_chroma_int", "-vf", "scale=out_color_matrix=bt709:out_range=tv",
+    "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+]
 
 
 class Encodable(Protocol):
@@ -90,6 +94,7 @@ def _video(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: f
         codec, params = "libx264", ["-preset", s.preset, "-crf", str(s.crf), "-movflags", "+faststart"]
     else:
         codec, params = "libvpx-vp9", ["-b:v", "0", "-crf", str(s.vp9_crf), "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"]
+    params += COLOR_PARAMS
     writer = imageio_ffmpeg.write_frames(
         str(tmp), size, pix_fmt_in="bgra", pix_fmt_out="yuv420p", fps=fps, quality=None, codec=codec,
         macro_block_size=1, ffmpeg_log_level="error", output_params=params,

@@ -199,8 +199,12 @@ def render_bgra(frame: Frame, width: int, height: int, out: np.ndarray | None = 
     ctx.set_source_rgb(1.0, 1.0, 1.0)
     ctx.paint()
     x, y, w, h = frame.view or (0.0, 0.0, frame.canvas.width, frame.canvas.height)
-    ctx.scale(width / w, height / h)
+    scale = min(width / w, height / h)  # keep the aspect: letterbox on white if sizes differ
+    ctx.translate((width - w * scale) / 2, (height - h * scale) / 2)
+    ctx.scale(scale, scale)
     ctx.translate(-x, -y)
+    ctx.rectangle(x, y, w, h)
+    ctx.clip()
     _draw_content(ctx, frame)
     surface.finish()
     return buf
