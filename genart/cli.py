@@ -7,6 +7,7 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 import genart.commands
 from genart import __version__
@@ -20,9 +21,16 @@ def command_names() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(genart.commands.__path__) if not m.name.startswith("_"))
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line (the sub-commands inherit it)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command registered."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="genart",
         description="Generative art that moves: fit shapes to pictures, render posters and movies.",
     )

@@ -62,6 +62,8 @@ class EvolveSettings:
             raise EvolveError(f"alpha must be in (0, 1], or 0 to optimize it, got {self.climb.alpha}")
         if min(self.climb.candidates, self.climb.repeats, self.climb.workers) < 1 or self.climb.max_age < 0:
             raise EvolveError("candidates, repeats and workers must be at least 1")
+        if self.resize is not None and not 8 <= self.resize <= 4096:
+            raise EvolveError(f"working size (--resize) must be between 8 and 4096 pixels, got {self.resize}")
         if self.seconds is not None and self.seconds <= 0:
             raise EvolveError(f"--seconds must be positive, got {self.seconds}")
 
@@ -182,10 +184,10 @@ def evolve(
 ) -> Result:
     """Evolve shapes for a picture; see the module docstring."""
     settings.check()
+    if settings.resize is None and picture.width * picture.height > MAX_WORKING_PIXELS:
+        raise EvolveError(f"picture {picture.width}x{picture.height} is too large to work on at full size")
     working = resize_to(picture.rgb, settings.resize)
     h, w = working.shape[:2]
-    if h * w > MAX_WORKING_PIXELS:
-        raise EvolveError(f"working size {w}x{h} is too large (use --resize to at most 4096)")
     target = to_float(working).astype(np.float64)
     background = (np.asarray(settings.background, np.float64) if settings.background is not None
                   else target.reshape(-1, 3).mean(axis=0))
@@ -254,7 +256,7 @@ def _run_single(result: Result, target: np.ndarray, settings: EvolveSettings, st
 
 def _run_tiles(result: Result, targets: list[np.ndarray], quotas: list[int], settings: EvolveSettings,
                store: Checkpoint | None, bar: tqdm, started: float, pool: Executor | None) -> None:
-    chunk = 8
+    chunk = 4
     stuck = [False] * len(targets)
     try:
         while not _stop(result, settings, started):

@@ -7,12 +7,11 @@ import os
 import sys
 from pathlib import Path
 
-from generative.evolve import EvolveError, EvolveSettings, evolve, to_scene
-from generative.hillclimb import ClimbSettings
-from generative.images import load_picture
-from generative.shapes import SHAPE_CHOICES
+from generative.shapes.layout import NAMES
 from genart.errors import UserError
 from genart.outputs import check_outputs, write_outputs
+
+SHAPE_CHOICES = (*NAMES, "combo")
 
 
 def grid(text: str) -> tuple[int, int]:
@@ -81,6 +80,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from generative.evolve import EvolveError, EvolveSettings, evolve, to_scene
+    from generative.hillclimb import ClimbSettings
+    from generative.images import load_picture
+
     check_outputs(args.output)
     if args.width is not None and args.width < 1:
         raise UserError(f"--width must be at least 1, got {args.width}")

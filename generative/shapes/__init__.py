@@ -30,15 +30,12 @@ from generative.shapes.polygons import mutate_polygon, polygon_corners, random_p
 from renderers import scene as S
 from renderers.raster import ellipse_scanlines_into, polygon_scanlines_into
 
-SHAPE_CHOICES = (*NAMES, "combo")
-
-
 def kinds_for(name: str) -> np.ndarray:
     """Kind ids a shape option stands for (`combo` is several)."""
     if name == "combo":
         return np.array(COMBO, np.int64)
     if name not in NAMES:
-        raise ValueError(f"unknown shape {name!r} (choose from {', '.join(SHAPE_CHOICES)})")
+        raise ValueError(f"unknown shape {name!r} (choose from {', '.join(NAMES)} or combo)")
     return np.array([NAMES[name]], np.int64)
 
 
