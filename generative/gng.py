@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numba
 import numpy as np
@@ -111,7 +111,7 @@ class GNGResult:
     signals: int
     updates: int
     epochs: int
-    epoch_errors: list[float] = field(default_factory=list)  # mean winner distance per epoch
+    epoch_errors: list[float]  # mean winner distance per epoch (neupy's training error)
 
 
 @dataclass

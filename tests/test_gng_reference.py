@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from generative import gng
 from generative.gng import GNGParams, train
 
 
@@ -92,6 +93,9 @@ CASES = [
          n_start_nodes=5, step=0.3, neighbour_step=0.02),
     dict(max_nodes=40, n_iter_before_neuron_added=10, max_edge_age=50, epochs=3, shuffle=False, seed=3,
          min_distance_for_update=0.5, error_decay_rate=0.99, after_split_error_decay_rate=0.3),
+    # fast decay: the lazy error scale falls below 1e-250 and is folded back several times
+    dict(max_nodes=40, n_iter_before_neuron_added=10, max_edge_age=20, epochs=10, shuffle=True, seed=4,
+         error_decay_rate=0.4),
 ]
 
 
@@ -117,3 +121,16 @@ def test_reference_matches_on_pixel_grid_ties() -> None:
     np.testing.assert_array_equal(got.ids, ids)
     np.testing.assert_array_equal(got.edges, edges)
     np.testing.assert_allclose(got.xy, xy, rtol=0, atol=1e-9)
+
+
+def test_adjacency_widening_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start with 2 edge slots per node so nodes outgrow them; the result must not change."""
+    points = _blobs(300, 6)
+    params = GNGParams(max_nodes=60, n_iter_before_neuron_added=5, max_edge_age=40, epochs=3, shuffle=True, seed=6)
+    wide = train(points, params).graph
+    monkeypatch.setattr(gng, "_START_DEGREE", 2)
+    narrow = train(points, params).graph
+    degrees = np.bincount(np.searchsorted(narrow.ids, narrow.edges.ravel()))
+    assert degrees.max() > 2  # the narrow run did have to widen
+    np.testing.assert_array_equal(narrow.edges, wide.edges)
+    np.testing.assert_array_equal(narrow.xy, wide.xy)
