@@ -221,5 +221,7 @@ def _reseed(params: Params, adam: Adam, target: np.ndarray, weights: np.ndarray,
     adam.reorder(order)
     rows = np.arange(n - weak.size, n)
     adam.reset(rows)
-    img, _ = render_soft(h, w, *args[:-2], sharp, params.masks)
+    params.col_raw[rows, 3] = -40.0  # render without them: they are placed afresh
+    img, _ = render_soft(h, w, params.kind, params.nv, params.geom, params.col_raw, params.bg_raw, sharp, params.masks)
     seeding.reseed(params, rows, target, img, weights, rng)
+
