@@ -126,6 +126,7 @@ def test_progress_bar_on_stderr(tmp_path: Path) -> None:
         (["--threshold", "local", "--block-size", "4"], "odd"),
         (["--threshold", "2"], "[0, 1]"),
         (["--snapshots", "0"], "--snapshots"),
+        (["--snapshots", "1", "--epochs", "100"], "more than 10000 snapshots"),
     ],
 )
 def test_bad_options_are_one_line_errors(tmp_path: Path, capsys, extra: list[str], needle: str) -> None:

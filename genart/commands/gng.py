@@ -20,6 +20,7 @@ from renderers.scene import Source
 ARTICLE = GNGParams(step=0.2, neighbour_step=0.005, max_edge_age=50, max_nodes=2400,
                     n_iter_before_neuron_added=100, after_split_error_decay_rate=0.5,
                     error_decay_rate=0.995, min_distance_for_update=0.01, epochs=20, shuffle=True)
+MAX_SNAPSHOTS = 10_000
 
 
 def _color(text: str) -> tuple[float, float, float, float]:
@@ -136,6 +137,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{args.image}: no pixels pass the threshold, so there is nothing to draw "
                         f"(a uniform picture? else try {'without' if args.invert else 'with'} --invert, "
                         f"another --threshold or --offset)")
+    if isinstance(args.snapshots, int) and len(points) * params.epochs // args.snapshots > MAX_SNAPSHOTS:
+        raise UserError(f"--snapshots {args.snapshots} would record more than {MAX_SNAPSHOTS} snapshots of "
+                        f"{len(points) * params.epochs} signals; use a larger K")
     with tqdm(total=params.epochs, unit="epoch", desc="gng", file=sys.stderr, disable=args.quiet) as bar:
         def on_epoch(_: int, graph: Graph) -> None:
             bar.set_postfix(nodes=len(graph.ids), edges=len(graph.edges), refresh=False)
