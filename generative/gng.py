@@ -27,13 +27,14 @@ departs from the paper (we follow neupy throughout):
   inserted node included. `n_start_nodes` start nodes are data points (drawn here
   without replacement), with no edges.
 
-Ties (equal distances or errors) go to the node with the smaller id, i.e. the older one,
-as neupy's first-in-insertion-order. Every node gets an id when it is made; ids survive
+Ties (equal distances or errors) go to the node with the smaller id, i.e. the older one
+(neupy's largest-error pick is first in insertion order too). Every node gets an id when it is made; ids survive
 other nodes' deletion and are never reused, so playback can follow a node.
 
-Speed: the state lives in preallocated arrays; the winner and runner-up are found in a
-uniform grid of about one cell per node (ring search), so a signal costs about the same
-with 100 or 10,000 nodes; error decay is lazy (one global factor, renormalised rarely).
+Speed: the state lives in preallocated arrays; the winner and runner-up are found by a
+ring search in a uniform grid of about one cell per node (rebuilt each time the node
+count doubles), never by a scan over all nodes; error decay is lazy (one global factor,
+folded into the errors rarely), so a signal costs O(degree), not O(nodes).
 """
 
 from __future__ import annotations
