@@ -34,7 +34,7 @@ other nodes' deletion and are never reused, so playback can follow a node.
 Speed: the state lives in preallocated arrays; the winner and runner-up are found by a
 ring search in a uniform grid of about one cell per node (rebuilt each time the node
 count doubles), never by a scan over all nodes; error decay is lazy (one global factor,
-folded into the errors rarely), so a signal costs O(degree), not O(nodes).
+folded into the errors rarely); only an insertion scans all nodes (for the largest error).
 """
 
 from __future__ import annotations
