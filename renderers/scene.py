@@ -231,6 +231,16 @@ def output_size(canvas: Canvas, width: int | None = None, height: int | None = N
     return w, h
 
 
+def scaled(shape: Shape, factor: float, dx: float = 0.0, dy: float = 0.0) -> Shape:
+    """A drawable moved by (dx, dy), then scaled by `factor` about the origin."""
+    if isinstance(shape, Polygon):
+        return Polygon(points=[((x + dx) * factor, (y + dy) * factor) for x, y in shape.points], color=shape.color)
+    if isinstance(shape, Circle):
+        return Circle(cx=(shape.cx + dx) * factor, cy=(shape.cy + dy) * factor, r=shape.r * factor, color=shape.color)
+    return Ellipse(cx=(shape.cx + dx) * factor, cy=(shape.cy + dy) * factor, rx=shape.rx * factor,
+                   ry=shape.ry * factor, angle=shape.angle, color=shape.color)
+
+
 def _round(value: Any, digits: int) -> Any:
     if isinstance(value, float):
         rounded = round(value, digits)
