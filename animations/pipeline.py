@@ -23,7 +23,7 @@ import numpy as np
 from tqdm import tqdm
 
 from animations.dedupe import frame_hash
-from animations.frame import render_bgra
+from animations.frame import SettledCache, render_bgra
 from animations.timeline import Playable, frame_times
 
 
@@ -50,6 +50,7 @@ class _Job:
     times: np.ndarray
     slots: np.ndarray  # (S, H, W, 4) view of the shared ring
     hashing: bool
+    cache: SettledCache = field(default_factory=SettledCache)  # per process: each worker grows its own
 
 
 _JOB: _Job | None = None  # set before the workers fork; they inherit it
@@ -59,7 +60,7 @@ def _render(index: int, slot: int) -> tuple[int, int, imagehash.ImageHash | None
     job = _JOB
     assert job is not None
     out = job.slots[slot]
-    render_bgra(job.clip.frame_at(float(job.times[index])), job.width, job.height, out=out)
+    render_bgra(job.clip.frame_at(float(job.times[index])), job.width, job.height, out=out, cache=job.cache)
     return index, slot, frame_hash(out) if job.hashing else None
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 from animations.dedupe import drop_schedule, frame_hash, merge_duplicates
 from animations.easing import EASINGS, get_easing
 from animations.encode import EncodeSettings, encode
-from animations.frame import render_rgb
+from animations.frame import SettledCache, render_bgra, render_rgb
 from animations.motions.flyin import bernstein_points, flyin
 from animations.pipeline import RenderedFrame, render_frames
 from animations.timeline import Sequence, frame_times, stagger
@@ -262,3 +262,17 @@ def test_rendered_frame_release_is_idempotent():
     f.release()
     f.release()
     assert freed == [1]
+
+
+def test_settled_cache_gives_identical_pixels():
+    scene = shapes_scene(n=30)
+    clip = flyin(scene, duration=1.0, hold=0.2, seed=6)
+    cache = SettledCache()
+    settled = []
+    for t in np.linspace(0, clip.length, 25):
+        frame = clip.frame_at(t)
+        settled.append(frame.items[0].settled)
+        cached = render_bgra(frame, 96, 54, cache=cache)
+        assert np.array_equal(cached, render_bgra(frame, 96, 54)), t
+    assert settled[0] == 0 and settled[-1] == 30 and np.all(np.diff(settled) >= 0)
+    assert cache.drawn == 30

@@ -105,7 +105,8 @@ class FlyIn(Clip):
         params[:, 4] += np.degrees(turn) * (part.kinds != CIRCLE)
         colors = part.colors.copy()
         colors[:, 3] *= np.clip(lin / self.fade, 0.0, 1.0) if self.fade > 0 else (lin > 0)
-        return Shapes(part.kinds, points, part.counts, params, colors)
+        settled = int(np.argmin(lin >= 1.0)) if not np.all(lin >= 1.0) else len(lin)
+        return Shapes(part.kinds, points, part.counts, params, colors, settled=settled, origin=part)
 
 
 def flyin(
