@@ -1,0 +1,96 @@
+"""Benchmark for issue 3: greedy hill-climb vs primitive's figures, refinement, and anneal.
+
+Target: `skimage.data.astronaut()` resized to 256×256. RMSE is RGB on the 0–255 scale,
+measured on the hard raster render of the written scene at the working resolution.
+Prints one table row per run; primitive 1.0's reference figures (measured by the issue's
+author, one worker) are printed beside them.
+
+    python bench/bench_evolve.py             # everything (several minutes)
+    python bench/bench_evolve.py --only greedy
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+from skimage import data
+
+from generative.anneal import AnnealSettings, anneal
+from generative.anneal import to_scene as anneal_scene
+from generative.evolve import EvolveSettings, evolve, to_scene
+from generative.gradient import refine
+from generative.hillclimb import ClimbSettings
+from generative.images import Picture, rmse_255, to_float
+from renderers import raster
+from renderers import scene as S
+
+PRIMITIVE = {("triangle", 100): (27.0, 16.0), ("triangle", 200): (21.0, 30.0), ("ellipse", 100): (29.5, 26.0)}
+
+
+def picture() -> Picture:
+    from PIL import Image
+
+    rgb = np.asarray(Image.fromarray(data.astronaut()).resize((256, 256), Image.Resampling.BOX))
+    return Picture(rgb=rgb, name="astronaut", sha256="0" * 64)
+
+
+def hard_rmse(drawing: S.Scene, target: np.ndarray) -> float:
+    return rmse_255(raster.render(drawing, target.shape[1], target.shape[0]), target)
+
+
+def greedy(pic: Picture, shape: str, n: int, workers: int) -> tuple[S.Scene, float, np.ndarray, np.ndarray]:
+    settings = EvolveSettings(n=n, climb=ClimbSettings(shape=shape, workers=workers), resize=256)
+    start = time.perf_counter()
+    result = evolve(pic, settings, progress=False)
+    seconds = time.perf_counter() - start
+    return to_scene(result, pic, settings), seconds, result.target, result.background
+
+
+def row(label: str, rmse: float, seconds: float, ref: tuple[float, float] | None = None) -> None:
+    extra = f"   primitive: {ref[0]:.1f} in {ref[1]:.0f} s" if ref else ""
+    print(f"{label:<44} RMSE {rmse:6.2f}  {seconds:7.2f} s{extra}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("greedy", "refine", "anneal"), default=None)
+    args = parser.parse_args()
+    pic = picture()
+    start = time.perf_counter()
+    greedy(pic, "triangle", 2, 1)
+    greedy(pic, "ellipse", 2, 1)
+    print(f"warm-up (numba compile or cache load): {time.perf_counter() - start:.2f} s")
+    if args.only in (None, "greedy"):
+        for shape in ("triangle", "ellipse"):
+            for workers in (1, 2):
+                for n in (50, 100, 200):
+                    drawing, seconds, target, _ = greedy(pic, shape, n, workers)
+                    ref = PRIMITIVE.get((shape, n)) if workers == 1 else None
+                    row(f"hillclimb {n:3d} {shape}s, {workers} worker(s)", hard_rmse(drawing, target), seconds, ref)
+    if args.only in (None, "refine"):
+        for (shape, n), (ref_rmse, ref_seconds) in PRIMITIVE.items():
+            drawing, seconds, target, background = greedy(pic, shape, n, 1)
+            before = hard_rmse(drawing, target)
+            start = time.perf_counter()
+            fit = refine(target, drawing.layers[0].shapes, background, seconds=ref_seconds - seconds - 1.0,
+                         progress=False)
+            total = seconds + time.perf_counter() - start
+            refined = S.Scene(canvas=S.Canvas(width=256, height=256, background=(*fit.background, 1.0)),
+                              layers=[S.ShapesLayer(shapes=fit.shapes)])
+            after = hard_rmse(refined, target)
+            print(f"hillclimb + refine {n} {shape}s, 1 worker: greedy {before:.2f} -> {after:.2f} "
+                  f"in {total:.1f} s; primitive {ref_rmse} in {ref_seconds:.0f} s "
+                  f"({100 * (1 - after / ref_rmse):.1f}% below)", flush=True)
+    if args.only in (None, "anneal"):
+        for evaluations in (2_000, 20_000):
+            settings = AnnealSettings(polygons=200 // 16, evaluations=evaluations, tiles=(4, 4), workers=2)
+            result = anneal(pic, settings)
+            drawing = anneal_scene(result, pic, settings)
+            row(f"anneal 4x4 tiles x 12 triangles, {evaluations} evals/tile, 2 workers",
+                hard_rmse(drawing, to_float(pic.rgb)), result.seconds)
+
+
+if __name__ == "__main__":
+    main()
