@@ -261,3 +261,31 @@ def test_evolve_bad_input(tmp_path: Path, make, args, needle: str) -> None:
     assert done.returncode == 2
     assert needle in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert not out.exists()
+
+
+def test_anneal_method_fits_polygons_per_tile(tmp_path: Path) -> None:
+    out = tmp_path / "a.scene.json"
+    done = run_cli("evolve", "assets/astronaut.jpg", "--method", "anneal", "-n", "8", "--tiles", "2x2",
+                   "--resize", "32", "--evaluations", "300", "--quiet", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    drawing = S.load(out)
+    assert len(drawing.layers[0].shapes) == 8 and drawing.meta["method"] == "anneal"
+    assert all(len(s.points) == 3 for s in drawing.layers[0].shapes)
+    assert drawing.snapshots and drawing.snapshots[-1].layers is not None
+
+
+def test_gradient_method_and_refinement(tmp_path: Path) -> None:
+    circles, refined = tmp_path / "c.scene.json", tmp_path / "r.scene.json"
+    done = run_cli("evolve", "assets/astronaut.jpg", "--method", "gradient", "-n", "6", "--resize", "32",
+                   "--steps", "40", "--quiet", "-o", str(circles))
+    assert done.returncode == 0, done.stderr
+    assert {s.kind for s in S.load(circles).layers[0].shapes} == {"circle"}
+    done = run_cli("evolve", "assets/astronaut.jpg", "-n", "6", "--shape", "ellipse", "--resize", "32",
+                   "--candidates", "40", "--max-age", "15", "--repeats", "2", "--refine-seconds", "1",
+                   "--quiet", "-o", str(refined))
+    assert done.returncode == 0, done.stderr
+    drawing = S.load(refined)
+    assert drawing.meta["refined"] is True and drawing.meta["rmse"] <= drawing.meta["greedy_rmse"] + 1e-3
+    done = run_cli("evolve", "assets/astronaut.jpg", "--method", "gradient", "--shape", "triangle",
+                   "-o", str(tmp_path / "x.png"))
+    assert done.returncode == 2 and "gradient fits circles" in done.stderr
