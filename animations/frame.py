@@ -19,7 +19,7 @@ import numpy as np
 
 from renderers.cairo import TileSource
 from renderers.cairo import draw as draw_layers
-from renderers.scene import Canvas, Circle, Ellipse, Layer, Polygon
+from renderers.scene import Canvas, Circle, Ellipse, Layer, MosaicLayer, Polygon
 
 _lib = cairocffi.cairo
 
@@ -150,7 +150,13 @@ class SceneLayers:
     tiles: TileSource | None = None
 
     def draw(self, ctx: cairocffi.Context) -> None:
-        draw_layers(ctx, self.canvas, self.layers, self.tiles, background=False)
+        if any(isinstance(layer, MosaicLayer) for layer in self.layers):
+            ctx.save()  # pixel-exact cell clips: antialiased ones let the background seep between tiles
+            ctx.set_antialias(cairocffi.ANTIALIAS_NONE)
+            draw_layers(ctx, self.canvas, self.layers, self.tiles, background=False)
+            ctx.restore()
+        else:
+            draw_layers(ctx, self.canvas, self.layers, self.tiles, background=False)
 
 
 @dataclass(frozen=True, eq=False)
