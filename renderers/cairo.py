@@ -107,6 +107,7 @@ def _draw_mosaic(ctx: cairocffi.Context, layer: MosaicLayer, canvas: Canvas, til
             ctx.scale(cw / img.shape[1], ch / img.shape[0])
             ctx.set_source_surface(array_surface(img), 0, 0)
             ctx.get_source().set_filter(cairocffi.FILTER_GOOD)
+            ctx.get_source().set_extend(cairocffi.EXTEND_PAD)  # no fade to transparent at the tile's edge
             ctx.paint()
             ctx.restore()
             if layer.cell_colors is not None and layer.blend > 0:
