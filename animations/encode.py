@@ -46,7 +46,7 @@ class EncodeSettings:
     """Encoder knobs: H.264 `crf`/`preset`, VP9 `vp9_crf`, and the GIF tier."""
 
     crf: int = 20
-    preset: str = "veryfast"
+    preset: str = "superfast"
     vp9_crf: int = 34
     gif_quality: str = "fast"
 

@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--gif-quality", choices=GIF_QUALITIES, default="fast",
                    help="GIF: fast (Pillow, palette per frame) or best (global palette + dithering via ffmpeg)")
     p.add_argument("--crf", type=int, default=20, help="MP4: H.264 constant rate factor (default 20)")
-    p.add_argument("--preset", default="veryfast", help="MP4: x264 preset (default veryfast)")
+    p.add_argument("--preset", default="superfast", help="MP4: x264 preset (default superfast; veryfast: smaller files, slower)")
     p.add_argument("--workers", type=int, help="render processes (default: one per core)")
     p.add_argument("--preview", action="store_true",
                    help=f"quick low-resolution pass: {PREVIEW_LONGEST} px, {PREVIEW_FPS} fps, fastest encoding")
