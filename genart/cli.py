@@ -1,4 +1,8 @@
-"""The `genart` command: one sub-command per module in `genart.commands`."""
+"""The `genart` command: one sub-command per module in `genart.commands`.
+
+Only the module of the command being run is imported (the others are listed by name),
+so `genart render` does not pay for the imports of `genart animate`.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,19 @@ from generative.images import ImageError
 from renderers.scene import SceneError
 
 
+# Each module genart.commands.NAME defines `register(subparsers)`, which sets `func`.
+COMMANDS = {
+    "evolve": "fit translucent shapes to a picture",
+    "gng": "Growing Neural Gas line art from a picture",
+    "mosaic": "photo mosaics: index a photo folder, build a mosaic of a picture",
+    "animate": "turn a scene file into a movie (MP4, WebM or GIF)",
+    "render": "render a scene file to PNG, SVG or PDF",
+    "info": "describe a scene file",
+}
+
+
 def command_names() -> list[str]:
-    """Modules of `genart.commands`; each defines `register(subparsers)`, which sets `func`."""
+    """Modules of `genart.commands` (each must be listed in COMMANDS)."""
     return sorted(m.name for m in pkgutil.iter_modules(genart.commands.__path__) if not m.name.startswith("_"))
 
 
@@ -28,23 +43,32 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command registered."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; `only` names the one command whose module is imported (None: all)."""
     parser = OneLineParser(
         prog="genart",
         description="Generative art that moves: fit shapes to pictures, render posters and movies.",
     )
     parser.add_argument("--version", action="version", version=f"genart {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in command_names():
-        importlib.import_module(f"genart.commands.{name}").register(sub)
+    for name, summary in COMMANDS.items():
+        if only in (None, name):
+            importlib.import_module(f"genart.commands.{name}").register(sub)
+        else:
+            sub.add_parser(name, help=summary)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str:
+    """The command named in argv (the first word that is not an option), or '' for none."""
+    word = next((a for a in argv if not a.startswith("-")), "")
+    return word if word in COMMANDS else ""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a command; user errors become one line on stderr and exit status 2."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(_command_in(argv)).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except (UserError, SceneError, ImageError) as exc:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from genart.cli import command_names, main
+from genart.cli import COMMANDS, command_names, main
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "assets" / "example.scene.json"
@@ -18,6 +18,10 @@ EXAMPLE = ROOT / "assets" / "example.scene.json"
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "genart", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_every_command_module_is_listed() -> None:
+    assert sorted(COMMANDS) == command_names()
 
 
 def test_version_and_help_on_every_command(capsys) -> None:
@@ -29,6 +33,10 @@ def test_version_and_help_on_every_command(capsys) -> None:
             main([name, "--help"])
         assert done.value.code == 0
         assert "usage: genart " + name in capsys.readouterr().out
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    listing = capsys.readouterr().out
+    assert all(f"    {name} " in listing for name in COMMANDS)
 
 
 def test_render_writes_png_svg_pdf(tmp_path: Path) -> None:
