@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animations.frame import Frame, Shapes, render_rgb
+from animations.frame import Frame, SettledCache, Shapes, render_bgra, render_rgb
 from animations.motions.flyin import flyin
 from animations.motions.growth import growth
 from animations.motions.mosaic_zoom import TileCache, mosaic_zoom
@@ -72,6 +72,20 @@ def test_timelapse_replays_snapshots_with_drop_schedule():
     assert rmse_255(last, render_array(scene, 160, 90)) < 0.5
     shown = [clip.index_at(u) for u in np.linspace(0, 1, 50)]
     assert shown[0] == 0 and shown[-1] == len(clip.states) - 1 and np.all(np.diff(shown) >= 0)
+    assert clip.prefixes is not None  # prefix snapshots: drawn incrementally over a cached picture
+    cache = SettledCache()
+    for u in np.linspace(0, 1, 12):
+        frame = clip.at(u)
+        layers = clip.states[clip.index_at(u)]
+        assert np.array_equal(render_bgra(frame, 160, 90, cache=cache)[..., 2::-1],
+                              render_array(scene, 160, 90, layers=layers))
+
+
+def test_timelapse_of_full_drawing_snapshots():
+    graph = graph_scene()
+    clip = timelapse(graph, duration=1.0, hold=0.0)
+    assert clip.prefixes is None and len(clip.states) == 3
+    assert rmse_255(render_rgb(clip.at(0.0), 80, 60), render_array(graph, 80, 60, layers=graph.snapshots[0].layers)) < 0.5
 
 
 def tile_source(tile_id: int, size_px: int) -> np.ndarray:

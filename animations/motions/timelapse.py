@@ -3,7 +3,9 @@
 The states are the snapshots' drawings (`Scene.snapshot_layers`) followed by the final
 scene unless the last snapshot already shows it. The decaying drop schedule
 (`animations.dedupe.drop_schedule`) thins them toward the end; the kept states share the
-clip's duration equally, each shown as it is (no blending).
+clip's duration equally, each shown as it is (no blending). A greedy run's prefix
+snapshots become growing prefixes of one vectorized `Shapes`, so each frame draws only
+the shapes added since the frame before (`animations.frame.SettledCache`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from animations.dedupe import drop_schedule
-from animations.frame import Frame, SceneLayers
+from animations.frame import Frame, SceneLayers, Shapes, shapes_from_layer
 from animations.timeline import Clip
 from renderers.cairo import TileSource
-from renderers.scene import Canvas, Layer, Scene
+from renderers.scene import Canvas, Layer, Scene, ShapesLayer
 
 
 class NoSnapshotsError(ValueError):
@@ -31,14 +33,22 @@ class TimeLapse(Clip):
     states: list[tuple[Layer, ...]]
     steps: list[int]
     tiles: TileSource | None = None
+    poster: Shapes | None = None  # set when every state is a prefix of these shapes
+    prefixes: list[int] | None = None
 
     def index_at(self, u: float) -> int:
         """Which state shows at linear progress u."""
         return min(int(float(self.ease(u)) * len(self.states)), len(self.states) - 1)
 
     def at(self, u: float) -> Frame:
-        layers = self.states[self.index_at(u)]
-        return Frame(canvas=self.canvas, items=(SceneLayers(self.canvas, layers, self.tiles),))
+        index = self.index_at(u)
+        if self.poster is not None and self.prefixes is not None:
+            n = self.prefixes[index]
+            colors = self.poster.colors.copy()
+            colors[n:, 3] = 0.0  # not drawn yet
+            p = self.poster
+            return Frame(canvas=self.canvas, items=(Shapes(p.kinds, p.points, p.counts, p.params, colors, n, p),))
+        return Frame(canvas=self.canvas, items=(SceneLayers(self.canvas, self.states[index], self.tiles),))
 
 
 def timelapse(
@@ -67,5 +77,8 @@ def timelapse(
     steps = [steps[i] for i in kept]
     if duration is None:
         duration = float(np.clip(len(states) / fps, 2.0, 20.0))
+    poster, prefixes = None, None
+    if len(scene.layers) == 1 and isinstance(scene.layers[0], ShapesLayer) and all(s.prefix is not None for s in scene.snapshots):
+        poster, prefixes = shapes_from_layer(scene.layers[0].shapes), [len(state[0].shapes) for state in states]
     return TimeLapse(duration=duration, start=start, hold=hold, easing=easing, canvas=scene.canvas,
-                     states=states, steps=steps, tiles=tiles)
+                     states=states, steps=steps, tiles=tiles, poster=poster, prefixes=prefixes)

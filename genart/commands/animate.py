@@ -25,6 +25,7 @@ MOTIONS = ("flyin", "growth", "mosaic_zoom", "timelapse")
 DEFAULT_EASING = {"flyin": "smooth", "growth": "linear", "mosaic_zoom": "smooth", "timelapse": "linear"}
 DEFAULT_LONGEST = {"mp4": 1280, "webm": 1280, "gif": 480}
 PREVIEW_LONGEST, PREVIEW_FPS = 320, 12
+X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,8 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hold", type=float, default=1.0, help="seconds the last frame is held (default 1)")
     p.add_argument("--size", help="WIDTHxHEIGHT or WIDTH (height keeps the scene's aspect); "
                                   "default 1280 px (GIF 480 px) on the longer side")
-    p.add_argument("--easing", choices=sorted(EASINGS), help="rate function (default: smooth for flyin and "
-                                                             "mosaic_zoom, linear for growth and timelapse)")
+    p.add_argument("--easing", choices=sorted(EASINGS), metavar="NAME",
+                   help="rate function: linear, smooth, ease_in_out_cubic, ease_out_back, ... (manim/Penner names; "
+                        "default smooth for flyin and mosaic_zoom, linear for growth and timelapse)")
     p.add_argument("--seed", type=int, default=0, help="seed of every random choice (default 0)")
     p.add_argument("--order", choices=ORDERS, default="optimization", help="flyin: which shapes start first")
     p.add_argument("--lag-ratio", type=float, help="flyin: stagger between shapes (default: each flies 1/4 of the time)")
@@ -52,8 +54,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="timelapse: keep states ever more sparsely toward the end; at the end one in e^R (default 0: all)")
     p.add_argument("--gif-quality", choices=GIF_QUALITIES, default="fast",
                    help="GIF: fast (Pillow, palette per frame) or best (global palette + dithering via ffmpeg)")
-    p.add_argument("--crf", type=int, default=20, help="MP4: H.264 constant rate factor (default 20)")
-    p.add_argument("--preset", default="superfast", help="MP4: x264 preset (default superfast; veryfast: smaller files, slower)")
+    p.add_argument("--crf", type=int, default=20, choices=range(52), metavar="0-51",
+                   help="MP4: H.264 constant rate factor, lower is better (default 20)")
+    p.add_argument("--preset", default="superfast", choices=X264_PRESETS,
+                   help="MP4: x264 preset (default superfast; veryfast: smaller files, slower)")
     p.add_argument("--workers", type=int, help="render processes (default: one per core)")
     p.add_argument("--preview", action="store_true",
                    help=f"quick low-resolution pass: {PREVIEW_LONGEST} px, {PREVIEW_FPS} fps, fastest encoding")
@@ -146,6 +150,8 @@ def run(args: argparse.Namespace) -> int:
         result = encode(frames, out, size, fps, settings)
     except ValueError as exc:
         raise UserError(f"{out}: {exc}") from None
+    except OSError as exc:
+        raise UserError(f"{out}: could not write the movie ({exc})") from None
     spent = time.perf_counter() - began
     print(f"{out}: {size[0]}x{size[1]}, {result.seconds:.2f} s, {result.frames_out} frames, made in {spent:.1f} s",
           file=sys.stderr)
