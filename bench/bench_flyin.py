@@ -1,6 +1,6 @@
 """Benchmark: a 10 s, 30 fps, 1920x1080 fly-in of a 1,000-polygon scene, encode included.
 
-Prints, per x264 preset, end-to-end frames/s (render + H.264 encode, best of --repeats),
+Prints the frames/s of rendering alone, then, per x264 preset, end-to-end frames/s (render + H.264 encode, best of --repeats),
 the CPU time the whole process tree spent per frame (user + sys of main, render workers
 and ffmpeg: a figure the other jobs on shared cores disturb far less than wall time, and
 2 / that = the frames/s two idle cores would give), and the peak memory of the tree as
@@ -107,6 +107,14 @@ def main() -> None:
           f"wall-time figures are the best of {args.repeats}")
     print(f"scene: {args.shapes} polygons; clip built in {setup:.2f} s; {workers} render workers; "
           f"{size[0]}x{size[1]}, {fps} fps, {args.seconds:g} s")
+
+    best = float("inf")
+    for _ in range(args.repeats):  # rendering alone: frames are released as they come
+        t = time.perf_counter()
+        for frame in render_frames(clip, size, fps, workers=args.workers, progress=False):
+            frame.release()
+        best = min(best, time.perf_counter() - t)
+    print(f"render only (no encoding): {round(args.seconds * fps) / best:.1f} frames/s")
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "flyin.mp4"
