@@ -19,7 +19,7 @@ def fit_circles(
     steps: int | None = None,
     seconds: float | None = None,
     seed: int = 0,
-    batch: float = 0.1,
+    batch: float = 0.05,
     loss: str = "rgb",
     weights: np.ndarray | None = None,
     snapshot_every: int = 0,
