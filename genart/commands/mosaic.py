@@ -13,7 +13,7 @@ from genart.outputs import check_outputs, kind_of
 from generative.images import load_picture
 from generative.mosaic.build import grid_size, mosaic_scene, plan_mosaic
 from generative.mosaic.collection import Collection, CollectionError
-from generative.mosaic.features import FEATURES
+from generative.mosaic.features import SPACES
 from generative.mosaic.image import write_mosaic_image
 from generative.mosaic.index import DEFAULT_SIZES, index_folder
 from generative.mosaic.match import MODES, MatchError
@@ -52,8 +52,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--reuse", type=int, default=2, metavar="K", help="uses allowed per tile with --match budget (default 2)")
     b.add_argument("--no-adjacent-repeats", action="store_true", help="never show the same tile in side-by-side cells")
     b.add_argument("--blend", type=float, default=0.0, help="0..1: shift each tile's colours toward its cell's (default 0)")
-    b.add_argument("--features", choices=list(FEATURES), default="4x4",
-                   help="colour features compared: mean colour or a sub-grid of means, in Lab (default 4x4)")
+    b.add_argument("--features", default="6x6", metavar="mean|NxN",
+                   help="colour features compared: the mean colour or an NxN grid of means, N ≤ 16 (default 6x6)")
+    b.add_argument("--space", choices=SPACES, default="rgb",
+                   help="colour space the features are compared in (default rgb: least squared error; lab: perceptual)")
     b.add_argument("--quality", type=int, default=90, help="JPEG quality (default 90)")
     b.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
                    help="output .png, .jpg, .scene.json(.gz), .pdf or .svg (repeatable)")
@@ -109,10 +111,10 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         columns, rows = grid_size(picture.width, picture.height, args.grid, args.cell)
         mosaic = plan_mosaic(collection, picture.rgb, columns, rows, args.match, args.reuse, args.no_adjacent_repeats,
-                             args.blend, args.features)
+                             args.blend, args.features, args.space)
     except MatchError as exc:
         raise UserError(str(exc)) from None
-    meta = {"match": args.match, "features": args.features, "match_seconds": round(time.perf_counter() - start, 3)}
+    meta = {"match": args.match, "features": args.features, "space": args.space, "match_seconds": round(time.perf_counter() - start, 3)}
     if args.match == "budget":
         meta["reuse"] = args.reuse
     drawing = mosaic_scene(picture, mosaic, meta)

@@ -8,7 +8,7 @@ import numpy as np
 
 from generative.images import Picture
 from generative.mosaic.collection import Collection
-from generative.mosaic.features import FEATURES, cell_colors, cell_features, tile_features
+from generative.mosaic.features import cell_colors, cell_features, tile_features
 from generative.mosaic.match import Assignment, MatchError, match
 from renderers.scene import Canvas, MosaicLayer, Scene, Source
 
@@ -40,7 +40,7 @@ def grid_size(width: int, height: int, grid: str | None = None, cell_px: float |
 
 @dataclass(frozen=True)
 class Mosaic:
-    """A matched mosaic: its scene layer and the matching's cost and bound."""
+    """A matched mosaic: its scene layer and the matching's cost."""
 
     layer: MosaicLayer
     assignment: Assignment
@@ -55,20 +55,22 @@ def plan_mosaic(
     reuse: int = 2,
     no_adjacent_repeats: bool = False,
     blend: float = 0.0,
-    features: str = "4x4",
+    features: str = "6x6",
+    space: str = "rgb",
     collection_name: str | None = None,
 ) -> Mosaic:
     """Match the collection's tiles to the cells of `target` (RGB uint8) and describe the result."""
-    if features not in FEATURES:
-        raise MatchError(f"unknown features {features!r} (use {', '.join(FEATURES)})")
     if not 0.0 <= blend <= 1.0:
         raise MatchError(f"blend must be between 0 and 1, got {blend}")
     if mode == "unique" and columns * rows > len(collection):
         raise MatchError(f"unique needs at least as many tiles as cells: {columns}x{rows} = {columns * rows} cells "
                          f"but the collection has {len(collection)} tiles (use --match budget or a smaller grid)")
-    side = FEATURES[features]
-    cells = cell_features(target, columns, rows, side)
-    result = match(cells, tile_features(collection.rgb_grid, side), mode, reuse, columns, rows, no_adjacent_repeats)
+    try:
+        cells = cell_features(target, columns, rows, features, space)
+        tiles = tile_features(collection, features, space)
+    except ValueError as exc:
+        raise MatchError(str(exc)) from None
+    result = match(cells, tiles, mode, reuse, columns, rows, no_adjacent_repeats)
     colors = cell_colors(target, columns, rows)
     layer = MosaicLayer.model_construct(
         type="mosaic", name="mosaic", collection=collection_name or str(collection.path), columns=columns, rows=rows,
@@ -81,8 +83,6 @@ def mosaic_scene(picture: Picture, mosaic: Mosaic, meta: dict | None = None) -> 
     """A scene whose canvas is the target picture's size, holding the mosaic layer (validated)."""
     layer = MosaicLayer.model_validate(mosaic.layer.model_dump())
     info = {"optimizer": "mosaic", "cost": round(mosaic.assignment.cost, 4)}
-    if mosaic.assignment.bound is not None:
-        info["gap"] = float(mosaic.assignment.gap)
     info.update(meta or {})
     return Scene(canvas=Canvas(width=picture.width, height=picture.height), source=Source(name=picture.name, sha256=picture.sha256),
                  meta=info, layers=[layer])

@@ -1,12 +1,9 @@
 """Matching tiles to cells: nearest, budgeted (each tile at most K times) or unique, exactly.
 
-Costs are squared Euclidean distances between feature vectors. `assign` solves the
-capacitated assignment exactly without a dense cost matrix: it matches over a sparse set
-of candidate pairs (each cell's nearest tiles and each tile's nearest cells) with
-`scipy.sparse.csgraph.min_weight_full_bipartite_matching`, derives dual prices from the
-result by shortest paths, and prices every (cell, tile) pair in chunks; any pair that could
-lower the cost is added and the sparse problem solved again. When no pair is left the
-dual bound equals the cost, which proves the answer optimal.
+Costs are squared Euclidean distances between feature vectors. Budgeted and unique
+matching are one problem, a rectangular assignment in which each tile offers K uses
+(columns); it is solved exactly by `scipy.optimize.linear_sum_assignment` on the dense
+cost matrix, so it needs cells × tiles × K × 8 bytes of memory.
 """
 
 from __future__ import annotations
@@ -15,8 +12,7 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+from scipy.optimize import linear_sum_assignment
 from scipy.spatial import cKDTree
 
 MODES = ("nearest", "budget", "unique")
@@ -28,146 +24,101 @@ class MatchError(ValueError):
 
 @dataclass(frozen=True)
 class Assignment:
-    """Tile per cell, the total cost, and the proven lower bound on the optimum (None for nearest)."""
+    """Tile per cell and the total cost (sum of squared feature distances)."""
 
     tiles: np.ndarray
     cost: float
-    bound: float | None = None
-    rounds: int = 0
-
-    @property
-    def gap(self) -> float:
-        """Relative distance from the proven bound (0 = proven optimal)."""
-        return 0.0 if self.bound is None else (self.cost - self.bound) / max(abs(self.bound), 1e-12)
 
 
-def pair_costs(cells: np.ndarray, tiles: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Squared distances of the listed (cell, tile) pairs."""
-    out = np.empty(len(rows))
-    for s in range(0, len(rows), 1 << 18):
-        d = cells[rows[s : s + (1 << 18)]] - tiles[cols[s : s + (1 << 18)]]
-        out[s : s + (1 << 18)] = np.einsum("ij,ij->i", d, d)
-    return out
+KD_TREE_DIMS = 12  # above this many feature dimensions a blocked BLAS search beats scipy's k-d tree
 
 
 def nearest(cells: np.ndarray, tiles: np.ndarray, k: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """The k nearest tiles of every cell by a k-d tree: (indices, squared distances), each (cells, k)."""
-    dist, idx = cKDTree(tiles).query(cells, k=k, workers=-1)
-    return idx.reshape(len(cells), k), (dist**2).reshape(len(cells), k)
+    """The k nearest tiles of every cell: (indices, squared distances), each (cells, k), nearest first.
+
+    A scipy k-d tree for low-dimensional features (mean colour, 2×2); a blocked brute-force
+    search with BLAS for longer feature vectors, where a k-d tree degenerates.
+    """
+    k = min(k, len(tiles))
+    if cells.shape[1] <= KD_TREE_DIMS:
+        dist, idx = cKDTree(tiles).query(cells, k=k, workers=-1)
+        idx = idx.reshape(len(cells), k)
+    else:
+        idx = knn(cells, tiles, k)
+    d = np.asarray(cells, np.float64)[:, None, :] - np.asarray(tiles, np.float64)[idx]
+    dist = np.einsum("ijk,ijk->ij", d, d)
+    order = np.argsort(dist, axis=1, kind="stable")
+    return np.take_along_axis(idx, order, 1), np.take_along_axis(dist, order, 1)
 
 
 @numba.njit(cache=True)
-def _slot_prices(n_slots: np.ndarray, src: np.ndarray, dst: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Shortest-path prices (≤ 0) from a root joined to every slot by a zero edge (Bellman–Ford)."""
-    dist = np.zeros(n_slots[0])
-    for _ in range(n_slots[0] + 1):
-        changed = False
-        for e in range(len(src)):
-            d = dist[src[e]] + weight[e]
-            if d < dist[dst[e]] - 1e-12 * (1.0 + abs(d)):
-                dist[dst[e]] = d
-                changed = True
-        if not changed:
-            return dist
-    raise ValueError("negative cycle: the sparse matching was not optimal")
+def _topk_rows(gram, an, bn, out):
+    """Indices of the k (= out.shape[1]) smallest distances in every row (insertion into a sorted list)."""
+    k = out.shape[1]
+    best = np.empty(k)
+    for i in range(gram.shape[0]):
+        n = 0
+        for j in range(gram.shape[1]):
+            d = an[i] + bn[j] - 2.0 * gram[i, j]
+            if n < k or d < best[n - 1]:
+                p = n if n < k else k - 1
+                while p > 0 and best[p - 1] > d:
+                    if p < k:
+                        best[p] = best[p - 1]
+                        out[i, p] = out[i, p - 1]
+                    p -= 1
+                best[p] = d
+                out[i, p] = j
+                if n < k:
+                    n += 1
 
 
-def _solve_sparse(rows: np.ndarray, cols: np.ndarray, cost: np.ndarray, n: int, m: int, capacity: int):
-    """Optimal matching over candidate pairs, each tile split into `capacity` slots; slot per cell."""
-    k = capacity
-    r = np.repeat(rows, k)
-    c = (np.repeat(cols, k) * k + np.tile(np.arange(k), len(cols)))
-    w = np.repeat(cost, k) + 1.0  # keep every weight non-zero: a zero is no edge to csgraph
-    graph = csr_array((w, (r, c)), shape=(n, m * k))
-    row_ind, slot = min_weight_full_bipartite_matching(graph)
-    out = np.empty(n, np.int64)
-    out[row_ind] = slot
-    return out
-
-
-@numba.njit(cache=True)
-def _price_rows(dist: np.ndarray, best_price: np.ndarray, u: np.ndarray, found_rows: np.ndarray, found_cols: np.ndarray, start: int) -> tuple[float, int]:
-    """Reduced costs of a block of cells against every tile: the bound's share and the improving pairs."""
-    bound = 0.0
-    count = 0
-    per_row = 16
-    for i in range(dist.shape[0]):
-        low = 0.0
-        kept = 0
-        for j in range(dist.shape[1]):
-            r = dist[i, j] - best_price[j] - u[start + i]
-            if r < low:
-                low = r
-            if r < -1e-9 * (1.0 + abs(dist[i, j])) and kept < per_row and count < found_rows.shape[0]:
-                found_rows[count] = start + i
-                found_cols[count] = j
-                count += 1
-                kept += 1
-        bound += u[start + i] + low
-    return bound, count
-
-
-def _blocks(a: np.ndarray, b: np.ndarray, rows: int = 512):
-    """Squared distances from blocks of rows of `a` to all of `b`: (start, block) pairs."""
-    bn = np.einsum("ij,ij->i", b, b)
+def _grams(a: np.ndarray, b: np.ndarray, rows: int = 1024):
+    """Blocks of float32 dot products: (start, |a_block|², a_block·bᵀ) with |b|² computed once."""
+    a32, b32 = np.asarray(a, np.float32), np.ascontiguousarray(np.asarray(b, np.float32).T)
     for s in range(0, len(a), rows):
-        block = a[s : s + rows]
-        d = np.einsum("ij,ij->i", block, block)[:, None] + bn[None, :] - 2.0 * (block @ b.T)
-        yield s, np.maximum(d, 0.0, out=d)
+        block = a32[s : s + rows]
+        yield s, np.einsum("ij,ij->i", block, block, dtype=np.float64), block @ b32
 
 
 def knn(a: np.ndarray, b: np.ndarray, k: int) -> np.ndarray:
-    """Indices (len(a), k) of the k nearest rows of `b` for every row of `a` (brute force, blocked)."""
+    """Indices (len(a), k) of the k nearest rows of `b` for every row of `a` (blocked brute force)."""
+    k = min(k, len(b))
+    bn = np.einsum("ij,ij->i", b, b, dtype=np.float64)
     out = np.empty((len(a), k), np.int64)
-    for s, d in _blocks(a, b):
-        out[s : s + len(d)] = np.argpartition(d, k - 1, axis=1)[:, :k] if k < d.shape[1] else np.arange(k)
+    for s, an, gram in _grams(a, b):
+        _topk_rows(gram, an, bn, out[s : s + len(gram)])
     return out
 
 
-def assign(cells: np.ndarray, tiles: np.ndarray, capacity: int = 1, candidates: int = 8, max_rounds: int = 50) -> Assignment:
+MAX_COSTS = 100_000_000  # cells × tile uses in the dense cost matrix (800 MB)
+
+
+def cost_matrix(cells: np.ndarray, tiles: np.ndarray) -> np.ndarray:
+    """Dense float64 squared distances, cells × tiles."""
+    cells, tiles = np.asarray(cells, np.float64), np.asarray(tiles, np.float64)
+    out = cells @ tiles.T
+    out *= -2.0
+    out += np.einsum("ij,ij->i", cells, cells)[:, None]
+    out += np.einsum("ij,ij->i", tiles, tiles)[None, :]
+    return np.maximum(out, 0.0, out=out)
+
+
+def assign(cells: np.ndarray, tiles: np.ndarray, capacity: int = 1) -> Assignment:
     """Exact minimum-cost assignment of a tile to every cell, no tile used more than `capacity` times."""
-    cells = np.ascontiguousarray(cells, np.float64)
-    tiles = np.ascontiguousarray(tiles, np.float64)
     n, m = len(cells), len(tiles)
     if n > m * capacity:
         raise MatchError(f"{n} cells need {n} tile uses but {m} tiles × {capacity} use{'s' if capacity > 1 else ''} allow only {m * capacity}")
-    k = min(m, candidates)
-    kc = min(n, max(1, candidates // 2) * capacity)  # every tile gets candidate cells too
-    rows = np.concatenate([np.repeat(np.arange(n), k), knn(tiles, cells, kc).reshape(-1)])
-    cols = np.concatenate([knn(cells, tiles, k).reshape(-1), np.repeat(np.arange(m), kc)])
-    found_rows, found_cols = np.empty(16 * n, np.int64), np.empty(16 * n, np.int64)
-    for rounds in range(1, max_rounds + 1):
-        pairs = np.unique(rows * m + cols)
-        rows, cols = pairs // m, pairs % m
-        cost = pair_costs(cells, tiles, rows, cols)
-        try:
-            slot = _solve_sparse(rows, cols, cost, n, m, capacity)
-        except ValueError:  # no full matching among the candidates: widen them
-            k = min(m, 2 * k)
-            rows = np.concatenate([rows, np.repeat(np.arange(n), k)])
-            cols = np.concatenate([cols, knn(cells, tiles, k).reshape(-1)])
-            continue
-        chosen = slot // capacity
-        own = pair_costs(cells, tiles, np.arange(n), chosen)
-        total = float(own.sum())
-        # slot prices: an edge slot(σ(i)) → s for every candidate pair (i, tile), every slot s of the tile
-        src = np.repeat(slot[rows], capacity)
-        dst = np.repeat(cols * capacity, capacity) + np.tile(np.arange(capacity), len(cols))
-        weight = np.repeat(cost - own[rows], capacity)
-        price = _slot_prices(np.array([m * capacity]), src, dst, weight)
-        u = own - price[slot]
-        best_price = price.reshape(m, capacity).max(axis=1)
-        bound = float(price.sum())
-        added = []
-        for s, d in _blocks(cells, tiles):
-            part, count = _price_rows(d, best_price, u, found_rows, found_cols, s)
-            bound += part
-            added.append((found_rows[:count].copy(), found_cols[:count].copy()))
-        if not sum(len(a) for a, _ in added):
-            return Assignment(chosen, total, min(bound, total), rounds)
-        rows = np.concatenate([rows, *(a for a, _ in added)])
-        cols = np.concatenate([cols, *(b for _, b in added)])
-    return Assignment(chosen, total, bound, rounds)
+    if n * m * capacity > MAX_COSTS:
+        raise MatchError(f"{n} cells × {m * capacity} tile uses is too large for an exact assignment "
+                         f"(at most {MAX_COSTS:,} pairs): use fewer cells, tiles or uses")
+    cost = cost_matrix(cells, tiles)
+    if capacity > 1:
+        cost = np.repeat(cost, capacity, axis=1)
+    rows, slots = linear_sum_assignment(cost)
+    chosen = np.empty(n, np.int64)
+    chosen[rows] = slots // capacity
+    return Assignment(chosen, float(cost[rows, slots].sum()))
 
 
 def _neighbours(cell: int, columns: int, rows: int) -> list[int]:
