@@ -1,0 +1,131 @@
+"""Photo mosaic benchmark: indexing speed-up, match quality and matching time.
+
+    python bench/make_collection.py /tmp/photos --count 10000
+    python bench/bench_mosaic.py /tmp/photos --work /tmp/mosaic_bench [--big]
+
+Quality: a 100×100-cell mosaic of skimage's astronaut (512²) drawn with 16-px tiles,
+area-downsampled to 512 px and compared with the target (RMSE on 0–255, SSIM over RGB).
+Times are the best of --repeat runs (the 2 cores are shared, so figures vary); numba
+compile time is kept out (a warm-up call first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import skimage.data as data
+from PIL import Image
+from skimage.metrics import structural_similarity
+
+from generative.mosaic.build import plan_mosaic
+from generative.mosaic.collection import Collection
+from generative.mosaic.features import cell_features, tile_features
+from generative.mosaic.image import cell_bands, write_mosaic_image
+from generative.mosaic.index import index_folder
+from generative.mosaic.match import assign, match
+
+
+def best_of(repeat: int, fn):
+    times, out = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), out
+
+
+def quality(collection: Collection, tiles: list[int], target: np.ndarray) -> tuple[float, float]:
+    layer = plan_mosaic(collection, target, 1, 1).layer.model_copy(update={"columns": 100, "rows": 100, "tiles": tiles, "cell_colors": None})
+    img = np.concatenate([b.copy() for b in cell_bands(collection, layer, 16)])
+    small = np.asarray(Image.fromarray(img).resize(target.shape[1::-1], Image.Resampling.BOX), np.float64)
+    rmse = float(np.sqrt(np.mean((small - target) ** 2)))
+    return rmse, float(structural_similarity(small, target.astype(np.float64), channel_axis=2, data_range=255))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("photos", type=Path)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/mosaic_bench"))
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--big", action="store_true", help="also time unique 10,000×10,000 and budget K=2 10,000 over 5,000 (minutes)")
+    parser.add_argument("--skip-index", action="store_true")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    coll = args.work / "collection.npz"
+
+    if not args.skip_index:
+        for jobs in (1, 2):
+            out = args.work / f"index{jobs}.npz"
+
+            def run(out=out, jobs=jobs):
+                out.unlink(missing_ok=True)
+                return index_folder(args.photos, out, jobs=jobs, progress=False)
+
+            t, report = best_of(1, run)
+            print(f"index {report.processed} photos, {jobs} process(es): {t:.1f} s ({report.processed / t:.0f} photos/s); "
+                  f"{report.tiles} tiles, {report.duplicates} near-duplicates")
+        (args.work / "index2.npz").replace(coll)
+        t, report = best_of(args.repeat, lambda: index_folder(args.photos, coll, progress=False))
+        print(f"re-index unchanged folder: {t:.2f} s ({report.processed} read, {report.reused} reused)")
+
+    t, collection = best_of(args.repeat, lambda: Collection.load(coll))
+    print(f"load collection ({len(collection)} tiles, {coll.stat().st_size / 1e6:.0f} MB): {t * 1000:.0f} ms")
+    target = data.astronaut()
+    match(np.zeros((2, 3)), np.ones((3, 3)), "nearest", columns=2, rows=1, no_adjacent_repeats=True)  # numba warm-up
+    for features, space in (("mean", "rgb"), ("mean", "lab"), ("4x4", "lab"), ("4x4", "rgb"), ("6x6", "rgb"), ("8x8", "rgb")):
+        t, mosaic = best_of(args.repeat, lambda: plan_mosaic(collection, target, 100, 100, "nearest", features=features, space=space))
+        rmse, ssim = quality(collection, mosaic.layer.tiles, target)
+        print(f"nearest {features:>4} {space}: RMSE {rmse:.2f}  SSIM {ssim:.3f}  ({t:.2f} s features + match)")
+    t, mosaic = best_of(1, lambda: plan_mosaic(collection, target, 100, 100, "nearest", no_adjacent_repeats=True))
+    rmse, ssim = quality(collection, mosaic.layer.tiles, target)
+    print(f"nearest 6x6 rgb, no adjacent repeats: RMSE {rmse:.2f}  SSIM {ssim:.3f}  ({t:.2f} s)")
+
+    cells = cell_features(target, 50, 50, "6x6")
+    tiles = tile_features(collection, "6x6")[:5000]
+    t, result = best_of(1, lambda: assign(cells, tiles, 1))
+    print(f"unique 2,500 cells over 5,000 tiles (exact, linear_sum_assignment): {t:.2f} s, cost {result.cost:.6g}")
+    greedy_cost = _greedy_cost(cells, tiles)
+    print(f"  greedy pass for comparison: cost {greedy_cost:.6g} ({100 * (greedy_cost / result.cost - 1):.0f}% worse)")
+    t, result = best_of(1, lambda: match(cells, tiles[:1250], "budget", reuse=2))
+    print(f"budget K=2, 2,500 cells over 1,250 tiles: {t:.2f} s, most uses {np.bincount(result.tiles).max()}")
+    if args.big:
+        big = cell_features(target, 100, 100, "6x6")
+        t, result = best_of(1, lambda: assign(big, tiles, 2))
+        print(f"budget K=2, 10,000 cells over 5,000 tiles: {t:.1f} s")
+        alltiles = tile_features(collection, "6x6")
+        n = min(10_000, len(alltiles)) // 100 * 100
+        t, result = best_of(1, lambda: assign(cell_features(target, 100, n // 100, "6x6"), alltiles, 1))
+        print(f"unique {n:,} cells over {len(alltiles):,} tiles: {t:.1f} s")
+
+    mosaic = plan_mosaic(collection, target, 100, 100, "nearest")
+    tracemalloc.start()
+    t, _ = best_of(1, lambda: write_mosaic_image(collection, mosaic.layer, args.work / "big.png", 64))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    size = (args.work / "big.png").stat().st_size / 1e6
+    print(f"stream 6,400x6,400 PNG (100x100 cells of 64 px, {size:.0f} MB): {t:.1f} s, peak traced memory {peak / 1e6:.1f} MB "
+          f"(one RGB copy would be {6400 * 6400 * 3 / 1e6:.0f} MB)")
+    print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def _greedy_cost(cells: np.ndarray, tiles: np.ndarray) -> float:
+    """Cells in order of their best match each take their nearest tile still free."""
+    from generative.mosaic.match import cost_matrix
+
+    cost = cost_matrix(cells, tiles)
+    free = np.ones(len(tiles), bool)
+    total = 0.0
+    for i in np.argsort(cost.min(axis=1)):
+        j = int(np.argmin(np.where(free, cost[i], np.inf)))
+        free[j] = False
+        total += float(cost[i, j])
+    return total
+
+
+if __name__ == "__main__":
+    main()
