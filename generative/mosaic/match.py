@@ -104,20 +104,39 @@ def cost_matrix(cells: np.ndarray, tiles: np.ndarray) -> np.ndarray:
     return np.maximum(out, 0.0, out=out)
 
 
+def useful_tiles(cells: np.ndarray, tiles: np.ndarray, capacity: int) -> np.ndarray:
+    """Tiles some optimal assignment may use: those among a cell's ⌊(n−1)/K⌋+1 nearest.
+
+    If a cell's tile were farther than that many others, the other n−1 cells could not fill
+    them all, so moving the cell to a free one would cost no more.
+    """
+    n, m = len(cells), len(tiles)
+    r = (n - 1) // capacity + 1
+    if r >= m:
+        return np.arange(m)
+    keep = np.zeros(m, bool)
+    tn = np.einsum("ij,ij->i", tiles, tiles, dtype=np.float64).astype(np.float32)
+    for _, an, gram in _grams(cells, tiles):
+        dist = tn[None, :] - 2.0 * gram  # the row's own |a|² does not change its order
+        keep[np.argpartition(dist, r - 1, axis=1)[:, :r]] = True
+    return np.flatnonzero(keep)
+
+
 def assign(cells: np.ndarray, tiles: np.ndarray, capacity: int = 1) -> Assignment:
     """Exact minimum-cost assignment of a tile to every cell, no tile used more than `capacity` times."""
     n, m = len(cells), len(tiles)
     if n > m * capacity:
         raise MatchError(f"{n} cells need {n} tile uses but {m} tiles × {capacity} use{'s' if capacity > 1 else ''} allow only {m * capacity}")
-    if n * m * capacity > MAX_COSTS:
-        raise MatchError(f"{n} cells × {m * capacity} tile uses is too large for an exact assignment "
+    useful = useful_tiles(np.asarray(cells, np.float32), np.asarray(tiles, np.float32), capacity)
+    if n * len(useful) * capacity > MAX_COSTS:
+        raise MatchError(f"{n} cells × {len(useful) * capacity} tile uses is too large for an exact assignment "
                          f"(at most {MAX_COSTS:,} pairs): use fewer cells, tiles or uses")
-    cost = cost_matrix(cells, tiles)
+    cost = cost_matrix(cells, np.asarray(tiles)[useful])
     if capacity > 1:
         cost = np.repeat(cost, capacity, axis=1)
     rows, slots = linear_sum_assignment(cost)
     chosen = np.empty(n, np.int64)
-    chosen[rows] = slots // capacity
+    chosen[rows] = useful[slots // capacity]
     return Assignment(chosen, float(cost[rows, slots].sum()))
 
 
