@@ -183,3 +183,23 @@ def test_cli_errors_are_one_line_and_leave_no_output(folder: Path, tmp_path: Pat
     assert "not a genart collection" in capsys.readouterr().err
     assert main(["mosaic", "index", str(tmp_path / "nope"), "-o", str(tmp_path / "n.npz"), "--no-progress"]) == 2
     assert not list(tmp_path.glob("*.part*")) and not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize(("cells", "slots", "seed"), [(200, 200, 0), (150, 400, 1), (120, 240, 2)])
+def test_auction_is_certified_and_near_the_exact_optimum(cells: int, slots: int, seed: int) -> None:
+    from scipy.optimize import linear_sum_assignment
+
+    from generative.mosaic.auction import auction_assign
+
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=(cells, 12)), rng.normal(size=(slots, 12))
+    if seed == 2:  # a tile used at most twice: every tile offers two identical slots
+        b = np.repeat(b[: slots // 2], 2, axis=0)
+    cost = ((a[:, None, :] - b[None, :, :]) ** 2).sum(-1)
+    rows, cols = linear_sum_assignment(cost)
+    optimum = cost[rows, cols].sum()
+    chosen, total, bound = auction_assign(cost, gap=0.01)
+    assert len(set(chosen.tolist())) == cells  # every slot at most once
+    assert total == pytest.approx(cost[np.arange(cells), chosen].sum())
+    assert bound <= optimum + 1e-6 <= total + 2e-6
+    assert total <= 1.01 * bound
