@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -106,12 +107,27 @@ def process_photo(folder: Path, item: tuple[str, int, int], sizes: tuple[int, ..
         return Photo(rel, size, mtime, error=f"{type(exc).__name__}: {exc}".splitlines()[0][:200])
 
 
-def _process_chunk(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, ...]) -> list[Photo]:
-    return [process_photo(folder, item, sizes) for item in items]
+def _process_chunk(folder: Path, start: int, items: list[tuple[str, int, int]], sizes: tuple[int, ...],
+                   stores: dict[int, str]) -> list[Photo]:
+    """Process photos start, start + 1, ...; thumbnails go straight into the shared stores."""
+    maps = {s: np.load(path, mmap_mode="r+") for s, path in stores.items()}
+    out = []
+    for k, item in enumerate(items):
+        photo = process_photo(folder, item, sizes)
+        for s, thumb in photo.thumbs.items():
+            maps[s][start + k] = thumb
+        photo.thumbs = {}
+        out.append(photo)
+    return out
 
 
 def process_all(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, ...], jobs: int, progress: bool) -> list[Photo]:
-    """Process photos on `jobs` processes (1: in this process) with a progress bar; input order kept."""
+    """Process photos on `jobs` processes (1: in this process) with a progress bar; input order kept.
+
+    Worker processes write thumbnails into memory-mapped files shared with this process, so
+    only small records travel back (sending the pixels through pipes costs more than
+    making them).
+    """
     bar = tqdm(total=len(items), unit="photo", desc="indexing", file=sys.stderr, disable=not progress or not items)
     out: list[Photo] = []
     with bar:
@@ -121,11 +137,20 @@ def process_all(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[in
                 bar.update()
             return out
         chunk = max(1, min(64, len(items) // (jobs * 8)))
-        chunks = [items[i : i + chunk] for i in range(0, len(items), chunk)]
-        with ProcessPoolExecutor(jobs) as pool:
-            for photos in pool.map(_process_chunk, [folder] * len(chunks), chunks, [sizes] * len(chunks)):
-                out.extend(photos)
-                bar.update(len(photos))
+        starts = list(range(0, len(items), chunk))
+        with tempfile.TemporaryDirectory(prefix="genart-index-") as tmp:
+            stores = {s: str(Path(tmp) / f"thumbs_{s}.npy") for s in sizes}
+            maps = {s: np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(len(items), s, s, 3))
+                    for s, path in stores.items()}
+            with ProcessPoolExecutor(jobs) as pool:
+                futures = [pool.submit(_process_chunk, folder, i, items[i : i + chunk], sizes, stores) for i in starts]
+                for start, future in zip(starts, futures):
+                    photos = future.result()
+                    for k, photo in enumerate(photos):
+                        if photo.error is None:
+                            photo.thumbs = {s: maps[s][start + k] for s in sizes}
+                    out.extend(photos)
+                    bar.update(len(photos))
     return out
 
 
@@ -139,8 +164,8 @@ def find_duplicates(phash: np.ndarray, lab_grid: np.ndarray, bits: int = DUPLICA
     of = np.full(n, -1, np.int64)
     hashes = phash.astype(np.uint64)
     grids = lab_grid.reshape(n, -1, 3).astype(np.float32)
-    for start in range(0, n, 1024):
-        block = hashes[start : start + 1024]
+    for start in range(0, n, 128):  # small blocks keep the n-wide temporaries in cache
+        block = hashes[start : start + 128]
         dist = np.bitwise_count(block[:, None] ^ hashes[None, :])
         rows, cols = np.nonzero(dist <= bits)
         keep = cols > rows + start
