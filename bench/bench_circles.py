@@ -1,6 +1,6 @@
 """Benchmark: soft circles by gradient descent, and joint refinement of a greedy start.
 
-Target: the astronaut (assets/astronaut.jpg, 256×256). Prints RGB RMSE (0–255, hard
+Target: `skimage.data.astronaut()` area-resized to 256×256. Prints RGB RMSE (0–255, hard
 render of the result) against time, for
   1. `fit_circles` with 100 circles in 20 s (goal: RMSE ≤ 28; primitive: 29.5 in 26 s
      with 100 ellipses),
@@ -9,29 +9,28 @@ render of the result) against time, for
 Numba compile time is measured first, apart. Runs are single-threaded; each timed run is
 repeated `--repeat` times and the best kept (the machine's cores are shared).
 
-    python bench/bench_circles.py [--seconds 20] [--repeat 2] [--readme]
+    python bench/bench_circles.py [--seconds 20] [--repeat 2]
 
-`--readme` also writes the README pictures (assets/readme/circles100.png, circles500.png)
-and their scenes.
+The README pictures are made by `genart evolve --method gradient` (see the README).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import time
-from pathlib import Path
 
 import numpy as np
+from skimage import data
 
 from generative.evolve import EvolveSettings, evolve, to_scene
 from generative.gradient import FitResult, fit_circles, refine
 from generative.gradient import soft_render as sr
 from generative.gradient.params import from_shapes
 from generative.hillclimb import ClimbSettings
-from generative.images import load_picture, rmse_255, to_float
-from renderers import cairo, raster, scene
+from generative.images import Picture, resize_to, rmse_255, to_float
+from renderers import raster, scene
 
-ROOT = Path(__file__).resolve().parents[1]
 PRIMITIVE_SECONDS = 26.0
 
 
@@ -58,7 +57,7 @@ def _curve(result: FitResult, every: float = 2.0) -> str:
 def _soft_vs_hard(result: FitResult, target: np.ndarray, sharp: float) -> tuple[float, float]:
     h, w = target.shape[:2]
     p = from_shapes(result.shapes, result.background, h, w)
-    soft, _ = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, sharp, p.masks)
+    soft = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, sharp, p.masks)
     hard = raster.render(_scene(result, h, w, {}))
     return rmse_255(hard, target), rmse_255(soft, hard)
 
@@ -67,10 +66,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=20.0, help="budget of the circle fit (default 20)")
     ap.add_argument("--repeat", type=int, default=2, help="timed repeats, best kept (default 2)")
-    ap.add_argument("--readme", action="store_true", help="also write the README pictures")
     args = ap.parse_args()
 
-    picture = load_picture(ROOT / "assets" / "astronaut.jpg")
+    rgb = resize_to(data.astronaut(), 256)
+    picture = Picture(rgb=rgb, name="astronaut", sha256=hashlib.sha256(rgb.tobytes()).hexdigest())
     target = to_float(picture.rgb)
     h, w = target.shape[:2]
 
@@ -106,20 +105,6 @@ def main() -> None:
         print(f"   {shape:8s}: greedy {greedy:.2f} in {greedy_s:.1f} s → refined {after:.2f} "
               f"({100 * (1 - after / greedy):.1f}% lower) after {refined.loss_curve[-1][0]:.1f} s more; "
               f"total {greedy_s + refined.loss_curve[-1][0]:.1f} s")
-
-    if args.readme:
-        out = ROOT / "assets" / "readme"
-        out.mkdir(parents=True, exist_ok=True)
-        for n, seconds in ((100, 20.0), (500, 60.0)):
-            t0 = time.perf_counter()
-            result = fit_circles(target, n, seconds=seconds, snapshot_every=100, progress=False)
-            took = time.perf_counter() - t0
-            drawing = _scene(result, h, w, {"generator": "genart evolve", "method": "gradient", "shape": "circle",
-                                            "rmse": round(result.loss_curve[-1][1], 4), "seconds": round(took, 3)})
-            scene.save(drawing, out / f"circles{n}.scene.json.gz")
-            cairo.render_png(drawing, out / f"circles{n}.png", 512)
-            print(f"   README: {n} circles, RMSE {result.loss_curve[-1][1]:.2f}, {took:.1f} s → {out}/circles{n}.png")
-
 
 if __name__ == "__main__":
     main()

@@ -99,8 +99,8 @@ def test_fit_circles_descends_repeats_and_renders_hard(small: np.ndarray) -> Non
     assert rmse_255(hard, small) < rmse_255(np.broadcast_to(small.mean((0, 1)), small.shape), small)
     # the soft render at the final sharpness is the poster: it matches the hard render closely
     p = from_shapes(first.shapes, first.background, h, w)
-    soft, _ = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, 16.0, p.masks)
-    blurry, _ = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, 1.0, p.masks)
+    soft = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, 16.0, p.masks)
+    blurry = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, 1.0, p.masks)
     assert rmse_255(soft, hard) < 8.0 and rmse_255(soft, hard) < 0.5 * rmse_255(blurry, hard)
     # and so does the SVG poster, drawn (antialiased) by cairosvg
     png = cairosvg.svg2png(bytestring=svg.to_svg(_scene(first, h, w)).encode())

@@ -222,6 +222,6 @@ def _reseed(params: Params, adam: Adam, target: np.ndarray, weights: np.ndarray,
     rows = np.arange(n - weak.size, n)
     adam.reset(rows)
     params.col_raw[rows, 3] = -40.0  # render without them: they are placed afresh
-    img, _ = render_soft(h, w, params.kind, params.nv, params.geom, params.col_raw, params.bg_raw, sharp, params.masks)
+    img = render_soft(h, w, params.kind, params.nv, params.geom, params.col_raw, params.bg_raw, sharp, params.masks)
     seeding.reseed(params, rows, target, img, weights, rng)
 

@@ -256,6 +256,30 @@ def loss_and_grad(
 
 
 @numba.njit(cache=True, nogil=True)
+def _composite(x, y, kind, nv, geom, col, bg, box, sharp, masks, dm, act, alpha, prev) -> tuple[float, float, float, int]:
+    """Colour of pixel (x, y) composited back to front; the shapes covering it go to
+    `act` with their effective alphas in `alpha` and the colour under each in `prev`.
+    Returns the colour and how many shapes cover the pixel."""
+    px, py = x + 0.5, y + 0.5
+    c0, c1, c2 = bg[0], bg[1], bg[2]
+    na = 0
+    for i in range(kind.shape[0]):
+        if px < box[i, 0] or px > box[i, 2] or py < box[i, 1] or py > box[i, 3]:
+            continue
+        m = _coverage(kind[i], nv[i], geom[i], x, y, sharp, masks, dm)
+        if m <= 0.0:
+            continue
+        a = col[i, 3] * m
+        prev[na, 0], prev[na, 1], prev[na, 2] = c0, c1, c2
+        c0 += (col[i, 0] - c0) * a
+        c1 += (col[i, 1] - c1) * a
+        c2 += (col[i, 2] - c2) * a
+        act[na], alpha[na] = i, a
+        na += 1
+    return c0, c1, c2, na
+
+
+@numba.njit(cache=True, nogil=True)
 def render_soft(
     h: int,
     w: int,
@@ -266,44 +290,18 @@ def render_soft(
     bg_raw: np.ndarray,
     sharp: float,
     masks: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The soft render (H×W×3 in [0, 1]) and each shape's visible weight.
-
-    A shape's visible weight is the sum over pixels of how much of the final colour it
-    sets (its effective alpha times the transparency of everything in front of it).
-    """
+) -> np.ndarray:
+    """The soft render: H×W×3 in [0, 1]."""
     n, p = geom.shape
     col, bg = _sigmoids(col_raw), _sigmoids(bg_raw)
     box = bounds(kind, nv, geom, sharp, h, w)
     img = np.empty((h, w, 3))
-    seen = np.zeros(n)
-    act = np.empty(n, np.int64)
-    alpha = np.empty(n)
-    dm = np.empty(max(p, 1))
+    act, alpha, prev, dm = np.empty(n, np.int64), np.empty(n), np.empty((n, 3)), np.empty(max(p, 1))
     for y in range(h):
-        py = y + 0.5
         for x in range(w):
-            px = x + 0.5
-            c0, c1, c2 = bg[0], bg[1], bg[2]
-            na = 0
-            for i in range(n):
-                if px < box[i, 0] or px > box[i, 2] or py < box[i, 1] or py > box[i, 3]:
-                    continue
-                m = _coverage(kind[i], nv[i], geom[i], x, y, sharp, masks, dm)
-                if m <= 0.0:
-                    continue
-                a = col[i, 3] * m
-                c0 += (col[i, 0] - c0) * a
-                c1 += (col[i, 1] - c1) * a
-                c2 += (col[i, 2] - c2) * a
-                act[na], alpha[na] = i, a
-                na += 1
+            c0, c1, c2, _ = _composite(x, y, kind, nv, geom, col, bg, box, sharp, masks, dm, act, alpha, prev)
             img[y, x, 0], img[y, x, 1], img[y, x, 2] = c0, c1, c2
-            t = 1.0
-            for q in range(na - 1, -1, -1):
-                seen[act[q]] += alpha[q] * t
-                t *= 1.0 - alpha[q]
-    return img, seen
+    return img
 
 
 @numba.njit(cache=True, nogil=True)
@@ -328,29 +326,10 @@ def removal_costs(
     col, bg = _sigmoids(col_raw), _sigmoids(bg_raw)
     box = bounds(kind, nv, geom, sharp, h, w)
     cost = np.zeros(n)
-    act = np.empty(n, np.int64)
-    alpha = np.empty(n)
-    prev = np.empty((n, 3))
-    dm = np.empty(max(p, 1))
+    act, alpha, prev, dm = np.empty(n, np.int64), np.empty(n), np.empty((n, 3)), np.empty(max(p, 1))
     for y in range(h):
-        py = y + 0.5
         for x in range(w):
-            px = x + 0.5
-            c0, c1, c2 = bg[0], bg[1], bg[2]
-            na = 0
-            for i in range(n):
-                if px < box[i, 0] or px > box[i, 2] or py < box[i, 1] or py > box[i, 3]:
-                    continue
-                m = _coverage(kind[i], nv[i], geom[i], x, y, sharp, masks, dm)
-                if m <= 0.0:
-                    continue
-                a = col[i, 3] * m
-                prev[na, 0], prev[na, 1], prev[na, 2] = c0, c1, c2
-                c0 += (col[i, 0] - c0) * a
-                c1 += (col[i, 1] - c1) * a
-                c2 += (col[i, 2] - c2) * a
-                act[na], alpha[na] = i, a
-                na += 1
+            c0, c1, c2, na = _composite(x, y, kind, nv, geom, col, bg, box, sharp, masks, dm, act, alpha, prev)
             wt = weight[y, x] if weight.size else 1.0
             r0, r1, r2 = c0 - target[y, x, 0], c1 - target[y, x, 1], c2 - target[y, x, 2]
             base = r0 * r0 + r1 * r1 + r2 * r2
