@@ -112,7 +112,7 @@ def auction_assign(cost: np.ndarray, gap: float = 0.01, max_phases: int = 40) ->
     limit = np.full(people, -np.inf)  # forces a first scan
     top = float(cost.max()) or 1.0
     floor = float(cost.min(axis=1).sum())  # Σ row minima: a first lower bound, the scale of ε
-    eps_final = max(gap * floor / (2.0 * people), 1e-9 * top)
+    eps_final = max(gap * floor / people, 1e-9 * top)
     eps = max(top / 8.0, eps_final)
     rows = np.arange(cells)
     for _ in range(max_phases):

@@ -123,7 +123,7 @@ def useful_tiles(cells: np.ndarray, tiles: np.ndarray, capacity: int) -> np.ndar
     """
     n, m = len(cells), len(tiles)
     r = (n - 1) // capacity + 1
-    if r >= m:
+    if 4 * m < 5 * r:  # it could drop under a fifth of the tiles: not worth a pass over all pairs
         return np.arange(m)
     keep = np.zeros(m, bool)
     tn = np.einsum("ij,ij->i", tiles, tiles, dtype=np.float64).astype(np.float32)
