@@ -53,7 +53,7 @@ class EvolveSettings:
             raise EvolveError(f"shape count must be between 1 and {MAX_SHAPES}, got {self.n}")
         cols, rows = self.tiles
         if cols < 1 or rows < 1 or cols * rows > 1024:
-            raise EvolveError(f"tiles must be between 1x1 and 32x32, got {cols}x{rows}")
+            raise EvolveError(f"tiles must be at least 1x1 and at most 1024 in all, got {cols}x{rows}")
         if self.n < cols * rows:
             raise EvolveError(f"{self.n} shapes cannot cover {cols * rows} tiles (at least one each)")
         if self.climb.sides < 3 or self.climb.sides > 8:
@@ -62,8 +62,6 @@ class EvolveSettings:
             raise EvolveError(f"alpha must be in (0, 1], or 0 to optimize it, got {self.climb.alpha}")
         if min(self.climb.candidates, self.climb.repeats, self.climb.workers) < 1 or self.climb.max_age < 0:
             raise EvolveError("candidates, repeats and workers must be at least 1")
-        if self.resize is not None and not 8 <= self.resize <= 4096:
-            raise EvolveError(f"working size (--resize) must be between 8 and 4096 pixels, got {self.resize}")
         if self.seconds is not None and self.seconds <= 0:
             raise EvolveError(f"--seconds must be positive, got {self.seconds}")
 

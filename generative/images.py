@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image
 
 MAX_SOURCE_PIXELS = 250_000_000  # a bigger picture is refused before it is decoded
+MIN_WORKING, MAX_WORKING = 8, 4096  # bounds of a working resolution's longer side
 
 
 class ImageError(ValueError):
@@ -73,8 +74,8 @@ def resize_to(rgb: np.ndarray, longest: int | None) -> np.ndarray:
     """Resize so the longer side is `longest` pixels (area-averaging); None keeps the size."""
     if longest is None:
         return rgb
-    if longest < 1:
-        raise ImageError(f"working size must be at least 1 pixel, got {longest}")
+    if not MIN_WORKING <= longest <= MAX_WORKING:
+        raise ImageError(f"working size (--resize) must be between {MIN_WORKING} and {MAX_WORKING} pixels, got {longest}")
     h, w = rgb.shape[:2]
     scale = longest / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))

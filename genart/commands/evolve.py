@@ -192,8 +192,6 @@ def run(args: argparse.Namespace) -> int:
     check_outputs(args.output)
     if args.width is not None and args.width < 1:
         raise UserError(f"--width must be at least 1, got {args.width}")
-    if args.resize is not None and not 8 <= args.resize <= 4096:
-        raise UserError(f"working size (--resize) must be between 8 and 4096 pixels, got {args.resize}")
     if args.shapes < 1:
         raise UserError(f"shape count must be at least 1, got {args.shapes}")
     shape = args.shape or ("circle" if args.method == "gradient" else "triangle")
