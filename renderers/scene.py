@@ -348,8 +348,3 @@ def json_schema() -> dict[str, Any]:
     schema["$id"] = "https://genart.invalid/scene.schema.json"
     return schema
 
-
-def shapes_layers(layers: list[Layer]) -> list[ShapesLayer]:
-    """The shapes layers among `layers`."""
-    return [layer for layer in layers if isinstance(layer, ShapesLayer)]
-

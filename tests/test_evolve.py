@@ -101,7 +101,7 @@ def test_closed_form_colour_is_optimal() -> None:
     target = rng.uniform(0, 1, (24, 24, 3))
     canvas = rng.uniform(0, 1, (24, 24, 3))
     prefix = new_prefix(target, canvas)
-    p = shapes.empty()
+    p = np.zeros(SIZE)
     p[:6] = [2, 3, 20, 6, 9, 21]
     p[ALPHA], p[17], p[18] = 0.6, NAMES["triangle"], 3
     lines, pts, xs = shapes.buffers(24)

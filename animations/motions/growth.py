@@ -82,7 +82,7 @@ class Growth(Clip):
         alpha = np.ones(len(ids))
         radius = np.full(len(ids), b.node_radius)
         colors = np.zeros((len(ids), 4))
-        both, born, gone = in_a & in_b, in_b & ~in_a, in_a & ~in_b
+        born, gone = in_b & ~in_a, in_a & ~in_b
         pa = _lookup(ids[in_a], a.ids, a.xy)
         pb = _lookup(ids[in_b], b.ids, b.xy)
         full_a, full_b = np.zeros((len(ids), 2)), np.zeros((len(ids), 2))

@@ -23,7 +23,6 @@ from generative.shapes.layout import (
     NAMES,
     ROTATED_ELLIPSE,
     SIDES,
-    SIZE,
     clamp,
 )
 from generative.shapes.polygons import mutate_polygon, polygon_corners, random_polygon
@@ -100,7 +99,3 @@ def to_scene(p: np.ndarray, rgb: np.ndarray, scale: float = 1.0, dx: float = 0.0
     k = polygon_corners(p, pts)
     return S.Polygon(points=[((x + dx) * scale, (y + dy) * scale) for x, y in pts[:k]], color=color)
 
-
-def empty() -> np.ndarray:
-    """A zeroed parameter vector."""
-    return np.zeros(SIZE)
