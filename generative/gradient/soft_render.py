@@ -23,6 +23,7 @@ import numpy as np
 from generative.gradient.lab import srgb_to_lab
 
 CIRCLE, ELLIPSE, POLYGON, MASK = 0, 1, 2, 3
+GRID = 16  # pixels per side of the cells that bucket shapes by position
 CUT = 12.0  # |sharp × distance| beyond which coverage counts as exactly 0 (sigmoid(-12) ≈ 6e-6)
 LAB_SCALE = 0.01  # Lab differences ×0.01 so the loss is on the scale of the RGB one
 
@@ -153,6 +154,31 @@ def _coverage(k: int, nvi: int, g: np.ndarray, x: int, y: int, sharp: float, mas
 
 
 @numba.njit(cache=True, nogil=True)
+def _grid(box: np.ndarray, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shapes whose box meets each GRID×GRID cell, in depth order: cell c lists
+    members[start[c]:start[c + 1]] (a pixel then tests only the shapes near it)."""
+    gh, gw = (h + GRID - 1) // GRID, (w + GRID - 1) // GRID
+    n = box.shape[0]
+    span = np.empty((n, 4), np.int64)  # cell columns x0..x1, rows y0..y1 of each shape
+    count = np.zeros(gh * gw + 1, np.int64)
+    for i in range(n):
+        span[i, 0], span[i, 1] = max(0, int(box[i, 0] // GRID)), min(gw - 1, int(box[i, 2] // GRID))
+        span[i, 2], span[i, 3] = max(0, int(box[i, 1] // GRID)), min(gh - 1, int(box[i, 3] // GRID))
+        for cy in range(span[i, 2], span[i, 3] + 1):
+            for cx in range(span[i, 0], span[i, 1] + 1):
+                count[cy * gw + cx + 1] += 1
+    start = np.cumsum(count)
+    fill = start[:-1].copy()
+    members = np.empty(start[-1], np.int64)
+    for i in range(n):
+        for cy in range(span[i, 2], span[i, 3] + 1):
+            for cx in range(span[i, 0], span[i, 1] + 1):
+                members[fill[cy * gw + cx]] = i
+                fill[cy * gw + cx] += 1
+    return start, members
+
+
+@numba.njit(cache=True, nogil=True)
 def _sigmoids(raw: np.ndarray) -> np.ndarray:
     out = np.empty_like(raw)
     flat, src = out.reshape(-1), raw.reshape(-1)
@@ -201,13 +227,17 @@ def loss_and_grad(
     grad = np.empty(3)
     lab_c = np.empty(3)
     jac = np.empty((3, 3))
+    start, members = _grid(box, h, w)
+    gw = (w + GRID - 1) // GRID
     total = 0.0
     for b in range(ys.shape[0]):
         y, x = ys[b], xs[b]
         px, py = x + 0.5, y + 0.5
         c[0], c[1], c[2] = bg[0], bg[1], bg[2]
         na = 0
-        for i in range(n):
+        cell = (y // GRID) * gw + x // GRID
+        for k in range(start[cell], start[cell + 1]):
+            i = members[k]
             if px < box[i, 0] or px > box[i, 2] or py < box[i, 1] or py > box[i, 3]:
                 continue
             m = _coverage(kind[i], nv[i], geom[i], x, y, sharp, masks, dm[na])
