@@ -52,7 +52,7 @@ class Plan:
     reseed_at: tuple[float, ...] = ()
     reseed_share: float = 0.05  # share of the circles re-seeded each time (those worth least)
     snapshot_every: int = 0
-    eval_every: int = 25
+    eval_every: int = 100
     progress: bool = True
     desc: str = "gradient"
 
