@@ -64,13 +64,14 @@ def scan(folder: Path) -> tuple[list[tuple[str, int, int]], int]:
     found, ignored = [], 0
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        prefix = os.path.relpath(root, folder).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
         for name in files:
-            full = Path(root) / name
-            if name.startswith(".") or full.suffix.lower() not in IMAGE_SUFFIXES:
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in IMAGE_SUFFIXES:
                 ignored += 1
                 continue
-            st = full.stat()
-            found.append((full.relative_to(folder).as_posix(), st.st_size, st.st_mtime_ns))
+            st = os.stat(os.path.join(root, name))
+            found.append((prefix + name, st.st_size, st.st_mtime_ns))
     return sorted(found), ignored
 
 
@@ -140,8 +141,8 @@ def process_all(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[in
         starts = list(range(0, len(items), chunk))
         with tempfile.TemporaryDirectory(prefix="genart-index-") as tmp:
             stores = {s: str(Path(tmp) / f"thumbs_{s}.npy") for s in sizes}
-            maps = {s: np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(len(items), s, s, 3))
-                    for s, path in stores.items()}
+            maps = {s: np.asarray(np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(len(items), s, s, 3)))
+                    for s, path in stores.items()}  # plain views of the mapped files: cheap to index
             with ProcessPoolExecutor(jobs) as pool:
                 futures = [pool.submit(_process_chunk, folder, i, items[i : i + chunk], sizes, stores) for i in starts]
                 for start, future in zip(starts, futures):
@@ -177,15 +178,14 @@ def find_duplicates(phash: np.ndarray, lab_grid: np.ndarray, bits: int = DUPLICA
     return of
 
 
-def _photo_arrays(photos: list[Photo], sizes: tuple[int, ...]) -> dict[str, np.ndarray]:
+def _photo_arrays(photos: list[Photo], sizes: tuple[int, ...], lab: np.ndarray) -> dict[str, np.ndarray]:
+    """The collection's arrays for the kept photos; `lab` is their 8×8 grid in Lab."""
     n = len(photos)
     arrays = {f"thumbs_{s}": np.empty((n, s, s, 3), np.uint8) for s in sizes}
     for i, p in enumerate(photos):
         for s in sizes:
             arrays[f"thumbs_{s}"][i] = p.thumbs[s]
-    rgb_grid = np.array([p.rgb_grid for p in photos], np.float32).reshape(n, GRID, GRID, 3)
-    lab = to_lab(rgb_grid)
-    arrays["rgb_grid"] = rgb_grid
+    arrays["rgb_grid"] = np.array([p.rgb_grid for p in photos], np.float32).reshape(n, GRID, GRID, 3)
     arrays["lab_grid"] = block_means(lab, 4)
     arrays["lab_mean"] = lab.reshape(n, -1, 3).mean(axis=1)
     arrays["phash"] = np.array([p.phash for p in photos], np.uint64)
@@ -249,7 +249,8 @@ def index_folder(
         readable = [p for p in photos.values() if p.error is None]
         readable.sort(key=lambda p: (old_order.get(p.path, len(old_order)), p.path))
         grids = np.array([p.rgb_grid for p in readable], np.float32).reshape(-1, GRID, GRID, 3)
-        dup_of = find_duplicates(np.array([p.phash for p in readable], np.uint64), block_means(to_lab(grids), 4))
+        lab = to_lab(grids)
+        dup_of = find_duplicates(np.array([p.phash for p in readable], np.uint64), block_means(lab, 4))
         todo = [(p.path, p.size, p.mtime_ns) for p, d in zip(readable, dup_of) if d < 0 and not p.thumbs]
         if not todo:
             break
@@ -277,7 +278,7 @@ def index_folder(
             warn(m)
     meta = {"format": FORMAT, "version": VERSION, "sizes": list(sizes), "folder": str(folder.resolve()),
             "tiles": [p.path for p in tiles], "files": files}
-    arrays = _photo_arrays(tiles, sizes)
+    arrays = _photo_arrays(tiles, sizes, lab[dup_of < 0])
     arrays["duplicate_grid"] = np.array([p.rgb_grid for p in dups], np.float32).reshape(-1, GRID, GRID, 3)
     write_collection(output, meta, arrays)
     processed = len(items) - sum(1 for rel, _, _ in items if cache.get(rel) is photos[rel])
