@@ -167,10 +167,10 @@ def find_duplicates(phash: np.ndarray, lab_grid: np.ndarray, bits: int = DUPLICA
     grids = lab_grid.reshape(n, -1, 3).astype(np.float32)
     for start in range(0, n, 128):  # small blocks keep the n-wide temporaries in cache
         block = hashes[start : start + 128]
-        dist = np.bitwise_count(block[:, None] ^ hashes[None, :])
+        dist = np.bitwise_count(block[:, None] ^ hashes[None, start:])  # later photos only
         rows, cols = np.nonzero(dist <= bits)
-        keep = cols > rows + start
-        for i, j in zip(rows[keep] + start, cols[keep]):
+        keep = cols > rows
+        for i, j in zip(rows[keep] + start, cols[keep] + start):
             if of[i] >= 0 or of[j] >= 0:
                 continue
             if float(np.sqrt(np.mean(np.sum((grids[i] - grids[j]) ** 2, axis=1)))) <= delta_e:
@@ -181,10 +181,8 @@ def find_duplicates(phash: np.ndarray, lab_grid: np.ndarray, bits: int = DUPLICA
 def _photo_arrays(photos: list[Photo], sizes: tuple[int, ...], lab: np.ndarray) -> dict[str, np.ndarray]:
     """The collection's arrays for the kept photos; `lab` is their 8×8 grid in Lab."""
     n = len(photos)
-    arrays = {f"thumbs_{s}": np.empty((n, s, s, 3), np.uint8) for s in sizes}
-    for i, p in enumerate(photos):
-        for s in sizes:
-            arrays[f"thumbs_{s}"][i] = p.thumbs[s]
+    arrays = {f"thumbs_{s}": np.stack([p.thumbs[s] for p in photos]) if n else np.empty((0, s, s, 3), np.uint8)
+              for s in sizes}
     arrays["rgb_grid"] = np.array([p.rgb_grid for p in photos], np.float32).reshape(n, GRID, GRID, 3)
     arrays["lab_grid"] = block_means(lab, 4)
     arrays["lab_mean"] = lab.reshape(n, -1, 3).mean(axis=1)
