@@ -43,8 +43,8 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; `only` names the one command whose module is imported (None: all)."""
+def build_parser(command: str) -> argparse.ArgumentParser:
+    """The argument parser, importing only `command`'s module (the others are listed by name)."""
     parser = OneLineParser(
         prog="genart",
         description="Generative art that moves: fit shapes to pictures, render posters and movies.",
@@ -52,7 +52,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"genart {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, summary in COMMANDS.items():
-        if only in (None, name):
+        if name == command:
             importlib.import_module(f"genart.commands.{name}").register(sub)
         else:
             sub.add_parser(name, help=summary)
