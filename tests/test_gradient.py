@@ -15,7 +15,7 @@ from generative.gradient import soft_render as sr
 from generative.gradient.lab import image_to_lab
 from generative.gradient.params import from_shapes
 from generative.images import rmse_255
-from renderers import raster, svg
+from renderers import cairo, raster, svg
 from renderers.scene import Canvas, Circle, Ellipse, Polygon, Scene, ShapesLayer
 
 
@@ -83,7 +83,7 @@ def test_lab_matches_skimage() -> None:
     assert np.abs(image_to_lab(rgb) - rgb2lab(rgb)).max() < 0.01
 
 
-def test_fit_circles_descends_repeats_and_renders_hard(small: np.ndarray) -> None:
+def test_fit_circles_descends_repeats_and_renders_as_fitted(small: np.ndarray) -> None:
     h, w = small.shape[:2]
     first = fit_circles(small, 12, steps=240, seed=3, snapshot_every=80, progress=False)
     again = fit_circles(small, 12, steps=240, seed=3, snapshot_every=80, progress=False)
@@ -94,18 +94,20 @@ def test_fit_circles_descends_repeats_and_renders_hard(small: np.ndarray) -> Non
     assert np.mean(rmses[-third:]) < np.mean(rmses[:third])  # decreases on average
     times = [t for t, _ in first.loss_curve]
     assert times == sorted(times)
-    hard = raster.render(_scene(first, h, w))
-    assert rmse_255(hard, small) <= min(rmses) + 1e-9  # the best state is returned
-    assert rmse_255(hard, small) < rmse_255(np.broadcast_to(small.mean((0, 1)), small.shape), small)
-    # the soft render at the final sharpness is the poster: it matches the hard render closely
+    poster = cairo.render_array(_scene(first, h, w))
+    assert rmse_255(poster, small) <= min(rmses) + 1e-9  # the best state is returned
+    assert rmse_255(poster, small) < rmse_255(np.broadcast_to(small.mean((0, 1)), small.shape), small)
+    # the soft render at the final sharpness is the poster: it matches the antialiased render closely
     p = from_shapes(first.shapes, first.background, h, w)
-    soft = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, 16.0, p.masks)
-    blurry = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, 1.0, p.masks)
-    assert rmse_255(soft, hard) < 8.0 and rmse_255(soft, hard) < 0.5 * rmse_255(blurry, hard)
-    # and so does the SVG poster, drawn (antialiased) by cairosvg
+    soft = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, sr.POSTER_SHARPNESS, p.masks)
+    blurry = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, 0.5, p.masks)
+    hard = sr.render_soft(h, w, p.kind, p.nv, p.geom, p.col_raw, p.bg_raw, 1000.0, p.masks)
+    assert rmse_255(soft, poster) < 4.0
+    assert rmse_255(soft, poster) < 0.5 * min(rmse_255(blurry, poster), rmse_255(hard, poster))
+    # and so does the SVG poster, drawn by cairosvg
     png = cairosvg.svg2png(bytestring=svg.to_svg(_scene(first, h, w)).encode())
-    poster = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-    assert poster.shape == (h, w, 3) and rmse_255(poster, soft) < 8.0
+    drawn = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    assert drawn.shape == (h, w, 3) and rmse_255(drawn, soft) < 4.0
     assert [s.step for s in first.snapshots] == [0, 80, 160, 240]
     assert all(isinstance(s.layers[0], ShapesLayer) and len(s.layers[0].shapes) == 12 for s in first.snapshots)
     Scene(canvas=Canvas(width=w, height=h), layers=[ShapesLayer(shapes=first.shapes)], snapshots=first.snapshots)
@@ -160,10 +162,10 @@ def test_refine_never_returns_worse(small: np.ndarray) -> None:
     shapes = [Circle(cx=20, cy=20, r=12, color=(0.8, 0.5, 0.4, 1.0)),
               Polygon(points=[(0, 0), (30, 0), (5, 5), (0, 30)], color=(0.2, 0.2, 0.3, 1.0)),  # not convex
               Ellipse(cx=30, cy=30, rx=6, ry=3, angle=10, color=(0.9, 0.9, 0.9, 0.5))]
-    target = raster.render(Scene(canvas=Canvas(width=w, height=h, background=(0, 0, 0, 1)),
-                                 layers=[ShapesLayer(shapes=shapes)]))
-    result = refine(target, shapes, (0.0, 0.0, 0.0), steps=40, progress=False)
-    assert rmse_255(raster.render(_scene(result, h, w)), target) <= 1e-9  # already exact: kept as is
+    target = cairo.render_array(Scene(canvas=Canvas(width=w, height=h, background=(0, 0, 0, 1)),
+                                      layers=[ShapesLayer(shapes=shapes)]))
+    result = refine(target / 255.0, shapes, (0.0, 0.0, 0.0), steps=40, progress=False)
+    assert rmse_255(cairo.render_array(_scene(result, h, w)), target) <= 1e-9  # already exact: kept as is
     assert result.shapes[1].points == shapes[1].points
     real = refine(small, shapes, (0.0, 0.0, 0.0), steps=150, progress=False)
     assert real.shapes[1].points == shapes[1].points  # a non-convex polygon keeps its points

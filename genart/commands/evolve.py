@@ -72,7 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0); same seed, same result")
     p.add_argument("--seconds", type=float, default=None, help="stop after this many seconds")
     p.add_argument("--target-rmse", type=float, default=None,
-                   help="hillclimb: stop when the RGB RMSE (0-255) reaches this")
+                   help="hillclimb: stop when the RGB RMSE (0-255, of its pixel-centre render) reaches this")
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="parallel workers (default: all cores)")
     search = p.add_argument_group("hillclimb search")
     search.add_argument("--candidates", type=int, default=500, help="random candidates per search (default 500)")
@@ -106,11 +106,12 @@ def _weights(args: argparse.Namespace, size: tuple[int, int]):
     return np.asarray(grey, np.float64) / 255.0
 
 
-def _hard_rmse(drawing, target) -> float:
+def _poster_rmse(drawing, target) -> float:
+    """RGB RMSE (0–255) of the scene's antialiased render, as its PNG shows it, at the target's size."""
     from generative.images import rmse_255
-    from renderers.raster import render
+    from renderers.cairo import render_array
 
-    return rmse_255(render(drawing, target.shape[1], target.shape[0]), target)
+    return rmse_255(render_array(drawing, target.shape[1], target.shape[0]), target)
 
 
 def _hillclimb(args: argparse.Namespace, picture, shape: str):
@@ -145,7 +146,7 @@ def _hillclimb(args: argparse.Namespace, picture, shape: str):
                  loss=args.loss, weights=_weights(args, (w, h)), snapshot_every=args.snapshot_every,
                  progress=not args.quiet)
     seconds = result.seconds + time.perf_counter() - started
-    meta = {**drawing.meta, "refined": True, "greedy_rmse": round(result.rmse, 4)}
+    meta = {**drawing.meta, "refined": True, "greedy_rmse": round(_poster_rmse(drawing, result.target), 4)}
     return fit_scene(picture, (w, h), fit, meta, drawing.snapshots), result.target, seconds
 
 
@@ -201,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
         drawing, target, seconds = method(args, picture, shape)
     except (EvolveError, ValueError) as exc:
         raise UserError(str(exc)) from None
-    rmse = _hard_rmse(drawing, target)
+    rmse = _poster_rmse(drawing, target)
     drawing = drawing.model_copy(update={"meta": {**drawing.meta, "rmse": round(rmse, 4),
                                                   "seconds": round(seconds, 3)}})
     write_outputs(drawing, args.output, args.width or picture.width)

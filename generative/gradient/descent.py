@@ -17,7 +17,7 @@ from generative.gradient.lab import image_to_lab
 from generative.gradient.params import Params, Shape, background, to_shapes
 from generative.gradient.soft_render import CIRCLE, ELLIPSE, LAB_SCALE, loss_and_grad, removal_costs, render_soft
 from generative.images import rmse_255
-from renderers import raster
+from renderers import cairo
 from renderers.scene import Canvas, Scene, ShapesLayer, Snapshot
 
 
@@ -36,14 +36,14 @@ class Plan:
     """How to descend: budget, softness and learning-rate schedules, sampling, extras.
 
     Sharpness (1/px) goes geometrically from sharp[0] to sharp[1] over the first
-    `hard_at` of the run and stays there; learning rates follow a cosine from their
+    `sharp_at` of the run and stays there; learning rates follow a cosine from their
     base value to `lr_end` × base. `lr_pos` is in pixels per step.
     """
 
     steps: int | None
     seconds: float | None
     sharp: tuple[float, float] = (0.5, 8.0)
-    hard_at: float = 0.85
+    sharp_at: float = 0.85
     lr_pos: float = 1.0
     lr_angle: float = 0.02
     lr_color: float = 0.05
@@ -92,12 +92,12 @@ def objective(img: np.ndarray, goal: np.ndarray, weights: np.ndarray, lab: bool)
     return float(((diff**2).sum(2) * weights).mean())
 
 
-def hard_render(shapes: Sequence[Shape], bg: Sequence[float], h: int, w: int) -> np.ndarray:
-    """The hard (poster) render of shapes over an RGB background, by `renderers.raster`."""
+def poster_render(shapes: Sequence[Shape], bg: Sequence[float], h: int, w: int) -> np.ndarray:
+    """The poster render (antialiased, as the PNG, SVG and PDF show it) of shapes over an RGB background."""
     scene = Scene.model_construct(
         canvas=Canvas(width=w, height=h, background=(*bg[:3], 1.0)), layers=[ShapesLayer(shapes=list(shapes))]
     )
-    return raster.render(scene).astype(np.float64)
+    return cairo.render_array(scene, threads=1).astype(np.float64) / 255.0
 
 
 class _Batches:
@@ -134,7 +134,7 @@ def descend(
     rng: np.random.Generator,
     started: float,
 ) -> FitResult:
-    """Optimize `params` in place; return the best state seen, judged on its hard render.
+    """Optimize `params` in place; return the best state seen, judged on its poster render.
 
     `started` is the `time.perf_counter()` at which the caller's work began (the
     seconds budget and the loss curve count from it).
@@ -154,7 +154,7 @@ def descend(
 
     def evaluate(step: int, snapshot: bool) -> None:
         nonlocal best, last_rmse
-        img = hard_render(to_shapes(params), background(params), h, w)
+        img = poster_render(to_shapes(params), background(params), h, w)
         last_rmse = rmse_255(img, target)
         result.loss_curve.append((time.perf_counter() - started, last_rmse))
         score = objective(img, goal, weights, lab)
@@ -177,7 +177,7 @@ def descend(
         frac = max(step / steps if steps else 0.0, elapsed / seconds if seconds else 0.0)
         if frac >= 1.0:
             break
-        sharp = plan.sharp[0] * (plan.sharp[1] / plan.sharp[0]) ** min(1.0, frac / plan.hard_at)
+        sharp = plan.sharp[0] * (plan.sharp[1] / plan.sharp[0]) ** min(1.0, frac / plan.sharp_at)
         decay = plan.lr_end + (1.0 - plan.lr_end) * 0.5 * (1.0 + math.cos(math.pi * frac))
         ys, xs = batches.next()
         loss_and_grad(ys, xs, goal, weight_arg, lab, params.kind, params.nv, params.geom, params.col_raw,

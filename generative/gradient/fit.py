@@ -8,6 +8,7 @@ import numpy as np
 
 from generative.gradient import seeding
 from generative.gradient.descent import FitResult, Plan, check_target, descend
+from generative.gradient.soft_render import POSTER_SHARPNESS
 
 DEFAULT_STEPS = 2000
 
@@ -29,14 +30,14 @@ def fit_circles(
 
     Circles start greedily (each the best of many candidates drawn where the error is
     largest), then all move at once by Adam on pixel minibatches (`batch` = sampled fraction of
-    pixels per step) while their edges go from soft to hard. Every 5% of the run until
+    pixels per step) while their edges go from blurred to as sharp as the antialiased poster's. Every 5% of the run until
     60%, the 10% of circles whose removal would cost least are re-seeded in front at the
     best spots (this escapes the depth-order trap).
     The budget is `steps` and/or `seconds` (whichever ends first; default
     DEFAULT_STEPS steps); with `steps` alone the same seed gives the same result.
     `loss` is "rgb" or "lab" (squared error in CIE Lab); `weights` an optional H×W map of
     how much each pixel matters. A snapshot is taken every `snapshot_every` steps.
-    The result is the best state seen, judged on its hard render.
+    The result is the best state seen, judged on its poster (antialiased) render.
     """
     started = time.perf_counter()
     if loss not in ("rgb", "lab"):
@@ -52,7 +53,7 @@ def fit_circles(
     plan = Plan(
         steps=steps,
         seconds=seconds,
-        sharp=(1.0, 16.0),
+        sharp=(1.0, POSTER_SHARPNESS),
         lr_pos=max(h, w) / 256.0,
         batch=batch,
         reseed_at=tuple(np.arange(1, 13) * 0.05),

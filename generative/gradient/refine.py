@@ -7,9 +7,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from generative.gradient.descent import FitResult, Plan, check_target, descend, hard_render, objective
+from generative.gradient.descent import FitResult, Plan, check_target, descend, poster_render, objective
 from generative.gradient.lab import image_to_lab
 from generative.gradient.params import Shape, from_shapes
+from generative.gradient.soft_render import POSTER_SHARPNESS
 
 DEFAULT_STEPS = 600
 
@@ -32,10 +33,10 @@ def refine(
 
     `shapes` (circles, ellipses, polygons in target pixels, back to front, RGBA in
     [0, 1]) are composited over the RGB `background`. Geometry, colours and background
-    are refined together with edges that start slightly soft and end near-hard. Convex
-    polygons of up to 8 vertices move; other polygons keep their points (their colour
-    is refined). The result is the best state seen by its hard render
-    (`renderers.raster.render`), the input included. Budget: `steps` and/or `seconds`
+    are refined together with edges that start slightly soft and end as sharp as the
+    antialiased poster's. Convex polygons of up to 8 vertices move; other polygons keep
+    their points (their colour is refined). The result is the best state seen by its
+    poster render (`renderers.cairo`, antialiased), the input included. Budget: `steps` and/or `seconds`
     (default DEFAULT_STEPS steps).
     """
     started = time.perf_counter()
@@ -51,8 +52,8 @@ def refine(
     plan = Plan(
         steps=steps,
         seconds=seconds,
-        sharp=(2.0, 16.0),
-        hard_at=0.7,
+        sharp=(2.0, POSTER_SHARPNESS),
+        sharp_at=0.7,
         lr_pos=0.25 * max(h, w) / 256.0,
         lr_angle=0.01,
         lr_color=0.02,
@@ -64,8 +65,8 @@ def refine(
     lab = loss == "lab"
     result = descend(target, params, plan, weights=weights, lab=lab, rng=np.random.default_rng(seed), started=started)
     goal = image_to_lab(target) if lab else target
-    before = objective(hard_render(shapes, background, h, w), goal, weights, lab)
-    after = objective(hard_render(result.shapes, result.background, h, w), goal, weights, lab)
+    before = objective(poster_render(shapes, background, h, w), goal, weights, lab)
+    after = objective(poster_render(result.shapes, result.background, h, w), goal, weights, lab)
     if after >= before:  # nothing better than the input (clamped colours can cost a hair)
         result.shapes, result.background = list(shapes), (float(background[0]), float(background[1]), float(background[2]))
     return result

@@ -10,7 +10,8 @@ A pixel (x, y) is sampled at its centre (x + 0.5, y + 0.5), as `renderers.raster
 Its coverage by a shape is sigmoid(sharp × signed distance to the edge), inside > 0:
 circle r − d; ellipse sqrt(rx·ry)·(1 − k) with k the ellipse's implicit radius; polygon a
 product of one sigmoid per edge. As `sharp` grows the coverage becomes the hard inside
-test, so the final scene renders hard as it was fitted.
+test; at `POSTER_SHARPNESS` it is close to an antialiased renderer's box-filtered edge
+(slope 1 per pixel), so a scene fitted there looks in its PNG, SVG and PDF as it was fitted.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from generative.gradient.lab import srgb_to_lab
 CIRCLE, ELLIPSE, POLYGON, MASK = 0, 1, 2, 3
 GRID = 16  # pixels per side of the cells that bucket shapes by position
 CUT = 12.0  # |sharp × distance| beyond which coverage counts as exactly 0 (sigmoid(-12) ≈ 6e-6)
+POSTER_SHARPNESS = 5.0  # 1/px: soft edges as wide as the antialiased (cairo, SVG) render's
 LAB_SCALE = 0.01  # Lab differences ×0.01 so the loss is on the scale of the RGB one
 
 
