@@ -2,7 +2,27 @@
 
 from __future__ import annotations
 
+import math
+
+import numba
 import numpy as np
+
+
+@numba.njit(cache=True, nogil=True)
+def _update(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: np.ndarray, lr: np.ndarray,
+            scale: float, b1: float, b2: float, eps: float) -> None:
+    """One Adam step of the rows of `p` (R×C) in place; row i has its own step count t[i]."""
+    for i in range(p.shape[0]):
+        t[i] += 1.0
+        c1, c2 = 1.0 - b1 ** t[i], 1.0 - b2 ** t[i]
+        for j in range(p.shape[1]):
+            m[i, j] = b1 * m[i, j] + (1.0 - b1) * g[i, j]
+            v[i, j] = b2 * v[i, j] + (1.0 - b2) * g[i, j] * g[i, j]
+            p[i, j] -= lr[i, j] * scale * (m[i, j] / c1) / (math.sqrt(v[i, j] / c2) + eps)
+
+
+def _rows(a: np.ndarray) -> np.ndarray:
+    return a if a.ndim == 2 else a.reshape(1, -1)
 
 
 class Adam:
@@ -18,19 +38,10 @@ class Adam:
         self.v = [np.zeros_like(p) for p in params]
         self.t = [np.zeros(p.shape[0] if p.ndim > 1 else 1) for p in params]
 
-    def step(self, params: list[np.ndarray], grads: list[np.ndarray], lrs: list[np.ndarray | float]) -> None:
-        """One update of every array in place; `lrs[k]` broadcasts against `params[k]`."""
-        b1, b2 = self.beta1, self.beta2
+    def step(self, params: list[np.ndarray], grads: list[np.ndarray], lrs: list[np.ndarray], scale: float = 1.0) -> None:
+        """One update of every (C-contiguous) array in place with learning rates `scale` × `lrs[k]` (same shape)."""
         for p, g, lr, m, v, t in zip(params, grads, lrs, self.m, self.v, self.t):
-            t += 1.0
-            m *= b1
-            m += (1.0 - b1) * g
-            v *= b2
-            v += (1.0 - b2) * g * g
-            shape = (-1,) + (1,) * (p.ndim - 1) if p.ndim > 1 else (1,)
-            c1 = (1.0 - b1**t).reshape(shape)
-            c2 = (1.0 - b2**t).reshape(shape)
-            p -= lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
+            _update(_rows(p), _rows(g), _rows(m), _rows(v), t, _rows(lr), scale, self.beta1, self.beta2, self.eps)
 
     def reorder(self, order: np.ndarray) -> None:
         """Follow a re-ordering of the shapes (arrays with more than one row)."""

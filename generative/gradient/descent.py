@@ -117,11 +117,11 @@ class _Batches:
         return ys, xs
 
 
-def _learning_rates(params: Params, plan: Plan) -> list[np.ndarray | float]:
+def _learning_rates(params: Params, plan: Plan) -> list[np.ndarray]:
     lr_geom = np.full(params.geom.shape, plan.lr_pos)
     if lr_geom.shape[1] > 4:
         lr_geom[params.kind == ELLIPSE, 4] = plan.lr_angle
-    return [lr_geom, plan.lr_color, plan.lr_color]
+    return [lr_geom, np.full(params.col_raw.shape, plan.lr_color), np.full(params.bg_raw.shape, plan.lr_color)]
 
 
 def descend(
@@ -182,7 +182,7 @@ def descend(
         ys, xs = batches.next()
         loss_and_grad(ys, xs, goal, weight_arg, lab, params.kind, params.nv, params.geom, params.col_raw,
                       params.bg_raw, sharp, params.masks, grads[0], grads[1], grads[2])
-        adam.step([params.geom, params.col_raw, params.bg_raw], grads, [lr * decay for lr in lrs0])
+        adam.step([params.geom, params.col_raw, params.bg_raw], grads, lrs0, decay)
         params.clamp(h, w)
         step += 1
         if reseeds and frac >= reseeds[0]:

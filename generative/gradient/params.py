@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numba
 import numpy as np
 
 from generative.gradient.soft_render import CIRCLE, ELLIPSE, MASK, POLYGON
@@ -50,17 +51,30 @@ class Params:
 
     def clamp(self, h: int, w: int) -> None:
         """Keep geometry valid and near the canvas: positive radii, bounded coordinates."""
-        g = self.geom
-        circle, ellipse, poly = self.kind == CIRCLE, self.kind == ELLIPSE, self.kind == POLYGON
-        size = float(max(h, w))
-        for rows in (circle, ellipse):
-            g[rows, 0] = np.clip(g[rows, 0], -w, 2.0 * w)
-            g[rows, 1] = np.clip(g[rows, 1], -h, 2.0 * h)
-        g[circle, 2] = np.clip(g[circle, 2], MIN_RADIUS, 2.0 * size)
-        if ellipse.any():
-            g[ellipse, 2:4] = np.clip(g[ellipse, 2:4], MIN_RADIUS, 2.0 * size)
-            g[ellipse, 4] = np.mod(g[ellipse, 4] + math.pi, 2.0 * math.pi) - math.pi
-        g[poly] = np.clip(g[poly], -size, 2.0 * size)
+        _clamp(self.kind, self.geom, h, w)
+
+
+@numba.njit(cache=True, nogil=True)
+def _clip(v: float, lo: float, hi: float) -> float:
+    return min(hi, max(lo, v))
+
+
+@numba.njit(cache=True, nogil=True)
+def _clamp(kind: np.ndarray, g: np.ndarray, h: int, w: int) -> None:
+    """`Params.clamp` in place: centres within a canvas' width of it, radii in [MIN_RADIUS, 2 × size]."""
+    size = float(max(h, w))
+    for i in range(kind.shape[0]):
+        k = kind[i]
+        if k == CIRCLE or k == ELLIPSE:
+            g[i, 0] = _clip(g[i, 0], -w, 2.0 * w)
+            g[i, 1] = _clip(g[i, 1], -h, 2.0 * h)
+            g[i, 2] = _clip(g[i, 2], MIN_RADIUS, 2.0 * size)
+            if k == ELLIPSE:
+                g[i, 3] = _clip(g[i, 3], MIN_RADIUS, 2.0 * size)
+                g[i, 4] = (g[i, 4] + math.pi) % (2.0 * math.pi) - math.pi
+        elif k == POLYGON:
+            for j in range(g.shape[1]):
+                g[i, j] = _clip(g[i, j], -size, 2.0 * size)
 
 
 def _convex(points: np.ndarray) -> bool:
