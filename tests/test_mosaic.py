@@ -13,7 +13,7 @@ from scipy.optimize import linear_sum_assignment
 
 from genart.cli import main
 from generative.mosaic.collection import Collection, open_tiles
-from generative.mosaic.index import index_folder
+from generative.mosaic.index import find_duplicates, index_folder
 from generative.mosaic.match import MatchError, adjacent_repeats, assign, match
 from renderers import scene
 from renderers.scene import MosaicLayer, SceneError
@@ -61,6 +61,27 @@ def test_index_skips_corrupt_and_other_files_and_finds_duplicates(folder: Path, 
     assert c.tile(0, 8).shape == (8, 8, 3) and c.tile(0, 9).shape == (16, 16, 3)
     assert c.tile(5, 40).shape == (40, 40, 3) and c.tile(5, 40).dtype == np.uint8
     assert c.lab_grid.shape == (40, 4, 4, 3) and c.lab_mean.shape == (40, 3)
+
+
+def test_duplicate_search_equals_comparing_every_pair() -> None:
+    rng = np.random.default_rng(4)
+    base = rng.integers(0, 2**63, 60, dtype=np.uint64)
+    flips = [np.uint64(sum(1 << int(b) for b in rng.choice(64, k, replace=False))) for k in rng.integers(0, 9, 60)]
+    hashes = np.concatenate([base, base ^ np.array(flips, np.uint64), np.zeros(5, np.uint64)])  # 0-8 bits apart
+    grids = rng.normal(50, 3, (len(hashes), 4, 4, 3))
+    grids[60:120] = grids[:60] + rng.normal(0, 1, (60, 4, 4, 3)) * rng.uniform(0.5, 4, (60, 1, 1, 1))  # some within 4 ΔE
+    order = rng.permutation(len(hashes))
+    hashes, grids = hashes[order], grids[order]
+    expected = np.full(len(hashes), -1)
+    for i in range(len(hashes)):
+        for j in range(i + 1, len(hashes)):
+            near = bin(int(hashes[i] ^ hashes[j])).count("1") <= 6
+            close = np.sqrt(np.mean(np.sum((grids[i] - grids[j]) ** 2, axis=2))) <= 4.0
+            if near and close and expected[i] < 0 and expected[j] < 0:
+                expected[j] = i
+    found = find_duplicates(hashes, grids)
+    assert 10 < (found >= 0).sum() < 60
+    np.testing.assert_array_equal(found, expected)
 
 
 def test_parallel_and_serial_index_agree(folder: Path, tmp_path: Path) -> None:

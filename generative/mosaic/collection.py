@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import struct
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,11 +59,38 @@ def _memmap_npz(path: Path) -> dict[str, np.ndarray]:
     return arrays
 
 
-def write_collection(path: str | Path, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
-    """Write a collection file atomically (uncompressed, so it can be memory-mapped)."""
+@dataclass(frozen=True)
+class Rows:
+    """An array given as its rows (e.g. views into memory maps), written a block at a time, never stacked whole."""
+
+    rows: Sequence[np.ndarray]
+    row_shape: tuple[int, ...]
+    dtype: np.dtype
+
+
+def _write_member(zf: zipfile.ZipFile, name: str, array: np.ndarray | Rows, block: int = 256) -> None:
+    """One stored `.npy` member, as `np.savez` writes it, from an array or from its rows."""
+    if isinstance(array, Rows):
+        shape, dtype = (len(array.rows), *array.row_shape), np.dtype(array.dtype)
+    else:
+        array = np.ascontiguousarray(array)
+        shape, dtype = array.shape, array.dtype
+    header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": shape}
+    with zf.open(f"{name}.npy", "w", force_zip64=True) as out:
+        np.lib.format.write_array_header_1_0(out, header)
+        if not isinstance(array, Rows):
+            out.write(array.data)
+            return
+        for start in range(0, shape[0], block):
+            out.write(np.stack(array.rows[start : start + block]).astype(dtype, copy=False).data)
+
+
+def write_collection(path: str | Path, meta: dict[str, Any], arrays: dict[str, np.ndarray | Rows]) -> None:
+    """Write a collection file atomically (an uncompressed `.npz`, so it can be memory-mapped)."""
     payload = {"meta": np.frombuffer(json.dumps(meta).encode(), np.uint8), **arrays}
-    with atomic_path(path) as tmp, open(tmp, "wb") as out:
-        np.savez(out, **payload)
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
+        for name, array in payload.items():
+            _write_member(zf, name, array)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ whose file size and modification time are unchanged, so only new or changed file
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import warnings
@@ -23,7 +24,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from generative.mosaic.collection import FORMAT, GRID, VERSION, Collection, CollectionError, write_collection
+from generative.mosaic.collection import FORMAT, GRID, VERSION, Collection, CollectionError, Rows, write_collection
 from generative.mosaic.features import block_means, to_lab
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"})
@@ -122,6 +123,21 @@ def _process_chunk(folder: Path, start: int, items: list[tuple[str, int, int]], 
     return out
 
 
+def _scratch_dir(need: int) -> str | None:
+    """Shared memory (/dev/shm) for `need` bytes of worker output if it has room twice over, else the temp dir.
+
+    Pages written there are never flushed to a disk, which on a disk-backed /tmp costs
+    the workers time.
+    """
+    shm = Path("/dev/shm")
+    try:
+        if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 2 * need:
+            return str(shm)
+    except OSError:
+        pass
+    return None
+
+
 def process_all(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, ...], jobs: int, progress: bool) -> list[Photo]:
     """Process photos on `jobs` processes (1: in this process) with a progress bar; input order kept.
 
@@ -139,7 +155,8 @@ def process_all(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[in
             return out
         chunk = max(1, min(64, len(items) // (jobs * 8)))
         starts = list(range(0, len(items), chunk))
-        with tempfile.TemporaryDirectory(prefix="genart-index-") as tmp:
+        need = len(items) * sum(3 * s * s for s in sizes)
+        with tempfile.TemporaryDirectory(prefix="genart-index-", dir=_scratch_dir(need)) as tmp:
             stores = {s: str(Path(tmp) / f"thumbs_{s}.npy") for s in sizes}
             maps = {s: np.asarray(np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(len(items), s, s, 3)))
                     for s, path in stores.items()}  # plain views of the mapped files: cheap to index
@@ -163,26 +180,72 @@ def find_duplicates(phash: np.ndarray, lab_grid: np.ndarray, bits: int = DUPLICA
     """
     n = len(phash)
     of = np.full(n, -1, np.int64)
-    hashes = phash.astype(np.uint64)
-    grids = lab_grid.reshape(n, -1, 3).astype(np.float32)
-    for start in range(0, n, 128):  # small blocks keep the n-wide temporaries in cache
-        block = hashes[start : start + 128]
-        dist = np.bitwise_count(block[:, None] ^ hashes[None, start:])  # later photos only
-        rows, cols = np.nonzero(dist <= bits)
-        keep = cols > rows
-        for i, j in zip(rows[keep] + start, cols[keep] + start):
-            if of[i] >= 0 or of[j] >= 0:
-                continue
-            if float(np.sqrt(np.mean(np.sum((grids[i] - grids[j]) ** 2, axis=1)))) <= delta_e:
-                of[j] = i
+    i, j = _near_pairs(np.asarray(phash, np.uint64), bits)
+    grids = lab_grid.reshape(n, int(np.prod(lab_grid.shape[1:-1])), 3)
+    close = np.concatenate([np.empty(0, bool)] + [
+        np.sqrt(np.mean(np.sum((grids[i[k : k + 65536]].astype(np.float64) - grids[j[k : k + 65536]]) ** 2, axis=2),
+                        axis=1)) <= delta_e for k in range(0, len(i), 65536)])
+    for a, b in zip(i[close].tolist(), j[close].tolist()):  # in order of (i, j): the first of a group wins
+        if of[a] < 0 and of[b] < 0:
+            of[b] = a
     return of
 
 
-def _photo_arrays(photos: list[Photo], sizes: tuple[int, ...], lab: np.ndarray) -> dict[str, np.ndarray]:
+def _run_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (p, q), p < q, of every pair of equal entries of the sorted array `keys`."""
+    n = len(keys)
+    if n == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    ends = np.repeat(np.r_[starts[1:], n], np.diff(np.r_[starts, n]))
+    counts = ends - np.arange(n) - 1
+    p = np.repeat(np.arange(n), counts)
+    q = p + 1 + np.arange(len(p)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return p, q
+
+
+def _near_pairs(hashes: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs i < j of hashes at most `bits` apart, sorted by (i, j).
+
+    Two distinct such hashes agree exactly on at least one of `bits` + 1 bands of their
+    64 bits (pigeonhole), so only distinct hashes sharing a band's value are compared
+    (about n²/2^10 pairs instead of n²/2); photos with equal hashes pair up directly.
+    """
+    n = len(hashes)
+    uniq, inv = np.unique(hashes, return_inverse=True)
+    edges = np.linspace(0, 64, bits + 2).astype(np.uint64)
+    keys = [(uniq >> lo) & np.uint64((1 << int(hi - lo)) - 1) for lo, hi in zip(edges[:-1], edges[1:])]
+    near_a, near_b = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+    for k, key in enumerate(keys):
+        order = np.argsort(key, kind="stable")
+        p, q = _run_pairs(key[order])
+        a, b = order[p], order[q]
+        keep = np.bitwise_count(uniq[a] ^ uniq[b]) <= bits
+        for earlier in keys[:k]:  # found once: in the first band the two agree on
+            keep &= earlier[a] != earlier[b]
+        near_a.append(a[keep])
+        near_b.append(b[keep])
+    ua, ub = np.concatenate(near_a), np.concatenate(near_b)
+    members = np.argsort(inv, kind="stable")  # photos grouped by hash
+    count = np.bincount(inv, minlength=len(uniq))
+    start = np.cumsum(count) - count
+    pairs = count[ua] * count[ub]  # every photo of one hash with every photo of the other
+    which = np.repeat(np.arange(len(ua)), pairs)
+    rank = np.arange(len(which)) - np.repeat(np.cumsum(pairs) - pairs, pairs)
+    cross_i = members[start[ua][which] + rank // count[ub][which]]
+    cross_j = members[start[ub][which] + rank % count[ub][which]]
+    p, q = _run_pairs(inv[members])  # photos with equal hashes
+    i = np.concatenate([members[p], np.minimum(cross_i, cross_j)])
+    j = np.concatenate([members[q], np.maximum(cross_i, cross_j)])
+    order = np.argsort(i * n + j, kind="stable")
+    return i[order], j[order]
+
+
+def _photo_arrays(photos: list[Photo], sizes: tuple[int, ...], lab: np.ndarray) -> dict[str, np.ndarray | Rows]:
     """The collection's arrays for the kept photos; `lab` is their 8×8 grid in Lab."""
     n = len(photos)
-    arrays = {f"thumbs_{s}": np.stack([p.thumbs[s] for p in photos]) if n else np.empty((0, s, s, 3), np.uint8)
-              for s in sizes}
+    arrays: dict[str, np.ndarray | Rows] = {
+        f"thumbs_{s}": Rows([p.thumbs[s] for p in photos], (s, s, 3), np.dtype(np.uint8)) for s in sizes}
     arrays["rgb_grid"] = np.array([p.rgb_grid for p in photos], np.float32).reshape(n, GRID, GRID, 3)
     arrays["lab_grid"] = block_means(lab, 4)
     arrays["lab_mean"] = lab.reshape(n, -1, 3).mean(axis=1)
