@@ -29,10 +29,10 @@ def fit_circles(
     """Fit `n` circles to `target` (float H×W×3 in [0, 1]); canvas units are its pixels.
 
     Circles start greedily (each the best of many candidates drawn where the error is
-    largest), then all move at once by Adam on pixel minibatches (`batch` = sampled fraction of
-    pixels per step) while their edges go from blurred to as sharp as the antialiased poster's. Every 5% of the run until
-    60%, the 10% of circles whose removal would cost least are re-seeded in front at the
-    best spots (this escapes the depth-order trap).
+    largest), then all move at once by Adam on pixel minibatches (`batch` = sampled fraction
+    of pixels per step) while their edges go from blurred to as sharp as the antialiased
+    poster's. Every 5% of the run until 60%, the 10% of circles whose removal would cost
+    least are re-seeded in front at the best spots (this escapes the depth-order trap).
     The budget is `steps` and/or `seconds` (whichever ends first; default
     DEFAULT_STEPS steps); with `steps` alone the same seed gives the same result.
     `loss` is "rgb" or "lab" (squared error in CIE Lab); `weights` an optional H×W map of

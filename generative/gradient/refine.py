@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from generative.gradient.descent import FitResult, Plan, check_target, descend, poster_render, objective
+from generative.gradient.descent import FitResult, Plan, check_target, descend, objective, poster_render
 from generative.gradient.lab import image_to_lab
 from generative.gradient.params import Shape, from_shapes
 from generative.gradient.soft_render import POSTER_SHARPNESS
@@ -36,8 +36,8 @@ def refine(
     are refined together with edges that start slightly soft and end as sharp as the
     antialiased poster's. Convex polygons of up to 8 vertices move; other polygons keep
     their points (their colour is refined). The result is the best state seen by its
-    poster render (`renderers.cairo`, antialiased), the input included. Budget: `steps` and/or `seconds`
-    (default DEFAULT_STEPS steps).
+    poster render (`renderers.cairo`, antialiased), the input included. Budget: `steps`
+    and/or `seconds` (default DEFAULT_STEPS steps).
     """
     started = time.perf_counter()
     if loss not in ("rgb", "lab"):

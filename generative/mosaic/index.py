@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -181,10 +182,11 @@ def find_duplicates(phash: np.ndarray, lab_grid: np.ndarray, bits: int = DUPLICA
     n = len(phash)
     of = np.full(n, -1, np.int64)
     i, j = _near_pairs(np.asarray(phash, np.uint64), bits)
-    grids = lab_grid.reshape(n, int(np.prod(lab_grid.shape[1:-1])), 3)
-    close = np.concatenate([np.empty(0, bool)] + [
-        np.sqrt(np.mean(np.sum((grids[i[k : k + 65536]].astype(np.float64) - grids[j[k : k + 65536]]) ** 2, axis=2),
-                        axis=1)) <= delta_e for k in range(0, len(i), 65536)])
+    grids = lab_grid.reshape(n, int(np.prod(lab_grid.shape[1:-1])), 3).astype(np.float64)
+    close = np.zeros(len(i), bool)
+    for k in range(0, len(i), 65536):  # in blocks: equal hashes can pair up by the million
+        a, b = i[k : k + 65536], j[k : k + 65536]
+        close[k : k + 65536] = np.sqrt(np.mean(np.sum((grids[a] - grids[b]) ** 2, axis=2), axis=1)) <= delta_e
     for a, b in zip(i[close].tolist(), j[close].tolist()):  # in order of (i, j): the first of a group wins
         if of[a] < 0 and of[b] < 0:
             of[b] = a
@@ -214,7 +216,7 @@ def _near_pairs(hashes: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
     n = len(hashes)
     uniq, inv = np.unique(hashes, return_inverse=True)
     edges = np.linspace(0, 64, bits + 2).astype(np.uint64)
-    keys = [(uniq >> lo) & np.uint64((1 << int(hi - lo)) - 1) for lo, hi in zip(edges[:-1], edges[1:])]
+    keys = [(uniq >> lo) & np.uint64((1 << int(hi - lo)) - 1) for lo, hi in pairwise(edges)]
     near_a, near_b = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
     for k, key in enumerate(keys):
         order = np.argsort(key, kind="stable")
