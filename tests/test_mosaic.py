@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from PIL import Image
 from scipy.optimize import linear_sum_assignment
 
 from genart.cli import main
-from generative.mosaic.collection import Collection, open_tiles
+from generative.mosaic.collection import Collection, open_tiles, write_collection
 from generative.mosaic.index import find_duplicates, index_folder
 from generative.mosaic.match import MatchError, adjacent_repeats, assign, match
 from renderers import scene
@@ -113,6 +114,23 @@ def test_reindex_reuses_unchanged_and_refreshes_changed(folder: Path, tmp_path: 
     red = after.tile(after.names.index("p002.jpg"), 16)
     assert red[..., 0].min() > 200 and red[..., 2].max() < 50
     np.testing.assert_array_equal(after.thumbs[16][after.names.index("p005.jpg")], thumb5)
+
+
+def test_reindex_reads_again_files_whose_records_are_damaged(folder: Path, tmp_path: Path) -> None:
+    out = tmp_path / "c.npz"
+    _index(folder, out)
+    with np.load(out) as z:
+        arrays = {name: z[name] for name in z.files if name != "meta"}
+        meta = json.loads(bytes(z["meta"]).decode())
+    meta["files"][0]["tile"] = 10**6
+    meta["files"][1]["phash"] = "not a hash"
+    meta["files"][2] = "not a record"
+    write_collection(out, meta, arrays)
+    report = _index(folder, out)
+    assert (report.processed, report.reused, report.tiles) == (3, 37, 40)
+    fresh = tmp_path / "fresh.npz"
+    _index(folder, fresh)
+    np.testing.assert_array_equal(Collection.load(out).thumbs[16], Collection.load(fresh).thumbs[16])
 
 
 @pytest.mark.parametrize(("n", "m", "k"), [(12, 20, 1), (20, 20, 1), (30, 12, 3), (25, 10, 3)])

@@ -15,7 +15,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -33,19 +33,40 @@ DEFAULT_SIZES = (16, 32, 64)
 DUPLICATE_BITS = 6  # phash Hamming distance (of 64 bits) at or below which photos may be duplicates
 DUPLICATE_DELTA_E = 4.0  # ... and their 4×4 Lab grids must also differ by at most this RMS ΔE
 MAX_PHOTO_PIXELS = 100_000_000
+CHUNK = 64  # files per unit of work (and per progress-bar step)
 
 
 @dataclass
-class Photo:
-    """What indexing one file yields: thumbnails and features, or the reason it was unreadable."""
+class Features:
+    """What reading a run of files yields, per file: the error (None when read), hash and colour features."""
 
-    path: str
-    size: int
-    mtime_ns: int
-    error: str | None = None
-    phash: int = 0
-    thumbs: dict[int, np.ndarray] = field(default_factory=dict)
-    rgb_grid: np.ndarray | None = None
+    errors: list[str | None]
+    phash: np.ndarray  # (k,) uint64 perceptual hashes
+    rgb_grid: np.ndarray  # (k, GRID, GRID, 3) float32 mean RGB in [0, 1]
+    lab_grid: np.ndarray  # (k, 4, 4, 3) float32 CIE Lab block means
+    lab_mean: np.ndarray  # (k, 3) float32
+
+    @classmethod
+    def of_rgb(cls, errors: list[str | None], phash: np.ndarray, rgb_grid: np.ndarray) -> Features:
+        """Features with the Lab ones computed from the RGB grids."""
+        lab = to_lab(rgb_grid)
+        return cls(errors, phash, rgb_grid, block_means(lab, 4), lab.mean(axis=(1, 2)))
+
+    @classmethod
+    def empty(cls, n: int) -> Features:
+        """Features of `n` files, all zero."""
+        return cls([None] * n, np.zeros(n, np.uint64), np.zeros((n, GRID, GRID, 3), np.float32),
+                   np.zeros((n, 4, 4, 3), np.float32), np.zeros((n, 3), np.float32))
+
+    def put(self, at: np.ndarray, other: Features) -> None:
+        """Set the files at positions `at` to `other`'s."""
+        for k, error in zip(at.tolist(), other.errors):
+            self.errors[k] = error
+        for name in _ARRAYS:
+            getattr(self, name)[at] = getattr(other, name)
+
+
+_ARRAYS = ("phash", "rgb_grid", "lab_grid", "lab_mean")  # the array fields of Features, in order
 
 
 @dataclass(frozen=True)
@@ -62,18 +83,25 @@ class IndexReport:
 
 
 def scan(folder: Path) -> tuple[list[tuple[str, int, int]], int]:
-    """Image files under `folder` as sorted (relative path, size, mtime_ns), and the count of other files."""
+    """Image files under `folder` as sorted (relative path, size, mtime_ns), and the count of other files.
+
+    Hidden files and folders are left out; symbolic links to folders are not followed.
+    """
     found, ignored = [], 0
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        prefix = os.path.relpath(root, folder).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        for name in files:
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in IMAGE_SUFFIXES:
-                ignored += 1
-                continue
-            st = os.stat(os.path.join(root, name))
-            found.append((prefix + name, st.st_size, st.st_mtime_ns))
+    pending = [("", str(folder))]
+    while pending:
+        prefix, path = pending.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    ignored += not entry.is_dir(follow_symlinks=False)
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+                elif os.path.splitext(entry.name)[1].lower() in IMAGE_SUFFIXES:
+                    st = entry.stat()
+                    found.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
+                else:
+                    ignored += 1
     return sorted(found), ignored
 
 
@@ -91,37 +119,42 @@ def _open_rgb(path: Path, draft: int) -> Image.Image:
             return im.convert("RGB")
 
 
-def process_photo(folder: Path, item: tuple[str, int, int], sizes: tuple[int, ...]) -> Photo:
-    """Read one photo: perceptual hash, centre-square thumbnails, 8×8 colour grid (errors are recorded)."""
-    rel, size, mtime = item
-    try:
-        im = _open_rgb(folder / rel, max(max(sizes), 4 * GRID))
-        w, h = im.size
-        side = min(w, h)
-        if side < 1:
-            raise ValueError("image is empty")
-        left, top = (w - side) // 2, (h - side) // 2
-        square = im.crop((left, top, left + side, top + side))
-        thumbs = {s: np.asarray(square.resize((s, s), Image.Resampling.LANCZOS, reducing_gap=3.0)) for s in sizes}
-        small = np.asarray(square.resize((4 * GRID, 4 * GRID), Image.Resampling.BOX), np.float32) / 255.0
-        grid = block_means(small[None], GRID)[0]
-        return Photo(rel, size, mtime, phash=int(str(imagehash.phash(im)), 16), thumbs=thumbs, rgb_grid=grid)
-    except Exception as exc:  # Pillow raises many types for corrupt files
-        return Photo(rel, size, mtime, error=f"{type(exc).__name__}: {exc}".splitlines()[0][:200])
+def read_photo(path: Path, sizes: tuple[int, ...]) -> tuple[int, dict[int, np.ndarray], np.ndarray]:
+    """One photo's perceptual hash, centre-square thumbnails by size and 8×8 mean-RGB grid in [0, 1]."""
+    im = _open_rgb(path, max(max(sizes), 4 * GRID))
+    w, h = im.size
+    side = min(w, h)
+    if side < 1:
+        raise ValueError("image is empty")
+    left, top = (w - side) // 2, (h - side) // 2
+    square = im.crop((left, top, left + side, top + side))
+    thumbs = {s: np.asarray(square.resize((s, s), Image.Resampling.LANCZOS, reducing_gap=3.0)) for s in sizes}
+    small = np.asarray(square.resize((4 * GRID, 4 * GRID), Image.Resampling.BOX), np.float32) / 255.0
+    return int(str(imagehash.phash(im)), 16), thumbs, block_means(small[None], GRID)[0]
 
 
-def _process_chunk(folder: Path, start: int, items: list[tuple[str, int, int]], sizes: tuple[int, ...],
-                   stores: dict[int, str]) -> list[Photo]:
-    """Process photos start, start + 1, ...; thumbnails go straight into the shared stores."""
-    maps = {s: np.load(path, mmap_mode="r+") for s, path in stores.items()}
-    out = []
-    for k, item in enumerate(items):
-        photo = process_photo(folder, item, sizes)
-        for s, thumb in photo.thumbs.items():
-            maps[s][start + k] = thumb
-        photo.thumbs = {}
-        out.append(photo)
-    return out
+def read_run(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, ...],
+             thumbs: dict[int, np.ndarray], start: int) -> Features:
+    """Read files into rows start, start + 1, ... of `thumbs`; their features, with errors recorded, not raised."""
+    errors: list[str | None] = [None] * len(items)
+    phash = np.zeros(len(items), np.uint64)
+    grid = np.zeros((len(items), GRID, GRID, 3), np.float32)
+    for k, (rel, _, _) in enumerate(items):
+        try:
+            h, made, grid[k] = read_photo(folder / rel, sizes)
+        except Exception as exc:  # Pillow raises many types for corrupt files
+            errors[k] = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            continue
+        phash[k] = h
+        for s, thumb in made.items():
+            thumbs[s][start + k] = thumb
+    return Features.of_rgb(errors, phash, grid)
+
+
+def _read_chunk(folder: Path, start: int, items: list[tuple[str, int, int]], sizes: tuple[int, ...],
+                stores: dict[int, str]) -> Features:
+    """A worker's `read_run`, into the memory-mapped files `stores` shared with the parent."""
+    return read_run(folder, items, sizes, {s: np.load(path, mmap_mode="r+") for s, path in stores.items()}, start)
 
 
 def _scratch_dir(need: int) -> str | None:
@@ -139,38 +172,42 @@ def _scratch_dir(need: int) -> str | None:
     return None
 
 
-def process_all(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, ...], jobs: int, progress: bool) -> list[Photo]:
-    """Process photos on `jobs` processes (1: in this process) with a progress bar; input order kept.
+def read_all(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, ...], jobs: int,
+             progress: bool) -> tuple[Features, dict[int, np.ndarray]]:
+    """Read files on `jobs` processes (1: in this process) with a progress bar: features and thumbnails, in input order.
 
-    Worker processes write thumbnails into memory-mapped files shared with this process, so
-    only small records travel back (sending the pixels through pipes costs more than
-    making them).
+    Worker processes write thumbnails into memory-mapped files shared with this process and
+    return only the small feature arrays of their chunk (sending pixels or per-photo
+    objects through pipes costs more than making them); the Lab conversion runs there too,
+    so little is left to do here once the last chunk is in.
     """
-    bar = tqdm(total=len(items), unit="photo", desc="indexing", file=sys.stderr, disable=not progress or not items)
-    out: list[Photo] = []
+    n = len(items)
+    bar = tqdm(total=n, unit="photo", desc="indexing", file=sys.stderr, disable=not progress or not items)
+    parts: list[Features] = []
     with bar:
-        if jobs <= 1 or len(items) < 2:
-            for item in items:
-                out.append(process_photo(folder, item, sizes))
-                bar.update()
-            return out
-        chunk = max(1, min(64, len(items) // (jobs * 8)))
-        starts = list(range(0, len(items), chunk))
-        need = len(items) * sum(3 * s * s for s in sizes)
-        with tempfile.TemporaryDirectory(prefix="genart-index-", dir=_scratch_dir(need)) as tmp:
-            stores = {s: str(Path(tmp) / f"thumbs_{s}.npy") for s in sizes}
-            maps = {s: np.asarray(np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(len(items), s, s, 3)))
-                    for s, path in stores.items()}  # plain views of the mapped files: cheap to index
-            with ProcessPoolExecutor(jobs) as pool:
-                futures = [pool.submit(_process_chunk, folder, i, items[i : i + chunk], sizes, stores) for i in starts]
-                for start, future in zip(starts, futures):
-                    photos = future.result()
-                    for k, photo in enumerate(photos):
-                        if photo.error is None:
-                            photo.thumbs = {s: maps[s][start + k] for s in sizes}
-                    out.extend(photos)
-                    bar.update(len(photos))
-    return out
+        if jobs <= 1 or n < 2:
+            thumbs = {s: np.empty((n, s, s, 3), np.uint8) for s in sizes}
+            for start in range(0, n, CHUNK):
+                parts.append(read_run(folder, items[start : start + CHUNK], sizes, thumbs, start))
+                bar.update(len(parts[-1].errors))
+        else:
+            chunk = max(1, min(CHUNK, n // (jobs * 8)))
+            need = n * sum(3 * s * s for s in sizes)
+            with tempfile.TemporaryDirectory(prefix="genart-index-", dir=_scratch_dir(need)) as tmp:
+                stores = {s: str(Path(tmp) / f"thumbs_{s}.npy") for s in sizes}
+                # plain views of the mapped files: cheap to index, and valid after the files are removed
+                thumbs = {s: np.asarray(np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(n, s, s, 3)))
+                          for s, path in stores.items()}
+                with ProcessPoolExecutor(jobs) as pool:
+                    futures = [pool.submit(_read_chunk, folder, i, items[i : i + chunk], sizes, stores)
+                               for i in range(0, n, chunk)]
+                    for future in futures:
+                        parts.append(future.result())
+                        bar.update(len(parts[-1].errors))
+    if not parts:
+        return Features.empty(0), thumbs
+    errors = [e for part in parts for e in part.errors]
+    return Features(errors, *(np.concatenate([getattr(p, name) for p in parts]) for name in _ARRAYS)), thumbs
 
 
 def find_duplicates(phash: np.ndarray, lab_grid: np.ndarray, bits: int = DUPLICATE_BITS, delta_e: float = DUPLICATE_DELTA_E) -> np.ndarray:
@@ -243,30 +280,44 @@ def _near_pairs(hashes: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
     return i[order], j[order]
 
 
-def _photo_arrays(photos: list[Photo], sizes: tuple[int, ...], lab: np.ndarray) -> dict[str, np.ndarray | Rows]:
-    """The collection's arrays for the kept photos; `lab` is their 8×8 grid in Lab."""
-    n = len(photos)
-    arrays: dict[str, np.ndarray | Rows] = {
-        f"thumbs_{s}": Rows([p.thumbs[s] for p in photos], (s, s, 3), np.dtype(np.uint8)) for s in sizes}
-    arrays["rgb_grid"] = np.array([p.rgb_grid for p in photos], np.float32).reshape(n, GRID, GRID, 3)
-    arrays["lab_grid"] = block_means(lab, 4)
-    arrays["lab_mean"] = lab.reshape(n, -1, 3).mean(axis=1)
-    arrays["phash"] = np.array([p.phash for p in photos], np.uint64)
-    return arrays
+def _reuse(previous: Collection, items: list[tuple[str, int, int]], feats: Features) -> tuple[np.ndarray, np.ndarray]:
+    """Fill `feats` from the previous index for the unchanged files it holds (same size and mtime).
+
+    Returns, per file, whether it was reused and its tile in the previous file (-1: none;
+    its duplicates are stored without thumbnails). Records that do not fit the previous
+    file's arrays are not reused.
+    """
+    files = previous.meta.get("files")
+    records = {rec.get("path"): rec for rec in files if isinstance(rec, dict)} if isinstance(files, list) else {}
+    reused, tile = np.zeros(len(items), bool), np.full(len(items), -1)
+    dup_at, dup_rows = [], []
+    for k, (rel, size, mtime) in enumerate(items):
+        rec = records.get(rel)
+        if rec is None or (rec.get("size"), rec.get("mtime_ns")) != (size, mtime) or not _is_hash(rec.get("phash", "0")):
+            continue
+        if isinstance(rec.get("error"), str):
+            feats.errors[k] = rec["error"]
+        elif isinstance(rec.get("tile"), int) and 0 <= rec["tile"] < len(previous):
+            tile[k] = rec["tile"]
+        elif isinstance(rec.get("duplicate"), int) and 0 <= rec["duplicate"] < len(previous.duplicate_grid):
+            dup_at.append(k)
+            dup_rows.append(rec["duplicate"])
+        else:
+            continue
+        reused[k] = True
+        feats.phash[k] = int(rec.get("phash", "0"))
+    at = np.flatnonzero(tile >= 0)
+    feats.rgb_grid[at] = previous.rgb_grid[tile[at]]
+    feats.lab_grid[at] = previous.lab_grid[tile[at]]
+    feats.lab_mean[at] = previous.lab_mean[tile[at]]
+    dups = Features.of_rgb([None] * len(dup_at), feats.phash[dup_at], np.asarray(previous.duplicate_grid[dup_rows], np.float32))
+    feats.put(np.array(dup_at, np.int64), dups)
+    return reused, tile
 
 
-def _cached(previous: Collection) -> dict[str, Photo]:
-    """Records of the previous index by path; tiles carry their thumbnails (memory-mapped)."""
-    out: dict[str, Photo] = {}
-    for rec in previous.meta["files"]:
-        photo = Photo(rec["path"], rec["size"], rec["mtime_ns"], error=rec.get("error"), phash=int(rec.get("phash", 0)))
-        if rec.get("tile") is not None:
-            photo.thumbs = {s: previous.thumbs[s][rec["tile"]] for s in previous.sizes}
-            photo.rgb_grid = previous.rgb_grid[rec["tile"]]
-        elif rec.get("duplicate") is not None:
-            photo.rgb_grid = previous.duplicate_grid[rec["duplicate"]]
-        out[rec["path"]] = photo
-    return out
+def _is_hash(text: Any) -> bool:
+    """Whether a stored perceptual hash is a decimal 64-bit number."""
+    return isinstance(text, str) and text.isdecimal() and int(text) < 2**64
 
 
 def index_folder(
@@ -289,61 +340,64 @@ def index_folder(
     if not sizes or sizes[0] < 1 or sizes[-1] > 1024:
         raise CollectionError(f"thumbnail sizes must be between 1 and 1024 px, got {list(sizes)}")
     items, ignored = scan(folder)
-    cache: dict[str, Photo] = {}
+    n = len(items)
+    feats = Features.empty(n)
+    reused = np.zeros(n, bool)
+    # where each file's thumbnails are: sources[source[k]][size][row[k]] (source -1: none)
+    sources: list[dict[int, np.ndarray]] = []
+    source, row = np.full(n, -1), np.zeros(n, np.int64)
     old_order: dict[str, int] = {}
-    if Path(output).exists():
-        previous = Collection.load(output)
-        if tuple(previous.sizes) == sizes:
-            cache = _cached(previous)
-            old_order = {name: i for i, name in enumerate(previous.names)}
-    photos: dict[str, Photo] = {}
-    todo = []
-    for item in items:
-        hit = cache.get(item[0])
-        usable = hit is not None and (hit.size, hit.mtime_ns) == item[1:] and (hit.error or hit.rgb_grid is not None)
-        if usable:
-            photos[item[0]] = hit
-        else:
-            todo.append(item)
-    # duplicates are stored without thumbnails: re-read one only if it is kept now (its original went)
-    for _ in range(2):
-        for p in process_all(folder, todo, sizes, jobs or os.cpu_count() or 1, progress):
-            photos[p.path] = p
-        readable = [p for p in photos.values() if p.error is None]
-        readable.sort(key=lambda p: (old_order.get(p.path, len(old_order)), p.path))
-        grids = np.array([p.rgb_grid for p in readable], np.float32).reshape(-1, GRID, GRID, 3)
-        lab = to_lab(grids)
-        dup_of = find_duplicates(np.array([p.phash for p in readable], np.uint64), block_means(lab, 4))
-        todo = [(p.path, p.size, p.mtime_ns) for p, d in zip(readable, dup_of) if d < 0 and not p.thumbs]
-        if not todo:
+    previous = Collection.load(output) if Path(output).exists() else None
+    if previous is not None and tuple(previous.sizes) == sizes:
+        reused, row = _reuse(previous, items, feats)
+        source[row >= 0] = 0
+        sources.append(previous.thumbs)
+        old_order = {name: i for i, name in enumerate(previous.names)}
+    rank = np.array([old_order.get(rel, len(old_order)) for rel, _, _ in items], np.int64)
+    todo = np.flatnonzero(~reused)
+    # duplicates are stored without thumbnails: one is read again only if it is kept now (its original went);
+    # each round reads only files never read before, so this ends
+    while True:
+        if len(todo):
+            got, thumbs = read_all(folder, [items[k] for k in todo], sizes, jobs or os.cpu_count() or 1, progress)
+            feats.put(todo, got)
+            read = np.array([e is None for e in got.errors], bool)
+            sources.append(thumbs)
+            source[todo[read]] = len(sources) - 1
+            row[todo[read]] = np.flatnonzero(read)
+        readable = np.array([k for k in np.argsort(rank, kind="stable").tolist() if feats.errors[k] is None], np.int64)
+        dup_of = find_duplicates(feats.phash[readable], feats.lab_grid[readable])
+        todo = readable[(dup_of < 0) & (source[readable] < 0)]
+        if not len(todo):
             break
-    tiles = [p for p, d in zip(readable, dup_of) if d < 0]
-    dups = [p for p, d in zip(readable, dup_of) if d >= 0]
-    tile_of = {p.path: i for i, p in enumerate(tiles)}
-    dup_index = {p.path: i for i, p in enumerate(dups)}
-    dup_source = {p.path: readable[d].path for p, d in zip(readable, dup_of) if d >= 0}
+    tiles, dups = readable[dup_of < 0], readable[dup_of >= 0]
+    tile_of = {int(k): i for i, k in enumerate(tiles)}
+    dup_index = {int(k): i for i, k in enumerate(dups)}
+    dup_source = {int(k): items[readable[d]][0] for k, d in zip(readable.tolist(), dup_of.tolist()) if d >= 0}
     files, messages = [], []
-    for rel, _, _ in items:
-        p = photos[rel]
-        rec: dict[str, Any] = {"path": rel, "size": p.size, "mtime_ns": p.mtime_ns}
-        if p.error is not None:
-            rec["error"] = p.error
-            messages.append(f"skipped unreadable {rel} ({p.error})")
+    for k, (rel, size, mtime) in enumerate(items):
+        rec: dict[str, Any] = {"path": rel, "size": size, "mtime_ns": mtime}
+        if feats.errors[k] is not None:
+            rec["error"] = feats.errors[k]
+            messages.append(f"skipped unreadable {rel} ({feats.errors[k]})")
         else:
-            rec["phash"] = str(p.phash)
-            if rel in tile_of:
-                rec["tile"] = tile_of[rel]
+            rec["phash"] = str(int(feats.phash[k]))
+            if k in tile_of:
+                rec["tile"] = tile_of[k]
             else:
-                rec.update(duplicate=dup_index[rel], duplicate_of=dup_source[rel])
+                rec.update(duplicate=dup_index[k], duplicate_of=dup_source[k])
         files.append(rec)
     if warn:
         for m in messages:
             warn(m)
     meta = {"format": FORMAT, "version": VERSION, "sizes": list(sizes), "folder": str(folder.resolve()),
-            "tiles": [p.path for p in tiles], "files": files}
-    arrays = _photo_arrays(tiles, sizes, lab[dup_of < 0])
-    arrays["duplicate_grid"] = np.array([p.rgb_grid for p in dups], np.float32).reshape(-1, GRID, GRID, 3)
+            "tiles": [items[k][0] for k in tiles], "files": files}
+    arrays: dict[str, np.ndarray | Rows] = {
+        f"thumbs_{s}": Rows([sources[source[k]][s][row[k]] for k in tiles.tolist()], (s, s, 3), np.dtype(np.uint8))
+        for s in sizes}
+    arrays.update(rgb_grid=feats.rgb_grid[tiles], lab_grid=feats.lab_grid[tiles], lab_mean=feats.lab_mean[tiles],
+                  phash=feats.phash[tiles], duplicate_grid=feats.rgb_grid[dups])
     write_collection(output, meta, arrays)
-    processed = len(items) - sum(1 for rel, _, _ in items if cache.get(rel) is photos[rel])
-    return IndexReport(tiles=len(tiles), processed=processed, reused=len(items) - processed,
+    processed = int(n - reused.sum())
+    return IndexReport(tiles=len(tiles), processed=processed, reused=n - processed,
                        unreadable=len(messages), duplicates=len(dups), ignored=ignored, warnings=messages)
