@@ -60,32 +60,30 @@ def _memmap_npz(path: Path) -> dict[str, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class Rows:
-    """An array given as its rows (e.g. views into memory maps), written a block at a time, never stacked whole."""
+class Blocks:
+    """An array given as consecutive blocks of its rows (e.g. views into memory maps), written one at a time, never stacked whole."""
 
-    rows: Sequence[np.ndarray]
+    blocks: Sequence[np.ndarray]
     row_shape: tuple[int, ...]
     dtype: np.dtype
 
 
-def _write_member(zf: zipfile.ZipFile, name: str, array: np.ndarray | Rows, block: int = 256) -> None:
-    """One stored `.npy` member, as `np.savez` writes it, from an array or from its rows."""
-    if isinstance(array, Rows):
-        shape, dtype = (len(array.rows), *array.row_shape), np.dtype(array.dtype)
+def _write_member(zf: zipfile.ZipFile, name: str, array: np.ndarray | Blocks) -> None:
+    """One stored `.npy` member, as `np.savez` writes it, from an array or from its blocks of rows."""
+    if isinstance(array, Blocks):
+        shape, dtype = (sum(len(b) for b in array.blocks), *array.row_shape), np.dtype(array.dtype)
+        blocks = array.blocks
     else:
-        array = np.ascontiguousarray(array)
-        shape, dtype = array.shape, array.dtype
+        blocks = [np.ascontiguousarray(array)]
+        shape, dtype = blocks[0].shape, blocks[0].dtype
     header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False, "shape": shape}
     with zf.open(f"{name}.npy", "w", force_zip64=True) as out:
         np.lib.format.write_array_header_1_0(out, header)
-        if not isinstance(array, Rows):
-            out.write(array.data)
-            return
-        for start in range(0, shape[0], block):
-            out.write(np.stack(array.rows[start : start + block]).astype(dtype, copy=False).data)
+        for block in blocks:
+            out.write(np.ascontiguousarray(block, dtype).reshape(-1).data)
 
 
-def write_collection(path: str | Path, meta: dict[str, Any], arrays: dict[str, np.ndarray | Rows]) -> None:
+def write_collection(path: str | Path, meta: dict[str, Any], arrays: dict[str, np.ndarray | Blocks]) -> None:
     """Write a collection file atomically (an uncompressed `.npz`, so it can be memory-mapped)."""
     payload = {"meta": np.frombuffer(json.dumps(meta).encode(), np.uint8), **arrays}
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:

@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from generative.mosaic.collection import FORMAT, GRID, VERSION, Collection, CollectionError, Rows, write_collection
+from generative.mosaic.collection import FORMAT, GRID, VERSION, Blocks, Collection, CollectionError, write_collection
 from generative.mosaic.features import block_means, to_lab
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"})
@@ -315,6 +315,14 @@ def _reuse(previous: Collection, items: list[tuple[str, int, int]], feats: Featu
     return reused, tile
 
 
+def _runs(source: np.ndarray, row: np.ndarray) -> list[tuple[int, int, int]]:
+    """(source, first row, end row) of each run of consecutive rows of one source, in order."""
+    if not len(row):
+        return []
+    breaks = np.flatnonzero((np.diff(source) != 0) | (np.diff(row) != 1)) + 1
+    return [(int(source[a]), int(row[a]), int(row[b - 1]) + 1) for a, b in pairwise(np.r_[0, breaks, len(row)].tolist())]
+
+
 def _is_hash(text: Any) -> bool:
     """Whether a stored perceptual hash is a decimal 64-bit number."""
     return isinstance(text, str) and text.isdecimal() and int(text) < 2**64
@@ -392,9 +400,9 @@ def index_folder(
             warn(m)
     meta = {"format": FORMAT, "version": VERSION, "sizes": list(sizes), "folder": str(folder.resolve()),
             "tiles": [items[k][0] for k in tiles], "files": files}
-    arrays: dict[str, np.ndarray | Rows] = {
-        f"thumbs_{s}": Rows([sources[source[k]][s][row[k]] for k in tiles.tolist()], (s, s, 3), np.dtype(np.uint8))
-        for s in sizes}
+    runs = _runs(source[tiles], row[tiles])
+    arrays: dict[str, np.ndarray | Blocks] = {
+        f"thumbs_{s}": Blocks([sources[src][s][a:b] for src, a, b in runs], (s, s, 3), np.dtype(np.uint8)) for s in sizes}
     arrays.update(rgb_grid=feats.rgb_grid[tiles], lab_grid=feats.lab_grid[tiles], lab_mean=feats.lab_mean[tiles],
                   phash=feats.phash[tiles], duplicate_grid=feats.rgb_grid[dups])
     write_collection(output, meta, arrays)
