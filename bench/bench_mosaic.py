@@ -53,7 +53,7 @@ def main() -> None:
     parser.add_argument("photos", type=Path)
     parser.add_argument("--work", type=Path, default=Path("/tmp/mosaic_bench"))
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3, help="indexing runs per process count (default 3)")
+    parser.add_argument("--rounds", type=int, default=7, help="indexing runs per process count (default 7)")
     parser.add_argument("--skip-index", action="store_true")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
