@@ -61,7 +61,7 @@ def _memmap_npz(path: Path) -> dict[str, np.ndarray]:
 
 @dataclass(frozen=True)
 class Blocks:
-    """An array given as consecutive blocks of its rows (e.g. views into memory maps), written one at a time, never stacked whole."""
+    """An array given as consecutive blocks of its rows (views into memory maps, say), written without stacking."""
 
     blocks: Sequence[np.ndarray]
     row_shape: tuple[int, ...]
@@ -80,7 +80,7 @@ def _write_member(zf: zipfile.ZipFile, name: str, array: np.ndarray | Blocks) ->
     with zf.open(f"{name}.npy", "w", force_zip64=True) as out:
         np.lib.format.write_array_header_1_0(out, header)
         for block in blocks:
-            out.write(np.ascontiguousarray(block, dtype).reshape(-1).data)
+            out.write(np.ascontiguousarray(block, dtype).data)
 
 
 def write_collection(path: str | Path, meta: dict[str, Any], arrays: dict[str, np.ndarray | Blocks]) -> None:
