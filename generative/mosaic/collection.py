@@ -33,6 +33,7 @@ from renderers.scene import MosaicLayer, SceneError
 FORMAT = "genart.collection"
 VERSION = 1
 GRID = 8  # side of the stored colour grid; features of coarser grids are block means of it
+LAB_GRID = 4  # side of the stored Lab grid (block means of the 8×8 grid in Lab)
 
 
 class CollectionError(ValueError):

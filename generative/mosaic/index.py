@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from generative.mosaic.collection import FORMAT, GRID, VERSION, Blocks, Collection, CollectionError, write_collection
+from generative.mosaic.collection import FORMAT, GRID, LAB_GRID, VERSION, Blocks, Collection, CollectionError, write_collection
 from generative.mosaic.features import block_means, to_lab
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"})
@@ -43,20 +43,20 @@ class Features:
     errors: list[str | None]
     phash: np.ndarray  # (k,) uint64 perceptual hashes
     rgb_grid: np.ndarray  # (k, GRID, GRID, 3) float32 mean RGB in [0, 1]
-    lab_grid: np.ndarray  # (k, 4, 4, 3) float32 CIE Lab block means
+    lab_grid: np.ndarray  # (k, LAB_GRID, LAB_GRID, 3) float32 CIE Lab block means
     lab_mean: np.ndarray  # (k, 3) float32
 
     @classmethod
     def of_rgb(cls, errors: list[str | None], phash: np.ndarray, rgb_grid: np.ndarray) -> Features:
         """Features with the Lab ones computed from the RGB grids."""
         lab = to_lab(rgb_grid)
-        return cls(errors, phash, rgb_grid, block_means(lab, 4), lab.mean(axis=(1, 2)))
+        return cls(errors, phash, rgb_grid, block_means(lab, LAB_GRID), lab.mean(axis=(1, 2)))
 
     @classmethod
     def empty(cls, n: int) -> Features:
         """Features of `n` files, all zero."""
         return cls([None] * n, np.zeros(n, np.uint64), np.zeros((n, GRID, GRID, 3), np.float32),
-                   np.zeros((n, 4, 4, 3), np.float32), np.zeros((n, 3), np.float32))
+                   np.zeros((n, LAB_GRID, LAB_GRID, 3), np.float32), np.zeros((n, 3), np.float32))
 
     def put(self, at: np.ndarray, other: Features) -> None:
         """Set the files at positions `at` to `other`'s."""
@@ -307,9 +307,9 @@ def _reuse(previous: Collection, items: list[tuple[str, int, int]], feats: Featu
         reused[k] = True
         feats.phash[k] = int(rec.get("phash", "0"))
     at = np.flatnonzero(tile >= 0)
-    feats.rgb_grid[at] = previous.rgb_grid[tile[at]]
-    feats.lab_grid[at] = previous.lab_grid[tile[at]]
-    feats.lab_mean[at] = previous.lab_mean[tile[at]]
+    rows = tile[at]
+    feats.put(at, Features([None] * len(at), feats.phash[at], previous.rgb_grid[rows], previous.lab_grid[rows],
+                           previous.lab_mean[rows]))
     dups = Features.of_rgb([None] * len(dup_at), feats.phash[dup_at], np.asarray(previous.duplicate_grid[dup_rows], np.float32))
     feats.put(np.array(dup_at, np.int64), dups)
     return reused, tile
