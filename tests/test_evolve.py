@@ -42,7 +42,7 @@ def _inside_polygon(points: np.ndarray, h: int, w: int) -> np.ndarray:
     for i in range(k):
         (x0, y0), (x1, y1) = points[i], points[(i + 1) % k]
         spans = ((y0 <= yy) & (yy < y1)) | ((y1 <= yy) & (yy < y0))
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # level or near-level edges: no span
             cross = x0 + (yy - y0) * (x1 - x0) / (y1 - y0)
         inside ^= spans & (xx < cross)
     return inside
