@@ -17,8 +17,8 @@ import genart.commands
 from genart import __version__
 from genart.errors import UserError
 from generative.images import ImageError
+from renderers.atomic import WriteError
 from renderers.scene import SceneError
-
 
 # Each module genart.commands.NAME defines `register(subparsers)`, which sets `func`.
 COMMANDS = {
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(_command_in(argv)).parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (UserError, SceneError, ImageError) as exc:
+    except (UserError, SceneError, ImageError, WriteError) as exc:
         print(f"genart {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
