@@ -1,8 +1,8 @@
-"""Timing shared by every motion: clips, easing, lag-ratio stagger, sequences and cross-fades.
+"""Timing shared by every motion: clips, easing, lag-ratio stagger, successions and cross-fades.
 
 A clip is a function of time to a `Frame`. It waits `start` seconds (showing its first
 state), moves for `duration` seconds with its easing, then holds its last state for
-`hold` seconds. Clips play one after another in a `Sequence`, optionally cross-faded.
+`hold` seconds. Clips play one after another in a `Succession`, optionally cross-faded.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class Clip(ABC):
 
     def ease(self, u: np.ndarray | float) -> np.ndarray:
         """The clip's easing applied to linear progress `u`."""
-        return get_easing(self.easing)(u)
+        return get_easing(self.easing)(np.asarray(u, np.float64))
 
     def frame_at(self, t: float) -> Frame:
         return self.at(self.progress(t))
@@ -88,7 +88,7 @@ def frame_times(length: float, fps: float) -> np.ndarray:
 
 
 @dataclass(eq=False)
-class Sequence:
+class Succession:
     """Clips one after another; consecutive clips overlap by `crossfade` seconds, blended."""
 
     clips: list[Playable]
@@ -96,7 +96,7 @@ class Sequence:
 
     def __post_init__(self) -> None:
         if not self.clips:
-            raise ValueError("a sequence needs at least one clip")
+            raise ValueError("a succession needs at least one clip")
         shortest = min(c.length for c in self.clips)
         if self.crossfade < 0 or (len(self.clips) > 1 and self.crossfade > shortest):
             raise ValueError(f"crossfade must be between 0 and the shortest clip ({shortest:g} s)")

@@ -15,7 +15,7 @@ from animations.encode import EncodeSettings, encode
 from animations.frame import SettledCache, render_bgra, render_rgb
 from animations.motions.flyin import bernstein_points, flyin
 from animations.pipeline import RenderedFrame, render_frames
-from animations.timeline import Sequence, frame_times, stagger
+from animations.timeline import Succession, frame_times, stagger
 from generative.images import rmse_255
 from renderers.cairo import render_array
 from renderers.scene import Canvas, Circle, Ellipse, Polygon, Scene, ShapesLayer, Snapshot
@@ -232,7 +232,7 @@ def test_gif_exact_timing_with_dedupe(tmp_path, quality):
 
 
 def test_gif_plain_timing_24fps(tmp_path):
-    clip = Sequence([flyin(shapes_scene(n=5), duration=1.0, hold=0.0)])
+    clip = Succession([flyin(shapes_scene(n=5), duration=1.0, hold=0.0)])
     out = tmp_path / "t.gif"
     encode(render_frames(clip, (40, 24), 24, workers=0, progress=False), out, (40, 24), 24)
     delays = gif_delays(out)

@@ -1,4 +1,4 @@
-"""growth, mosaic_zoom and timelapse on generated scenes, the sequence/cross-fade, and the CLI."""
+"""growth, mosaic_zoom and timelapse on generated scenes, the succession/cross-fade, and the CLI."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from animations.motions.flyin import flyin
 from animations.motions.growth import growth
 from animations.motions.mosaic_zoom import TileCache, mosaic_zoom
 from animations.motions.timelapse import NoSnapshotsError, timelapse
-from animations.timeline import Sequence, crossfade
+from animations.timeline import Succession, crossfade
 from genart.cli import main
 from generative.images import rmse_255
 from renderers.cairo import render_array
@@ -134,7 +134,7 @@ def test_tile_cache_rounds_up_and_stays_bounded():
     assert cache.bytes <= 3 * 64 * 64 * 3 and len(cache.cache) == 3
 
 
-def test_sequence_crossfade_blends_then_plays_the_second_clip():
+def test_succession_crossfade_blends_then_plays_the_second_clip():
     scene = shapes_scene(n=10)
     red = Frame(canvas=Canvas(width=20, height=10, background=(1, 0, 0, 1)))
     blue = Frame(canvas=Canvas(width=20, height=10, background=(0, 0, 1, 1)))
@@ -142,14 +142,14 @@ def test_sequence_crossfade_blends_then_plays_the_second_clip():
     assert np.abs(mix[5, 5].astype(int) - [191, 0, 64]).max() <= 1
     a = flyin(scene, duration=1.0, hold=0.0, seed=1)
     b = flyin(scene, duration=1.0, hold=0.0, seed=2)
-    seq = Sequence([a, b], crossfade=0.5)
+    seq = Succession([a, b], crossfade=0.5)
     assert seq.length == pytest.approx(1.5)
     assert isinstance(seq.frame_at(0.2).items[0], Shapes)
     assert len(seq.frame_at(0.75).items) == 2  # overlapping: two overlays
     end = render_rgb(seq.frame_at(1.5), 80, 45)
     assert rmse_255(end, render_array(scene, 80, 45)) < 0.5
     with pytest.raises(ValueError):
-        Sequence([a, b], crossfade=5.0)
+        Succession([a, b], crossfade=5.0)
 
 
 def test_cli_flyin_mp4_and_preview_gif(tmp_path, capsys):
@@ -188,7 +188,7 @@ def test_cli_growth_best_gif_and_webm(tmp_path):
     (["--motion", "flyin", "-o", "{d}/x.mp4", "--size", "big"], "--size"),
     (["--motion", "flyin", "-o", "{d}/x.mp4", "--drop-rate", "2"], "timelapse only"),
     (["--motion", "flyin", "-o", "{d}/x.mp4", "--fps", "0"], "--fps"),
-    (["--motion", "mosaic_zoom", "-o", "{d}/x.mp4"], "needs a mosaic scene"),
+    (["--motion", "mosaic_zoom", "-o", "{d}/x.mp4"], "needs a mosaic layer"),
     (["--motion", "growth", "-o", "{d}/x.mp4"], "no graph layer"),
 ])
 def test_cli_errors_are_one_line_and_write_nothing(tmp_path, capsys, args, message):
