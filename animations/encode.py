@@ -6,23 +6,32 @@ k times (H.264/VP9 store a repeat almost for free). GIF stores per-frame delays 
 centiseconds, rounded cumulatively so a 2.00 s movie lasts exactly 2.00 s. Two GIF tiers:
 'fast' quantizes each frame with Pillow; 'best' builds one global palette over the whole
 movie with ffmpeg's palettegen and dithers with paletteuse (sierra2_4a), spooling frames
-to a temporary file so memory stays flat.
+to a temporary file so memory stays flat; the spool stops with an error before it would
+leave less than SPOOL_MARGIN bytes free on its disk, and is removed on every exit.
+
+Every failure (ffmpeg's exit status, a full disk, a full spool) leaves no file at the
+target, keeps the previous one, and raises WriteError with one line (for ffmpeg, the
+last line of what it reported).
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
+import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
-from renderers.atomic import atomic_path
+from renderers.atomic import WriteError, atomic_path
 
 FORMATS = ("mp4", "webm", "gif")
 GIF_QUALITIES = ("fast", "best")
@@ -30,6 +39,11 @@ COLOR_PARAMS = [  # exact BT.709 conversion, tagged so players decode the colour
     "-sws_flags", "accurate_rnd+full_chroma_int", "-vf", "scale=out_color_matrix=bt709:out_range=tv",
     "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
 ]
+SPOOL_MARGIN = 256 * 2**20  # bytes the GIF frame spool leaves free on its disk
+
+
+class EncodeError(RuntimeError):
+    """ffmpeg failed, or the frame spool would not fit; the message is one line."""
 
 
 class Encodable(Protocol):
@@ -81,12 +95,49 @@ def encode(
         raise ValueError(f"{fmt} (yuv420p) needs an even width and height, got {size[0]}x{size[1]}")
     if settings.gif_quality not in GIF_QUALITIES:
         raise ValueError(f"unknown GIF quality {settings.gif_quality!r} (use fast or best)")
-    with atomic_path(path) as tmp:
-        if fmt == "gif" and settings.gif_quality == "best":
-            return _gif_best(frames, tmp, size, fps)
-        if fmt == "gif":
-            return _gif_fast(frames, tmp)
-        return _video(frames, tmp, size, fps, fmt, settings)
+    try:
+        with atomic_path(path) as tmp:
+            if fmt == "gif" and settings.gif_quality == "best":
+                return _gif_best(frames, tmp, size, fps)
+            if fmt == "gif":
+                return _gif_fast(frames, tmp)
+            return _video(frames, tmp, size, fps, fmt, settings)
+    except EncodeError as exc:
+        raise WriteError(path, str(exc)) from None
+
+
+def _last_error(log: str) -> str:
+    """ffmpeg's last meaningful log line, without its '[muxer @ 0x...]' prefixes."""
+    for line in reversed(log.splitlines()):
+        line = re.sub(r"^(\[[^\]]*\]\s*)+", "", line).strip()
+        if line and not line.startswith("Last message repeated"):
+            return line
+    return "no message"
+
+
+@contextlib.contextmanager
+def _ffmpeg(args: list[str], stdin: int | None = None, stdout: int | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ffmpeg with `args`; after the block, raise EncodeError unless it exited 0 (it is killed on errors)."""
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", *args], stdin=stdin,
+                                   stdout=stdout if stdout is not None else subprocess.DEVNULL, stderr=log,
+                                   start_new_session=True)  # Ctrl-C reaches genart, which stops ffmpeg
+        try:
+            yield process
+        except BrokenPipeError:
+            pass  # ffmpeg stopped reading: its exit status and log say why
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        finally:
+            for stream in (process.stdin, process.stdout):
+                if stream is not None:
+                    with contextlib.suppress(BrokenPipeError):
+                        stream.close()
+        if process.wait() != 0:
+            log.seek(0)
+            raise EncodeError(f"ffmpeg failed: {_last_error(log.read().decode(errors='replace'))}")
 
 
 def _video(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: float, fmt: str, s: EncodeSettings) -> EncodeResult:
@@ -95,24 +146,21 @@ def _video(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: f
     else:
         codec, params = "libvpx-vp9", ["-b:v", "0", "-crf", str(s.vp9_crf), "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"]
     params += COLOR_PARAMS
-    writer = imageio_ffmpeg.write_frames(
-        str(tmp), size, pix_fmt_in="bgra", pix_fmt_out="yuv420p", fps=fps, quality=None, codec=codec,
-        macro_block_size=1, ffmpeg_log_level="error", output_params=params,
-    )
-    writer.send(None)
+    raw_input = ["-f", "rawvideo", "-vcodec", "rawvideo", "-s", f"{size[0]}x{size[1]}", "-pix_fmt", "bgra",
+                 "-r", str(Fraction(fps).limit_denominator())]
     received = sent = 0
     elapsed = 0.0
-    try:
+    with _ffmpeg(["-y", *raw_input, "-i", "-", "-an", "-vcodec", codec, "-pix_fmt", "yuv420p", *params, str(tmp)],
+                 stdin=subprocess.PIPE) as process:
+        pipe: IO[bytes] = process.stdin  # type: ignore[assignment]
         for frame in frames:
             received += 1
             elapsed += frame.duration
             repeats = round(elapsed * fps) - sent  # cumulative: no drift from rounding
             for _ in range(max(repeats, 0)):
-                writer.send(frame.pixels)
+                pipe.write(frame.pixels.data)
             sent += max(repeats, 0)
             frame.release()
-    finally:
-        writer.close()
     return EncodeResult(received, sent, sent / fps)
 
 
@@ -155,41 +203,51 @@ def _gif_fast(frames: Iterable[Encodable], tmp: Path) -> EncodeResult:
 
 def _gif_best(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: float) -> EncodeResult:
     w, h = size
-    ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     raw_input = ["-f", "rawvideo", "-pix_fmt", "bgra", "-s", f"{w}x{h}", "-r", str(fps)]
     with tempfile.TemporaryDirectory(prefix="genart-gif-") as folder:
         raw, palette = Path(folder) / "frames.bgra", Path(folder) / "palette.png"
-        delays, received = [], 0
-        with open(raw, "wb") as spool:
-            for frame, delay in _centiseconds(frames):
-                received += 1
-                spool.write(frame.pixels.data)
-                delays.append(delay)
-                frame.release()
-        if not delays:
-            raise ValueError("no frames to write")
-        subprocess.run(
-            [ffmpeg, "-v", "error", "-y", *raw_input, "-i", str(raw),
-             "-vf", "palettegen=max_colors=256:reserve_transparent=0:stats_mode=full", "-frames:v", "1", "-update", "1", str(palette)],
-            check=True, stdin=subprocess.DEVNULL,
-        )
+        delays, received = _spool(frames, raw, w * h * 4)
+        with _ffmpeg(["-y", *raw_input, "-i", str(raw), "-vf", "palettegen=max_colors=256:reserve_transparent=0:stats_mode=full",
+                      "-frames:v", "1", "-update", "1", str(palette)], stdin=subprocess.DEVNULL):
+            pass
         colors = np.asarray(Image.open(palette).convert("RGB")).reshape(-1, 3)
         mapping = Image.new("P", (1, 1))
         mapping.putpalette(colors.reshape(-1).tolist())
-        dithered = subprocess.Popen(
-            [ffmpeg, "-v", "error", *raw_input, "-i", str(raw), "-i", str(palette),
-             "-lavfi", "paletteuse=dither=sierra2_4a", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
-            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
-        )
         images = []
-        try:
+        with _ffmpeg([*raw_input, "-i", str(raw), "-i", str(palette), "-lavfi", "paletteuse=dither=sierra2_4a",
+                      "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE) as dithered:
+            out: IO[bytes] = dithered.stdout  # type: ignore[assignment]
             for _ in delays:
-                data = dithered.stdout.read(w * h * 3)
+                data = out.read(w * h * 3)
                 if len(data) != w * h * 3:
-                    raise RuntimeError("ffmpeg paletteuse returned fewer frames than it was given")
+                    break  # ffmpeg stopped early: its exit status says why, else the check below
                 rgb = Image.frombytes("RGB", (w, h), data)
                 images.append(rgb.quantize(palette=mapping, dither=Image.Dither.NONE))
-        finally:
-            dithered.stdout.close()
-            dithered.wait()
+        if len(images) != len(delays):
+            raise EncodeError("ffmpeg paletteuse returned fewer frames than it was given")
     return _save_gif(tmp, images, delays, received)
+
+
+def _spool(frames: Iterable[Encodable], raw: Path, frame_bytes: int) -> tuple[list[int], int]:
+    """Append each frame's pixels to `raw`; returns the GIF delays and the frames received.
+
+    Refuses (EncodeError) before the spool would leave less than SPOOL_MARGIN free on its disk.
+    """
+    budget = shutil.disk_usage(raw.parent).free - SPOOL_MARGIN
+    delays: list[int] = []
+    received = 0
+    with open(raw, "wb") as spool:
+        for frame, delay in _centiseconds(frames):
+            received += 1
+            if (len(delays) + 1) * frame_bytes > budget:
+                raise EncodeError(
+                    f"the GIF frame spool in {raw.parent.parent} would need more than the {max(budget, 0) / 2**20:.0f} MiB "
+                    f"it may use there ({received} frames of {frame_bytes / 2**20:.1f} MiB); "
+                    "set TMPDIR to a larger disk, use --gif-quality fast, or a shorter or smaller movie"
+                )
+            spool.write(frame.pixels.data)
+            delays.append(delay)
+            frame.release()
+    if not delays:
+        raise ValueError("no frames to write")
+    return delays, received

@@ -16,6 +16,7 @@ from typing import NoReturn
 import genart.commands
 from genart import __version__
 from genart.errors import UserError
+from genart.terminal import printable
 from generative.images import ImageError
 from renderers.atomic import WriteError
 from renderers.scene import SceneError
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (UserError, SceneError, ImageError, WriteError) as exc:
-        print(f"genart {args.command}: error: {exc}", file=sys.stderr)
+        print(f"genart {args.command}: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"genart {args.command}: interrupted", file=sys.stderr)

@@ -1,10 +1,11 @@
-"""`genart info SCENE`: what a scene file holds."""
+"""`genart info SCENE`: what a scene file holds (its text shown with control characters escaped)."""
 
 from __future__ import annotations
 
 import argparse
 from collections import Counter
 
+from genart.terminal import printable
 from renderers import scene
 
 
@@ -15,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def describe(drawing: scene.Scene) -> list[str]:
-    """Summary lines for a scene."""
+    """Summary lines for a scene, safe to print: the file's strings have their control characters escaped."""
     c = drawing.canvas
     lines = [f"format: {drawing.format} v{drawing.version}",
              f"canvas: {c.width:g} x {c.height:g}, background rgba{tuple(round(v, 3) for v in c.background)}"]
@@ -33,7 +34,7 @@ def describe(drawing: scene.Scene) -> list[str]:
     lines.append(f"snapshots: {len(drawing.snapshots)}")
     for key, value in sorted(drawing.meta.items()):
         lines.append(f"meta.{key}: {value}")
-    return lines
+    return [printable(line) for line in lines]
 
 
 def run(args: argparse.Namespace) -> int:
