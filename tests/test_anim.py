@@ -18,7 +18,15 @@ from animations.pipeline import RenderedFrame, render_frames
 from animations.timeline import Succession, frame_times, stagger
 from generative.images import rmse_255
 from renderers.cairo import render_array
-from renderers.scene import Canvas, Circle, Ellipse, Polygon, Scene, ShapesLayer, Snapshot
+from renderers.scene import (
+    Canvas,
+    Circle,
+    Ellipse,
+    Polygon,
+    Scene,
+    ShapesLayer,
+    Snapshot,
+)
 
 
 def shapes_scene(n: int = 40, seed: int = 0, width: float = 160, height: float = 90) -> Scene:

@@ -64,7 +64,7 @@ def _add_motion_option(p: argparse.ArgumentParser, field: str, motions: list[Mot
         if get_origin(info.annotation) is Literal:
             kwargs["choices"] = get_args(info.annotation)
         values = set(map(_shown, defaults.values()))
-        shown = (f" (default {values.pop()})" if len(values) == 1 else
+        shown = ("" if values == {"auto"} else f" (default {values.pop()})" if len(values) == 1 else
                  " (default: " + ", ".join(f"{name} {_shown(v)}" for name, v in defaults.items()) + ")")
     p.add_argument(_flag(field), help=f"{who}{info.description}{shown}", **kwargs)
 
