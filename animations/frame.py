@@ -17,85 +17,33 @@ from dataclasses import dataclass, field
 import cairocffi
 import numpy as np
 
-from renderers.cairo import TileSource
+from renderers.cairo import TileSource, draw_packed
 from renderers.cairo import draw as draw_layers
-from renderers.scene import Canvas, Circle, Ellipse, Layer, MosaicLayer, Polygon
+from renderers.drawables import Packed, Shape, pack
+from renderers.scene import Canvas, Layer, MosaicLayer
 
 _lib = cairocffi.cairo
 
-POLYGON, ELLIPSE, CIRCLE = 0, 1, 2
-
-
 @dataclass(frozen=True, eq=False)
-class Shapes:
-    """Filled shapes in draw order (polygons, ellipses, circles), one RGBA colour each.
+class Shapes(Packed):
+    """Drawables in draw order as packed arrays (`renderers.drawables.Packed`); alpha 0 is not drawn.
 
-    `points[i, :counts[i]]` are polygon i's vertices; `params[i]` is (cx, cy, rx, ry,
-    angle°) for ellipses and circles (circles use rx). Shapes with alpha 0 are skipped.
+    `settled`: the first `settled` shapes are final, the same in every later frame of
+    `origin` (what they come from; None: nothing is cached).
     """
 
-    kinds: np.ndarray  # (N,) int8: POLYGON, ELLIPSE or CIRCLE
-    points: np.ndarray  # (N, K, 2) float64, padded
-    counts: np.ndarray  # (N,) int
-    params: np.ndarray  # (N, 5) float64
-    colors: np.ndarray  # (N, 4) float64
-    settled: int = 0  # the first `settled` shapes are final: the same in every later frame of `origin`
-    origin: object | None = None  # what the settled shapes come from (None: nothing is cached)
+    settled: int = 0
+    origin: object | None = None
+
+    @classmethod
+    def of(cls, shapes: Sequence[Shape]) -> Shapes:
+        """Packed shapes of scene records (a `ShapesLayer`'s `shapes`)."""
+        packed = pack(shapes)
+        return cls(packed.kinds, packed.points, packed.counts, packed.params, packed.colors)
 
     def draw(self, ctx: cairocffi.Context, begin: int = 0, end: int | None = None) -> None:
-        """Fill shapes begin..end-1 (default all)."""
-        p = ctx._pointer
-        visible = begin + np.flatnonzero(self.colors[begin:end, 3] > 0.0)
-        kinds = self.kinds[visible].tolist()
-        counts = self.counts[visible].tolist()
-        points = self.points[visible].tolist()
-        params = self.params[visible].tolist()
-        colors = self.colors[visible].tolist()
-        move_to, line_to, close, fill = _lib.cairo_move_to, _lib.cairo_line_to, _lib.cairo_close_path, _lib.cairo_fill
-        rgba, arc = _lib.cairo_set_source_rgba, _lib.cairo_arc
-        for kind, n, pts, (cx, cy, rx, ry, angle), (r, g, b, a) in zip(kinds, counts, points, params, colors):
-            if kind == POLYGON:
-                x, y = pts[0]
-                move_to(p, x, y)
-                for x, y in pts[1:n]:
-                    line_to(p, x, y)
-                close(p)
-            elif kind == CIRCLE:
-                _lib.cairo_new_sub_path(p)
-                arc(p, cx, cy, rx, 0.0, 2 * math.pi)
-            else:
-                ctx.save()
-                ctx.translate(cx, cy)
-                ctx.rotate(math.radians(angle))
-                ctx.scale(max(rx, 1e-9), max(ry, 1e-9))
-                _lib.cairo_new_sub_path(p)
-                arc(p, 0.0, 0.0, 1.0, 0.0, 2 * math.pi)
-                ctx.restore()
-            rgba(p, r, g, b, a)
-            fill(p)
-
-
-def shapes_from_layer(shapes: Sequence[Polygon | Ellipse | Circle]) -> Shapes:
-    """Vectorized `Shapes` for scene shapes (a `ShapesLayer`'s `shapes`)."""
-    n = len(shapes)
-    k = max((len(s.points) for s in shapes if isinstance(s, Polygon)), default=1)
-    kinds = np.zeros(n, np.int8)
-    points = np.zeros((n, k, 2))
-    counts = np.zeros(n, np.int64)
-    params = np.zeros((n, 5))
-    colors = np.array([s.color for s in shapes], dtype=np.float64).reshape(n, 4)
-    for i, s in enumerate(shapes):
-        if isinstance(s, Polygon):
-            counts[i] = len(s.points)
-            points[i, : counts[i]] = s.points
-            points[i, counts[i] :] = s.points[-1]
-        elif isinstance(s, Circle):
-            kinds[i] = CIRCLE
-            params[i] = (s.cx, s.cy, s.r, s.r, 0.0)
-        else:
-            kinds[i] = ELLIPSE
-            params[i] = (s.cx, s.cy, s.rx, s.ry, s.angle)
-    return Shapes(kinds, points, counts, params, colors)
+        """Draw shapes begin..end-1 (default all)."""
+        draw_packed(ctx, self, begin, end)
 
 
 @dataclass(frozen=True, eq=False)

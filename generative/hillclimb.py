@@ -56,9 +56,7 @@ def climb(
 ) -> float:
     """One repeat: best of `candidates` random shapes, then hill-climbed; returns its error change."""
     height, width = prefix.shape[0], prefix.shape[1] - 1
-    lines = np.empty((height * 5, 3), np.int32)
-    pts = np.empty((8, 2))
-    xs = np.empty(8)
+    lines, pts, xs = shapes.buffers(height)
     sums = np.empty(STATS)
     rgb = np.empty(3)
     p = np.zeros(SIZE)

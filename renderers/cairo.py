@@ -13,18 +13,8 @@ import numpy as np
 from PIL import Image
 
 from renderers.atomic import atomic_path
-from renderers.scene import (
-    Canvas,
-    Circle,
-    Ellipse,
-    GraphLayer,
-    Layer,
-    MosaicLayer,
-    Polygon,
-    Scene,
-    ShapesLayer,
-    output_size,
-)
+from renderers.drawables import TABLE, Packed, pack
+from renderers.scene import Canvas, GraphLayer, Layer, MosaicLayer, Scene, ShapesLayer, output_size
 
 TileSource = Callable[[int, int], np.ndarray]
 """`tiles(tile_id, size_px)` → an RGB uint8 array of about size_px × size_px."""
@@ -33,27 +23,15 @@ def _rgba(ctx: cairocffi.Context, color: Sequence[float]) -> None:
     ctx.set_source_rgba(color[0], color[1], color[2], color[3])
 
 
-def _draw_shapes(ctx: cairocffi.Context, layer: ShapesLayer) -> None:
-    for shape in layer.shapes:
-        if isinstance(shape, Polygon):
-            pts = shape.points
-            ctx.move_to(*pts[0])
-            for p in pts[1:]:
-                ctx.line_to(*p)
-            ctx.close_path()
-        elif isinstance(shape, Circle):
-            ctx.new_sub_path()
-            ctx.arc(shape.cx, shape.cy, shape.r, 0.0, 2 * math.pi)
-        elif isinstance(shape, Ellipse):
-            ctx.save()
-            ctx.translate(shape.cx, shape.cy)
-            ctx.rotate(math.radians(shape.angle))
-            ctx.scale(max(shape.rx, 1e-9), max(shape.ry, 1e-9))
-            ctx.new_sub_path()
-            ctx.arc(0.0, 0.0, 1.0, 0.0, 2 * math.pi)
-            ctx.restore()
-        _rgba(ctx, shape.color)
-        ctx.fill()
+def draw_packed(ctx: cairocffi.Context, packed: Packed, begin: int = 0, end: int | None = None) -> None:
+    """Draw packed drawables begin..end-1 (default all) with cairo's C API; invisible ones are skipped."""
+    lib, pointer = cairocffi.cairo, ctx._pointer
+    visible = begin + np.flatnonzero(packed.colors[begin:end, 3] > 0.0)
+    for kind, count, points, params, rgba in zip(
+        packed.kinds[visible].tolist(), packed.counts[visible].tolist(), packed.points[visible].tolist(),
+        packed.params[visible].tolist(), packed.colors[visible].tolist(),
+    ):
+        TABLE[kind].draw_cairo(lib, pointer, points, count, params, rgba)
 
 
 def _draw_graph(ctx: cairocffi.Context, layer: GraphLayer) -> None:
@@ -137,7 +115,7 @@ def draw(
         ctx.paint()
     for layer in layers:
         if isinstance(layer, ShapesLayer):
-            _draw_shapes(ctx, layer)
+            draw_packed(ctx, pack(layer.shapes))
         elif isinstance(layer, GraphLayer):
             _draw_graph(ctx, layer)
         else:

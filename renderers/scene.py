@@ -14,66 +14,22 @@ import json
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from renderers.atomic import atomic_write_bytes
+from renderers.drawables import BY_TAG, Bezier, Circle, Ellipse, Polygon, Shape, scaled
+from renderers.fields import MAX_CANVAS, RGB, Color, Length, Model, Point, Unit
 
 FORMAT = "genart.scene"
 VERSION = 1
 MAX_FILE_BYTES = 1 << 30  # 1 GiB decompressed: larger is refused, not read
-MAX_CANVAS = 1_000_000.0  # canvas units per side
-MAX_POLYGON_POINTS = 4096
-
-Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Coord = Annotated[float, Field(ge=-MAX_CANVAS, le=MAX_CANVAS, allow_inf_nan=False)]
-Length = Annotated[float, Field(ge=0.0, le=MAX_CANVAS, allow_inf_nan=False)]
-Color = tuple[Unit, Unit, Unit, Unit]
-RGB = tuple[Unit, Unit, Unit]
-Point = tuple[Coord, Coord]
 
 
 class SceneError(ValueError):
     """A scene file that cannot be read or does not validate; the message is one line."""
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Polygon(_Model):
-    """A filled polygon (triangles, quads, rotated rectangles, ...)."""
-
-    kind: Literal["polygon"] = "polygon"
-    points: list[Point] = Field(min_length=3, max_length=MAX_POLYGON_POINTS)
-    color: Color
-
-
-class Ellipse(_Model):
-    """A filled ellipse centred at (cx, cy), radii rx, ry, rotated by `angle` degrees."""
-
-    kind: Literal["ellipse"] = "ellipse"
-    cx: Coord
-    cy: Coord
-    rx: Length
-    ry: Length
-    angle: Annotated[float, Field(ge=-360.0, le=360.0, allow_inf_nan=False)] = 0.0
-    color: Color
-
-
-class Circle(_Model):
-    """A filled circle centred at (cx, cy) with radius r."""
-
-    kind: Literal["circle"] = "circle"
-    cx: Coord
-    cy: Coord
-    r: Length
-    color: Color
-
-
-Shape = Annotated[Union[Polygon, Ellipse, Circle], Field(discriminator="kind")]
-
-
-class ShapesLayer(_Model):
+class ShapesLayer(Model):
     """Shapes drawn in order, back to front, alpha-composited."""
 
     type: Literal["shapes"] = "shapes"
@@ -81,7 +37,7 @@ class ShapesLayer(_Model):
     shapes: list[Shape] = Field(default_factory=list)
 
 
-class GraphLayer(_Model):
+class GraphLayer(Model):
     """A graph (e.g. a Growing Neural Gas): nodes with stable ids, edges between ids."""
 
     type: Literal["graph"] = "graph"
@@ -113,7 +69,7 @@ class GraphLayer(_Model):
         return self
 
 
-class MosaicLayer(_Model):
+class MosaicLayer(Model):
     """A photo mosaic: a grid of cells over the canvas, each showing one collection tile.
 
     `tiles` lists the tile id of every cell, row-major; `cell_colors` (optional) the
@@ -142,7 +98,7 @@ class MosaicLayer(_Model):
 Layer = Annotated[Union[ShapesLayer, GraphLayer, MosaicLayer], Field(discriminator="type")]
 
 
-class Snapshot(_Model):
+class Snapshot(Model):
     """The drawing at one step of the optimization.
 
     Either `prefix` (the first n shapes of the scene's first shapes layer: a greedy
@@ -161,7 +117,7 @@ class Snapshot(_Model):
         return self
 
 
-class Canvas(_Model):
+class Canvas(Model):
     """Canvas size in canvas units and its background colour."""
 
     width: Annotated[float, Field(gt=0.0, le=MAX_CANVAS, allow_inf_nan=False)]
@@ -169,7 +125,7 @@ class Canvas(_Model):
     background: Color = (1.0, 1.0, 1.0, 1.0)
 
 
-class Source(_Model):
+class Source(Model):
     """The picture a scene was made from."""
 
     name: str = Field(max_length=4096)
@@ -179,7 +135,7 @@ class Source(_Model):
 Meta = dict[str, Union[str, int, float, bool, None]]
 
 
-class Scene(_Model):
+class Scene(Model):
     """A whole scene file."""
 
     format: Literal["genart.scene"] = FORMAT
@@ -212,6 +168,10 @@ class Scene(_Model):
         return out
 
 
+__all__ = ["FORMAT", "MAX_CANVAS", "VERSION", "Bezier", "Canvas", "Circle", "Ellipse", "GraphLayer", "Layer", "Meta",
+           "MosaicLayer", "Polygon", "Scene", "SceneError", "Shape", "ShapesLayer", "Snapshot", "Source", "dumps",
+           "json_schema", "load", "output_size", "parse", "save", "scaled"]
+
 MAX_PIXELS = 400_000_000  # refuse absurd output sizes before allocating them
 
 
@@ -229,16 +189,6 @@ def output_size(canvas: Canvas, width: int | None = None, height: int | None = N
     if w * h > MAX_PIXELS or w > 32767 or h > 32767:
         raise SceneError(f"output size {w}x{h} is too large (at most 32767 px a side, {MAX_PIXELS} px in all)")
     return w, h
-
-
-def scaled(shape: Shape, factor: float, dx: float = 0.0, dy: float = 0.0) -> Shape:
-    """A drawable moved by (dx, dy), then scaled by `factor` about the origin."""
-    if isinstance(shape, Polygon):
-        return Polygon(points=[((x + dx) * factor, (y + dy) * factor) for x, y in shape.points], color=shape.color)
-    if isinstance(shape, Circle):
-        return Circle(cx=(shape.cx + dx) * factor, cy=(shape.cy + dy) * factor, r=shape.r * factor, color=shape.color)
-    return Ellipse(cx=(shape.cx + dx) * factor, cy=(shape.cy + dy) * factor, rx=shape.rx * factor,
-                   ry=shape.ry * factor, angle=shape.angle, color=shape.color)
 
 
 def _round(value: Any, digits: int) -> Any:
@@ -283,7 +233,7 @@ def _read_limited(path: Path) -> bytes:
     return data
 
 
-_TAGS = ("polygon", "ellipse", "circle", "shapes", "graph", "mosaic")
+_TAGS = (*BY_TAG, "shapes", "graph", "mosaic")
 
 
 def _error_path(loc: tuple[Any, ...]) -> str:

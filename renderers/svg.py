@@ -12,12 +12,9 @@ from PIL import Image
 
 from renderers.atomic import atomic_path
 from renderers.cairo import TileSource
-from renderers.scene import Circle, Ellipse, GraphLayer, MosaicLayer, Polygon, Scene, ShapesLayer
-
-
-def _num(v: float) -> str:
-    text = f"{v:.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+from renderers.drawables import drawable_of
+from renderers.drawables.base import svg_number
+from renderers.scene import GraphLayer, MosaicLayer, Scene, ShapesLayer
 
 
 def _hex(color: Sequence[float]) -> str:
@@ -27,41 +24,33 @@ def _hex(color: Sequence[float]) -> str:
 def _paint(color: Sequence[float]) -> dict[str, str]:
     attrs = {"fill": _hex(color)}
     if color[3] < 1.0:
-        attrs["fill_opacity"] = _num(color[3]) if color[3] >= 0.01 else f"{color[3]:.4f}"
+        attrs["fill_opacity"] = svg_number(color[3]) if color[3] >= 0.01 else f"{color[3]:.4f}"
     return attrs
 
 
 def _shapes(dwg: svgwrite.Drawing, layer: ShapesLayer) -> svgwrite.container.Group:
     group = dwg.g()
-    for s in layer.shapes:
-        if isinstance(s, Polygon):
-            el = dwg.polygon(points=[(_num(x), _num(y)) for x, y in s.points], **_paint(s.color))
-        elif isinstance(s, Circle):
-            el = dwg.circle(center=(_num(s.cx), _num(s.cy)), r=_num(s.r), **_paint(s.color))
-        elif isinstance(s, Ellipse):
-            el = dwg.ellipse(center=(_num(s.cx), _num(s.cy)), r=(_num(s.rx), _num(s.ry)), **_paint(s.color))
-            if s.angle:
-                el["transform"] = f"rotate({_num(s.angle)} {_num(s.cx)} {_num(s.cy)})"
-        group.add(el)
+    for shape in layer.shapes:
+        group.add(drawable_of(shape).svg_element(dwg, shape, _paint(shape.color)))
     return group
 
 
 def _graph(dwg: svgwrite.Drawing, layer: GraphLayer) -> svgwrite.container.Group:
     pos = dict(zip(layer.ids, layer.xy))
     c = layer.edge_color
-    group = dwg.g(stroke=_hex(c), stroke_width=_num(layer.edge_width), stroke_linecap="round")
+    group = dwg.g(stroke=_hex(c), stroke_width=svg_number(layer.edge_width), stroke_linecap="round")
     if c[3] < 1.0:
-        group["stroke-opacity"] = _num(c[3])
+        group["stroke-opacity"] = svg_number(c[3])
     for i, (a, b) in enumerate(layer.edges):
         (x1, y1), (x2, y2) = pos[a], pos[b]
-        line = dwg.line(start=(_num(x1), _num(y1)), end=(_num(x2), _num(y2)))
+        line = dwg.line(start=(svg_number(x1), svg_number(y1)), end=(svg_number(x2), svg_number(y2)))
         if layer.edge_colors is not None:
             line["stroke"] = _hex(layer.edge_colors[i])
         group.add(line)
     if layer.node_radius > 0:
         colors = layer.node_colors or [layer.node_color] * len(layer.ids)
         for (x, y), color in zip(layer.xy, colors):
-            group.add(dwg.circle(center=(_num(x), _num(y)), r=_num(layer.node_radius), stroke="none", **_paint(color)))
+            group.add(dwg.circle(center=(svg_number(x), svg_number(y)), r=svg_number(layer.node_radius), stroke="none", **_paint(color)))
     return group
 
 
@@ -78,11 +67,11 @@ def _mosaic(dwg: svgwrite.Drawing, layer: MosaicLayer, scene: Scene, tiles: Tile
         row, col = divmod(index, layer.columns)
         x, y = col * cw, row * ch
         if tiles is not None:
-            group.add(dwg.image(_png_uri(tiles(tile, px)), insert=(_num(x), _num(y)), size=(_num(cw), _num(ch)),
+            group.add(dwg.image(_png_uri(tiles(tile, px)), insert=(svg_number(x), svg_number(y)), size=(svg_number(cw), svg_number(ch)),
                                 preserveAspectRatio="none"))
         if layer.cell_colors is not None and (tiles is None or layer.blend > 0):
             color = (*layer.cell_colors[index], 1.0 if tiles is None else layer.blend)
-            group.add(dwg.rect(insert=(_num(x), _num(y)), size=(_num(cw), _num(ch)), **_paint(color)))
+            group.add(dwg.rect(insert=(svg_number(x), svg_number(y)), size=(svg_number(cw), svg_number(ch)), **_paint(color)))
     return group
 
 
@@ -91,11 +80,11 @@ def to_svg(scene: Scene, width: int | None = None, tiles: TileSource | None = No
     cw, ch = scene.canvas.width, scene.canvas.height
     w = width if width is not None else cw
     h = w * ch / cw
-    dwg = svgwrite.Drawing(size=(_num(w), _num(h)), viewBox=f"0 0 {_num(cw)} {_num(ch)}", debug=False)
+    dwg = svgwrite.Drawing(size=(svg_number(w), svg_number(h)), viewBox=f"0 0 {svg_number(cw)} {svg_number(ch)}", debug=False)
     dwg["fill-rule"] = "evenodd"
     bg = scene.canvas.background
     if bg[3] > 0:
-        dwg.add(dwg.rect(insert=(0, 0), size=(_num(cw), _num(ch)), **_paint(bg)))
+        dwg.add(dwg.rect(insert=(0, 0), size=(svg_number(cw), svg_number(ch)), **_paint(bg)))
     for layer in scene.layers:
         if isinstance(layer, ShapesLayer):
             dwg.add(_shapes(dwg, layer))

@@ -1,7 +1,6 @@
 """Fly-in: the shapes of a scene fly from scattered points to their place and land on the poster.
 
-Every shape travels its own random cubic Bézier curve (built with the `bezier` package)
-from a start point outside the picture to its anchor (vertex mean, or centre), fading in,
+Every shape travels its own random cubic Bézier curve from a start point outside the picture to its anchor (vertex mean, or centre), fading in,
 growing from `start_scale` and unspinning as it goes. Shapes start one after another
 (`lag_ratio`) in a chosen order; they are always drawn in the scene's order, so the last
 frame is exactly the poster.
@@ -12,11 +11,12 @@ from __future__ import annotations
 import colorsys
 from dataclasses import dataclass
 
-import bezier
 import numpy as np
 
-from animations.frame import CIRCLE, POLYGON, Frame, SceneLayers, Shapes, shapes_from_layer
+from animations.frame import Frame, SceneLayers, Shapes
 from animations.timeline import Clip, stagger
+from renderers.drawables import areas
+from renderers.drawables.base import ANGLE, CX, CY, RX, RY, STROKE
 from renderers.scene import Canvas, Scene, ShapesLayer
 
 ORDERS = ("optimization", "size", "color", "distance", "random")
@@ -33,19 +33,13 @@ def bernstein_points(nodes: np.ndarray, s: np.ndarray) -> np.ndarray:
     return np.einsum("nk,nkd->nd", basis, nodes)
 
 
-def _areas(shapes: Shapes) -> np.ndarray:
-    x, y = shapes.points[..., 0], shapes.points[..., 1]
-    poly = 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=1) - y * np.roll(x, -1, axis=1), axis=1))
-    return np.where(shapes.kinds == POLYGON, poly, np.pi * shapes.params[:, 2] * shapes.params[:, 3])
-
-
 def _ranks(order: str, shapes: Shapes, anchors: np.ndarray, canvas: Canvas, rng: np.random.Generator) -> np.ndarray:
     """rank[i] = when shape i starts (0 = first)."""
     n = len(shapes.kinds)
     if order == "optimization":
         sequence = np.arange(n)
     elif order == "size":
-        sequence = np.argsort(-_areas(shapes), kind="stable")
+        sequence = np.argsort(-areas(shapes), kind="stable")
     elif order == "color":
         hls = np.array([colorsys.rgb_to_hls(*c[:3]) for c in shapes.colors]).reshape(n, 3)
         sequence = np.lexsort((hls[:, 1], np.round(hls[:, 0] * 12) % 12))
@@ -100,9 +94,9 @@ class FlyIn(Clip):
         ry = sin[:, None] * rel[..., 0] + cos[:, None] * rel[..., 1]
         points = centre[:, None, :] + scale[:, None, None] * np.stack([rx, ry], axis=-1)
         params = part.params.copy()
-        params[:, :2] = centre
-        params[:, 2:4] *= scale[:, None]
-        params[:, 4] += np.degrees(turn) * (part.kinds != CIRCLE)
+        params[:, [CX, CY]] = centre
+        params[:, [RX, RY, STROKE]] *= scale[:, None]
+        params[:, ANGLE] += np.degrees(turn)
         colors = part.colors.copy()
         colors[:, 3] *= np.clip(lin / self.fade, 0.0, 1.0) if self.fade > 0 else (lin > 0)
         settled = int(np.argmin(lin >= 1.0)) if not np.all(lin >= 1.0) else len(lin)
@@ -137,7 +131,7 @@ def flyin(
     parts: list[Shapes | SceneLayers] = []
     for layer in scene.layers:
         if isinstance(layer, ShapesLayer):
-            parts.append(shapes_from_layer(layer.shapes))
+            parts.append(Shapes.of(layer.shapes))
         else:
             parts.append(SceneLayers(canvas, (layer,)))
     shape_parts = [p for p in parts if isinstance(p, Shapes)]
@@ -152,7 +146,7 @@ def flyin(
         raise ValueError(f"lag_ratio must not be negative, got {lag_ratio}")
 
     combined = _concat(shape_parts)
-    anchors = _anchors(combined)
+    anchors = combined.params[:, [CX, CY]]  # where each shape lands
     all_ranks = _ranks(order, combined, anchors, canvas, rng)
     curves = _trajectories(anchors, canvas, rng)
     spins = np.radians(rng.uniform(-spin, spin, total))
@@ -168,14 +162,6 @@ def flyin(
         duration=duration, start=start, hold=hold, easing=easing, canvas=canvas, parts=parts, nodes=nodes,
         ranks=ranks, spins=spin_parts, total=total, lag_ratio=lag_ratio, start_scale=start_scale, fade=fade,
     )
-
-
-def _anchors(part: Shapes) -> np.ndarray:
-    """The point each shape flies to: polygon vertex mean, ellipse/circle centre."""
-    counts = np.maximum(part.counts, 1)[:, None]
-    mask = np.arange(part.points.shape[1])[None, :] < part.counts[:, None]
-    mean = (part.points * mask[..., None]).sum(axis=1) / counts
-    return np.where((part.kinds == POLYGON)[:, None], mean, part.params[:, :2])
 
 
 def _concat(parts: list[Shapes]) -> Shapes:
@@ -202,14 +188,4 @@ def _trajectories(anchors: np.ndarray, canvas: Canvas, rng: np.random.Generator)
     travel = anchors - begin
     normal = np.stack([-travel[:, 1], travel[:, 0]], axis=1)
     bend1, bend2 = rng.uniform(-0.5, 0.5, (2, n, 1))
-    nodes = np.empty((n, 4, 2))
-    for i in range(n):  # the curves' control polygons, via the bezier package's Curve
-        control = np.stack([
-            begin[i],
-            begin[i] + travel[i] / 3 + bend1[i] * normal[i],
-            anchors[i] - travel[i] / 3 + bend2[i] * normal[i],
-            anchors[i],
-        ])
-        curve = bezier.Curve.from_nodes(control.T)
-        nodes[i] = curve.nodes.T
-    return nodes
+    return np.stack([begin, begin + travel / 3 + bend1 * normal, anchors - travel / 3 + bend2 * normal, anchors], axis=1)

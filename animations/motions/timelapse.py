@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from animations.dedupe import drop_schedule
-from animations.frame import Frame, SceneLayers, Shapes, shapes_from_layer
+from animations.frame import Frame, SceneLayers, Shapes
 from animations.timeline import Clip
 from renderers.cairo import TileSource
 from renderers.scene import Canvas, Layer, Scene, ShapesLayer
@@ -79,6 +79,6 @@ def timelapse(
         duration = float(np.clip(len(states) / fps, 2.0, 20.0))
     poster, prefixes = None, None
     if len(scene.layers) == 1 and isinstance(scene.layers[0], ShapesLayer) and all(s.prefix is not None for s in scene.snapshots):
-        poster, prefixes = shapes_from_layer(scene.layers[0].shapes), [len(state[0].shapes) for state in states]
+        poster, prefixes = Shapes.of(scene.layers[0].shapes), [len(state[0].shapes) for state in states]
     return TimeLapse(duration=duration, start=start, hold=hold, easing=easing, canvas=scene.canvas,
                      states=states, steps=steps, tiles=tiles, poster=poster, prefixes=prefixes)

@@ -10,10 +10,8 @@ import numba
 import numpy as np
 
 from generative.gradient.soft_render import CIRCLE, ELLIPSE, MASK, POLYGON
-from renderers.raster import polygon_scanlines
-from renderers.scene import Circle, Ellipse, Polygon
-
-Shape = Circle | Ellipse | Polygon
+from renderers.drawables import PARAMS, Shape, drawable, pack
+from renderers.drawables.base import ANGLE, CX, CY, RX, RY
 MAX_VERTICES = 8  # convex polygons up to this many vertices are optimized; others are held fixed
 MIN_RADIUS = 0.3
 COLOR_EPS = 1e-4  # colours are kept this far inside (0, 1) so their logits stay finite
@@ -39,7 +37,7 @@ class Params:
     col_raw: np.ndarray  # (N, 4) logits of RGBA
     bg_raw: np.ndarray  # (3,) logits of the background
     masks: np.ndarray  # (M, H, W) coverages of the polygons held fixed
-    fixed: list[Polygon]  # (M,) those polygons
+    fixed: list[Shape]  # (M,) those shapes
 
     def copy(self) -> Params:
         return replace(self, geom=self.geom.copy(), col_raw=self.col_raw.copy(), bg_raw=self.bg_raw.copy())
@@ -85,37 +83,40 @@ def _convex(points: np.ndarray) -> bool:
 
 
 def from_shapes(shapes: Sequence[Shape], background: Sequence[float], h: int, w: int) -> Params:
-    """Arrays for a scene in canvas units = pixels; non-convex or large polygons become fixed masks."""
+    """Arrays for a scene in canvas units = pixels; circles, ellipses and convex polygons of up
+    to MAX_VERTICES move, any other drawable (curves, large or non-convex polygons) becomes a
+    fixed mask."""
     n = len(shapes)
-    width = max([3] + [5 for s in shapes if isinstance(s, Ellipse)] + [2 * len(s.points) for s in shapes if isinstance(s, Polygon) and len(s.points) <= MAX_VERTICES])
-    kind, nv = np.zeros(n, np.int64), np.zeros(n, np.int64)
-    geom, col = np.zeros((n, width)), np.zeros((n, 4))
+    packed = pack(shapes)
+    movable = [k in (CIRCLE, ELLIPSE) or (k == POLYGON and c <= MAX_VERTICES and _convex(pts[:c]))
+               for k, c, pts in zip(packed.kinds.tolist(), packed.counts.tolist(), packed.points)]
+    kind = np.where(movable, packed.kinds, MASK).astype(np.int64)
+    nv = np.where(kind == POLYGON, packed.counts, 0)
+    geom = np.zeros((n, max([3] + [5 for k in kind if k == ELLIPSE] + [2 * int(c) for c in nv])))
+    p = packed.params
+    round_rows = (kind == CIRCLE) | (kind == ELLIPSE)
+    round_geom = np.column_stack([p[:, CX], p[:, CY], np.maximum(p[:, RX], MIN_RADIUS),
+                                  np.maximum(p[:, RY], MIN_RADIUS), np.radians(p[:, ANGLE])])
+    used = min(5, geom.shape[1])  # circles alone need (cx, cy, r)
+    geom[round_rows, :used] = round_geom[round_rows, :used]
     masks: list[np.ndarray] = []
-    fixed: list[Polygon] = []
-    for i, s in enumerate(shapes):
-        col[i] = s.color
-        if isinstance(s, Circle):
-            kind[i], geom[i, :3] = CIRCLE, (s.cx, s.cy, max(s.r, MIN_RADIUS))
-        elif isinstance(s, Ellipse):
-            kind[i] = ELLIPSE
-            geom[i, :5] = (s.cx, s.cy, max(s.rx, MIN_RADIUS), max(s.ry, MIN_RADIUS), math.radians(s.angle))
-        else:
-            pts = np.asarray(s.points, np.float64)
-            if len(pts) <= MAX_VERTICES and _convex(pts):
-                kind[i], nv[i] = POLYGON, len(pts)
-                geom[i, : 2 * len(pts)] = pts.reshape(-1)
-            else:
-                mask = np.zeros((h, w))
-                for y, x0, x1 in polygon_scanlines(pts, h, w):
-                    mask[y, x0:x1] = 1.0
-                kind[i], geom[i, 0] = MASK, len(masks)
-                masks.append(mask)
-                fixed.append(s)
+    fixed: list[Shape] = []
+    for i in range(n):
+        if kind[i] == POLYGON:
+            geom[i, : 2 * nv[i]] = packed.points[i, : nv[i]].reshape(-1)
+        elif kind[i] == MASK:
+            mask = np.zeros((h, w))
+            count = int(packed.counts[i])
+            for y, x0, x1 in drawable(int(packed.kinds[i])).scanlines(packed.points[i], count, p[i], 1.0, 1.0, h, w):
+                mask[y, x0:x1] = 1.0
+            geom[i, 0] = len(masks)
+            masks.append(mask)
+            fixed.append(shapes[i])
     return Params(
         kind=kind,
         nv=nv,
         geom=geom,
-        col_raw=logit(col),
+        col_raw=logit(packed.colors),
         bg_raw=logit(np.asarray(background[:3], np.float64)),
         masks=np.stack(masks) if masks else np.zeros((0, h, w)),
         fixed=fixed,
@@ -123,21 +124,21 @@ def from_shapes(shapes: Sequence[Shape], background: Sequence[float], h: int, w:
 
 
 def to_shapes(params: Params) -> list[Shape]:
-    """Scene shapes for the arrays (a fixed polygon keeps its points, takes the new colour)."""
+    """Scene shapes for the arrays (a fixed shape keeps its geometry, takes the new colour)."""
     col = sigmoid(params.col_raw)
     out: list[Shape] = []
+    row = np.zeros(PARAMS)
     for i in range(len(params.kind)):
-        g, color = params.geom[i], tuple(float(c) for c in col[i])
-        k = params.kind[i]
-        if k == CIRCLE:
-            out.append(Circle(cx=g[0], cy=g[1], r=g[2], color=color))
-        elif k == ELLIPSE:
-            out.append(Ellipse(cx=g[0], cy=g[1], rx=g[2], ry=g[3], angle=math.degrees(g[4]), color=color))
-        elif k == POLYGON:
-            pts = [(float(g[2 * j]), float(g[2 * j + 1])) for j in range(params.nv[i])]
-            out.append(Polygon(points=pts, color=color))
-        else:
+        g, color, k = params.geom[i], tuple(float(c) for c in col[i]), int(params.kind[i])
+        if k == MASK:
             out.append(params.fixed[int(g[0])].model_copy(update={"color": color}))
+            continue
+        row[:] = 0.0
+        if k == CIRCLE:
+            row[[CX, CY, RX, RY]] = g[0], g[1], g[2], g[2]
+        elif k == ELLIPSE:
+            row[[CX, CY, RX, RY, ANGLE]] = g[0], g[1], g[2], g[3], math.degrees(g[4])
+        out.append(drawable(k).unpack(g[: 2 * params.nv[i]].reshape(-1, 2), int(params.nv[i]), row, color))
     return out
 
 

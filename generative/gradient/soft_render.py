@@ -1,7 +1,8 @@
 """Soft shapes alpha-composited back to front, with the exact gradient of the loss.
 
-A scene is held in arrays. Shape i has a kind (`CIRCLE`, `ELLIPSE`, `POLYGON` a convex
-polygon, `MASK` a fixed coverage image) and geometry `geom[i]` in pixels:
+A scene is held in arrays. Shape i has a kind (the drawable kinds `CIRCLE`, `ELLIPSE`,
+`POLYGON` a convex polygon, of `renderers.drawables.Kind`; or `MASK`, a fixed coverage
+image standing for any other drawable) and geometry `geom[i]` in pixels:
 circle `(cx, cy, r)`, ellipse `(cx, cy, rx, ry, angle_rad)`, polygon `(x0, y0, x1, y1, ...)`
 with `nv[i]` vertices, mask `(index into masks,)`. Colours are logits: `col_raw[i]` →
 sigmoid → RGBA, `bg_raw` → sigmoid → background RGB.
@@ -22,8 +23,10 @@ import numba
 import numpy as np
 
 from generative.gradient.lab import srgb_to_lab
+from renderers.drawables import Kind
 
-CIRCLE, ELLIPSE, POLYGON, MASK = 0, 1, 2, 3
+CIRCLE, ELLIPSE, POLYGON = int(Kind.CIRCLE), int(Kind.ELLIPSE), int(Kind.POLYGON)
+MASK = -1  # not a drawable kind: a shape held fixed, drawn from its coverage mask
 GRID = 16  # pixels per side of the cells that bucket shapes by position
 CUT = 12.0  # |sharp × distance| beyond which coverage counts as exactly 0 (sigmoid(-12) ≈ 6e-6)
 POSTER_SHARPNESS = 5.0  # 1/px: soft edges as wide as the antialiased (cairo, SVG) render's

@@ -1,7 +1,10 @@
 """The flat parameter vector every evolved shape lives in, and the bounds it is kept within.
 
 A shape is a float64 vector `p` of length `SIZE`: geometry in `p[:16]`, alpha at `ALPHA`,
-kind id at `KIND`, vertex count at `SIDES`. Bounds are `(x0, y0, x1, y1, margin, scale)`:
+search family at `KIND`, vertex count at `SIDES`. A family is a way of searching for one
+drawable kind (`renderers.drawables.Kind`): triangles, k-gons, rectangles and rotated
+rectangles are all polygons once drawn; `DRAWS` maps each family to its drawable kind.
+Bounds are `(x0, y0, x1, y1, margin, scale)`:
 the area the shape may occupy (tile pixels), how far it may reach past it, and the
 mutation scale (1 at 256 px).
 """
@@ -12,6 +15,7 @@ import numba
 import numpy as np
 
 from generative.fastrng import uniform
+from renderers.drawables import Kind
 
 SIZE = 19
 ALPHA = 16
@@ -19,7 +23,7 @@ KIND = 17
 SIDES = 18
 MAX_SIDES = 8
 
-TRIANGLE, POLYGON, RECTANGLE, ROTATED_RECTANGLE, ELLIPSE, ROTATED_ELLIPSE, CIRCLE = range(7)
+TRIANGLE, POLYGON, RECTANGLE, ROTATED_RECTANGLE, ELLIPSE, ROTATED_ELLIPSE, CIRCLE, BEZIER = range(8)
 
 NAMES = {
     "triangle": TRIANGLE,
@@ -29,8 +33,11 @@ NAMES = {
     "ellipse": ELLIPSE,
     "rotated_ellipse": ROTATED_ELLIPSE,
     "circle": CIRCLE,
+    "bezier": BEZIER,
 }
-COMBO = (TRIANGLE, RECTANGLE, ROTATED_RECTANGLE, ELLIPSE, ROTATED_ELLIPSE, CIRCLE)
+COMBO = (TRIANGLE, RECTANGLE, ROTATED_RECTANGLE, ELLIPSE, ROTATED_ELLIPSE, CIRCLE, BEZIER)
+DRAWS = {TRIANGLE: Kind.POLYGON, POLYGON: Kind.POLYGON, RECTANGLE: Kind.POLYGON, ROTATED_RECTANGLE: Kind.POLYGON,
+         ELLIPSE: Kind.ELLIPSE, ROTATED_ELLIPSE: Kind.ELLIPSE, CIRCLE: Kind.CIRCLE, BEZIER: Kind.BEZIER}
 
 
 @numba.njit(cache=True, nogil=True)

@@ -1,0 +1,83 @@
+"""Drawable kinds: one module each, one enumeration (`Kind`), one registry.
+
+Each module defines a scene record (pydantic) and a `Drawable` that owns every form of
+it: packing to the flat arrays of numba kernels and animation frames, scaling, raster
+scanlines, cairo drawing, the SVG element. Renderers and motions ask the registry and
+never branch on kinds. Adding a kind: a new module, one line in `REGISTRY` and one
+member of the `Shape` union below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Union
+
+import numpy as np
+from pydantic import Field
+
+from renderers.drawables.base import PARAMS, Drawable, Kind, Packed, UnknownKindError
+from renderers.drawables.bezier import Bezier, BezierDrawable
+from renderers.drawables.circle import Circle, CircleDrawable
+from renderers.drawables.ellipse import Ellipse, EllipseDrawable
+from renderers.drawables.polygon import Polygon, PolygonDrawable
+
+Shape = Annotated[Union[Polygon, Ellipse, Circle, Bezier], Field(discriminator="kind")]
+
+REGISTRY: dict[Kind, Drawable] = {d.kind: d for d in (PolygonDrawable(), EllipseDrawable(), CircleDrawable(),
+                                                       BezierDrawable())}
+BY_TAG: dict[str, Drawable] = {d.tag: d for d in REGISTRY.values()}
+TABLE: tuple[Drawable, ...] = tuple(REGISTRY[Kind(i)] for i in range(len(REGISTRY)))  # indexed by kind id
+
+__all__ = ["PARAMS", "REGISTRY", "Bezier", "Circle", "Drawable", "Ellipse", "Kind", "Packed", "Polygon", "Shape", "TABLE",
+           "UnknownKindError", "drawable", "drawable_of", "pack", "scaled", "unpack"]
+
+
+def drawable(kind: int) -> Drawable:
+    """The drawable registered for a kind id."""
+    if not 0 <= kind < len(TABLE):
+        raise UnknownKindError(f"unknown drawable kind {kind} (known: {', '.join(d.tag for d in TABLE)})")
+    return TABLE[kind]
+
+
+def drawable_of(shape: Shape) -> Drawable:
+    """The drawable of a scene record."""
+    found = BY_TAG.get(getattr(shape, "kind", ""))
+    if found is None:
+        raise UnknownKindError(f"unknown drawable {shape!r:.60} (known: {', '.join(BY_TAG)})")
+    return found
+
+
+def scaled(shape: Shape, factor: float, dx: float = 0.0, dy: float = 0.0) -> Shape:
+    """A drawable moved by (dx, dy), then scaled by `factor` about the origin."""
+    return drawable_of(shape).scaled(shape, factor, dx, dy)
+
+
+def pack(shapes: Sequence[Shape]) -> Packed:
+    """Scene records as flat arrays (see `Packed`)."""
+    n = len(shapes)
+    handlers = [drawable_of(s) for s in shapes]
+    width = max([1] + [len(s.points) for s in shapes if isinstance(s, (Polygon, Bezier))])
+    kinds = np.array([h.kind for h in handlers], np.int8).reshape(n)
+    points = np.zeros((n, width, 2))
+    counts = np.zeros(n, np.int64)
+    params = np.zeros((n, PARAMS))
+    colors = np.array([s.color for s in shapes], np.float64).reshape(n, 4)
+    for i, (shape, handler) in enumerate(zip(shapes, handlers)):
+        counts[i] = handler.pack(shape, points[i], params[i])
+    return Packed(kinds, points, counts, params, colors)
+
+
+def unpack(packed: Packed) -> list[Shape]:
+    """Scene records of flat arrays (colours clipped into [0, 1])."""
+    colors = np.clip(packed.colors, 0.0, 1.0).tolist()
+    return [drawable(int(k)).unpack(packed.points[i], int(packed.counts[i]), packed.params[i], tuple(colors[i]))
+            for i, k in enumerate(packed.kinds)]
+
+
+def areas(packed: Packed) -> np.ndarray:
+    """Area of every packed drawable."""
+    out = np.zeros(len(packed))
+    for kind in np.unique(packed.kinds):
+        rows = packed.kinds == kind
+        out[rows] = drawable(int(kind)).areas(packed.points[rows], packed.counts[rows], packed.params[rows])
+    return out
