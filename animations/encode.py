@@ -17,6 +17,7 @@ last line of what it reported).
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import shutil
 import subprocess
@@ -185,9 +186,11 @@ def _rgb_image(bgra: np.ndarray) -> Image.Image:
 def _save_gif(tmp: Path, images: list[Image.Image], delays: list[int], received: int) -> EncodeResult:
     if not images:
         raise ValueError("no frames to write")
+    buffer = io.BytesIO()  # Pillow ignores short writes to files: encode in memory, write with checks
     images[0].save(
-        tmp, format="GIF", save_all=True, append_images=images[1:], duration=[10 * d for d in delays], loop=0,
+        buffer, format="GIF", save_all=True, append_images=images[1:], duration=[10 * d for d in delays], loop=0,
     )
+    tmp.write_bytes(buffer.getbuffer())
     return EncodeResult(received, len(images), sum(delays) / 100.0)
 
 

@@ -44,7 +44,11 @@ def check_outputs(paths: Sequence[str | Path], allowed: Sequence[str] = ("scene"
         folder = Path(path).parent
         if not folder.is_dir():
             raise UserError(f"{path}: folder {folder} does not exist")
-        if Path(path).is_dir():
+        try:
+            is_dir = Path(path).is_dir()
+        except OSError as exc:  # ENAMETOOLONG, ELOOP, ...
+            raise UserError(f"{path}: {exc.strerror}") from None
+        if is_dir:
             raise UserError(f"{path}: is a directory")
 
 

@@ -3,15 +3,23 @@
 A failure (a full disk, a read-only or forbidden folder, a name too long, an encoder that
 gives up) removes the temporary file, keeps whatever was at the target before, and raises
 WriteError, whose message is one line naming the target.
+
+Pillow must not write files itself: its encoders ignore short writes, so a full disk
+leaves a truncated picture without an error. `atomic_save_image` encodes in memory and
+writes the bytes with Python's checked writes instead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
+
+from PIL import Image
 
 
 class WriteError(Exception):
@@ -32,11 +40,11 @@ def write_error(path: str | Path, exc: BaseException) -> WriteError:
 
 def _temp_beside(path: Path) -> Path:
     """A new empty file in the target's folder, named after it."""
-    if path.is_dir():
-        raise WriteError(path, "it is a directory")
-    if not path.parent.is_dir():
-        raise WriteError(path, f"folder {path.parent} does not exist")
     try:
+        if path.is_dir():
+            raise WriteError(path, "it is a directory")
+        if not path.parent.is_dir():
+            raise WriteError(path, f"folder {path.parent} does not exist")
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:200]}.", suffix=".part" + "".join(path.suffixes[-1:]), dir=path.parent)
     except OSError as exc:
         raise write_error(path, exc) from None
@@ -107,7 +115,14 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             raise write_error(path, exc) from None
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+def atomic_write_bytes(path: str | Path, data: bytes | memoryview) -> None:
     """Write `data` to `path` atomically."""
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+
+
+def atomic_save_image(image: Image.Image, path: str | Path, **params: Any) -> None:
+    """Encode `image` with Pillow's `save(**params)` in memory, then write it to `path` atomically."""
+    buffer = io.BytesIO()
+    image.save(buffer, **params)
+    atomic_write_bytes(path, buffer.getbuffer())

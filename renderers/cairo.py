@@ -12,7 +12,7 @@ import cairocffi
 import numpy as np
 from PIL import Image
 
-from renderers.atomic import atomic_path
+from renderers.atomic import atomic_save_image
 from renderers.drawables import TABLE, Packed, pack
 from renderers.scene import Canvas, GraphLayer, Layer, MosaicLayer, Scene, ShapesLayer, output_size
 
@@ -172,8 +172,7 @@ def render_array(
 
 def save_png(image: np.ndarray, path: str | Path, compress_level: int = 1) -> None:
     """Write an RGB/RGBA uint8 array as a PNG, atomically."""
-    with atomic_path(path) as tmp:
-        Image.fromarray(image).save(tmp, format="PNG", compress_level=compress_level)
+    atomic_save_image(Image.fromarray(image), path, format="PNG", compress_level=compress_level)
 
 
 def render_png(

@@ -2,7 +2,7 @@
 
 PNG is streamed: each row of cells is composed, filtered and deflated straight to the
 file. JPEG needs the whole picture for Pillow's encoder, so it is filled band by band
-into one Pillow image (a single full copy).
+into one Pillow image (a single full copy) and encoded in memory (see renderers.atomic).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from generative.mosaic.collection import Collection
-from renderers.atomic import atomic_path
+from renderers.atomic import atomic_path, atomic_save_image
 from renderers.scene import MosaicLayer
 
 MAX_SIDE = 65_000  # JPEG's limit; PNG allows more but no viewer opens it
@@ -73,8 +73,7 @@ def write_jpeg(path: str | Path, width: int, height: int, bands: Iterator[np.nda
     for band in bands:
         image.paste(Image.fromarray(band), (0, y))
         y += len(band)
-    with atomic_path(path) as tmp:
-        image.save(tmp, format="JPEG", quality=quality, optimize=True)
+    atomic_save_image(image, path, format="JPEG", quality=quality, optimize=True)
 
 
 def write_mosaic_image(collection: Collection, layer: MosaicLayer, path: str | Path, tile_px: int, quality: int = 90) -> tuple[int, int]:
