@@ -33,7 +33,6 @@ def _known_easing(name: str) -> str:
     return name
 
 
-Seconds = Annotated[float, Field(ge=0.0, le=MAX_SECONDS, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 EasingName = Annotated[str, AfterValidator(_known_easing)]
 Seed = Annotated[int, Field(ge=0, le=2**63 - 1, description="seed of every random choice")]
@@ -43,26 +42,30 @@ def _duration(default: float | None, note: str = "") -> Any:
     return Field(default, gt=0.0, le=MAX_SECONDS, allow_inf_nan=False, description="seconds of motion" + note)
 
 
+def _start(default: float) -> Any:
+    return Field(default, ge=0.0, le=MAX_SECONDS, allow_inf_nan=False,
+                 description="seconds the first state shows before the motion")
+
+
 def _easing(default: str) -> Any:
     return Field(default, description="rate function: linear, smooth, ease_in_out_cubic, ease_out_back, ... "
                                       "(manim/Penner names)")
 
 
 class MotionSettings(BaseModel):
-    """Timing every motion takes; each motion's model adds its own options."""
+    """Timing every motion takes; each motion's model adds its `duration`, `easing` and own options."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    duration: float | None = _duration(6.0)
-    start: Seconds = Field(0.0, description="seconds the first state shows before the motion")
-    hold: Seconds = Field(1.0, description="seconds the last state is held")
-    easing: EasingName = _easing("smooth")
+    start: float = _start(0.0)
+    hold: float = Field(1.0, ge=0.0, le=MAX_SECONDS, allow_inf_nan=False, description="seconds the last state is held")
 
 
 class FlyinSettings(MotionSettings):
     """Fly-in: every shape flies along its own curve to its place."""
 
     duration: float = _duration(6.0)
+    easing: EasingName = _easing("smooth")
     order: Literal["optimization", "size", "color", "distance", "random"] = Field(
         "optimization", description="which shapes start first: the optimizer's order, largest, by hue, "
                                     "from the centre out, or random")
@@ -89,7 +92,9 @@ class GrowthSettings(MotionSettings):
 class MosaicZoomSettings(MotionSettings):
     """Mosaic zoom: from one tile filling the frame out to the whole mosaic."""
 
-    start: Seconds = Field(0.5, description="seconds the first state shows before the motion")
+    duration: float = _duration(6.0)
+    easing: EasingName = _easing("smooth")
+    start: float = _start(0.5)
     cell: Annotated[int, Field(ge=0)] | None = Field(
         None, description="cell to zoom from, row-major; unset: a seeded random cell of the middle half")
     reverse: bool = Field(False, description="zoom in from the whole mosaic to one tile")
