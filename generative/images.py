@@ -36,7 +36,13 @@ class Picture:
 
 
 def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Picture:
-    """Read an image file as RGB (alpha composited on white); raise ImageError on any problem."""
+    """Read an image file as 8-bit RGB (alpha composited on white); raise ImageError on any problem.
+
+    Deeper greyscale pictures are scaled by their real range: 16-bit (`I;16`) by 65535 → 255;
+    32-bit integer (`I`) by the smallest range holding its values (0..255 as is, 0..65535 as
+    16-bit, else 0..2³¹−1), negative values refused; float (`F`) with values in [0, 1] as such,
+    otherwise normalised from its minimum to its maximum, non-finite values refused.
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -54,11 +60,7 @@ def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Pictu
                 if w * h > max_pixels:
                     raise ImageError(f"{path}: {w}x{h} is too large (at most {max_pixels} pixels)")
                 im.load()
-                if im.mode in ("RGBA", "LA", "P", "PA"):
-                    im = im.convert("RGBA")
-                    white = Image.new("RGBA", im.size, (255, 255, 255, 255))
-                    im = Image.alpha_composite(white, im)
-                rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
+                rgb = _rgb_of(im, path)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -68,6 +70,38 @@ def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Pictu
     if rgb.size == 0:
         raise ImageError(f"{path}: image is empty")
     return Picture(rgb=rgb, name=path.name, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _rgb_of(im: Image.Image, path: Path) -> np.ndarray:
+    """8-bit RGB pixels of an opened picture of any mode, deep greyscale by its real range (see load_picture)."""
+    if im.mode in ("I;16", "I;16L", "I;16B", "I;16N"):
+        level = np.asarray(im).astype(np.float64) / 257.0
+    elif im.mode in ("I", "F"):
+        level = _levels(np.asarray(im).astype(np.float64), im.mode == "F", path)
+    else:
+        if im.mode in ("RGBA", "LA", "P", "PA"):
+            im = im.convert("RGBA")
+            white = Image.new("RGBA", im.size, (255, 255, 255, 255))
+            im = Image.alpha_composite(white, im)
+        return np.asarray(im.convert("RGB"), dtype=np.uint8)
+    grey = np.round(level).astype(np.uint8)
+    return np.repeat(grey[..., None], 3, axis=2)
+
+
+def _levels(values: np.ndarray, is_float: bool, path: Path) -> np.ndarray:
+    """Integer or float greyscale values mapped onto 0..255 (see load_picture)."""
+    if values.size == 0:
+        return values
+    if not np.isfinite(values).all():
+        raise ImageError(f"{path}: float picture with values that are not finite (NaN or infinity)")
+    lo, hi = float(values.min()), float(values.max())
+    if is_float:
+        if 0.0 <= lo and hi <= 1.0:
+            return values * 255.0
+        return (values - lo) * (255.0 / (hi - lo)) if hi > lo else np.zeros_like(values)
+    if lo < 0:
+        raise ImageError(f"{path}: integer picture with negative values (min {lo:g})")
+    return values / (1.0 if hi <= 255 else 257.0 if hi <= 65535 else (2**31 - 1) / 255.0)
 
 
 def resize_to(rgb: np.ndarray, longest: int | None) -> np.ndarray:
