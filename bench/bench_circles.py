@@ -5,7 +5,7 @@ poster render (antialiased by cairo, as the PNG, SVG and PDF show the result) ag
 time, and at the end also of the pixel-centre render (`renderers.raster`), for
   1. `fit_circles` with 100 circles in 20 s (goal: RMSE ≤ 28; primitive: 29.5 in 26 s
      with 100 ellipses),
-  2. the greedy hill-climb (`generative.evolve`) with 100 ellipses / triangles, then
+  2. the greedy hill-climb (`generative.hillclimb_tiles`) with 100 ellipses / triangles, then
      `refine` on top, greedy + refine within primitive's 26 s (goal: ≥ 5% below greedy).
 Numba compile time is measured first, apart. Runs are single-threaded. Part 1 runs seeds
 0 … `--seeds`−1 and prints each, their mean and the worst; part 2 runs seed 0.
@@ -24,7 +24,7 @@ import time
 import numpy as np
 from skimage import data
 
-from generative.evolve import EvolveSettings, evolve, to_scene
+from generative.hillclimb_tiles import EvolveSettings, evolve, tiles_scene
 from generative.gradient import FitResult, fit_circles, refine
 from generative.gradient import soft_render as sr
 from generative.gradient.params import from_shapes
@@ -101,7 +101,7 @@ def main() -> None:
         t0 = time.perf_counter()
         evolved = evolve(picture, settings, progress=False)
         greedy_s = time.perf_counter() - t0
-        start = to_scene(evolved, picture, settings)
+        start = tiles_scene(evolved, picture, settings)
         greedy = rmse_255(cairo.render_array(start), target)
         budget = PRIMITIVE_SECONDS - greedy_s - 1.0
         refined = refine(target, start.layers[0].shapes, start.canvas.background[:3], seconds=budget, progress=False)

@@ -19,8 +19,8 @@ import numpy as np
 from skimage import data
 
 from generative.anneal import AnnealSettings, anneal
-from generative.anneal import to_scene as anneal_scene
-from generative.evolve import EvolveSettings, evolve, to_scene
+from generative.anneal import anneal_scene
+from generative.hillclimb_tiles import EvolveSettings, evolve, tiles_scene
 from generative.gradient import refine
 from generative.hillclimb import ClimbSettings
 from generative.images import Picture, rmse_255, to_float
@@ -50,7 +50,7 @@ def greedy(pic: Picture, shape: str, n: int, workers: int) -> tuple[S.Scene, flo
     start = time.perf_counter()
     result = evolve(pic, settings, progress=False)
     seconds = time.perf_counter() - start
-    return to_scene(result, pic, settings), seconds, result.target, result.background
+    return tiles_scene(result, pic, settings), seconds, result.target, result.background
 
 
 def row(label: str, rmse: float, seconds: float, ref: tuple[float, float] | None = None) -> None:

@@ -17,10 +17,11 @@ import numba
 import numpy as np
 from scipy.optimize import dual_annealing
 
-from generative.evolve import tile_boxes
-from generative.images import Picture, resize_to, to_float
+from generative.hillclimb_tiles import tile_boxes
+from generative.images import Picture, working, working_scale
 from renderers import scene as S
-from renderers.raster import blend_scanlines, polygon_scanlines_into
+from renderers.drawables.polygon import polygon_scanlines_into
+from renderers.raster import blend_scanlines
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ class AnnealResult:
 
 def anneal(picture: Picture, settings: AnnealSettings) -> AnnealResult:
     """Fit every tile of the picture (in parallel processes when workers > 1)."""
-    target = to_float(resize_to(picture.rgb, settings.resize)).astype(np.float64)
+    target = working(picture, settings.resize).target
     background = target.reshape(-1, 3).mean(axis=0)
     boxes = tile_boxes(target.shape[1], target.shape[0], *settings.tiles)
     parts = [np.ascontiguousarray(target[y0:y1, x0:x1]) for x0, y0, x1, y1 in boxes]
@@ -133,10 +134,10 @@ def _polygons(vec: np.ndarray, box: tuple[int, int, int, int], settings: AnnealS
     return out
 
 
-def to_scene(result: AnnealResult, picture: Picture, settings: AnnealSettings) -> S.Scene:
-    """The fitted polygons as a scene in picture units, with the recorded history as snapshots."""
+def anneal_scene(result: AnnealResult, picture: Picture, settings: AnnealSettings) -> S.Scene:
+    """The annealed polygons as a scene in picture units, with the recorded history as snapshots."""
     h, w = result.target.shape[:2]
-    scale = max(picture.width, picture.height) / max(w, h)
+    scale = working_scale(picture, w, h)
     shapes = [p for vec, box in zip(result.vectors, result.boxes) for p in _polygons(vec, box, settings, scale)]
     steps = max(len(hist) for hist in result.histories)
     snapshots = []

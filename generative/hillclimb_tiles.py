@@ -1,4 +1,4 @@
-"""Shape evolution of a whole picture: tiles, rounds, stopping rules, checkpoints, the scene.
+"""The hill-climb over a whole picture: tiles, rounds, stopping rules, checkpoints, the scene.
 
 The picture is resized to a working resolution and cut into a grid of tiles. Each tile is
 an independent greedy evolution (`generative.hillclimb`) with its own stream of random
@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from generative import shapes
 from generative.hillclimb import ClimbSettings, Evolution
-from generative.images import Picture, resize_to, to_float
+from generative.images import Picture, working, working_scale
 from renderers import scene as S
 from renderers.atomic import atomic_write_bytes
 
@@ -184,9 +184,8 @@ def evolve(
     settings.check()
     if settings.resize is None and picture.width * picture.height > MAX_WORKING_PIXELS:
         raise EvolveError(f"picture {picture.width}x{picture.height} is too large to work on at full size")
-    working = resize_to(picture.rgb, settings.resize)
-    h, w = working.shape[:2]
-    target = to_float(working).astype(np.float64)
+    target = working(picture, settings.resize).target
+    h, w = target.shape[:2]
     background = (np.asarray(settings.background, np.float64) if settings.background is not None
                   else target.reshape(-1, 3).mean(axis=0))
     boxes = tile_boxes(w, h, *settings.tiles)
@@ -282,10 +281,10 @@ def _run_tiles(result: Result, targets: list[np.ndarray], quotas: list[int], set
         raise
 
 
-def to_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S.Scene:
-    """The evolved shapes as a scene in source-picture units, with a snapshot per round."""
+def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S.Scene:
+    """The evolved tiles' shapes as one scene in source-picture units, with a snapshot per round."""
     h, w = result.target.shape[:2]
-    scale = max(picture.width, picture.height) / max(w, h)
+    scale = working_scale(picture, w, h)
     order: list[tuple[int, int]] = []
     snapshots: list[S.Snapshot] = []
     longest = max((len(t.params) for t in result.tiles), default=0)
@@ -301,7 +300,7 @@ def to_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S.Sc
     for i, k in order:
         x0, y0 = result.boxes[i][:2]
         tile = result.tiles[i]
-        drawables.append(shapes.to_scene(np.asarray(tile.params[k]), np.asarray(tile.colors[k]), scale, x0, y0))
+        drawables.append(shapes.to_drawable(np.asarray(tile.params[k]), np.asarray(tile.colors[k]), scale, x0, y0))
     bg = tuple(float(v) for v in result.background)
     c = settings.climb
     meta = {"generator": "genart evolve", "method": "hillclimb", "shape": c.shape, "alpha": c.alpha,

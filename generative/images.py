@@ -128,3 +128,29 @@ def rmse_255(a: np.ndarray, b: np.ndarray) -> float:
     fa = a.astype(np.float64) / (255.0 if a.dtype == np.uint8 else 1.0)
     fb = b.astype(np.float64) / (255.0 if b.dtype == np.uint8 else 1.0)
     return float(np.sqrt(np.mean((fa - fb) ** 2)) * 255.0)
+
+
+@dataclass(frozen=True)
+class Working:
+    """A picture at its working resolution (float64 RGB in [0, 1]) and its scale to picture units."""
+
+    target: np.ndarray
+    to_picture: float  # picture units per working pixel
+    to_working: float  # working pixels per picture unit
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) in working pixels."""
+        return int(self.target.shape[1]), int(self.target.shape[0])
+
+
+def working_scale(picture: Picture, width: int, height: int) -> float:
+    """Picture units per pixel of a width × height working size (the longer sides match)."""
+    return max(picture.width, picture.height) / max(width, height)
+
+
+def working(picture: Picture, longest: int | None) -> Working:
+    """The picture resized so its longer side is `longest` pixels (None: as it is), with its scales."""
+    target = to_float(resize_to(picture.rgb, longest)).astype(np.float64)
+    h, w = target.shape[:2]
+    return Working(target, working_scale(picture, w, h), max(w, h) / max(picture.width, picture.height))

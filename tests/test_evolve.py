@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from skimage import data
 
-from generative import evolve as E
+from generative import hillclimb_tiles as E
 from generative import shapes
 from generative.energy import STATS, new_prefix, shape_delta, total_error
 from generative.hillclimb import ClimbSettings, Evolution
@@ -86,7 +86,7 @@ def test_every_kind_rasterizes_like_its_scene_drawable(name: str) -> None:
         p, _ = evo.search()
         evo.add(p)
     drawing = S.Scene(canvas=S.Canvas(width=40, height=40, background=(*target.reshape(-1, 3).mean(0), 1.0)),
-                      layers=[S.ShapesLayer(shapes=[shapes.to_scene(p, c) for p, c in zip(evo.params, evo.colors)])])
+                      layers=[S.ShapesLayer(shapes=[shapes.to_drawable(p, c) for p, c in zip(evo.params, evo.colors)])])
     reference = raster.render(drawing)
     assert np.abs(reference - evo.canvas).max() < 1e-4
     assert rmse_255(cairo.render_array(drawing), reference) < 12.0
@@ -132,7 +132,7 @@ def test_every_added_shape_lowers_the_error() -> None:
 
 def test_same_seed_same_scene_any_worker_count() -> None:
     pic = picture()
-    runs = [E.to_scene(E.evolve(pic, E.EvolveSettings(n=12, climb=ClimbSettings(**_fast(), workers=w),
+    runs = [E.tiles_scene(E.evolve(pic, E.EvolveSettings(n=12, climb=ClimbSettings(**_fast(), workers=w),
                                                       resize=None, seed=7), progress=False), pic,
                        E.EvolveSettings()) for w in (1, 2, 1)]
     dumps = [S.dumps(r.model_copy(update={"meta": {}})) for r in runs]
@@ -182,13 +182,13 @@ def test_tiles_merge_without_seams() -> None:
     pic = picture(64)
     cfg = E.EvolveSettings(n=48, climb=ClimbSettings(shape="combo", **_fast()), resize=None, tiles=(2, 2))
     result = E.evolve(pic, cfg, progress=False)
-    drawing = E.to_scene(result, pic, cfg)
+    drawing = E.tiles_scene(result, pic, cfg)
     assert len(drawing.layers[0].shapes) == 48
     rendered = raster.render(drawing, 64)
     assert abs(rmse_255(rendered, result.target) - result.rmse) < 0.1
     for i, (x0, y0, x1, y1) in enumerate(result.boxes):  # every shape stays in its tile
         for p in result.tiles[i].params:
-            drawable = shapes.to_scene(np.asarray(p), np.zeros(3), 1.0, x0, y0)
+            drawable = shapes.to_drawable(np.asarray(p), np.zeros(3), 1.0, x0, y0)
             if isinstance(drawable, S.Polygon):
                 xy = np.asarray(drawable.points)
                 assert xy[:, 0].min() >= x0 - 1e-6 and xy[:, 0].max() <= x1 + 1e-6
@@ -206,7 +206,7 @@ def test_tiles_merge_without_seams() -> None:
 def test_scene_is_in_picture_units() -> None:
     pic = picture(96)
     cfg = E.EvolveSettings(n=5, climb=FAST, resize=48)
-    drawing = E.to_scene(E.evolve(pic, cfg, progress=False), pic, cfg)
+    drawing = E.tiles_scene(E.evolve(pic, cfg, progress=False), pic, cfg)
     assert (drawing.canvas.width, drawing.canvas.height) == (96, 96)
     assert drawing.source.name == "astronaut" and drawing.meta["working_width"] == 48
 
@@ -285,7 +285,7 @@ def test_gradient_method_and_refinement(tmp_path: Path) -> None:
                    "--quiet", "-o", str(refined))
     assert done.returncode == 0, done.stderr
     drawing = S.load(refined)
-    assert drawing.meta["refined"] is True and drawing.meta["rmse"] <= drawing.meta["greedy_rmse"] + 1e-3
+    assert drawing.meta["refined"] is True and drawing.meta["rmse"] <= drawing.meta["unrefined_rmse"] + 1e-3
     done = run_cli("evolve", "assets/astronaut.jpg", "--method", "gradient", "--shape", "triangle",
                    "-o", str(tmp_path / "x.png"))
     assert done.returncode == 2 and "gradient fits circles" in done.stderr

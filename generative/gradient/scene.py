@@ -5,21 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generative.gradient.descent import FitResult
-from generative.images import Picture
+from generative.images import Picture, working_scale
 from renderers import scene as S
 
 
-def fit_scene(
+def gradient_scene(
     picture: Picture,
     working: tuple[int, int],
     fit: FitResult,
     meta: S.Meta,
     history: Sequence[S.Snapshot] = (),
 ) -> S.Scene:
-    """A scene of the fitted shapes; `history` (e.g. a greedy pass's prefix snapshots) comes
+    """A scene of the shapes a gradient descent fitted; `history` (e.g. a greedy pass's prefix snapshots) comes
     first, then the fit's own snapshots, numbered after it."""
     w, h = working
-    factor = max(picture.width, picture.height) / max(w, h)
+    factor = working_scale(picture, w, h)
     first = history[-1].step if history else 0
     snapshots = list(history)
     for snap in fit.snapshots:

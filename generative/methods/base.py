@@ -1,0 +1,75 @@
+"""What every optimizer ("method") is: a named fit of a picture to a scene, with its settings model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import annotated_types as at
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+
+from generative.images import Picture
+from renderers.scene import Scene
+
+
+class MethodError(ValueError):
+    """An unknown method, or one that cannot fit this picture with these settings; one line."""
+
+
+class Fit(Protocol):
+    """Fit a picture with a method's settings (an instance of its model) and return the scene.
+
+    `progress` shows a progress bar on stderr. `checkpoint` is the file where methods that
+    support it (`Method.checkpoints`) save their progress; `resume` continues from it. The
+    scene is in picture units and its `meta` holds the run's figures, `seconds` included.
+    """
+
+    def __call__(self, picture: Picture, settings: Any, progress: bool = True, checkpoint: Path | None = None,
+                 resume: bool = False) -> Scene: ...
+
+
+@dataclass(frozen=True)
+class Method:
+    """A registered method: its name, one-line help, settings model, and fit."""
+
+    name: str
+    help: str
+    settings: type[BaseModel]  # pydantic v2, extra="forbid", every field with a default and a description
+    fit: Fit
+    draws_shapes: bool = False  # fits translucent shapes (a `genart evolve --method`)
+    checkpoints: bool = False  # saves progress to `checkpoint` and can resume from it
+
+
+_RANGES = {"greater_than_equal": "at least {ge}", "greater_than": "greater than {gt}",
+           "less_than_equal": "at most {le}", "less_than": "less than {lt}"}
+
+
+def _interval(field: FieldInfo) -> str | None:
+    """'between 8 and 4096' or '(0, 1]' for a field bounded on both sides, else None."""
+    low = next((m for m in field.metadata if isinstance(m, (at.Ge, at.Gt))), None)
+    high = next((m for m in field.metadata if isinstance(m, (at.Le, at.Lt))), None)
+    if low is None or high is None:
+        return None
+    lo = low.ge if isinstance(low, at.Ge) else low.gt
+    hi = high.le if isinstance(high, at.Le) else high.lt
+    if isinstance(low, at.Ge) and isinstance(high, at.Le):
+        return f"between {lo} and {hi}"
+    return f"in {'[' if isinstance(low, at.Ge) else '('}{lo}, {hi}{']' if isinstance(high, at.Le) else ')'}"
+
+
+def settings_error(exc: ValidationError, model: type[BaseModel], label: Callable[[str], str] = str) -> str:
+    """The first problem of a settings model's ValidationError as one line; `label` names a field
+    (e.g. as its command-line option), followed by the field's title where it has one."""
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    info = model.model_fields.get(field)
+    name = label(field) + (f" ({info.title})" if info is not None and info.title else "")
+    ctx = error.get("ctx", {})
+    if error["type"] in _RANGES:
+        bound = (_interval(info) if info is not None else None) or _RANGES[error["type"]].format(**ctx)
+        return f"{name} must be {bound}, got {error['input']}"
+    text = str(ctx["error"]) if error["type"] == "value_error" else error["msg"]
+    return f"{name}: {text}" if field else text

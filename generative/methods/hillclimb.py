@@ -1,0 +1,72 @@
+"""The greedy hill-climb: one shape at a time, in independent tiles, with checkpoints."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from generative.hillclimb import ClimbSettings
+from generative.hillclimb_tiles import MAX_SHAPES, EvolveSettings, evolve, tiles_scene
+from generative.images import MAX_WORKING, MIN_WORKING, Picture
+from generative.methods.base import Method
+from renderers.scene import Scene
+
+ShapeName = Literal["triangle", "polygon", "rectangle", "rotated_rectangle", "ellipse", "rotated_ellipse", "circle", "bezier",
+                    "combo"]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class HillclimbSettings(BaseModel):
+    """Everything the greedy hill-climb needs (see `generative.hillclimb_tiles`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    shapes: int = Field(200, ge=1, le=MAX_SHAPES, title="shape count", description="number of shapes in all")
+    shape: ShapeName = Field("triangle", description="shape kind, or combo: a mix of them")
+    sides: int = Field(4, ge=3, le=8, description="sides of a polygon shape")
+    alpha: float = Field(0.0, ge=0.0, le=1.0, description="shape opacity in (0, 1], or 0 (auto, the default): optimized per shape")
+    background: tuple[Unit, Unit, Unit] | None = Field(
+        None, description="background RGB in [0, 1]; by default (auto) the picture's mean colour")
+    tiles: tuple[int, int] = Field((1, 1), description="grid of independent tiles (columns, rows), each with a derived seed")
+    resize: int = Field(256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
+    seed: int = Field(0, ge=0, description="random seed; same seed, same result")
+    seconds: float | None = Field(None, gt=0.0, description="stop after this many seconds")
+    target_rmse: float | None = Field(
+        None, ge=0.0, description="stop when the RGB RMSE (0-255, of the pixel-centre render) reaches this")
+    workers: int | None = Field(None, ge=1, description="parallel workers (default: all cores); no effect on the result")
+    candidates: int = Field(500, ge=1, description="random candidates per search")
+    max_age: int = Field(100, ge=0, description="failed mutations before a climb stops")
+    repeats: int = Field(8, ge=1, description="independent climbs per shape")
+
+    @model_validator(mode="after")
+    def _runnable(self) -> HillclimbSettings:
+        self.engine().check()
+        return self
+
+    def engine(self) -> EvolveSettings:
+        """The engine's settings."""
+        climb = ClimbSettings(shape=self.shape, sides=self.sides, alpha=self.alpha, candidates=self.candidates,
+                              max_age=self.max_age, repeats=self.repeats, workers=self.workers or os.cpu_count() or 1)
+        return EvolveSettings(n=self.shapes, climb=climb, tiles=self.tiles, resize=self.resize, seed=self.seed,
+                              background=self.background, target_rmse=self.target_rmse, seconds=self.seconds)
+
+
+def fit(picture: Picture, settings: HillclimbSettings, progress: bool = True, checkpoint: Path | None = None,
+        resume: bool = False) -> Scene:
+    """Evolve the shapes (checkpointed to `checkpoint`, if given) and return their scene."""
+    engine = settings.engine()
+    result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress)
+    return tiles_scene(result, picture, engine)
+
+
+METHOD = Method(
+    name="hillclimb",
+    help="greedy, one shape at a time (default)",
+    settings=HillclimbSettings,
+    fit=fit,
+    draws_shapes=True,
+    checkpoints=True,
+)

@@ -1,0 +1,63 @@
+"""Photo mosaics: each cell of a grid over the picture gets the best-matching tile of a collection."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generative.images import Picture
+from generative.methods.base import Method, MethodError
+from renderers.scene import Scene
+
+
+class MosaicSettings(BaseModel):
+    """The collection, the grid (exactly one of `grid` or `cell`) and how tiles are matched."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    collection: Path | None = Field(None, description="collection file made by `genart mosaic index` (required)")
+    grid: str | None = Field(None, description="cells across x down (e.g. 100x80), or just across (cells stay square)")
+    cell: float | None = Field(None, gt=0.0, description="cell size in picture pixels (instead of a grid)")
+    match: Literal["nearest", "budget", "unique"] = Field(
+        "nearest", description="nearest: best tile per cell; budget: each tile at most `reuse` times; unique: each tile once")
+    reuse: int = Field(2, ge=1, description="uses allowed per tile when matching on a budget")
+    no_adjacent_repeats: bool = Field(False, description="never show the same tile in side-by-side cells")
+    blend: float = Field(0.0, ge=0.0, le=1.0, description="shift each tile's colours toward its cell's colour")
+    features: str = Field("6x6", description="colour features compared: mean, or an NxN grid of means (N at most 16)")
+    space: Literal["rgb", "lab"] = Field(
+        "rgb", description="colour space the features are compared in (rgb: least squared error; lab: perceptual)")
+
+
+def fit(picture: Picture, settings: MosaicSettings, progress: bool = True, checkpoint: Path | None = None,
+        resume: bool = False) -> Scene:
+    """Match the collection's tiles to the picture's cells and return the mosaic's scene."""
+    from generative.mosaic.build import grid_size, mosaic_scene, plan_mosaic
+    from generative.mosaic.collection import Collection, CollectionError
+    from generative.mosaic.match import MatchError
+
+    if settings.collection is None:
+        raise MethodError("a mosaic needs a collection file (made by `genart mosaic index`)")
+    start = time.perf_counter()
+    try:
+        collection = Collection.load(settings.collection)
+        columns, rows = grid_size(picture.width, picture.height, settings.grid, settings.cell)
+        mosaic = plan_mosaic(collection, picture.rgb, columns, rows, settings.match, settings.reuse,
+                             settings.no_adjacent_repeats, settings.blend, settings.features, settings.space)
+    except (CollectionError, MatchError) as exc:
+        raise MethodError(str(exc)) from None
+    meta = {"match": settings.match, "features": settings.features, "space": settings.space,
+            "match_seconds": round(time.perf_counter() - start, 3)}
+    if settings.match == "budget":
+        meta["reuse"] = settings.reuse
+    return mosaic_scene(picture, mosaic, meta)
+
+
+METHOD = Method(
+    name="mosaic",
+    help="photo mosaic: the best-matching photo of a collection in each cell",
+    settings=MosaicSettings,
+    fit=fit,
+)
