@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import cairocffi
 import numpy as np
 
-from renderers.cairo import TileSource, draw_packed
+from renderers.cairo import TileSource
 from renderers.cairo import draw as draw_layers
-from renderers.drawables import Packed, Shape, pack
+from renderers.drawables import Packed, Shape, draw_cairo, pack
 from renderers.scene import Canvas, Layer, MosaicLayer
 
 _lib = cairocffi.cairo
@@ -43,7 +43,7 @@ class Shapes(Packed):
 
     def draw(self, ctx: cairocffi.Context, begin: int = 0, end: int | None = None) -> None:
         """Draw shapes begin..end-1 (default all)."""
-        draw_packed(ctx, self, begin, end)
+        draw_cairo(ctx, self, begin, end)
 
 
 @dataclass(frozen=True, eq=False)

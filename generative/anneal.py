@@ -21,7 +21,7 @@ from generative.hillclimb_tiles import tile_boxes
 from generative.images import Picture, working, working_scale
 from renderers import scene as S
 from renderers.drawables.polygon import polygon_scanlines_into
-from renderers.raster import blend_scanlines
+from renderers.scanlines import blend_scanlines
 
 
 @dataclass(frozen=True)

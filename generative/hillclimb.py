@@ -20,7 +20,7 @@ from generative import shapes
 from generative.energy import STATS, new_prefix, shape_delta, total_error, update_prefix
 from generative.fastrng import stream
 from generative.shapes.layout import ALPHA, SIZE
-from renderers.raster import blend_scanlines
+from renderers.scanlines import blend_scanlines
 
 
 @dataclass(frozen=True)

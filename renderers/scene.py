@@ -12,13 +12,15 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
 from renderers.atomic import atomic_write_bytes
 from renderers.drawables import BY_TAG, Bezier, Circle, Ellipse, Polygon, Shape, scaled
-from renderers.fields import MAX_CANVAS, RGB, Color, Length, Model, Point, Unit
+from renderers.fields import MAX_CANVAS, Color, Model
+from renderers.layers import REGISTRY as LAYER_TYPES
+from renderers.layers import GraphLayer, Layer, MosaicLayer, ShapesLayer
 
 FORMAT = "genart.scene"
 VERSION = 1
@@ -27,75 +29,6 @@ MAX_FILE_BYTES = 1 << 30  # 1 GiB decompressed: larger is refused, not read
 
 class SceneError(ValueError):
     """A scene file that cannot be read or does not validate; the message is one line."""
-
-
-class ShapesLayer(Model):
-    """Shapes drawn in order, back to front, alpha-composited."""
-
-    type: Literal["shapes"] = "shapes"
-    name: str = Field(default="", max_length=200)
-    shapes: list[Shape] = Field(default_factory=list)
-
-
-class GraphLayer(Model):
-    """A graph (e.g. a Growing Neural Gas): nodes with stable ids, edges between ids."""
-
-    type: Literal["graph"] = "graph"
-    name: str = Field(default="", max_length=200)
-    ids: list[Annotated[int, Field(ge=0)]] = Field(default_factory=list)
-    xy: list[Point] = Field(default_factory=list)
-    edges: list[tuple[int, int]] = Field(default_factory=list)
-    edge_width: Length = 1.0
-    edge_color: Color = (0.0, 0.0, 0.0, 1.0)
-    edge_colors: list[Color] | None = None
-    node_radius: Length = 0.0
-    node_color: Color = (0.0, 0.0, 0.0, 1.0)
-    node_colors: list[Color] | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> GraphLayer:
-        if len(self.ids) != len(self.xy):
-            raise ValueError(f"ids has {len(self.ids)} entries but xy has {len(self.xy)}")
-        known = set(self.ids)
-        if len(known) != len(self.ids):
-            raise ValueError("node ids are not unique")
-        for a, b in self.edges:
-            if a not in known or b not in known:
-                raise ValueError(f"edge ({a}, {b}) names a node id that is not in ids")
-        if self.edge_colors is not None and len(self.edge_colors) != len(self.edges):
-            raise ValueError("edge_colors must have one colour per edge")
-        if self.node_colors is not None and len(self.node_colors) != len(self.ids):
-            raise ValueError("node_colors must have one colour per node")
-        return self
-
-
-class MosaicLayer(Model):
-    """A photo mosaic: a grid of cells over the canvas, each showing one collection tile.
-
-    `tiles` lists the tile id of every cell, row-major; `cell_colors` (optional) the
-    target colour of every cell, used for `blend` and when no collection is at hand.
-    """
-
-    type: Literal["mosaic"] = "mosaic"
-    name: str = Field(default="", max_length=200)
-    collection: str = Field(max_length=4096)
-    columns: Annotated[int, Field(ge=1, le=100_000)]
-    rows: Annotated[int, Field(ge=1, le=100_000)]
-    tiles: list[Annotated[int, Field(ge=0)]]
-    cell_colors: list[RGB] | None = None
-    blend: Unit = 0.0
-
-    @model_validator(mode="after")
-    def _consistent(self) -> MosaicLayer:
-        cells = self.columns * self.rows
-        if len(self.tiles) != cells:
-            raise ValueError(f"tiles has {len(self.tiles)} entries for {cells} cells")
-        if self.cell_colors is not None and len(self.cell_colors) != cells:
-            raise ValueError(f"cell_colors has {len(self.cell_colors)} entries for {cells} cells")
-        return self
-
-
-Layer = Annotated[Union[ShapesLayer, GraphLayer, MosaicLayer], Field(discriminator="type")]
 
 
 class Snapshot(Model):
@@ -132,7 +65,7 @@ class Source(Model):
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
 
 
-Meta = dict[str, Union[str, int, float, bool, None]]
+Meta = dict[str, str | int | float | bool | None]
 
 
 class Scene(Model):
@@ -233,7 +166,7 @@ def _read_limited(path: Path) -> bytes:
     return data
 
 
-_TAGS = (*BY_TAG, "shapes", "graph", "mosaic")
+_TAGS = (*BY_TAG, *LAYER_TYPES)
 
 
 def _error_path(loc: tuple[Any, ...]) -> str:

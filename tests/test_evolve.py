@@ -23,6 +23,9 @@ from generative.hillclimb import ClimbSettings, Evolution
 from generative.images import Picture, rmse_255
 from generative.shapes.layout import ALPHA, NAMES, SIZE
 from renderers import cairo, raster
+from renderers.drawables.ellipse import ellipse_scanlines
+from renderers.drawables.polygon import polygon_scanlines
+from renderers.scanlines import blend_scanlines
 from renderers import scene as S
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +62,7 @@ def _mask(lines: np.ndarray, h: int, w: int) -> np.ndarray:
 @given(st.lists(st.tuples(st.floats(-10, 40), st.floats(-10, 40)), min_size=3, max_size=8))
 def test_polygon_scanlines_match_reference(points) -> None:
     pts = np.array(points, np.float64)
-    got = _mask(raster.polygon_scanlines(pts, 30, 32), 30, 32)
+    got = _mask(polygon_scanlines(pts, 30, 32), 30, 32)
     want = _inside_polygon(pts, 30, 32)
     assert (got != want).sum() <= 1  # a centre exactly on an edge may go either way
 
@@ -71,7 +74,7 @@ def test_ellipse_scanlines_match_reference(cx, cy, rx, ry, angle) -> None:
     c, s = np.cos(angle), np.sin(angle)
     u, v = (xx - cx) * c + (yy - cy) * s, -(xx - cx) * s + (yy - cy) * c
     want = (u / rx) ** 2 + (v / ry) ** 2 <= 1.0
-    got = _mask(raster.ellipse_scanlines(cx, cy, rx, ry, angle, 30, 32), 30, 32)
+    got = _mask(ellipse_scanlines(cx, cy, rx, ry, angle, 30, 32), 30, 32)
     assert (got != want).sum() <= 1
 
 
@@ -112,7 +115,7 @@ def test_closed_form_colour_is_optimal() -> None:
 
     def error_with(color: np.ndarray) -> float:
         out = canvas.copy()
-        raster.blend_scanlines(out, lines[:n], *color, 0.6)
+        blend_scanlines(out, lines[:n], *color, 0.6)
         return float(((out - target) ** 2).sum())
 
     best = error_with(rgb)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Union
 
+import cairocffi
 import numpy as np
 from pydantic import Field
 
@@ -21,15 +22,34 @@ from renderers.drawables.circle import Circle, CircleDrawable
 from renderers.drawables.ellipse import Ellipse, EllipseDrawable
 from renderers.drawables.polygon import Polygon, PolygonDrawable
 
-Shape = Annotated[Union[Polygon, Ellipse, Circle, Bezier], Field(discriminator="kind")]
+Shape = Annotated[Polygon | Ellipse | Circle | Bezier, Field(discriminator="kind")]
 
 REGISTRY: dict[Kind, Drawable] = {d.kind: d for d in (PolygonDrawable(), EllipseDrawable(), CircleDrawable(),
                                                        BezierDrawable())}
 BY_TAG: dict[str, Drawable] = {d.tag: d for d in REGISTRY.values()}
 TABLE: tuple[Drawable, ...] = tuple(REGISTRY[Kind(i)] for i in range(len(REGISTRY)))  # indexed by kind id
 
-__all__ = ["PARAMS", "REGISTRY", "Bezier", "Circle", "Drawable", "Ellipse", "Kind", "Packed", "Polygon", "Shape", "TABLE",
-           "UnknownKindError", "drawable", "drawable_of", "pack", "scaled", "unpack"]
+__all__ = [
+    "PARAMS",
+    "REGISTRY",
+    "TABLE",
+    "Bezier",
+    "Circle",
+    "Drawable",
+    "Ellipse",
+    "Kind",
+    "Packed",
+    "Polygon",
+    "Shape",
+    "UnknownKindError",
+    "areas",
+    "draw_cairo",
+    "drawable",
+    "drawable_of",
+    "pack",
+    "scaled",
+    "unpack",
+]
 
 
 def drawable(kind: int) -> Drawable:
@@ -81,3 +101,14 @@ def areas(packed: Packed) -> np.ndarray:
         rows = packed.kinds == kind
         out[rows] = drawable(int(kind)).areas(packed.points[rows], packed.counts[rows], packed.params[rows])
     return out
+
+
+def draw_cairo(ctx: cairocffi.Context, packed: Packed, begin: int = 0, end: int | None = None) -> None:
+    """Draw packed drawables begin..end-1 (default all) with cairo's C API; invisible ones are skipped."""
+    lib, pointer = cairocffi.cairo, ctx._pointer
+    visible = begin + np.flatnonzero(packed.colors[begin:end, 3] > 0.0)
+    for kind, count, points, params, rgba in zip(
+        packed.kinds[visible].tolist(), packed.counts[visible].tolist(), packed.points[visible].tolist(),
+        packed.params[visible].tolist(), packed.colors[visible].tolist(),
+    ):
+        TABLE[kind].draw_cairo(lib, pointer, points, count, params, rgba)

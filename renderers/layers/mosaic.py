@@ -1,0 +1,124 @@
+"""The mosaic layer: a grid of cells over the canvas, each showing one tile of a photo collection."""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import cairocffi
+import numpy as np
+from PIL import Image
+from pydantic import Field, model_validator
+
+from renderers.drawables.polygon import polygon_scanlines
+from renderers.fields import RGB, Model, Unit
+from renderers.layers.base import LayerType, TileSource, svg_number, svg_paint
+from renderers.scanlines import blend_scanlines
+
+if TYPE_CHECKING:
+    from renderers.scene import Canvas
+
+
+class MosaicLayer(Model):
+    """A photo mosaic: a grid of cells over the canvas, each showing one collection tile.
+
+    `tiles` lists the tile id of every cell, row-major; `cell_colors` (optional) the
+    target colour of every cell, used for `blend` and when no collection is at hand.
+    """
+
+    type: Literal["mosaic"] = "mosaic"
+    name: str = Field(default="", max_length=200)
+    collection: str = Field(max_length=4096)
+    columns: Annotated[int, Field(ge=1, le=100_000)]
+    rows: Annotated[int, Field(ge=1, le=100_000)]
+    tiles: list[Annotated[int, Field(ge=0)]]
+    cell_colors: list[RGB] | None = None
+    blend: Unit = 0.0
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MosaicLayer:
+        cells = self.columns * self.rows
+        if len(self.tiles) != cells:
+            raise ValueError(f"tiles has {len(self.tiles)} entries for {cells} cells")
+        if self.cell_colors is not None and len(self.cell_colors) != cells:
+            raise ValueError(f"cell_colors has {len(self.cell_colors)} entries for {cells} cells")
+        return self
+
+
+def array_surface(rgb: np.ndarray) -> cairocffi.ImageSurface:
+    """An opaque cairo surface holding an RGB uint8 image."""
+    h, w = rgb.shape[:2]
+    buf = np.empty((h, w, 4), np.uint8)
+    buf[..., 0], buf[..., 1], buf[..., 2], buf[..., 3] = rgb[..., 2], rgb[..., 1], rgb[..., 0], 255
+    return cairocffi.ImageSurface.create_for_data(memoryview(buf.reshape(-1)), cairocffi.FORMAT_RGB24, w, h, w * 4)
+
+
+def jpeg_uri(rgb: np.ndarray) -> str:
+    """A data: URI of an RGB image as JPEG."""
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="JPEG", quality=88)
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+class MosaicType(LayerType):
+    model = MosaicLayer
+    tag = "mosaic"
+
+    def draw_cairo(self, ctx: cairocffi.Context, layer: MosaicLayer, canvas: Canvas, tiles: TileSource | None) -> None:
+        cw, ch = canvas.width / layer.columns, canvas.height / layer.rows
+        device_px = max(1, math.ceil(max(ctx.user_to_device_distance(cw, ch))))
+        x0, y0, x1, y1 = ctx.clip_extents()
+        for index, tile in enumerate(layer.tiles):
+            row, col = divmod(index, layer.columns)
+            x, y = col * cw, row * ch
+            if x + cw < x0 or x > x1 or y + ch < y0 or y > y1:
+                continue  # outside the visible area (zoomed frames)
+            ctx.rectangle(x, y, cw, ch)
+            if tiles is not None:
+                img = tiles(tile, device_px)
+                ctx.save()
+                ctx.clip()
+                ctx.translate(x, y)
+                ctx.scale(cw / img.shape[1], ch / img.shape[0])
+                ctx.set_source_surface(array_surface(img), 0, 0)
+                ctx.get_source().set_filter(cairocffi.FILTER_GOOD)
+                ctx.get_source().set_extend(cairocffi.EXTEND_PAD)  # no fade to transparent at the tile's edge
+                ctx.paint()
+                ctx.restore()
+                if layer.cell_colors is not None and layer.blend > 0:
+                    ctx.rectangle(x, y, cw, ch)
+                    r, g, b = layer.cell_colors[index]
+                    ctx.set_source_rgba(r, g, b, layer.blend)
+                    ctx.fill()
+                else:
+                    ctx.new_path()
+            else:
+                r, g, b = layer.cell_colors[index] if layer.cell_colors is not None else (0.5, 0.5, 0.5)
+                ctx.set_source_rgb(r, g, b)
+                ctx.fill()
+
+    def svg_group(self, dwg: Any, layer: MosaicLayer, canvas: Canvas, tiles: TileSource | None, tile_px: int) -> Any:
+        cw, ch = canvas.width / layer.columns, canvas.height / layer.rows
+        group = dwg.g()
+        for index, tile in enumerate(layer.tiles):
+            row, col = divmod(index, layer.columns)
+            x, y = col * cw, row * ch
+            if tiles is not None:
+                group.add(dwg.image(jpeg_uri(tiles(tile, tile_px)), insert=(svg_number(x), svg_number(y)), size=(svg_number(cw), svg_number(ch)),
+                                    preserveAspectRatio="none"))
+            if layer.cell_colors is not None and (tiles is None or layer.blend > 0):
+                color = (*layer.cell_colors[index], 1.0 if tiles is None else layer.blend)
+                group.add(dwg.rect(insert=(svg_number(x), svg_number(y)), size=(svg_number(cw), svg_number(ch)), **svg_paint(color)))
+        return group
+
+    def rasterize(self, image: np.ndarray, layer: MosaicLayer, sx: float, sy: float, canvas: Canvas) -> None:
+        h, w = image.shape[:2]
+        scale = np.array([sx, sy])
+        cw, ch = canvas.width / layer.columns, canvas.height / layer.rows
+        for index in range(len(layer.tiles)):
+            row, col = divmod(index, layer.columns)
+            rgb = layer.cell_colors[index] if layer.cell_colors is not None else (0.5, 0.5, 0.5)
+            quad = np.array([[col * cw, row * ch], [(col + 1) * cw, row * ch], [(col + 1) * cw, (row + 1) * ch], [col * cw, (row + 1) * ch]])
+            blend_scanlines(image, polygon_scanlines(quad * scale, h, w), *rgb, 1.0)
