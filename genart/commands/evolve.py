@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 from types import UnionType
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import Any, Literal, Union, cast, get_args, get_origin
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -169,10 +169,11 @@ def run(args: argparse.Namespace) -> int:
         drawing = refine_scene(drawing, picture, refinement, progress=not args.quiet)
     target = working(picture, settings.resize).target
     rmse = _poster_rmse(drawing, target)
-    seconds = float(drawing.meta["seconds"])
+    seconds = drawing.meta["seconds"]
+    shapes = cast(S.ShapesLayer, drawing.layers[0]).shapes  # every evolve method draws one layer of shapes
     drawing = drawing.model_copy(update={"meta": {**drawing.meta, "rmse": round(rmse, 4)}})
     write_outputs(drawing, args.output, args.width or picture.width)
-    print(f"{len(drawing.layers[0].shapes)} shapes, RMSE {rmse:.2f} at {target.shape[1]}x{target.shape[0]}, "
+    print(f"{len(shapes)} shapes, RMSE {rmse:.2f} at {target.shape[1]}x{target.shape[0]}, "
           f"{seconds:.1f} s")
     for out in args.output:
         print(out)

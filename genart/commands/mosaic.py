@@ -7,17 +7,22 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import cast
+
+from pydantic import ValidationError
 
 from genart.errors import UserError
 from genart.outputs import check_outputs, kind_of
 from generative.images import load_picture
-from generative.mosaic.build import grid_size, mosaic_scene, plan_mosaic
+from generative.methods import MethodError, get_method, settings_error
+from generative.methods.mosaic import MosaicSettings
 from generative.mosaic.collection import Collection, CollectionError
 from generative.mosaic.features import SPACES
 from generative.mosaic.image import write_mosaic_image
 from generative.mosaic.index import DEFAULT_SIZES, index_folder
-from generative.mosaic.match import MODES, MatchError
+from generative.mosaic.match import MODES
 from renderers import pdf, scene, svg
+from renderers.scene import MosaicLayer
 
 JPEG_SUFFIXES = (".jpg", ".jpeg")
 
@@ -105,20 +110,19 @@ def run_build(args: argparse.Namespace) -> int:
         raise UserError(f"--tile-px must be between 1 and 1024, got {args.tile_px}")
     if not 1 <= args.quality <= 100:
         raise UserError(f"--quality must be between 1 and 100, got {args.quality}")
+    try:
+        settings = MosaicSettings(collection=args.collection, grid=args.grid, cell=args.cell, match=args.match,
+                                  reuse=args.reuse, no_adjacent_repeats=args.no_adjacent_repeats, blend=args.blend,
+                                  features=args.features, space=args.space)
+    except ValidationError as exc:
+        raise UserError(settings_error(exc, MosaicSettings, lambda f: f"--{f.replace('_', '-')}")) from None
     collection = _load(args.collection)
     picture = load_picture(args.target)
-    start = time.perf_counter()
     try:
-        columns, rows = grid_size(picture.width, picture.height, args.grid, args.cell)
-        mosaic = plan_mosaic(collection, picture.rgb, columns, rows, args.match, args.reuse, args.no_adjacent_repeats,
-                             args.blend, args.features, args.space)
-    except MatchError as exc:
+        drawing = get_method("mosaic").fit(picture, settings)
+    except MethodError as exc:
         raise UserError(str(exc)) from None
-    meta = {"match": args.match, "features": args.features, "space": args.space, "match_seconds": round(time.perf_counter() - start, 3)}
-    if args.match == "budget":
-        meta["reuse"] = args.reuse
-    drawing = mosaic_scene(picture, mosaic, meta)
-    layer = drawing.layers[0]
+    layer = cast(MosaicLayer, drawing.layers[0])  # the mosaic method's one layer
     for out in args.output:
         if out.lower().endswith((".png", *JPEG_SUFFIXES)):
             try:
@@ -130,8 +134,8 @@ def run_build(args: argparse.Namespace) -> int:
             rel = os.path.relpath(Path(args.collection).resolve(), Path(out).resolve().parent)
             scene.save(drawing.model_copy(update={"layers": [layer.model_copy(update={"collection": rel})]}), out)
         elif kind_of(out) == "pdf":
-            pdf.render_pdf(drawing, out, columns * args.tile_px, tiles=collection.tile)
+            pdf.render_pdf(drawing, out, layer.columns * args.tile_px, tiles=collection.tile)
         else:
-            svg.render_svg(drawing, out, columns * args.tile_px, tiles=collection.tile)
+            svg.render_svg(drawing, out, layer.columns * args.tile_px, tiles=collection.tile)
         print(out)
     return 0

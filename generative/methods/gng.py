@@ -37,34 +37,34 @@ class GNGSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    crop: str | None = Field(None, description="cut the picture first: Y0:Y1,X0:X1 (numpy-style rows, columns)")
-    sigma: float = Field(0.6, ge=0.0, description="gaussian blur in pixels")
+    crop: str | None = Field(default=None, description="cut the picture first: Y0:Y1,X0:X1 (numpy-style rows, columns)")
+    sigma: float = Field(default=0.6, ge=0.0, description="gaussian blur in pixels")
     threshold: Literal["otsu", "local"] | float = Field(
-        "otsu", description="otsu, local (adaptive) or a grey level in [0, 1]: darker pixels become points")
+        default="otsu", description="otsu, local (adaptive) or a grey level in [0, 1]: darker pixels become points")
     offset: float | None = Field(
-        None, description="added to the otsu or local level; larger keeps more pixels (default otsu 0.1, local -0.05)")
-    block_size: int = Field(35, ge=3, description="neighbourhood of the local threshold in pixels (odd)")
-    invert: bool = Field(False, description="keep light pixels instead of dark ones")
-    max_nodes: int = Field(2400, ge=2, description="most nodes of the graph")
-    epochs: int = Field(20, ge=1, description="passes over the points")
-    step: float = Field(0.2, gt=0.0, le=1.0, description="winner learning rate")
-    neighbour_step: float = Field(0.005, ge=0.0, le=1.0, description="learning rate of the winner's neighbours")
-    max_edge_age: int = Field(50, ge=1, description="signals an edge survives without being refreshed")
-    n_start_nodes: int = Field(2, ge=2, description="nodes at the start")
-    n_iter_before_neuron_added: int = Field(100, ge=1, description="signals between node insertions")
-    after_split_error_decay_rate: float = Field(0.5, ge=0.0, le=1.0, description="error kept by split nodes")
-    error_decay_rate: float = Field(0.995, gt=0.0, le=1.0, description="error kept by every node after each signal")
-    min_distance_for_update: float = Field(0.01, ge=0.0, description="a winner this close to its signal does not move")
-    shuffle: bool = Field(True, description="present the points in a new random order every epoch")
-    seed: int = Field(0, ge=0, description="random seed; same seed, same graph")
+        default=None, description="added to the otsu or local level; larger keeps more pixels (default otsu 0.1, local -0.05)")
+    block_size: int = Field(default=35, ge=3, description="neighbourhood of the local threshold in pixels (odd)")
+    invert: bool = Field(default=False, description="keep light pixels instead of dark ones")
+    max_nodes: int = Field(default=2400, ge=2, description="most nodes of the graph")
+    epochs: int = Field(default=20, ge=1, description="passes over the points")
+    step: float = Field(default=0.2, gt=0.0, le=1.0, description="winner learning rate")
+    neighbour_step: float = Field(default=0.005, ge=0.0, le=1.0, description="learning rate of the winner's neighbours")
+    max_edge_age: int = Field(default=50, ge=1, description="signals an edge survives without being refreshed")
+    n_start_nodes: int = Field(default=2, ge=2, description="nodes at the start")
+    n_iter_before_neuron_added: int = Field(default=100, ge=1, description="signals between node insertions")
+    after_split_error_decay_rate: float = Field(default=0.5, ge=0.0, le=1.0, description="error kept by split nodes")
+    error_decay_rate: float = Field(default=0.995, gt=0.0, le=1.0, description="error kept by every node after each signal")
+    min_distance_for_update: float = Field(default=0.01, ge=0.0, description="a winner this close to its signal does not move")
+    shuffle: bool = Field(default=True, description="present the points in a new random order every epoch")
+    seed: int = Field(default=0, ge=0, description="random seed; same seed, same graph")
     snapshots: Literal["epoch", "none"] | int = Field(
-        "epoch", description="record the graph every epoch, never, or every K signals")
-    edge_width: float = Field(0.3, ge=0.0, description="line width in picture pixels")
+        default="epoch", description="record the graph every epoch, never, or every K signals")
+    edge_width: float = Field(default=0.3, ge=0.0, description="line width in picture pixels")
     edge_color: RGBA | Literal["source"] = Field(
-        BLACK, description="line colour, or source: the picture's colour under each edge")
-    node_radius: float = Field(0.0, ge=0.0, description="draw nodes as dots of this radius (0: no dots)")
-    node_color: RGBA = Field(BLACK, description="colour of the node dots")
-    background: RGBA = Field(WHITE, description="background colour")
+        default=BLACK, description="line colour, or source: the picture's colour under each edge")
+    node_radius: float = Field(default=0.0, ge=0.0, description="draw nodes as dots of this radius (0: no dots)")
+    node_color: RGBA = Field(default=BLACK, description="colour of the node dots")
+    background: RGBA = Field(default=WHITE, description="background colour")
 
     @field_validator("edge_color", "node_color", "background", mode="before")
     @classmethod
@@ -130,8 +130,9 @@ def fit(picture: Picture, settings: GNGSettings, progress: bool = True, checkpoi
 
         result = train(points, params, snapshot_every=every, snapshot_epochs=settings.snapshots == "epoch",
                        on_epoch=on_epoch)
-    from_image = settings.edge_color == "source"
-    style = GraphStyle(edge_width=settings.edge_width, edge_color=BLACK if from_image else settings.edge_color,
+    from_image = isinstance(settings.edge_color, str)  # "source"
+    style = GraphStyle(edge_width=settings.edge_width,
+                       edge_color=BLACK if isinstance(settings.edge_color, str) else settings.edge_color,
                        colors_from_image=from_image, node_radius=settings.node_radius, node_color=settings.node_color,
                        background=settings.background)
     threshold = settings.threshold if isinstance(settings.threshold, str) else "manual"

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generative.images import MAX_WORKING, MIN_WORKING, Picture, load_picture, working
 from generative.methods.base import Method
-from renderers.scene import Scene
+from renderers.scene import Meta, Scene
 
 
 def weight_map(path: Path | None, size: tuple[int, int]) -> np.ndarray | None:
@@ -29,15 +29,15 @@ class GradientSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    shapes: int = Field(200, ge=1, title="shape count", description="number of circles")
-    shape: Literal["circle"] = Field("circle", description="shape kind: gradient descent fits circles")
-    resize: int = Field(256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
-    seed: int = Field(0, ge=0, description="random seed; with a step budget, same seed, same result")
-    seconds: float | None = Field(None, gt=0.0, description="stop after this many seconds")
-    steps: int | None = Field(None, ge=1, description="gradient steps (default 2000, or as many as --seconds allow)")
-    loss: Literal["rgb", "lab"] = Field("rgb", description="error measured in RGB or CIE Lab")
-    weights: Path | None = Field(None, description="greyscale picture: which areas matter more (white)")
-    snapshot_every: int = Field(0, ge=0, description="take a time-lapse snapshot every K steps (0: none)")
+    shapes: int = Field(default=200, ge=1, title="shape count", description="number of circles")
+    shape: Literal["circle"] = Field(default="circle", description="shape kind: gradient descent fits circles")
+    resize: int = Field(default=256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
+    seed: int = Field(default=0, ge=0, description="random seed; with a step budget, same seed, same result")
+    seconds: float | None = Field(default=None, gt=0.0, description="stop after this many seconds")
+    steps: int | None = Field(default=None, ge=1, description="gradient steps (default 2000, or as many as --seconds allow)")
+    loss: Literal["rgb", "lab"] = Field(default="rgb", description="error measured in RGB or CIE Lab")
+    weights: Path | None = Field(default=None, description="greyscale picture: which areas matter more (white)")
+    snapshot_every: int = Field(default=0, ge=0, description="take a time-lapse snapshot every K steps (0: none)")
 
     @field_validator("shape", mode="before")
     @classmethod
@@ -59,7 +59,7 @@ def fit(picture: Picture, settings: GradientSettings, progress: bool = True, che
     result = fit_circles(target, settings.shapes, steps=settings.steps, seconds=settings.seconds, seed=settings.seed,
                          loss=settings.loss, weights=weight_map(settings.weights, (w, h)),
                          snapshot_every=settings.snapshot_every, progress=progress)
-    meta = {"generator": "genart evolve", "method": "gradient", "shape": "circle", "seed": settings.seed,
+    meta: Meta = {"generator": "genart evolve", "method": "gradient", "shape": "circle", "seed": settings.seed,
             "loss": settings.loss, "seconds": round(time.perf_counter() - started, 3)}
     return gradient_scene(picture, (w, h), result, meta)
 

@@ -24,22 +24,22 @@ class HillclimbSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    shapes: int = Field(200, ge=1, le=MAX_SHAPES, title="shape count", description="number of shapes in all")
-    shape: ShapeName = Field("triangle", description="shape kind, or combo: a mix of them")
-    sides: int = Field(4, ge=3, le=8, description="sides of a polygon shape")
-    alpha: float = Field(0.0, ge=0.0, le=1.0, description="shape opacity in (0, 1], or 0 (auto, the default): optimized per shape")
+    shapes: int = Field(default=200, ge=1, le=MAX_SHAPES, title="shape count", description="number of shapes in all")
+    shape: ShapeName = Field(default="triangle", description="shape kind, or combo: a mix of them")
+    sides: int = Field(default=4, ge=3, le=8, description="sides of a polygon shape")
+    alpha: float = Field(default=0.0, ge=0.0, le=1.0, description="shape opacity in (0, 1], or 0 (auto, the default): optimized per shape")
     background: tuple[Unit, Unit, Unit] | None = Field(
-        None, description="background RGB in [0, 1]; by default (auto) the picture's mean colour")
-    tiles: tuple[int, int] = Field((1, 1), description="grid of independent tiles (columns, rows), each with a derived seed")
-    resize: int = Field(256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
-    seed: int = Field(0, ge=0, description="random seed; same seed, same result")
-    seconds: float | None = Field(None, gt=0.0, description="stop after this many seconds")
+        default=None, description="background RGB in [0, 1]; by default (auto) the picture's mean colour")
+    tiles: tuple[int, int] = Field(default=(1, 1), description="grid of independent tiles (columns, rows), each with a derived seed")
+    resize: int = Field(default=256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
+    seed: int = Field(default=0, ge=0, description="random seed; same seed, same result")
+    seconds: float | None = Field(default=None, gt=0.0, description="stop after this many seconds")
     target_rmse: float | None = Field(
-        None, ge=0.0, description="stop when the RGB RMSE (0-255, of the pixel-centre render) reaches this")
-    workers: int | None = Field(None, ge=1, description="parallel workers (default: all cores); no effect on the result")
-    candidates: int = Field(500, ge=1, description="random candidates per search")
-    max_age: int = Field(100, ge=0, description="failed mutations before a climb stops")
-    repeats: int = Field(8, ge=1, description="independent climbs per shape")
+        default=None, ge=0.0, description="stop when the RGB RMSE (0-255, of the pixel-centre render) reaches this")
+    workers: int | None = Field(default=None, ge=1, description="parallel workers (default: all cores); no effect on the result")
+    candidates: int = Field(default=500, ge=1, description="random candidates per search")
+    max_age: int = Field(default=100, ge=0, description="failed mutations before a climb stops")
+    repeats: int = Field(default=8, ge=1, description="independent climbs per shape")
 
     @model_validator(mode="after")
     def _runnable(self) -> HillclimbSettings:

@@ -18,13 +18,13 @@ class RefineSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    seconds: float | None = Field(None, gt=0.0, description="refine for this many seconds")
-    steps: int | None = Field(None, ge=1, description="gradient steps (default 600 when no seconds are given)")
-    resize: int = Field(256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
-    seed: int = Field(0, ge=0, description="random seed of the pixel minibatches")
-    loss: Literal["rgb", "lab"] = Field("rgb", description="error measured in RGB or CIE Lab")
-    weights: Path | None = Field(None, description="greyscale picture: which areas matter more (white)")
-    snapshot_every: int = Field(0, ge=0, description="take a time-lapse snapshot every K steps (0: none)")
+    seconds: float | None = Field(default=None, gt=0.0, description="refine for this many seconds")
+    steps: int | None = Field(default=None, ge=1, description="gradient steps (default 600 when no seconds are given)")
+    resize: int = Field(default=256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
+    seed: int = Field(default=0, ge=0, description="random seed of the pixel minibatches")
+    loss: Literal["rgb", "lab"] = Field(default="rgb", description="error measured in RGB or CIE Lab")
+    weights: Path | None = Field(default=None, description="greyscale picture: which areas matter more (white)")
+    snapshot_every: int = Field(default=0, ge=0, description="take a time-lapse snapshot every K steps (0: none)")
 
 
 def refine_scene(scene: S.Scene, picture: Picture, settings: RefineSettings, progress: bool = True) -> S.Scene:
