@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from animations.frame import Dots, Frame, Segments
-from animations.timeline import Clip
 from animations.motions.timelapse import NoSnapshotsError
+from animations.timeline import Clip
 from renderers.scene import Canvas, GraphLayer, Scene
 
 

@@ -79,6 +79,7 @@ def timelapse(
         duration = float(np.clip(len(states) / fps, 2.0, 20.0))
     poster, prefixes = None, None
     if len(scene.layers) == 1 and isinstance(scene.layers[0], ShapesLayer) and all(s.prefix is not None for s in scene.snapshots):
-        poster, prefixes = Shapes.of(scene.layers[0].shapes), [len(state[0].shapes) for state in states]
+        poster = Shapes.of(scene.layers[0].shapes)
+        prefixes = [sum(len(layer.shapes) for layer in state if isinstance(layer, ShapesLayer)) for state in states]
     return TimeLapse(duration=duration, start=start, hold=hold, easing=easing, canvas=scene.canvas,
                      states=states, steps=steps, tiles=tiles, poster=poster, prefixes=prefixes)
