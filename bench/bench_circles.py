@@ -24,11 +24,11 @@ import time
 import numpy as np
 from skimage import data
 
-from generative.hillclimb_tiles import EvolveSettings, evolve, tiles_scene
 from generative.gradient import FitResult, fit_circles, refine
 from generative.gradient import soft_render as sr
 from generative.gradient.params import from_shapes
 from generative.hillclimb import ClimbSettings
+from generative.hillclimb_tiles import EvolveSettings, evolve, tiles_scene
 from generative.images import Picture, resize_to, rmse_255, to_float
 from renderers import cairo, raster, scene
 

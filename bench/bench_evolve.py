@@ -18,11 +18,10 @@ import time
 import numpy as np
 from skimage import data
 
-from generative.anneal import AnnealSettings, anneal
-from generative.anneal import anneal_scene
-from generative.hillclimb_tiles import EvolveSettings, evolve, tiles_scene
+from generative.anneal import AnnealSettings, anneal, anneal_scene
 from generative.gradient import refine
 from generative.hillclimb import ClimbSettings
+from generative.hillclimb_tiles import EvolveSettings, evolve, tiles_scene
 from generative.images import Picture, rmse_255, to_float
 from renderers import cairo, raster
 from renderers import scene as S

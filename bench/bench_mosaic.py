@@ -80,7 +80,7 @@ def main() -> None:
     target = data.astronaut()
     match(np.zeros((2, 3)), np.ones((3, 3)), "nearest", columns=2, rows=1, no_adjacent_repeats=True)  # numba warm-up
     for features, space in (("mean", "rgb"), ("mean", "lab"), ("4x4", "lab"), ("4x4", "rgb"), ("6x6", "rgb"), ("8x8", "rgb")):
-        t, mosaic = best_of(args.repeat, lambda: plan_mosaic(collection, target, 100, 100, "nearest", features=features, space=space))
+        t, mosaic = best_of(args.repeat, lambda f=features, c=space: plan_mosaic(collection, target, 100, 100, "nearest", features=f, space=c))
         rmse, ssim = quality(collection, mosaic.layer.tiles, target)
         print(f"nearest {features:>4} {space}: RMSE {rmse:.2f}  SSIM {ssim:.3f}  ({t:.2f} s features + match)")
     t, mosaic = best_of(1, lambda: plan_mosaic(collection, target, 100, 100, "nearest", no_adjacent_repeats=True))

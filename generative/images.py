@@ -96,7 +96,7 @@ def _levels(values: np.ndarray, is_float: bool, path: Path) -> np.ndarray:
         raise ImageError(f"{path}: float picture with values that are not finite (NaN or infinity)")
     lo, hi = float(values.min()), float(values.max())
     if is_float:
-        if 0.0 <= lo and hi <= 1.0:
+        if lo >= 0.0 and hi <= 1.0:
             return values * 255.0
         return (values - lo) * (255.0 / (hi - lo)) if hi > lo else np.zeros_like(values)
     if lo < 0:

@@ -212,7 +212,9 @@ def test_same_seed_same_frames_other_seed_differs(tmp_path):
 
 def test_parallel_and_inline_rendering_agree():
     clip = flyin(shapes_scene(n=20), duration=0.5, hold=0, seed=3)
-    grab = lambda workers: [f.pixels.copy() for f in _released(render_frames(clip, (48, 28), 10, workers=workers, progress=False))]
+    def grab(workers: int) -> list[np.ndarray]:
+        return [f.pixels.copy() for f in _released(render_frames(clip, (48, 28), 10, workers=workers, progress=False))]
+
     inline, parallel = grab(0), grab(2)
     assert len(inline) == 5 and all(np.array_equal(a, b) for a, b in zip(inline, parallel))
 

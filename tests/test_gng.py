@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import skimage
 
-from generative import gng, points as pts
+from generative import gng
+from generative import points as pts
 from generative.components import component_labels, count_components
 
 ROOT = Path(__file__).resolve().parent.parent

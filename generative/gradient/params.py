@@ -12,6 +12,7 @@ import numpy as np
 from generative.gradient.soft_render import CIRCLE, ELLIPSE, MASK, POLYGON
 from renderers.drawables import PARAMS, Shape, drawable, pack
 from renderers.drawables.base import ANGLE, CX, CY, RX, RY
+
 MAX_VERTICES = 8  # convex polygons up to this many vertices are optimized; others are held fixed
 MIN_RADIUS = 0.3
 COLOR_EPS = 1e-4  # colours are kept this far inside (0, 1) so their logits stay finite

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-
 KEEP = 8  # slots remembered per bidder between full scans of its row
 
 

@@ -25,7 +25,16 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from generative.mosaic.collection import FORMAT, GRID, LAB_GRID, VERSION, Blocks, Collection, CollectionError, write_collection
+from generative.mosaic.collection import (
+    FORMAT,
+    GRID,
+    LAB_GRID,
+    VERSION,
+    Blocks,
+    Collection,
+    CollectionError,
+    write_collection,
+)
 from generative.mosaic.features import block_means, to_lab
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif", ".tif", ".tiff"})

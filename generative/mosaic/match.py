@@ -127,7 +127,7 @@ def useful_tiles(cells: np.ndarray, tiles: np.ndarray, capacity: int) -> np.ndar
         return np.arange(m)
     keep = np.zeros(m, bool)
     tn = np.einsum("ij,ij->i", tiles, tiles, dtype=np.float64).astype(np.float32)
-    for _, an, gram in _grams(cells, tiles):
+    for _, _an, gram in _grams(cells, tiles):
         dist = tn[None, :] - 2.0 * gram  # the row's own |a|² does not change its order
         keep[np.argpartition(dist, r - 1, axis=1)[:, :r]] = True
     return np.flatnonzero(keep)

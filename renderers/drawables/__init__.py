@@ -10,7 +10,7 @@ member of the `Shape` union below.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated, Union
+from typing import Annotated
 
 import cairocffi
 import numpy as np

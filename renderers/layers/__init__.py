@@ -7,7 +7,7 @@ cairo, as SVG and as raster scanlines. Adding a type: a new module, one line in
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import Field
 
