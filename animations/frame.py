@@ -151,7 +151,7 @@ def _context(buf: np.ndarray, frame: Frame, clear: bool = True) -> tuple[cairocf
     frame's view (aspect kept, centred)."""
     height, width = buf.shape[:2]
     surface = cairocffi.ImageSurface.create_for_data(
-        memoryview(buf.reshape(-1)), cairocffi.FORMAT_ARGB32, width, height, width * 4
+        buf.reshape(-1).data, cairocffi.FORMAT_ARGB32, width, height, width * 4
     )
     ctx = cairocffi.Context(surface)
     if clear:

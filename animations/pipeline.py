@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 import imagehash
 import numpy as np
@@ -109,7 +110,7 @@ def render_frames(
             head = pending.popleft()
             index, slot, digest = head.result() if isinstance(head, Future) else head
             bar.update(1)
-            yield RenderedFrame(index, slots[slot], 1.0 / fps, digest, lambda slot=slot: free.append(slot))
+            yield RenderedFrame(index, slots[slot], 1.0 / fps, digest, partial(free.append, slot))
     finally:
         bar.close()
         if pool is not None:

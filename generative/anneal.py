@@ -21,6 +21,7 @@ from generative.hillclimb_tiles import tile_boxes
 from generative.images import Picture, working, working_scale
 from renderers import scene as S
 from renderers.drawables.polygon import polygon_scanlines_into
+from renderers.fields import rgba
 from renderers.scanlines import blend_scanlines
 
 
@@ -71,24 +72,26 @@ def anneal_tile(target: np.ndarray, background: np.ndarray, settings: AnnealSett
     """Fit one tile; returns the best vector, its squared error, and the recorded history."""
     n, k = settings.polygons, settings.sides
     history: list[np.ndarray] = []
-    best = {"f": np.inf, "x": None, "calls": 0}
+    dims = n * (2 * k + 4)
+    best_f, best_x, calls = np.inf, np.zeros(dims), 0
 
     def objective(vec: np.ndarray) -> float:
+        nonlocal best_f, best_x, calls
         f = vector_error(vec, n, k, target, background)
-        best["calls"] += 1
-        if f < best["f"]:
-            best["f"], best["x"] = f, vec.copy()
-        if best["calls"] % settings.snapshot_every == 0:
-            history.append(best["x"].copy())
+        calls += 1
+        if f < best_f:
+            best_f, best_x = f, vec.copy()
+        if calls % settings.snapshot_every == 0:
+            history.append(best_x.copy())
         return f
 
-    def out_of_time(*_args) -> bool:
+    def out_of_time(*_args: object) -> bool:
         return settings.seconds is not None and time.perf_counter() - started > settings.seconds
 
-    dual_annealing(objective, [(0.0, 1.0)] * (n * (2 * k + 4)), maxfun=settings.evaluations,
+    dual_annealing(objective, [(0.0, 1.0)] * dims, maxfun=settings.evaluations,
                    seed=np.random.default_rng([settings.seed, tile]), callback=out_of_time)
-    history.append(best["x"].copy())
-    return best["x"], float(best["f"]), history
+    history.append(best_x.copy())
+    return best_x, float(best_f), history
 
 
 @dataclass
@@ -123,14 +126,14 @@ def anneal(picture: Picture, settings: AnnealSettings) -> AnnealResult:
                         [r[2] for r in results], time.perf_counter() - started)
 
 
-def _polygons(vec: np.ndarray, box: tuple[int, int, int, int], settings: AnnealSettings, scale: float) -> list[S.Polygon]:
+def _polygons(vec: np.ndarray, box: tuple[int, int, int, int], settings: AnnealSettings, scale: float) -> list[S.Shape]:
     x0, y0, x1, y1 = box
     k, per = settings.sides, 2 * settings.sides + 4
-    out = []
+    out: list[S.Shape] = []
     for i in range(settings.polygons):
         v = vec[i * per:(i + 1) * per]
         pts = [((x0 + v[2 * j] * (x1 - x0)) * scale, (y0 + v[2 * j + 1] * (y1 - y0)) * scale) for j in range(k)]
-        out.append(S.Polygon(points=pts, color=tuple(float(c) for c in v[2 * k:])))
+        out.append(S.Polygon(points=pts, color=rgba(v[2 * k:])))
     return out
 
 
@@ -145,11 +148,11 @@ def anneal_scene(result: AnnealResult, picture: Picture, settings: AnnealSetting
         vecs = [hist[min(j, len(hist) - 1)] for hist in result.histories]
         drawn = [p for vec, box in zip(vecs, result.boxes) for p in _polygons(vec, box, settings, scale)]
         snapshots.append(S.Snapshot(step=(j + 1) * settings.snapshot_every, layers=[S.ShapesLayer(shapes=drawn)]))
-    bg = tuple(float(v) for v in result.background)
+    bg = rgba([*result.background, 1.0])
     meta = {"generator": "genart evolve", "method": "anneal", "polygons_per_tile": settings.polygons,
             "tiles": f"{settings.tiles[0]}x{settings.tiles[1]}", "evaluations": settings.evaluations,
             "working_width": w, "working_height": h, "seed": settings.seed,
             "rmse": round(result.rmse, 4), "seconds": round(result.seconds, 3)}
-    return S.Scene(canvas=S.Canvas(width=w * scale, height=h * scale, background=(*bg, 1.0)),
+    return S.Scene(canvas=S.Canvas(width=w * scale, height=h * scale, background=bg),
                    source=S.Source(name=picture.name, sha256=picture.sha256), meta=meta,
                    layers=[S.ShapesLayer(name="shapes", shapes=shapes)], snapshots=snapshots)

@@ -68,7 +68,7 @@ def render_array(
         y0, y1 = edges[i], edges[i + 1]
         if y1 <= y0:
             return
-        surface = cairocffi.ImageSurface.create_for_data(memoryview(buf[y0:y1].reshape(-1)), cairocffi.FORMAT_ARGB32, w, y1 - y0, w * 4)
+        surface = cairocffi.ImageSurface.create_for_data(buf[y0:y1].reshape(-1).data, cairocffi.FORMAT_ARGB32, w, y1 - y0, w * 4)
         ctx = cairocffi.Context(surface)
         ctx.translate(0, -y0)
         ctx.scale(w / scene.canvas.width, h / scene.canvas.height)

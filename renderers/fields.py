@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +15,12 @@ Length = Annotated[float, Field(ge=0.0, le=MAX_CANVAS, allow_inf_nan=False)]
 Color = tuple[Unit, Unit, Unit, Unit]
 RGB = tuple[Unit, Unit, Unit]
 Point = tuple[Coord, Coord]
+
+
+def rgba(values: Iterable[float]) -> Color:
+    """Four numbers (red, green, blue, alpha) as a colour tuple."""
+    r, g, b, a = (float(v) for v in values)
+    return (r, g, b, a)
 
 
 class Model(BaseModel):

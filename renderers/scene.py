@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -22,8 +22,8 @@ from renderers.fields import MAX_CANVAS, Color, Model
 from renderers.layers import REGISTRY as LAYER_TYPES
 from renderers.layers import GraphLayer, Layer, MosaicLayer, ShapesLayer
 
-FORMAT = "genart.scene"
-VERSION = 1
+FORMAT: Final = "genart.scene"
+VERSION: Final = 1
 MAX_FILE_BYTES = 1 << 30  # 1 GiB decompressed: larger is refused, not read
 
 

@@ -18,6 +18,7 @@ from generative.gradient.params import Params, Shape, background, to_shapes
 from generative.gradient.soft_render import CIRCLE, ELLIPSE, LAB_SCALE, loss_and_grad, removal_costs, render_soft
 from generative.images import rmse_255
 from renderers import cairo
+from renderers.fields import rgba
 from renderers.scene import Canvas, Scene, ShapesLayer, Snapshot
 
 
@@ -95,7 +96,7 @@ def objective(img: np.ndarray, goal: np.ndarray, weights: np.ndarray, lab: bool)
 def poster_render(shapes: Sequence[Shape], bg: Sequence[float], h: int, w: int) -> np.ndarray:
     """The poster render (antialiased, as the PNG, SVG and PDF show it) of shapes over an RGB background."""
     scene = Scene.model_construct(
-        canvas=Canvas(width=w, height=h, background=(*bg[:3], 1.0)), layers=[ShapesLayer(shapes=list(shapes))]
+        canvas=Canvas(width=w, height=h, background=rgba([*bg[:3], 1.0])), layers=[ShapesLayer(shapes=list(shapes))]
     )
     return cairo.render_array(scene, threads=1).astype(np.float64) / 255.0
 
@@ -119,7 +120,7 @@ class _Batches:
 
 def _learning_rates(params: Params, plan: Plan) -> list[np.ndarray]:
     lr_geom = np.full(params.geom.shape, plan.lr_pos)
-    if lr_geom.shape[1] > 4:
+    if params.geom.shape[1] > 4:
         lr_geom[params.kind == ELLIPSE, 4] = plan.lr_angle
     return [lr_geom, np.full(params.col_raw.shape, plan.lr_color), np.full(params.bg_raw.shape, plan.lr_color)]
 
@@ -195,7 +196,7 @@ def descend(
         now = time.perf_counter()
         if steps is not None:
             bar.update(1)
-        elif now - shown > 0.1:
+        elif seconds is not None and now - shown > 0.1:
             bar.update(min(seconds, now - started) - bar.n)
             shown = now
         bar.set_postfix_str(f"rmse {last_rmse:.2f}", refresh=False)

@@ -12,6 +12,7 @@ import numpy as np
 from generative.gradient.soft_render import CIRCLE, ELLIPSE, MASK, POLYGON
 from renderers.drawables import PARAMS, Shape, drawable, pack
 from renderers.drawables.base import ANGLE, CX, CY, RX, RY
+from renderers.fields import rgba
 
 MAX_VERTICES = 8  # convex polygons up to this many vertices are optimized; others are held fixed
 MIN_RADIUS = 0.3
@@ -130,7 +131,7 @@ def to_shapes(params: Params) -> list[Shape]:
     out: list[Shape] = []
     row = np.zeros(PARAMS)
     for i in range(len(params.kind)):
-        g, color, k = params.geom[i], tuple(float(c) for c in col[i]), int(params.kind[i])
+        g, color, k = params.geom[i], rgba(col[i]), int(params.kind[i])
         if k == MASK:
             out.append(params.fixed[int(g[0])].model_copy(update={"color": color}))
             continue

@@ -23,7 +23,7 @@ def gradient_scene(
     first = history[-1].step if history else 0
     snapshots = list(history)
     for snap in fit.snapshots:
-        layers = [S.ShapesLayer(shapes=[S.scaled(s, factor) for s in layer.shapes])
+        layers: list[S.Layer] = [S.ShapesLayer(shapes=[S.scaled(s, factor) for s in layer.shapes])
                   for layer in snap.layers or [] if isinstance(layer, S.ShapesLayer)]
         snapshots.append(S.Snapshot(step=first + snap.step, loss=snap.loss, layers=layers))
     return S.Scene(

@@ -10,7 +10,7 @@ from generative.images import Picture
 from generative.mosaic.collection import Collection
 from generative.mosaic.features import cell_colors, cell_features, tile_features
 from generative.mosaic.match import Assignment, MatchError, match
-from renderers.scene import Canvas, MosaicLayer, Scene, Source
+from renderers.scene import Canvas, Meta, MosaicLayer, Scene, Source
 
 MAX_CELLS = 1_000_000
 
@@ -24,7 +24,7 @@ def grid_size(width: int, height: int, grid: str | None = None, cell_px: float |
             raise MatchError(f"cell size must be positive, got {cell_px}")
         columns, rows = max(1, round(width / cell_px)), max(1, round(height / cell_px))
     else:
-        parts = grid.lower().split("x")
+        parts = (grid or "").lower().split("x")
         try:
             numbers = [int(p) for p in parts]
         except ValueError:
@@ -79,10 +79,10 @@ def plan_mosaic(
     return Mosaic(layer, result)
 
 
-def mosaic_scene(picture: Picture, mosaic: Mosaic, meta: dict | None = None) -> Scene:
+def mosaic_scene(picture: Picture, mosaic: Mosaic, meta: Meta | None = None) -> Scene:
     """A scene whose canvas is the target picture's size, holding the mosaic layer (validated)."""
     layer = MosaicLayer.model_validate(mosaic.layer.model_dump())
-    info = {"optimizer": "mosaic", "cost": round(mosaic.assignment.cost, 4)}
+    info: Meta = {"optimizer": "mosaic", "cost": round(mosaic.assignment.cost, 4)}
     info.update(meta or {})
     return Scene(canvas=Canvas(width=picture.width, height=picture.height), source=Source(name=picture.name, sha256=picture.sha256),
                  meta=info, layers=[layer])

@@ -24,15 +24,15 @@ MAX_SIDE = 65_000  # JPEG's limit; PNG allows more but no viewer opens it
 
 def cell_bands(collection: Collection, layer: MosaicLayer, tile_px: int) -> Iterator[np.ndarray]:
     """One (tile_px, columns·tile_px, 3) uint8 band per row of cells, tiles blended toward their cell colour."""
-    blend = layer.blend if layer.cell_colors is not None else 0.0
-    colors = np.asarray(layer.cell_colors, np.float32) * 255.0 if layer.cell_colors is not None else None
+    blend = layer.blend
+    colors = np.asarray(layer.cell_colors, np.float32) * 255.0 if layer.cell_colors is not None and blend > 0 else None
     band = np.empty((tile_px, layer.columns * tile_px, 3), np.uint8)
     for row in range(layer.rows):
         for col in range(layer.columns):
             cell = row * layer.columns + col
             tile = collection.tile_exact(layer.tiles[cell], tile_px)
             target = band[:, col * tile_px : (col + 1) * tile_px]
-            if blend > 0:
+            if colors is not None:
                 target[:] = np.clip(tile * (1.0 - blend) + colors[cell] * blend + 0.5, 0, 255).astype(np.uint8)
             else:
                 target[:] = tile

@@ -190,7 +190,8 @@ def separate_repeats(
     """
     out = np.array(tiles, np.int64)
     m = len(features)
-    uses = np.bincount(out, minlength=m) if capacity is not None else None
+    limit = capacity if capacity is not None else len(out) + 1  # None: any number of uses
+    uses = np.bincount(out, minlength=m)
     k = min(m, 16)
     near, _ = nearest(cells, features, k)
     for cell in range(len(out)):
@@ -198,19 +199,17 @@ def separate_repeats(
         if out[cell] not in out[nbrs]:
             continue
         banned = set(out[nbrs].tolist())
-        choice = next((t for t in near[cell] if t not in banned and (uses is None or uses[t] < capacity)), None)
+        choice = next((t for t in near[cell] if t not in banned and uses[t] < limit), None)
         if choice is None:  # rare: every nearby tile is banned or used up; look at all of them
             d = np.sum((features - cells[cell]) ** 2, axis=1)
             ok = np.ones(m, bool)
             ok[list(banned)] = False
-            if uses is not None:
-                ok &= uses < capacity
+            ok &= uses < limit
             if not ok.any():
                 raise MatchError("no tile is left to keep equal tiles apart: allow more uses (--reuse) or add photos")
             choice = int(np.flatnonzero(ok)[np.argmin(d[ok])])
-        if uses is not None:
-            uses[out[cell]] -= 1
-            uses[choice] += 1
+        uses[out[cell]] -= 1
+        uses[choice] += 1
         out[cell] = choice
     return out
 

@@ -36,6 +36,7 @@ from renderers import drawables
 from renderers.drawables.bezier import SEGMENTS, bezier_scanlines_into
 from renderers.drawables.ellipse import ellipse_scanlines_into
 from renderers.drawables.polygon import polygon_scanlines_into
+from renderers.fields import rgba
 
 LINES_PER_ROW = MAX_SIDES // 2 + 1  # scanlines a row may need (a curve's union needs fewer)
 SCRATCH_POINTS = max(MAX_SIDES, SEGMENTS + 1)
@@ -108,7 +109,7 @@ def scanlines(p: np.ndarray, height: int, width: int, out: np.ndarray, pts: np.n
 
 def to_drawable(p: np.ndarray, rgb: np.ndarray, scale: float = 1.0, dx: float = 0.0, dy: float = 0.0) -> drawables.Shape:
     """The scene drawable of shape `p` with colour `rgb`, mapped by (x + dx) * scale."""
-    color = (*(float(c) for c in np.clip(rgb, 0.0, 1.0)), float(p[ALPHA]))
+    color = rgba([*np.clip(rgb, 0.0, 1.0), p[ALPHA]])
     family = int(p[KIND])
     kind = DRAWS[family]
     if kind == drawables.Kind.CIRCLE:

@@ -21,6 +21,7 @@ from renderers.drawables.bezier import Bezier, BezierDrawable
 from renderers.drawables.circle import Circle, CircleDrawable
 from renderers.drawables.ellipse import Ellipse, EllipseDrawable
 from renderers.drawables.polygon import Polygon, PolygonDrawable
+from renderers.fields import rgba
 
 Shape = Annotated[Polygon | Ellipse | Circle | Bezier, Field(discriminator="kind")]
 
@@ -89,8 +90,8 @@ def pack(shapes: Sequence[Shape]) -> Packed:
 
 def unpack(packed: Packed) -> list[Shape]:
     """Scene records of flat arrays (colours clipped into [0, 1])."""
-    colors = np.clip(packed.colors, 0.0, 1.0).tolist()
-    return [drawable(int(k)).unpack(packed.points[i], int(packed.counts[i]), packed.params[i], tuple(colors[i]))
+    colors = np.clip(packed.colors, 0.0, 1.0)
+    return [drawable(int(k)).unpack(packed.points[i], int(packed.counts[i]), packed.params[i], rgba(colors[i]))
             for i, k in enumerate(packed.kinds)]
 
 
@@ -107,8 +108,8 @@ def draw_cairo(ctx: cairocffi.Context, packed: Packed, begin: int = 0, end: int 
     """Draw packed drawables begin..end-1 (default all) with cairo's C API; invisible ones are skipped."""
     lib, pointer = cairocffi.cairo, ctx._pointer
     visible = begin + np.flatnonzero(packed.colors[begin:end, 3] > 0.0)
-    for kind, count, points, params, rgba in zip(
+    for kind, count, points, params, color in zip(
         packed.kinds[visible].tolist(), packed.counts[visible].tolist(), packed.points[visible].tolist(),
         packed.params[visible].tolist(), packed.colors[visible].tolist(),
     ):
-        TABLE[kind].draw_cairo(lib, pointer, points, count, params, rgba)
+        TABLE[kind].draw_cairo(lib, pointer, points, count, params, color)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from renderers.fields import Model
+from renderers.fields import Color, Model
 
 PARAMS = 6
 CX, CY, RX, RY, ANGLE, STROKE = range(PARAMS)
@@ -66,7 +66,7 @@ class Drawable(ABC):
         """Write `shape` into one packed row (`points` (K, 2), `params` (PARAMS,)); returns its point count."""
 
     @abstractmethod
-    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: tuple[float, ...]) -> Any:
+    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Any:
         """The scene record of one packed row."""
 
     @abstractmethod

@@ -134,7 +134,7 @@ class BezierDrawable(Drawable):
         params[STROKE] = shape.width
         return 3
 
-    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: tuple[float, ...]) -> Bezier:
+    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Bezier:
         (x0, y0), (x1, y1), (x2, y2) = points[:3].tolist()
         return Bezier(points=((x0, y0), (x1, y1), (x2, y2)), width=max(float(params[STROKE]), 1e-6), color=color)
 

@@ -33,7 +33,7 @@ class CircleDrawable(Drawable):
         points[:] = (shape.cx, shape.cy)
         return 0
 
-    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: tuple[float, ...]) -> Circle:
+    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Circle:
         return Circle(cx=params[CX], cy=params[CY], r=params[RX], color=color)
 
     def scaled(self, shape: Circle, factor: float, dx: float = 0.0, dy: float = 0.0) -> Circle:

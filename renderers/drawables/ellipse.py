@@ -105,7 +105,7 @@ class EllipseDrawable(Drawable):
         points[:] = (shape.cx, shape.cy)
         return 0
 
-    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: tuple[float, ...]) -> Ellipse:
+    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Ellipse:
         angle = (float(params[ANGLE]) + 180.0) % 360.0 - 180.0
         return Ellipse(cx=params[CX], cy=params[CY], rx=params[RX], ry=params[RY], angle=angle, color=color)
 

@@ -92,7 +92,7 @@ class PolygonDrawable(Drawable):
         params[CX], params[CY] = points[:k].mean(axis=0)
         return k
 
-    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: tuple[float, ...]) -> Polygon:
+    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Polygon:
         return Polygon(points=[(float(x), float(y)) for x, y in points[:count]], color=color)
 
     def scaled(self, shape: Polygon, factor: float, dx: float = 0.0, dy: float = 0.0) -> Polygon:

@@ -52,7 +52,7 @@ def array_surface(rgb: np.ndarray) -> cairocffi.ImageSurface:
     h, w = rgb.shape[:2]
     buf = np.empty((h, w, 4), np.uint8)
     buf[..., 0], buf[..., 1], buf[..., 2], buf[..., 3] = rgb[..., 2], rgb[..., 1], rgb[..., 0], 255
-    return cairocffi.ImageSurface.create_for_data(memoryview(buf.reshape(-1)), cairocffi.FORMAT_RGB24, w, h, w * 4)
+    return cairocffi.ImageSurface.create_for_data(buf.reshape(-1).data, cairocffi.FORMAT_RGB24, w, h, w * 4)
 
 
 def jpeg_uri(rgb: np.ndarray) -> str:
