@@ -75,6 +75,7 @@ def test_svg_is_small_and_clean(example_scene: S.Scene) -> None:
     assert root.get("viewBox") == "0 0 200 150" and root.get("width") == "400"
     assert len(root.findall(f".//{ns}polygon")) == 2
     assert len(root.findall(f".//{ns}ellipse")) == 1
+    assert len(root.findall(f".//{ns}path")) == 1  # the Bézier curve
     assert len(root.findall(f".//{ns}line")) == 4
     numbers = re.findall(r"\d+\.(\d+)", text)
     assert numbers and max(len(n) for n in numbers) <= 3
