@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import imagehash
 import numpy as np
@@ -40,23 +40,28 @@ class Timed(Protocol):
     def release(self) -> None: ...
 
 
-def merge_duplicates(frames: Iterable[Timed], threshold: int) -> Iterator[Timed]:
+FrameT = TypeVar("FrameT", bound=Timed)
+
+
+def merge_duplicates(frames: Iterable[FrameT], threshold: int) -> Iterator[FrameT]:
     """Merge runs of consecutive frames within `threshold` hash bits of the run's first frame.
 
     The first frame of each run is yielded with the run's summed duration; the others are
-    released. Frames need a `hash`.
+    released. Frames need a `hash` (ValueError otherwise).
     """
-    held: Timed | None = None
+    held: tuple[FrameT, imagehash.ImageHash] | None = None
     for frame in frames:
-        if held is not None and frame.hash - held.hash <= threshold:
-            held.duration += frame.duration
+        if frame.hash is None:
+            raise ValueError("merging duplicate frames needs each frame's hash")
+        if held is not None and frame.hash - held[1] <= threshold:
+            held[0].duration += frame.duration
             frame.release()
             continue
         if held is not None:
-            yield held
-        held = frame
+            yield held[0]
+        held = (frame, frame.hash)
     if held is not None:
-        yield held
+        yield held[0]
 
 
 def drop_schedule(n: int, rate: float) -> np.ndarray:

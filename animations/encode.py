@@ -6,8 +6,9 @@ k times (H.264/VP9 store a repeat almost for free). GIF stores per-frame delays 
 centiseconds, rounded cumulatively so a 2.00 s movie lasts exactly 2.00 s. Two GIF tiers:
 'fast' quantizes each frame with Pillow; 'best' builds one global palette over the whole
 movie with ffmpeg's palettegen and dithers with paletteuse (sierra2_4a), spooling frames
-to a temporary file so memory stays flat; the spool stops with an error before it would
-leave less than SPOOL_MARGIN bytes free on its disk, and is removed on every exit.
+to a temporary file so memory stays flat; the spool is refused before the first frame if
+the frames announced would leave less than SPOOL_MARGIN bytes free on its disk, stops
+with an error before it would, and is removed on every exit.
 
 Every failure (ffmpeg's exit status, a full disk, a full spool) leaves no file at the
 target, keeps the previous one, and raises WriteError with one line (for ffmpeg, the
@@ -89,13 +90,23 @@ def encode(
     size: tuple[int, int],
     fps: float,
     settings: EncodeSettings = EncodeSettings(),
+    frame_count: int | None = None,
 ) -> EncodeResult:
-    """Write `frames` (each `size` = (w, h)) to `path`; the format follows the extension."""
+    """Write `frames` (each `size` = (w, h)) to `path`; the format follows the extension.
+
+    `frame_count`, where known, is the most frames `frames` will yield: a GIF spool that
+    could not hold them is refused (WriteError) before the first frame is asked for.
+    """
     fmt = format_of(path)
     if fmt in ("mp4", "webm") and (size[0] % 2 or size[1] % 2):
         raise ValueError(f"{fmt} (yuv420p) needs an even width and height, got {size[0]}x{size[1]}")
     if settings.gif_quality not in GIF_QUALITIES:
         raise ValueError(f"unknown GIF quality {settings.gif_quality!r} (use fast or best)")
+    if fmt == "gif" and settings.gif_quality == "best" and frame_count is not None:
+        folder = Path(tempfile.gettempdir())
+        frame_bytes, budget = size[0] * size[1] * 4, _spool_budget(folder)
+        if frame_count * frame_bytes > budget:
+            raise WriteError(path, str(_spool_too_small(folder, frame_count, frame_bytes, budget)))
     try:
         with atomic_path(path) as tmp:
             if fmt == "gif" and settings.gif_quality == "best":
@@ -236,21 +247,30 @@ def _spool(frames: Iterable[Encodable], raw: Path, frame_bytes: int) -> tuple[li
 
     Refuses (EncodeError) before the spool would leave less than SPOOL_MARGIN free on its disk.
     """
-    budget = shutil.disk_usage(raw.parent).free - SPOOL_MARGIN
+    budget = _spool_budget(raw.parent)
     delays: list[int] = []
     received = 0
     with open(raw, "wb") as spool:
         for frame, delay in _centiseconds(frames):
             received += 1
             if (len(delays) + 1) * frame_bytes > budget:
-                raise EncodeError(
-                    f"the GIF frame spool in {raw.parent.parent} would need more than the {max(budget, 0) / 2**20:.0f} MiB "
-                    f"it may use there ({received} frames of {frame_bytes / 2**20:.1f} MiB); "
-                    "set TMPDIR to a larger disk, use --gif-quality fast, or a shorter or smaller movie"
-                )
+                raise _spool_too_small(raw.parent.parent, received, frame_bytes, budget)
             spool.write(frame.pixels.data)
             delays.append(delay)
             frame.release()
     if not delays:
         raise ValueError("no frames to write")
     return delays, received
+
+
+def _spool_budget(folder: Path) -> int:
+    """Bytes a frame spool in `folder` may use: its disk's free space less SPOOL_MARGIN."""
+    return shutil.disk_usage(folder).free - SPOOL_MARGIN
+
+
+def _spool_too_small(folder: Path, frames: int, frame_bytes: int, budget: int) -> EncodeError:
+    return EncodeError(
+        f"the GIF frame spool in {folder} would need more than the {max(budget, 0) / 2**20:.0f} MiB "
+        f"it may use there ({frames} frames of {frame_bytes / 2**20:.1f} MiB); "
+        "set TMPDIR to a larger disk, use --gif-quality fast, or a shorter or smaller movie"
+    )

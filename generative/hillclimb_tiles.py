@@ -6,28 +6,42 @@ numbers; tiles advance in rounds of a few shapes, in parallel processes, and aft
 round the state is checkpointed, so an interrupted run resumes where it stopped and ends
 exactly as an uninterrupted one. Tiles keep their shapes inside their own rectangle, so
 they merge into one scene without seams.
+
+A checkpoint is genart's only when it carries the format tag and this run's settings
+fingerprint: anything else at the checkpoint path (another file, a folder, a FIFO, a link)
+is refused before the run and left untouched, and a resumed checkpoint is validated in
+full (counts, lengths, families, finite numbers) before any of it reaches the compiled code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Final, Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from tqdm import tqdm
 
 from generative import shapes
 from generative.hillclimb import ClimbSettings, Evolution
 from generative.images import Picture, working, working_scale
+from generative.shapes.layout import ALPHA, BEZIER, KIND, POLYGON, SIDES, SIZE, TRIANGLE
 from renderers import scene as S
 from renderers.atomic import atomic_write_bytes
 
 MAX_WORKING_PIXELS = 4096 * 4096
 MAX_SHAPES = 1_000_000
+CHECKPOINT_FORMAT: Final = "genart.checkpoint"
+CHECKPOINT_VERSION: Final = 1
+MAX_CHECKPOINT_BYTES = 256 * 2**20  # a larger file is no checkpoint of ours and is not read
+MAX_REACH = 1_000_000.0  # no shape parameter (working pixels, radians) lies further from 0
 
 
 class EvolveError(ValueError):
@@ -117,35 +131,141 @@ def _grow_tile(target: np.ndarray, background: np.ndarray, settings: EvolveSetti
     return TileState([p.tolist() for p in evo.params], [c.tolist() for c in evo.colors], list(evo.errors))
 
 
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+
+
+class TileDocument(BaseModel):
+    """One tile in a checkpoint file: as many parameter vectors, colours and errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    params: list[Annotated[list[Annotated[float, Field(ge=-MAX_REACH, le=MAX_REACH, allow_inf_nan=False)]],
+                           Field(min_length=SIZE, max_length=SIZE)]]
+    colors: list[Annotated[list[Unit], Field(min_length=3, max_length=3)]]
+    errors: list[Finite]
+
+    @model_validator(mode="after")
+    def _same_lengths(self) -> TileDocument:
+        if not len(self.params) == len(self.colors) == len(self.errors):
+            raise ValueError(f"{len(self.params)} shapes, {len(self.colors)} colours and {len(self.errors)} errors "
+                             "(they must agree)")
+        return self
+
+
+class CheckpointDocument(BaseModel):
+    """A checkpoint file: format tag, settings fingerprint, seconds spent so far, the tiles."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    format: Literal["genart.checkpoint"]
+    version: Literal[1]
+    fingerprint: str
+    seconds: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.0
+    tiles: list[TileDocument]
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".") or "document"
+
+
 class Checkpoint:
-    """The run's tile states, saved atomically as JSON after every round."""
+    """The run's tile states, saved atomically as JSON after every round.
+
+    genart writes, resumes from or deletes only a file that is its own: a regular file
+    holding a genart checkpoint with this run's fingerprint (see `claim`).
+    """
 
     def __init__(self, path: Path, fingerprint: str) -> None:
         self.path, self.fingerprint = path, fingerprint
 
-    def save(self, tiles: list[TileState]) -> None:
-        doc = {"format": "genart.checkpoint", "version": 1, "fingerprint": self.fingerprint,
-               "tiles": [asdict(t) for t in tiles]}
+    def _refuse(self, reason: str) -> EvolveError:
+        return EvolveError(f"checkpoint {self.path}: {reason}")
+
+    def _read(self) -> dict[str, Any] | None:
+        """The checkpoint's JSON object, None where there is no file; anything else
+        at the path that is not this run's checkpoint raises EvolveError."""
+        if not self.path.parent.is_dir():
+            raise self._refuse(f"folder {self.path.parent} does not exist")
+        try:
+            mode = os.lstat(self.path).st_mode
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise self._refuse(exc.strerror or str(exc)) from None
+        if stat.S_ISDIR(mode):
+            raise self._refuse("is a directory")
+        if stat.S_ISLNK(mode):
+            raise self._refuse("is a symbolic link; give the file itself or another name")
+        if not stat.S_ISREG(mode):
+            raise self._refuse("is not a regular file")
+        not_ours = "not a genart checkpoint, so genart will not overwrite or delete it; choose another --checkpoint"
+        try:
+            with open(self.path, "rb") as file:
+                data = file.read(MAX_CHECKPOINT_BYTES + 1)
+        except OSError as exc:
+            raise self._refuse(f"cannot read it: {exc.strerror or exc}") from None
+        if len(data) > MAX_CHECKPOINT_BYTES:
+            raise self._refuse(f"larger than {MAX_CHECKPOINT_BYTES // 2**20} MiB: {not_ours}")
+        try:
+            doc = json.loads(data)
+        except (ValueError, RecursionError):
+            doc = None
+        if not isinstance(doc, dict) or doc.get("format") != CHECKPOINT_FORMAT:
+            raise self._refuse(not_ours)
+        if doc.get("fingerprint") != self.fingerprint:
+            raise self._refuse("made from another picture or other settings; remove it or choose another --checkpoint")
+        return doc
+
+    def claim(self) -> None:
+        """EvolveError (one line) unless the path is free or holds this run's checkpoint."""
+        self._read()
+
+    def save(self, tiles: list[TileState], seconds: float) -> None:
+        doc = {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION, "fingerprint": self.fingerprint,
+               "seconds": seconds, "tiles": [asdict(t) for t in tiles]}
         atomic_write_bytes(self.path, json.dumps(doc).encode())
 
-    def load(self, count: int) -> list[TileState]:
+    def load(self, count: int) -> tuple[list[TileState], float]:
+        """The `count` saved tiles and the seconds spent on them, validated field by field."""
+        doc = self._read()
+        if doc is None:
+            raise self._refuse("none to resume from (run without --resume to start afresh)")
+        if doc.get("version") != CHECKPOINT_VERSION:
+            raise self._refuse(f"version: this genart reads version {CHECKPOINT_VERSION}, got {doc.get('version')!r}")
         try:
-            doc = json.loads(self.path.read_text())
-            if doc.get("format") != "genart.checkpoint" or doc.get("version") != 1:
-                raise EvolveError(f"checkpoint {self.path}: not a genart checkpoint")
-            if doc.get("fingerprint") != self.fingerprint:
-                raise EvolveError(f"checkpoint {self.path}: made from another picture or other settings")
-            tiles = [TileState(t["params"], t["colors"], t["errors"]) for t in doc["tiles"]]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            if isinstance(exc, EvolveError):
-                raise
-            raise EvolveError(f"checkpoint {self.path}: unreadable ({exc})") from None
-        if len(tiles) != count:
-            raise EvolveError(f"checkpoint {self.path}: has {len(tiles)} tiles, expected {count}")
-        return tiles
+            checked = CheckpointDocument.model_validate(doc)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise self._refuse(f"{_location(first['loc'])}: {first['msg']}") from None
+        if len(checked.tiles) != count:
+            raise self._refuse(f"has {len(checked.tiles)} tiles, expected {count}")
+        return [TileState(t.params, t.colors, t.errors) for t in checked.tiles], checked.seconds
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def _sides(family: int, polygon_sides: int) -> int:
+    """The vertex count `shapes.random_shape` gives a family."""
+    return polygon_sides if family == POLYGON else (3 if family in (TRIANGLE, BEZIER) else 4)
+
+
+def _check_resumed(path: Path, tiles: list[TileState], quotas: list[int], settings: EvolveSettings) -> None:
+    """EvolveError unless every resumed shape is one this run could have made, within its tile's quota."""
+    families = set(shapes.kinds_for(settings.climb.shape).tolist())
+    for i, (tile, quota) in enumerate(zip(tiles, quotas)):
+        if len(tile.params) > quota:
+            raise EvolveError(f"checkpoint {path}: tiles[{i}] holds {len(tile.params)} shapes, more than the {quota} "
+                              f"that {settings.n} shapes give it")
+        for k, p in enumerate(tile.params):
+            where = f"checkpoint {path}: tiles[{i}].params[{k}]"
+            if p[KIND] not in families:
+                raise EvolveError(f"{where}: shape family {p[KIND]:g} is not one this run draws")
+            if p[SIDES] != _sides(int(p[KIND]), settings.climb.sides):
+                raise EvolveError(f"{where}: {p[SIDES]:g} sides, expected {_sides(int(p[KIND]), settings.climb.sides)}")
+            if not 0.0 < p[ALPHA] <= 1.0:
+                raise EvolveError(f"{where}: alpha {p[ALPHA]:g} is not in (0, 1]")
 
 
 @dataclass
@@ -192,11 +312,18 @@ def evolve(
     if any(x1 - x0 < 2 or y1 - y0 < 2 for x0, y0, x1, y1 in boxes):
         raise EvolveError(f"tiles {settings.tiles[0]}x{settings.tiles[1]} are too small for a {w}x{h} working size")
     quotas = _quotas(settings.n, len(boxes))
-    store = Checkpoint(checkpoint, settings.fingerprint(picture.sha256)) if checkpoint else None
-    tiles = store.load(len(boxes)) if (store and resume and checkpoint.exists()) else [TileState() for _ in boxes]
+    store = Checkpoint(checkpoint, settings.fingerprint(picture.sha256)) if checkpoint is not None else None
+    tiles, earlier = [TileState() for _ in boxes], 0.0
+    if store is not None and resume:
+        tiles, earlier = store.load(len(boxes))
+        _check_resumed(store.path, tiles, quotas, settings)
+    elif store is not None:
+        store.claim()
+    elif resume:
+        raise EvolveError("--resume needs a checkpoint")
     result = Result(target, background, boxes, tiles, 0.0)
     targets = [np.ascontiguousarray(target[y0:y1, x0:x1]) for x0, y0, x1, y1 in boxes]
-    started = time.perf_counter()
+    started = time.perf_counter() - earlier  # a resumed run counts the seconds its checkpoint spent
     done = sum(len(t.params) for t in tiles)
     bar = tqdm(total=settings.n, initial=done, desc="evolve", unit="shape", disable=not progress, dynamic_ncols=True)
     workers = min(settings.climb.workers, len(boxes))
@@ -240,11 +367,11 @@ def _run_single(result: Result, target: np.ndarray, settings: EvolveSettings, st
             bar.update(1)
             bar.set_postfix(rmse=f"{evo.rmse:.2f}", refresh=False)
             if store and time.perf_counter() - last_save > 2.0:
-                store.save(result.tiles)
+                store.save(result.tiles, time.perf_counter() - started)
                 last_save = time.perf_counter()
     except KeyboardInterrupt:
         if store:
-            store.save(result.tiles)
+            store.save(result.tiles, time.perf_counter() - started)
         raise
     finally:
         if pool is not None:
@@ -274,10 +401,10 @@ def _run_tiles(result: Result, targets: list[np.ndarray], quotas: list[int], set
                 bar.update(added)
             bar.set_postfix(rmse=f"{result.rmse:.2f}", refresh=False)
             if store:
-                store.save(result.tiles)
+                store.save(result.tiles, time.perf_counter() - started)
     except KeyboardInterrupt:
         if store:
-            store.save(result.tiles)
+            store.save(result.tiles, time.perf_counter() - started)
         raise
 
 
@@ -301,14 +428,14 @@ def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S
         x0, y0 = result.boxes[i][:2]
         tile = result.tiles[i]
         drawables.append(shapes.to_drawable(np.asarray(tile.params[k]), np.asarray(tile.colors[k]), scale, x0, y0))
-    bg = tuple(float(v) for v in result.background)
+    red, green, blue = (float(v) for v in result.background)
     c = settings.climb
     meta = {"generator": "genart evolve", "method": "hillclimb", "shape": c.shape, "alpha": c.alpha,
             "tiles": f"{settings.tiles[0]}x{settings.tiles[1]}", "working_width": w, "working_height": h,
             "seed": settings.seed, "rmse": round(result.rmse, 4), "seconds": round(result.seconds, 3),
             "candidates": c.candidates, "max_age": c.max_age, "repeats": c.repeats}
     return S.Scene(
-        canvas=S.Canvas(width=w * scale, height=h * scale, background=(*bg, 1.0)),
+        canvas=S.Canvas(width=w * scale, height=h * scale, background=(red, green, blue, 1.0)),
         source=S.Source(name=picture.name, sha256=picture.sha256),
         meta=meta,
         layers=[S.ShapesLayer(name="shapes", shapes=drawables)],

@@ -165,7 +165,7 @@ def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles) ->
         E.evolve(pic, cfg, checkpoint=ckpt, progress=False)
     monkeypatch.setattr(Evolution, "search", original)
     assert ckpt.exists()
-    saved = sum(len(t.params) for t in E.Checkpoint(ckpt, cfg.fingerprint(pic.sha256)).load(len(whole.tiles)))
+    saved = sum(len(t.params) for t in E.Checkpoint(ckpt, cfg.fingerprint(pic.sha256)).load(len(whole.tiles))[0])
     assert 0 < saved < 32
     resumed = E.evolve(pic, cfg, checkpoint=ckpt, resume=True, progress=False)
     assert [t.params for t in resumed.tiles] == [t.params for t in whole.tiles]
@@ -175,7 +175,7 @@ def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles) ->
 def test_checkpoint_from_other_settings_is_refused(tmp_path: Path) -> None:
     pic = picture()
     ckpt = tmp_path / "c.ckpt"
-    E.Checkpoint(ckpt, E.EvolveSettings(seed=1).fingerprint(pic.sha256)).save([E.TileState()])
+    E.Checkpoint(ckpt, E.EvolveSettings(seed=1).fingerprint(pic.sha256)).save([E.TileState()], 0.0)
     with pytest.raises(E.EvolveError, match="other settings"):
         E.evolve(pic, E.EvolveSettings(n=2, climb=FAST, resize=None, seed=2), checkpoint=ckpt, resume=True,
                  progress=False)

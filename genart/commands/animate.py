@@ -21,7 +21,7 @@ from animations.encode import GIF_QUALITIES, EncodeSettings, encode, format_of
 from animations.frame import render_rgb
 from animations.motions import MOTIONS, Motion, MotionSettings, build_clip
 from animations.pipeline import render_frames
-from animations.timeline import Playable
+from animations.timeline import Playable, frame_times
 from genart.errors import UserError
 from renderers import scene
 from renderers.cairo import TileSource, save_png
@@ -214,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dedupe is not None:
         frames = merge_duplicates(frames, args.dedupe)
     try:
-        result = encode(frames, out, size, fps, encoding)
+        result = encode(frames, out, size, fps, encoding, frame_count=len(frame_times(clip.length, fps)))
     except ValueError as exc:
         raise UserError(f"{out}: {exc}") from None
     except OSError as exc:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from genart.errors import UserError
-from genart.outputs import check_outputs, write_outputs
+from genart.outputs import check_outputs, check_sizes, write_outputs
 from generative.images import load_picture, rmse_255, working
 from generative.methods import METHODS, Method, settings_error
 from generative.methods.refine import RefineSettings, refine_scene
@@ -144,18 +144,39 @@ def _poster_rmse(drawing: S.Scene, target: np.ndarray) -> float:
     return rmse_255(render_array(drawing, target.shape[1], target.shape[0]), target)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (or would: the same absolute path, links resolved)."""
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _checkpoint(args: argparse.Namespace, method: Method) -> Path:
+    """The checkpoint path; one line if it is the picture or an output, or the method keeps none."""
+    if not method.checkpoints and (args.checkpoint is not None or args.resume):
+        raise UserError(f"--checkpoint and --resume apply to hillclimb, not to --method {method.name}")
+    checkpoint = Path(args.checkpoint or f"{args.output[0]}.ckpt")
+    if _same_file(checkpoint, Path(args.image)):
+        raise UserError(f"--checkpoint {checkpoint} is the input picture; choose another name")
+    if any(_same_file(checkpoint, Path(out)) for out in args.output):
+        raise UserError(f"--checkpoint {checkpoint} is also an output; choose another name")
+    return checkpoint
+
+
 def run(args: argparse.Namespace) -> int:
     check_outputs(args.output)
     if args.width is not None and args.width < 1:
         raise UserError(f"--width must be at least 1, got {args.width}")
     method = METHODS[args.method]
+    checkpoint = _checkpoint(args, method)
     settings = _settings(method.settings, vars(args))
     refinement = None
     if args.refine_seconds is not None:
         refinement = _settings(RefineSettings, {**vars(args), "seconds": args.refine_seconds, "steps": None},
                                lambda f: "--refine-seconds" if f == "seconds" else _option(f))
     picture = load_picture(args.image)
-    checkpoint = Path(args.checkpoint or f"{args.output[0]}.ckpt")
+    check_sizes(S.Canvas(width=picture.width, height=picture.height), args.output, args.width or picture.width)
     try:
         drawing = method.fit(picture, settings, progress=not args.quiet, checkpoint=checkpoint, resume=args.resume)
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ from generative.mosaic.image import write_mosaic_image
 from generative.mosaic.index import DEFAULT_SIZES, index_folder
 from generative.mosaic.match import MODES
 from renderers import pdf, scene, svg
+from renderers.atomic import WriteError, atomic_paths, write_error
 from renderers.scene import MosaicLayer
 
 JPEG_SUFFIXES = (".jpg", ".jpeg")
@@ -123,19 +124,31 @@ def run_build(args: argparse.Namespace) -> int:
     except MethodError as exc:
         raise UserError(str(exc)) from None
     layer = cast(MosaicLayer, drawing.layers[0])  # the mosaic method's one layer
-    for out in args.output:
-        if out.lower().endswith((".png", *JPEG_SUFFIXES)):
+    with atomic_paths(args.output) as temps:  # all outputs or none
+        for out, tmp in zip(args.output, temps):
             try:
-                write_mosaic_image(collection, layer, out, args.tile_px, args.quality)
+                _write_build_output(drawing, layer, collection, out, tmp, args)
+            except WriteError as exc:
+                raise WriteError(out, exc.reason) from None
+            except OSError as exc:
+                raise write_error(out, exc) from None
             except ValueError as exc:
                 raise UserError(f"{out}: {exc}") from None
-        elif kind_of(out) == "scene":
-            # the scene names its collection relative to its own folder, so the two can move together
-            rel = os.path.relpath(Path(args.collection).resolve(), Path(out).resolve().parent)
-            scene.save(drawing.model_copy(update={"layers": [layer.model_copy(update={"collection": rel})]}), out)
-        elif kind_of(out) == "pdf":
-            pdf.render_pdf(drawing, out, layer.columns * args.tile_px, tiles=collection.tile)
-        else:
-            svg.render_svg(drawing, out, layer.columns * args.tile_px, tiles=collection.tile)
+    for out in args.output:
         print(out)
     return 0
+
+
+def _write_build_output(drawing: scene.Scene, layer: MosaicLayer, collection: Collection, out: str, tmp: Path,
+                        args: argparse.Namespace) -> None:
+    """Write output `out` (its format from its name) to the temporary file `tmp` beside it."""
+    if out.lower().endswith((".png", *JPEG_SUFFIXES)):
+        write_mosaic_image(collection, layer, tmp, args.tile_px, args.quality)
+    elif kind_of(out) == "scene":
+        # the scene names its collection relative to its own folder, so the two can move together
+        rel = os.path.relpath(Path(args.collection).resolve(), Path(out).resolve().parent)
+        scene.save(drawing.model_copy(update={"layers": [layer.model_copy(update={"collection": rel})]}), tmp)
+    elif kind_of(out) == "pdf":
+        pdf.render_pdf(drawing, tmp, layer.columns * args.tile_px, tiles=collection.tile)
+    else:
+        svg.render_svg(drawing, tmp, layer.columns * args.tile_px, tiles=collection.tile)

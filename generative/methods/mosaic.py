@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from generative.images import Picture
 from generative.methods.base import Method, MethodError
-from renderers.scene import Scene
+from renderers.scene import Meta, Scene
 
 
 class MosaicSettings(BaseModel):
@@ -48,7 +48,7 @@ def fit(picture: Picture, settings: MosaicSettings, progress: bool = True, check
                              settings.no_adjacent_repeats, settings.blend, settings.features, settings.space)
     except (CollectionError, MatchError) as exc:
         raise MethodError(str(exc)) from None
-    meta = {"match": settings.match, "features": settings.features, "space": settings.space,
+    meta: Meta = {"match": settings.match, "features": settings.features, "space": settings.space,
             "match_seconds": round(time.perf_counter() - start, 3)}
     if settings.match == "budget":
         meta["reuse"] = settings.reuse
