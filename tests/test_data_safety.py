@@ -1,16 +1,19 @@
-"""Data safety: full disks keep the previous file, outputs all-or-none, pictures read by their real range, safe terminal text."""
+"""Data safety: full disks keep the previous file, outputs all-or-none, pictures read by their real range, safe terminal
+text, checkpoints genart owns and validates."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
+import json
 import os
 import resource
 import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +26,10 @@ from animations.encode import EncodeSettings, encode
 from genart.cli import main
 from genart.commands.info import describe
 from genart.terminal import printable
+from generative import hillclimb_tiles as E
+from generative.hillclimb import Evolution
 from generative.images import ImageError, load_picture
+from generative.shapes.layout import ALPHA, KIND, SIDES, SIZE
 from renderers import scene as S
 from renderers.atomic import WriteError, atomic_path
 from tests.conftest import random_scene
@@ -137,16 +143,22 @@ def test_ffmpeg_failure_is_summarized_to_its_last_line(tmp_path):
     assert target.read_bytes() == OLD and [p.name for p in tmp_path.iterdir()] == ["o.mp4"]
 
 
-def test_mosaic_jpeg_and_png_on_a_full_disk_fail_in_one_line(tmp_path, capsys):
-    photos = tmp_path / "photos"
+def _mosaic_inputs(folder: Path) -> tuple[Path, Path]:
+    """A collection of six random photos indexed in `folder`, and a target picture."""
+    photos = folder / "photos"
     photos.mkdir()
     rng = np.random.default_rng(1)
     for i in range(6):
         Image.fromarray(rng.integers(0, 256, (24, 24, 3), dtype=np.uint8)).save(photos / f"p{i}.png")
-    collection = tmp_path / "c.npz"
-    target = tmp_path / "t.png"
+    collection = folder / "c.npz"
+    target = folder / "t.png"
     Image.fromarray(rng.integers(0, 256, (64, 64, 3), dtype=np.uint8)).save(target)
     assert main(["mosaic", "index", str(photos), "-o", str(collection), "--sizes", "8,16", "--jobs", "1", "--no-progress"]) == 0
+    return collection, target
+
+
+def test_mosaic_jpeg_and_png_on_a_full_disk_fail_in_one_line(tmp_path, capsys):
+    collection, target = _mosaic_inputs(tmp_path)
     capsys.readouterr()
     with small_disk(tmp_path / "disk") as disk:
         for suffix in ("jpg", "png"):
@@ -307,3 +319,259 @@ def test_gif_spool_is_removed_when_interrupted(tmp_path, monkeypatch):
     assert list(spool_root.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["spool"]
 
 
+
+
+def test_mosaic_build_outputs_are_all_written_or_none(tmp_path, monkeypatch, capsys):
+    collection, target = _mosaic_inputs(tmp_path)
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("renderers.pdf.render_pdf", full_disk)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "o.png").write_bytes(OLD)
+    names = ["o.png", "o.jpg", "o.scene.json", "o.pdf", "o.svg"]
+    assert main(["mosaic", "build", str(collection), str(target), "--grid", "4", "--tile-px", "8",
+                 *[a for n in names for a in ("-o", str(out / n))]]) == 2
+    assert capsys.readouterr().err == f"genart mosaic: error: cannot write {out / 'o.pdf'}: No space left on device\n"
+    assert [p.name for p in out.iterdir()] == ["o.png"] and (out / "o.png").read_bytes() == OLD
+    monkeypatch.undo()
+    assert main(["mosaic", "build", str(collection), str(target), "--grid", "4", "--tile-px", "8",
+                 *[a for n in names for a in ("-o", str(out / n))]]) == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(names) and (out / "o.png").read_bytes() != OLD
+
+
+def test_gif_spool_is_refused_before_the_first_frame_when_the_count_is_known(tmp_path, monkeypatch):
+    spool_root = tmp_path / "spool"
+    spool_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_root))
+    monkeypatch.setattr(enc, "SPOOL_MARGIN", shutil.disk_usage(spool_root).free - 3 * 96 * 96 * 4)  # three frames
+
+    def untouched() -> Iterator[_Frame]:
+        raise AssertionError("a frame was asked for")
+        yield
+
+    target = tmp_path / "o.gif"
+    with pytest.raises(WriteError, match=r"GIF frame spool .* more than .*\(12 frames of"):
+        encode(untouched(), target, (96, 96), 12, EncodeSettings(gif_quality="best"), frame_count=12)
+    assert list(spool_root.iterdir()) == [] and not target.exists()
+
+
+def test_animate_refuses_a_gif_spool_that_cannot_fit_before_rendering(tmp_path, monkeypatch, capsys):
+    source = tmp_path / "r.scene.json"
+    S.save(random_scene(5), source)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(enc, "SPOOL_MARGIN", shutil.disk_usage(tmp_path).free)  # no room at all
+
+    def no_rendering(*args: object, **kwargs: object) -> Iterator[_Frame]:  # a generator, as render_frames is
+        raise AssertionError("frames were rendered")
+        yield
+
+    monkeypatch.setattr("genart.commands.animate.render_frames", no_rendering)
+    out = tmp_path / "o.gif"
+    assert main(["animate", str(source), "--motion", "flyin", "-o", str(out), "--size", "32", "--fps", "5",
+                 "--gif-quality", "best", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"genart animate: error: cannot write {out}: the GIF frame spool"), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.scene.json"]
+
+
+# Checkpoints: genart writes, resumes from or deletes only its own, and validates what it resumes.
+
+FAST_EVOLVE = ("--resize", "24", "--candidates", "20", "--max-age", "5", "--repeats", "1", "--workers", "1", "--quiet")
+
+
+def _picture(path: Path) -> Path:
+    Image.fromarray(np.random.default_rng(3).integers(0, 256, (20, 24, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+def _evolve(*args: object) -> int:
+    return main(["evolve", *map(str, args), *FAST_EVOLVE])
+
+
+def _interrupted_evolve(monkeypatch: pytest.MonkeyPatch, shapes: int, *args: object) -> None:
+    """Run `genart evolve *args` and press Ctrl-C after `shapes` shapes: the checkpoint stays."""
+    original = Evolution.search
+    calls = itertools.count(1)
+
+    def search(self: Evolution, pool: object = None) -> tuple[np.ndarray, float]:
+        if next(calls) > shapes:
+            raise KeyboardInterrupt
+        return original(self, pool)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Evolution, "search", search)
+        assert _evolve(*args) == 2
+
+
+def _one_line(capsys: pytest.CaptureFixture[str], *fragments: str) -> None:
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("genart evolve: error: "), err
+    assert all(fragment in err for fragment in fragments), err
+
+
+@pytest.mark.parametrize("tiles", ["1x1", "2x2"])
+def test_checkpoint_that_is_the_input_or_an_output_is_refused(tmp_path, capsys, tiles):
+    picture = _picture(tmp_path / "p.png")
+    before = picture.read_bytes()
+    out = tmp_path / "o.png"
+    assert _evolve(picture, "-n", 8, "--tiles", tiles, "--checkpoint", picture, "-o", out) == 2
+    _one_line(capsys, f"--checkpoint {picture} is the input picture")
+    assert _evolve(picture, "-n", 8, "--tiles", tiles, "--checkpoint", out, "-o", tmp_path / "o.scene.json", "-o", out) == 2
+    _one_line(capsys, f"--checkpoint {out} is also an output")
+    assert picture.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["p.png"]
+
+
+def _scene_file(path: Path) -> None:
+    S.save(random_scene(3), path)
+
+
+def _notes(path: Path) -> None:
+    path.write_text("notes\n")
+
+
+def _other_run(path: Path) -> None:
+    E.Checkpoint(path, "0" * 16).save([E.TileState()], 0.0)
+
+
+def _big_checkpoint_lookalike(path: Path) -> None:
+    path.write_text(json.dumps({"format": "genart.checkpoint", "padding": "x" * (E.MAX_CHECKPOINT_BYTES + 1)}))
+
+
+@pytest.mark.parametrize(("name", "make", "reason"), [
+    ("s.scene.json", _scene_file, "not a genart checkpoint"),
+    (None, _notes, "not a genart checkpoint"),  # the default name, o.png.ckpt
+    ("other.ckpt", _other_run, "another picture or other settings"),
+    ("big.ckpt", _big_checkpoint_lookalike, "larger than"),
+])
+def test_a_file_at_the_checkpoint_that_is_not_this_runs_checkpoint_is_refused_and_kept(
+        tmp_path, monkeypatch, capsys, name: str | None, make: Callable[[Path], None], reason: str):
+    monkeypatch.setattr(E, "MAX_CHECKPOINT_BYTES", 4096)
+    picture = _picture(tmp_path / "ok.png")
+    out = tmp_path / "o.png"
+    checkpoint = tmp_path / (name or "o.png.ckpt")
+    make(checkpoint)
+    before = checkpoint.read_bytes()
+    option = ("--checkpoint", checkpoint) if name else ()
+    for resume in ((), ("--resume",)):
+        assert _evolve(picture, "-n", 5, "-o", out, *option, *resume) == 2
+        _one_line(capsys, f"checkpoint {checkpoint}: ", reason)
+        assert checkpoint.read_bytes() == before and not out.exists()
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "link to /dev/zero", "link to a file"])
+def test_a_checkpoint_that_is_not_a_regular_file_is_refused_before_the_run(tmp_path, monkeypatch, capsys, kind):
+    picture = _picture(tmp_path / "ok.png")
+    checkpoint = tmp_path / "c.ckpt"
+    if kind == "directory":
+        checkpoint.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(checkpoint)
+    elif kind == "link to /dev/zero":
+        checkpoint.symlink_to("/dev/zero")
+    else:
+        (tmp_path / "notes.txt").write_bytes(OLD)
+        checkpoint.symlink_to(tmp_path / "notes.txt")
+    monkeypatch.setattr(Evolution, "search", lambda *args: pytest.fail("the run started"))
+    assert _evolve(picture, "-n", 5, "--checkpoint", checkpoint, "-o", tmp_path / "o.png") == 2
+    _one_line(capsys, f"checkpoint {checkpoint}: ")
+    assert not (tmp_path / "o.png").exists() and os.path.lexists(checkpoint)
+    assert kind != "link to a file" or (tmp_path / "notes.txt").read_bytes() == OLD
+
+
+def test_resume_without_a_checkpoint_is_one_line(tmp_path, capsys):
+    picture = _picture(tmp_path / "ok.png")
+    assert _evolve(picture, "-n", 5, "-o", tmp_path / "o.png", "--resume") == 2
+    _one_line(capsys, f"checkpoint {tmp_path / 'o.png.ckpt'}: none to resume from")
+    assert [p.name for p in tmp_path.iterdir()] == ["ok.png"]
+
+
+def test_own_checkpoint_is_resumed_or_replaced_and_removed_at_the_end(tmp_path, monkeypatch, capsys):
+    picture = _picture(tmp_path / "ok.png")
+    out = tmp_path / "o.scene.json"
+    checkpoint = tmp_path / "o.scene.json.ckpt"
+    _interrupted_evolve(monkeypatch, 3, picture, "-n", 6, "-o", out)
+    assert json.loads(checkpoint.read_text())["format"] == "genart.checkpoint"
+    assert _evolve(picture, "-n", 6, "-o", out, "--resume") == 0
+    assert len(S.load(out).layers[0].shapes) == 6 and not checkpoint.exists()
+    _interrupted_evolve(monkeypatch, 3, picture, "-n", 6, "-o", out)
+    assert _evolve(picture, "-n", 6, "-o", out) == 0  # without --resume: started afresh over its own checkpoint
+    assert not checkpoint.exists()
+
+
+def test_resume_counts_the_seconds_of_the_interrupted_part(tmp_path, monkeypatch):
+    picture = _picture(tmp_path / "ok.png")
+    out = tmp_path / "o.scene.json"
+    checkpoint = tmp_path / "o.scene.json.ckpt"
+    _interrupted_evolve(monkeypatch, 2, picture, "-n", 4, "-o", out)
+    doc = json.loads(checkpoint.read_text())
+    assert doc["seconds"] > 0
+    checkpoint.write_text(json.dumps({**doc, "seconds": 1000.0}))
+    assert _evolve(picture, "-n", 4, "-o", out, "--resume") == 0
+    assert S.load(out).meta["seconds"] >= 1000.0
+
+
+def _first_shape(doc: dict, index: int, value: object) -> None:
+    doc["tiles"][0]["params"][0][index] = value
+
+
+TAMPERINGS: dict[str, tuple[Callable[[dict], None], str]] = {
+    "short params": (lambda d: d["tiles"][0]["params"][0].pop(), "tiles[0].params[0]: List should have at least 19"),
+    "long params": (lambda d: d["tiles"][0]["params"][0].append(0.0), "tiles[0].params[0]: List should have at most 19"),
+    "a string": (lambda d: _first_shape(d, 0, "1.5"), "tiles[0].params[0][0]: Input should be a valid number"),
+    "not a number": (lambda d: _first_shape(d, 1, float("nan")), "tiles[0].params[0][1]: Input should be a finite number"),
+    "huge": (lambda d: _first_shape(d, 2, 1e300), "tiles[0].params[0][2]: Input should be less than or equal to"),
+    "unknown family": (lambda d: _first_shape(d, KIND, 99.0), "tiles[0].params[0]: shape family 99 is not one this run draws"),
+    "other family": (lambda d: _first_shape(d, KIND, 5.0), "tiles[0].params[0]: shape family 5 is not one this run draws"),
+    "sides": (lambda d: _first_shape(d, SIDES, 100.0), "tiles[0].params[0]: 100 sides, expected 3"),
+    "alpha": (lambda d: _first_shape(d, ALPHA, 0.0), "tiles[0].params[0]: alpha 0 is not in (0, 1]"),
+    "colour": (lambda d: d["tiles"][0]["colors"][0].__setitem__(1, 2.0), "tiles[0].colors[0][1]: Input should be less than or equal to 1"),
+    "error": (lambda d: d["tiles"][0]["errors"].__setitem__(0, float("inf")), "tiles[0].errors[0]: Input should be a finite number"),
+    "lengths": (lambda d: d["tiles"][0]["errors"].append(1.0), "tiles[0]: Value error, 2 shapes, 2 colours and 3 errors"),
+    "tiles": (lambda d: d["tiles"].append(d["tiles"][0]), "has 2 tiles, expected 1"),
+    "unknown field": (lambda d: d["tiles"][0].update(extra=1), "tiles[0].extra: Extra inputs are not permitted"),
+    "seconds": (lambda d: d.update(seconds=-1.0), "seconds: Input should be greater than or equal to 0"),
+    "version": (lambda d: d.update(version=2), "this genart reads version 1, got 2"),
+    "fingerprint": (lambda d: d.update(fingerprint="f" * 16), "made from another picture or other settings"),
+    "not an object": (lambda d: d["tiles"].__setitem__(0, [1, 2]), "tiles[0]: Input should be a valid dictionary"),
+}
+
+
+@pytest.mark.parametrize("tampering", TAMPERINGS)
+def test_a_tampered_checkpoint_is_refused_in_one_line_and_kept(tmp_path, monkeypatch, capsys, tampering):
+    picture = _picture(tmp_path / "ok.png")
+    out = tmp_path / "o.png"
+    checkpoint = tmp_path / "o.png.ckpt"
+    _interrupted_evolve(monkeypatch, 2, picture, "-n", 4, "-o", out)
+    capsys.readouterr()
+    doc = json.loads(checkpoint.read_text())
+    assert len(doc["tiles"][0]["params"]) == 2 and len(doc["tiles"][0]["params"][0]) == SIZE
+    change, message = TAMPERINGS[tampering]
+    change(doc)
+    checkpoint.write_text(json.dumps(doc))
+    before = checkpoint.read_bytes()
+    assert _evolve(picture, "-n", 4, "-o", out, "--resume") == 2
+    _one_line(capsys, f"checkpoint {checkpoint}: ", message)
+    assert checkpoint.read_bytes() == before and not out.exists()
+
+
+def test_a_checkpoint_with_more_shapes_than_asked_for_is_refused(tmp_path, monkeypatch, capsys):
+    picture = _picture(tmp_path / "ok.png")
+    out = tmp_path / "o.png"
+    for tiles, quota in (("1x1", 3), ("2x2", 1)):
+        _interrupted_evolve(monkeypatch, 6 if tiles == "1x1" else 18, picture, "-n", 40, "--tiles", tiles, "-o", out)
+        capsys.readouterr()
+        assert _evolve(picture, "-n", 3 if tiles == "1x1" else 4, "--tiles", tiles, "-o", out, "--resume") == 2
+        _one_line(capsys, "tiles[0] holds", f"more than the {quota} that")
+        assert not out.exists()
+        (tmp_path / "o.png.ckpt").unlink()
+
+
+def test_evolve_checks_output_sizes_before_the_run(tmp_path, monkeypatch, capsys):
+    picture = _picture(tmp_path / "ok.png")
+    monkeypatch.setattr(Evolution, "search", lambda *args: pytest.fail("the run started"))
+    assert _evolve(picture, "-n", 5, "--width", 1000000, "-o", tmp_path / "o.scene.json", "-o", tmp_path / "o.png") == 2
+    _one_line(capsys, "o.png: output size 1000000x", "too large")
+    assert [p.name for p in tmp_path.iterdir()] == ["ok.png"]
