@@ -83,8 +83,11 @@ def pack(shapes: Sequence[Shape]) -> Packed:
     counts = np.zeros(n, np.int64)
     params = np.zeros((n, PARAMS))
     colors = np.array([s.color for s in shapes], np.float64).reshape(n, 4)
-    for i, (shape, handler) in enumerate(zip(shapes, handlers)):
-        counts[i] = handler.pack(shape, points[i], params[i])
+    for kind in np.unique(kinds).tolist():
+        rows = np.flatnonzero(kinds == kind)
+        some_points, some_params = points[rows], params[rows]
+        counts[rows] = TABLE[kind].pack_many([shapes[i] for i in rows.tolist()], some_points, some_params)
+        points[rows], params[rows] = some_points, some_params
     return Packed(kinds, points, counts, params, colors)
 
 

@@ -10,6 +10,7 @@ scale the radii and stroke, turn the angle, and move the points with it.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, ClassVar
@@ -64,6 +65,11 @@ class Drawable(ABC):
     @abstractmethod
     def pack(self, shape: Any, points: np.ndarray, params: np.ndarray) -> int:
         """Write `shape` into one packed row (`points` (K, 2), `params` (PARAMS,)); returns its point count."""
+
+    def pack_many(self, shapes: Sequence[Any], points: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """`pack` for many shapes of this kind into rows of `points` (n, K, 2) and `params` (n, PARAMS)
+        (views or copies: the caller keeps what is written); returns their point counts."""
+        return np.array([self.pack(s, points[i], params[i]) for i, s in enumerate(shapes)], np.int64)
 
     @abstractmethod
     def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Any:

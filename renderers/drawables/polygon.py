@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numba
@@ -91,6 +92,16 @@ class PolygonDrawable(Drawable):
         points[k:] = shape.points[-1]
         params[CX], params[CY] = points[:k].mean(axis=0)
         return k
+
+    def pack_many(self, shapes: Sequence[Polygon], points: np.ndarray, params: np.ndarray) -> np.ndarray:
+        counts = np.array([len(s.points) for s in shapes], np.int64)
+        for k in np.unique(counts).tolist():  # one array per vertex count: no per-shape numpy calls
+            rows = np.flatnonzero(counts == k)
+            corners = np.array([shapes[i].points for i in rows.tolist()], np.float64).reshape(len(rows), k, 2)
+            points[rows, :k] = corners
+            points[rows, k:] = corners[:, -1:]
+            params[rows, CX], params[rows, CY] = corners.mean(axis=1).T
+        return counts
 
     def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Polygon:
         return Polygon(points=[(float(x), float(y)) for x, y in points[:count]], color=color)

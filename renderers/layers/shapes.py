@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any, Literal
 
 import cairocffi
 import numpy as np
 from pydantic import Field
 
-from renderers.drawables import Shape, draw_cairo, drawable, drawable_of, pack
+from renderers.drawables import Packed, Shape, draw_cairo, drawable, drawable_of, pack
 from renderers.fields import Model
 from renderers.layers.base import LayerType, TileSource, svg_paint
 from renderers.scanlines import blend_scanlines
@@ -29,8 +30,19 @@ class ShapesType(LayerType):
     model = ShapesLayer
     tag = "shapes"
 
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: tuple[list[Shape], Packed] | None = None
+
+    def packed(self, layer: ShapesLayer) -> Packed:
+        """The layer's shapes packed, once for the bands that draw one picture in parallel threads."""
+        with self._lock:
+            if self._last is None or self._last[0] is not layer.shapes:
+                self._last = (layer.shapes, pack(layer.shapes))
+            return self._last[1]
+
     def draw_cairo(self, ctx: cairocffi.Context, layer: ShapesLayer, canvas: Canvas, tiles: TileSource | None) -> None:
-        draw_cairo(ctx, pack(layer.shapes))
+        draw_cairo(ctx, self.packed(layer))
 
     def svg_group(self, dwg: Any, layer: ShapesLayer, canvas: Canvas, tiles: TileSource | None, tile_px: int) -> Any:
         group = dwg.g()
@@ -40,7 +52,7 @@ class ShapesType(LayerType):
 
     def rasterize(self, image: np.ndarray, layer: ShapesLayer, sx: float, sy: float, canvas: Canvas) -> None:
         h, w = image.shape[:2]
-        packed = pack(layer.shapes)
+        packed = self.packed(layer)
         for i, kind in enumerate(packed.kinds.tolist()):
             lines = drawable(kind).scanlines(packed.points[i], int(packed.counts[i]), packed.params[i], sx, sy, h, w)
             blend_scanlines(image, lines, *packed.colors[i])
