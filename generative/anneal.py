@@ -20,9 +20,9 @@ from scipy.optimize import dual_annealing
 from generative.hillclimb_tiles import tile_boxes
 from generative.images import Picture, working, working_scale
 from renderers import scene as S
-from renderers.drawables.polygon import polygon_scanlines_into
 from renderers.fields import rgba
 from renderers.scanlines import blend_scanlines
+from renderers.scanlines.polygon import polygon_scanlines_into
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from generative.images import rmse_255
 from generative.shapes.layout import BEZIER, DRAWS, NAMES
 from renderers import cairo, drawables, pdf, raster, svg
 from renderers import scene as S
-from renderers.drawables.bezier import bezier_scanlines
+from renderers.scanlines.bezier import bezier_scanlines
 
 ROOT = Path(__file__).resolve().parent.parent
 COLOR = (0.8, 0.2, 0.1, 0.7)

@@ -24,9 +24,9 @@ from generative.images import Picture, rmse_255
 from generative.shapes.layout import ALPHA, NAMES, SIZE
 from renderers import cairo, raster
 from renderers import scene as S
-from renderers.drawables.ellipse import ellipse_scanlines
-from renderers.drawables.polygon import polygon_scanlines
 from renderers.scanlines import blend_scanlines
+from renderers.scanlines.ellipse import ellipse_scanlines
+from renderers.scanlines.polygon import polygon_scanlines
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ClimbSettings(candidates=40, max_age=15, repeats=2)

@@ -33,10 +33,10 @@ from generative.shapes.layout import (
 )
 from generative.shapes.polygons import mutate_polygon, polygon_corners, random_polygon
 from renderers import drawables
-from renderers.drawables.bezier import SEGMENTS, bezier_scanlines_into
-from renderers.drawables.ellipse import ellipse_scanlines_into
-from renderers.drawables.polygon import polygon_scanlines_into
 from renderers.fields import rgba
+from renderers.scanlines.bezier import SEGMENTS, bezier_scanlines_into
+from renderers.scanlines.ellipse import ellipse_scanlines_into
+from renderers.scanlines.polygon import polygon_scanlines_into
 
 LINES_PER_ROW = MAX_SIDES // 2 + 1  # scanlines a row may need (a curve's union needs fewer)
 SCRATCH_POINTS = max(MAX_SIDES, SEGMENTS + 1)

@@ -8,7 +8,6 @@ from typing import Any, Literal
 import numpy as np
 
 from renderers.drawables.base import ANGLE, CX, CY, RX, RY, Drawable, Kind, svg_number
-from renderers.drawables.ellipse import ellipse_scanlines
 from renderers.fields import Color, Coord, Length, Model
 
 
@@ -41,6 +40,8 @@ class CircleDrawable(Drawable):
 
     def scanlines(self, points: np.ndarray, count: int, params: np.ndarray, sx: float, sy: float,
                   height: int, width: int) -> np.ndarray:
+        from renderers.scanlines.ellipse import ellipse_scanlines
+
         return ellipse_scanlines(params[CX] * sx, params[CY] * sy, params[RX] * sx, params[RX] * sy, 0.0, height, width)
 
     def draw_cairo(self, lib: Any, ctx: Any, points: list[list[float]], count: int, params: list[float],

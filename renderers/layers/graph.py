@@ -10,8 +10,6 @@ import cairocffi
 import numpy as np
 from pydantic import Field, model_validator
 
-from renderers.drawables.ellipse import ellipse_scanlines
-from renderers.drawables.polygon import polygon_scanlines
 from renderers.fields import Color, Length, Model, Point
 from renderers.layers.base import (
     LayerType,
@@ -21,7 +19,6 @@ from renderers.layers.base import (
     svg_number,
     svg_paint,
 )
-from renderers.scanlines import blend_scanlines
 
 if TYPE_CHECKING:
     from renderers.scene import Canvas
@@ -114,6 +111,10 @@ class GraphType(LayerType):
         return group
 
     def rasterize(self, image: np.ndarray, layer: GraphLayer, sx: float, sy: float, canvas: Canvas) -> None:
+        from renderers.scanlines import blend_scanlines
+        from renderers.scanlines.ellipse import ellipse_scanlines
+        from renderers.scanlines.polygon import polygon_scanlines
+
         h, w = image.shape[:2]
         scale = np.array([sx, sy])
         pos = dict(zip(layer.ids, layer.xy))

@@ -12,10 +12,8 @@ import numpy as np
 from PIL import Image
 from pydantic import Field, model_validator
 
-from renderers.drawables.polygon import polygon_scanlines
 from renderers.fields import RGB, Model, Unit
 from renderers.layers.base import LayerType, TileSource, svg_number, svg_paint
-from renderers.scanlines import blend_scanlines
 
 if TYPE_CHECKING:
     from renderers.scene import Canvas
@@ -114,6 +112,9 @@ class MosaicType(LayerType):
         return group
 
     def rasterize(self, image: np.ndarray, layer: MosaicLayer, sx: float, sy: float, canvas: Canvas) -> None:
+        from renderers.scanlines import blend_scanlines
+        from renderers.scanlines.polygon import polygon_scanlines
+
         h, w = image.shape[:2]
         scale = np.array([sx, sy])
         cw, ch = canvas.width / layer.columns, canvas.height / layer.rows

@@ -12,7 +12,6 @@ from pydantic import Field
 from renderers.drawables import Packed, Shape, draw_cairo, drawable, drawable_of, pack
 from renderers.fields import Model
 from renderers.layers.base import LayerType, TileSource, svg_paint
-from renderers.scanlines import blend_scanlines
 
 if TYPE_CHECKING:
     from renderers.scene import Canvas
@@ -51,6 +50,8 @@ class ShapesType(LayerType):
         return group
 
     def rasterize(self, image: np.ndarray, layer: ShapesLayer, sx: float, sy: float, canvas: Canvas) -> None:
+        from renderers.scanlines import blend_scanlines
+
         h, w = image.shape[:2]
         packed = self.packed(layer)
         for i, kind in enumerate(packed.kinds.tolist()):

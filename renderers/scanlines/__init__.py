@@ -1,7 +1,9 @@
 """Scanlines: int32 rows `(y, x0, x1)` covering pixels x0 ≤ x < x1, blended onto float images.
 
-Every drawable kind computes its own scanlines (`renderers.drawables`); a pixel belongs
-to a shape when its centre (x + 0.5, y + 0.5) is inside it.
+A pixel belongs to a shape when its centre (x + 0.5, y + 0.5) is inside it. The compiled
+kernel of each drawable kind is a module of this package, which its drawable
+(`renderers.drawables`) imports only when asked for scanlines: posters, SVG and movie
+frames never load numba (about 60 MiB in every render process).
 """
 
 from __future__ import annotations
