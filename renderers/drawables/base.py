@@ -60,7 +60,6 @@ class Drawable(ABC):
     kind: ClassVar[Kind]
     model: ClassVar[type[Model]]
     tag: ClassVar[str]  # the scene file's "kind" value
-    max_points: ClassVar[int]  # points a packed row needs (0: none)
 
     @abstractmethod
     def pack(self, shape: Any, points: np.ndarray, params: np.ndarray) -> int:

@@ -35,7 +35,6 @@ class BezierDrawable(Drawable):
     kind = Kind.BEZIER
     model = Bezier
     tag = "bezier"
-    max_points = 3
 
     def pack(self, shape: Bezier, points: np.ndarray, params: np.ndarray) -> int:
         points[:3] = shape.points

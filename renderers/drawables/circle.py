@@ -25,7 +25,6 @@ class CircleDrawable(Drawable):
     kind = Kind.CIRCLE
     model = Circle
     tag = "circle"
-    max_points = 0
 
     def pack(self, shape: Circle, points: np.ndarray, params: np.ndarray) -> int:
         params[CX], params[CY], params[RX], params[RY], params[ANGLE] = shape.cx, shape.cy, shape.r, shape.r, 0.0

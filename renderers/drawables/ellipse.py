@@ -41,7 +41,6 @@ class EllipseDrawable(Drawable):
     kind = Kind.ELLIPSE
     model = Ellipse
     tag = "ellipse"
-    max_points = 0
 
     def pack(self, shape: Ellipse, points: np.ndarray, params: np.ndarray) -> int:
         params[CX], params[CY], params[RX], params[RY], params[ANGLE] = shape.cx, shape.cy, shape.rx, shape.ry, shape.angle

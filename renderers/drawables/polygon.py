@@ -32,7 +32,6 @@ class PolygonDrawable(Drawable):
     kind = Kind.POLYGON
     model = Polygon
     tag = "polygon"
-    max_points = MAX_POINTS
 
     def pack(self, shape: Polygon, points: np.ndarray, params: np.ndarray) -> int:
         k = len(shape.points)
