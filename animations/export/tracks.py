@@ -1,0 +1,130 @@
+"""Motions as tracks: what an exporter needs to replay a clip in another tool.
+
+A fly-in becomes, per shape, its *flight*: when it takes off and lands, the cubic Bézier
+its anchor follows, how far it is turned at take-off, and the clip's start scale, fade
+and easing. At time t a shape with linear progress `lin` (0 before take-off, 1 after
+landing) and eased progress s = ease(lin) is drawn as
+
+    point' = path(s) + scale(s) · R(turn(s)) · (point − rest anchor)
+    scale(s) = start_scale + (1 − start_scale) · s,  turn(s) = spin · (1 − s)
+    opacity factor = clip(lin / fade, 0, 1)
+
+which is exactly how `animations.motions.flyin` draws its frames (`Flights.pose_at`
+evaluates it; the tests hold the two equal). A time-lapse becomes, per shape, the time
+from which it is visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from animations.easing import get_easing
+from animations.frame import SceneLayers
+from animations.motions.flyin import FlyIn, bernstein_points
+from animations.motions.timelapse import TimeLapse
+from renderers.drawables import Packed
+from renderers.drawables.base import CX, CY
+from renderers.scene import Layer
+
+
+@dataclass(frozen=True)
+class Pose:
+    """Where every shape of a flight is at one time."""
+
+    anchor: np.ndarray  # (N, 2) canvas units
+    scale: np.ndarray  # (N,)
+    turn: np.ndarray  # (N,) degrees
+    opacity: np.ndarray  # (N,) factor on each shape's alpha
+
+
+@dataclass(frozen=True)
+class Flights:
+    """One shapes layer's fly-in, shape by shape (in draw order)."""
+
+    rest: Packed  # the landed shapes
+    takeoff: np.ndarray  # (N,) seconds
+    landing: np.ndarray  # (N,) seconds
+    path: np.ndarray  # (N, 4, 2) the anchor's cubic Bézier, from the start point to the rest anchor
+    spin: np.ndarray  # (N,) degrees turned at take-off
+    start_scale: float
+    fade: float  # share of the flight over which the shape fades in (linear in time)
+    easing: str
+
+    def progress(self, t: float) -> np.ndarray:
+        """Linear progress of every flight at time t, in [0, 1]."""
+        span = self.landing - self.takeoff
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lin = np.where(span > 0, (t - self.takeoff) / np.where(span > 0, span, 1.0), t >= self.takeoff)
+        return np.clip(lin, 0.0, 1.0)
+
+    def pose_at(self, t: float) -> Pose:
+        """Every shape's anchor, scale, turn and opacity factor at time t."""
+        lin = self.progress(t)
+        s = np.where(lin >= 1.0, 1.0, get_easing(self.easing)(lin))
+        opacity = np.clip(lin / self.fade, 0.0, 1.0) if self.fade > 0 else (lin > 0).astype(np.float64)
+        return Pose(bernstein_points(self.path, s), self.start_scale + (1.0 - self.start_scale) * s,
+                    self.spin * (1.0 - s), opacity)
+
+
+@dataclass(frozen=True)
+class Appearances:
+    """A time-lapse of one shapes layer: each shape is visible from `visible_from` on."""
+
+    shapes: Packed
+    visible_from: np.ndarray  # (N,) seconds
+
+
+def flights(clip: FlyIn) -> list[Flights | tuple[Layer, ...]]:
+    """The clip's parts in draw order: a `Flights` per shapes layer, the still layers as they are."""
+    span = 1.0 / (1.0 + (clip.total - 1) * clip.lag_ratio)
+    out: list[Flights | tuple[Layer, ...]] = []
+    k = 0
+    for part in clip.parts:
+        if isinstance(part, SceneLayers):
+            out.append(part.layers)
+            continue
+        takeoff = clip.start + clip.ranks[k] * clip.lag_ratio * span * clip.duration
+        rest = Packed(part.kinds, part.points, part.counts, part.params, part.colors)
+        out.append(Flights(rest, takeoff, takeoff + span * clip.duration, clip.nodes[k],
+                           np.degrees(clip.spins[k]), clip.start_scale, clip.fade, clip.easing))
+        k += 1
+    return out
+
+
+def placed(rest: Packed, pose: Pose) -> np.ndarray:
+    """The rest shapes' points moved to a pose: (N, K, 2)."""
+    turn = np.radians(pose.turn)
+    cos, sin = np.cos(turn)[:, None], np.sin(turn)[:, None]
+    rel = rest.points - rest.params[:, None, [CX, CY]]
+    x = cos * rel[..., 0] - sin * rel[..., 1]
+    y = sin * rel[..., 0] + cos * rel[..., 1]
+    return pose.anchor[:, None, :] + pose.scale[:, None, None] * np.stack([x, y], axis=-1)
+
+
+def appearances(clip: TimeLapse) -> Appearances:
+    """When each shape of a prefix time-lapse (a greedy run's) first shows."""
+    if clip.poster is None or clip.prefixes is None:
+        raise ValueError("only time-lapses of a greedy run (prefix snapshots of one shapes layer) can be exported")
+    n = len(clip.poster)
+    visible_from = np.full(n, np.inf)
+    shown = 0
+    for index, prefix in enumerate(clip.prefixes):
+        if prefix > shown:
+            visible_from[shown:prefix] = clip.start + _first_progress(clip, index) * clip.duration
+            shown = prefix
+    p = clip.poster
+    return Appearances(Packed(p.kinds, p.points, p.counts, p.params, p.colors), visible_from)
+
+
+def _first_progress(clip: TimeLapse, index: int) -> float:
+    """The least linear progress u at which state `index` shows (`index_at(u) == index`), by
+    bisection (time-lapse easings are monotone)."""
+    lo, hi = 0.0, 1.0
+    if index == 0 or clip.index_at(lo) >= index:
+        return 0.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if clip.index_at(mid) >= index else (mid, hi)
+    return hi
