@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
+import signal
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -18,6 +20,7 @@ from genart import __version__
 from genart.errors import UserError
 from genart.terminal import printable
 from generative.images import ImageError
+from generative.interrupt import Interrupted
 from renderers.atomic import WriteError
 from renderers.scene import SceneError
 
@@ -66,18 +69,74 @@ def _command_in(argv: Sequence[str]) -> str:
     return word if word in COMMANDS else ""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, stopping a run as Ctrl-C does (exit status 143 instead of 130)."""
+
+
+def _stop_on_sigterm() -> None:
+    """Make SIGTERM raise `Terminated` in this process; processes forked from it keep the default."""
+    owner = os.getpid()
+
+    def handler(signum: int, frame: object) -> None:
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated
+
+    signal.signal(signal.SIGTERM, handler)
+
+
+def _exit_status(exc: BaseException) -> int:
+    """130 for Ctrl-C, 143 for SIGTERM (128 + the signal), found anywhere in the exception's chain."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, Terminated):
+            return 128 + signal.SIGTERM
+        seen = seen.__cause__ or seen.__context__
+    return 128 + signal.SIGINT
+
+
+def _save_interrupted(args: argparse.Namespace, exc: Interrupted) -> int:
+    """Write the best result so far of an interrupted command to its outputs; say so in one line."""
+    from genart.outputs import write_outputs
+
+    write_outputs(exc.scene, args.output, getattr(args, "width", None))
+    print(f"genart {args.command}: interrupted; best result so far written to {', '.join(args.output)}",
+          file=sys.stderr)
+    return _exit_status(exc)
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of stdout went away (`genart info x | head`): stop quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python flushes stdout at exit: let that go nowhere
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run a command; user errors become one line on stderr and exit status 2."""
+    """Entry point: run a command; user errors become one line on stderr and exit status 2.
+
+    Ctrl-C and SIGTERM stop a run (exit status 130 and 143); a fit that was stopped with a
+    result so far (`Interrupted`) has it written to the command's outputs first.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(_command_in(argv)).parse_args(argv)
+    _stop_on_sigterm()
     try:
-        return int(args.func(args) or 0)
-    except (UserError, SceneError, ImageError, WriteError) as exc:
-        print(f"genart {args.command}: error: {printable(str(exc))}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"genart {args.command}: interrupted", file=sys.stderr)
-        return 130
+        try:
+            try:
+                return int(args.func(args) or 0)
+            except Interrupted as exc:
+                return _save_interrupted(args, exc)
+        except (UserError, SceneError, ImageError, WriteError) as exc:
+            print(f"genart {args.command}: error: {printable(str(exc))}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt as exc:
+            print(f"genart {args.command}: interrupted", file=sys.stderr)
+            return _exit_status(exc)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ folded into the errors rarely); only an insertion scans all nodes (for the large
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,6 +51,7 @@ from scipy.spatial import cKDTree
 _START_DEGREE = 16  # adjacency slots per node; doubled when a node needs more
 _MAX_GRID_SIDE = 2048  # cells per side of the search grid, at most
 _RENORMALISE_BELOW = 1e-250  # the lazy error scale is folded into the errors below this
+_CHUNK = 50_000  # signals per kernel call, so Ctrl-C is seen within milliseconds
 _STOPPED = 0  # kernel status: reached the end of its range
 _NEEDS_DEGREE = 1  # kernel status: a node needs more adjacency slots
 
@@ -113,6 +115,15 @@ class GNGResult:
     updates: int
     epochs: int
     epoch_errors: list[float]  # mean winner distance per epoch (neupy's training error)
+    interrupted: bool = False  # stopped by Ctrl-C or SIGTERM part-way through `signals`
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during `train`; `result` is the graph as it stood (`interrupted` set)."""
+
+    def __init__(self, result: GNGResult) -> None:
+        super().__init__()
+        self.result = result
 
 
 @dataclass
@@ -460,6 +471,7 @@ def train(
     snapshot_every: int | None = None,
     snapshot_epochs: bool = False,
     on_epoch: Callable[[int, Graph], None] | None = None,
+    seconds: float | None = None,
 ) -> GNGResult:
     """Fit a Growing Neural Gas to (N, 2) `points`.
 
@@ -470,11 +482,20 @@ def train(
     snapshot_every : record the graph every this many signals (and at the start).
     snapshot_epochs : record the graph at the start and after every epoch.
     on_epoch : called with (epochs done, graph) after each epoch, e.g. for a progress bar.
+    seconds : time budget, checked after each whole epoch: training stops after the first
+        epoch that ends past it, so the graph is the one `params.epochs = result.epochs`
+        would give (same seed).
 
     Returns
     -------
     GNGResult; the same points, params and seed give the same result.
+
+    Raises
+    ------
+    TrainingInterrupted on Ctrl-C (or SIGTERM turned into KeyboardInterrupt), holding the
+    graph as it stood.
     """
+    started = time.perf_counter()
     params.check()
     points = np.ascontiguousarray(points, dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
@@ -483,6 +504,8 @@ def train(
         raise ValueError("points must be finite")
     if snapshot_every is not None and snapshot_every < 1:
         raise ValueError("snapshot_every must be at least 1")
+    if seconds is not None and not seconds > 0:
+        raise ValueError("seconds must be positive")
     rng = np.random.default_rng(params.seed)
     state = new_state(points, params, rng)
     n = len(points)
@@ -492,27 +515,39 @@ def train(
     seen = 0
     errors: list[float] = []
     epoch = 0
-    for epoch in range(1, params.epochs + 1):
-        order = rng.permutation(n) if params.shuffle else np.arange(n)
-        updates_before = int(state.counts[_UPDATES])
-        state.scale[1] = 0.0
-        lo = 0
-        while lo < n:
-            hi = n if snapshot_every is None else min(n, lo + snapshot_every - seen % snapshot_every)
-            present(state, points, order, lo, hi, params)
-            seen += hi - lo
-            lo = hi
-            if snapshot_every and seen % snapshot_every == 0:
+
+    def result(interrupted: bool = False) -> GNGResult:
+        return GNGResult(graph=graph_of(state), snapshots=snapshots, signals=seen,
+                         updates=int(state.counts[_UPDATES]), epochs=epoch, epoch_errors=errors,
+                         interrupted=interrupted)
+
+    try:
+        for epoch in range(1, params.epochs + 1):
+            order = rng.permutation(n) if params.shuffle else np.arange(n)
+            updates_before = int(state.counts[_UPDATES])
+            state.scale[1] = 0.0
+            lo = 0
+            while lo < n:
+                hi = min(n, lo + _CHUNK)
+                if snapshot_every is not None:
+                    hi = min(hi, lo + snapshot_every - seen % snapshot_every)
+                present(state, points, order, lo, hi, params)
+                seen += hi - lo
+                lo = hi
+                if snapshot_every and seen % snapshot_every == 0:
+                    snapshots.append((seen, graph_of(state)))
+            errors.append(float(state.scale[1]) / n)
+            if snapshot_epochs and (not snapshots or snapshots[-1][0] != seen):
                 snapshots.append((seen, graph_of(state)))
-        errors.append(float(state.scale[1]) / n)
-        if snapshot_epochs and (not snapshots or snapshots[-1][0] != seen):
-            snapshots.append((seen, graph_of(state)))
-        if on_epoch is not None:
-            on_epoch(epoch, graph_of(state))
-        if state.counts[_UPDATES] == updates_before and n > 1:
-            break  # neupy: no winner farther than the min distance in a whole epoch
-    return GNGResult(graph=graph_of(state), snapshots=snapshots, signals=seen,
-                     updates=int(state.counts[_UPDATES]), epochs=epoch, epoch_errors=errors)
+            if on_epoch is not None:
+                on_epoch(epoch, graph_of(state))
+            if state.counts[_UPDATES] == updates_before and n > 1:
+                break  # neupy: no winner farther than the min distance in a whole epoch
+            if seconds is not None and time.perf_counter() - started >= seconds:
+                break
+    except KeyboardInterrupt:
+        raise TrainingInterrupted(result(interrupted=True)) from None
+    return result()
 
 
 def mean_distance(points: np.ndarray, graph: Graph) -> float:

@@ -32,11 +32,17 @@ def _with_alpha(rgb: np.ndarray) -> list[RGBA]:
     return [(float(r), float(g), float(b), 1.0) for r, g, b in np.round(rgb, 4)]
 
 
-def graph_layer(graph: Graph, style: GraphStyle, picture: np.ndarray | None = None) -> GraphLayer:
+def graph_layer(graph: Graph, style: GraphStyle, picture: np.ndarray | None = None,
+                scale: tuple[float, float] = (1.0, 1.0)) -> GraphLayer:
     """The graph as a scene layer; with `style.colors_from_image`, each edge takes the colour
-    of the `picture` pixel under its midpoint and each node the one under it."""
+    of the `picture` pixel under its midpoint and each node the one under it.
+
+    `scale` (x, y) takes the graph's (and the picture's) pixels to canvas units; line width and
+    dot radius grow by their geometric mean, so they keep their size relative to the drawing.
+    """
     ids = graph.ids.tolist()
-    xy = [(float(x), float(y)) for x, y in np.round(graph.xy, 4)]
+    xy = [(float(x), float(y)) for x, y in np.round(graph.xy * np.asarray(scale), 4)]
+    size = float(np.sqrt(scale[0] * scale[1]))
     edge_colors = node_colors = None
     if style.colors_from_image and picture is not None:
         index = np.searchsorted(graph.ids, graph.edges)
@@ -46,8 +52,8 @@ def graph_layer(graph: Graph, style: GraphStyle, picture: np.ndarray | None = No
             node_colors = _with_alpha(sample_colors(picture, graph.xy))
     return GraphLayer(
         name="gng", ids=ids, xy=xy, edges=[(int(a), int(b)) for a, b in graph.edges],
-        edge_width=style.edge_width, edge_color=style.edge_color, edge_colors=edge_colors,
-        node_radius=style.node_radius, node_color=style.node_color, node_colors=node_colors,
+        edge_width=style.edge_width * size, edge_color=style.edge_color, edge_colors=edge_colors,
+        node_radius=style.node_radius * size, node_color=style.node_color, node_colors=node_colors,
     )
 
 
@@ -74,17 +80,23 @@ def gng_scene(
     style: GraphStyle = GraphStyle(),
     source: Source | None = None,
     meta: dict[str, str | int | float | bool | None] | None = None,
+    canvas_size: tuple[int, int] | None = None,
 ) -> Scene:
-    """A scene the size of `picture` (pixels = canvas units) with the graph and its snapshots.
+    """A scene of the graph and its snapshots, on a canvas of `canvas_size` (width, height; default
+    the size of `picture`, the working picture the points came from, whose pixels are then canvas units).
 
-    `meta` gets the GNG parameters (``gng_<name>``), the run figures and any extra entries.
+    `meta` gets the GNG parameters (``gng_<name>``), the run figures (in working pixels) and any
+    extra entries.
     """
     height, width = picture.shape[:2]
+    canvas_w, canvas_h = canvas_size or (width, height)
+    scale = (canvas_w / width, canvas_h / height)
     params_meta = {f"gng_{k}": v for k, v in vars(params).items()}
     return Scene(
-        canvas=Canvas(width=width, height=height, background=style.background),
+        canvas=Canvas(width=canvas_w, height=canvas_h, background=style.background),
         source=source,
         meta={"generator": "gng", **params_meta, **run_figures(result, points), **(meta or {})},
-        layers=[graph_layer(result.graph, style, picture)],
-        snapshots=[Snapshot(step=step, layers=[graph_layer(g, style, picture)]) for step, g in result.snapshots],
+        layers=[graph_layer(result.graph, style, picture, scale)],
+        snapshots=[Snapshot(step=step, layers=[graph_layer(g, style, picture, scale)])
+                   for step, g in result.snapshots],
     )

@@ -3,12 +3,15 @@
 The recipe of "Making Art with Growing Neural Gas": grey-scale the picture, blur it a
 little (gaussian, sigma about 0.6), keep the dark pixels (Otsu threshold plus an
 offset) and turn each kept pixel into a point at its centre, in pixel coordinates
-(x right, y down), ready for `generative.gng.train`.
+(x right, y down), ready for `generative.gng.train`. A large picture is first brought to
+a working resolution (`shrink`) and a large cloud thinned (`subsample`), so the time and
+the look do not depend on the picture's size.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 from skimage.color import rgb2gray
 from skimage.filters import gaussian, threshold_local, threshold_otsu
 
@@ -79,6 +82,25 @@ def mask_points(mask: np.ndarray) -> np.ndarray:
     """(N, 2) float64 pixel-centre coordinates (x, y) of the True pixels, row by row."""
     rows, cols = np.nonzero(mask)
     return np.column_stack([cols + 0.5, rows + 0.5]).astype(np.float64)
+
+
+def shrink(rgb: np.ndarray, longest: int) -> np.ndarray:
+    """The picture with its longer side brought down to `longest` pixels (area-averaged); a picture
+    no larger, or `longest` 0, comes back unchanged."""
+    h, w = rgb.shape[:2]
+    if longest <= 0 or max(h, w) <= longest:
+        return rgb
+    k = longest / max(h, w)
+    size = (max(1, round(w * k)), max(1, round(h * k)))
+    return np.asarray(Image.fromarray(np.ascontiguousarray(rgb[..., :3])).resize(size, Image.Resampling.BOX))
+
+
+def subsample(points: np.ndarray, most: int, seed: int = 0) -> np.ndarray:
+    """At most `most` of the points (0: all), drawn without replacement with `seed`, kept in their order."""
+    if most <= 0 or len(points) <= most:
+        return points
+    keep = np.sort(np.random.default_rng(seed).choice(len(points), most, replace=False))
+    return points[keep]
 
 
 def sample_colors(rgb: np.ndarray, xy: np.ndarray) -> np.ndarray:

@@ -47,6 +47,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     g = p.add_argument_group("image to points")
     g.add_argument("--crop", metavar="Y0:Y1,X0:X1", help="cut the picture first (numpy-style rows, columns)")
+    g.add_argument("--resize", type=int, default=DEFAULTS.resize, metavar="PX",
+                   help="working resolution: longer side in pixels, for a larger picture (default 600; 0: full size)")
+    g.add_argument("--max-points", type=int, default=DEFAULTS.max_points, metavar="N",
+                   help="most points, drawn with --seed (default 100000; 0: all)")
     g.add_argument("--sigma", type=float, default=DEFAULTS.sigma, help="gaussian blur in pixels (default 0.6)")
     g.add_argument("--threshold", type=_threshold, default="otsu", metavar="otsu|local|LEVEL",
                    help="otsu (default), local (adaptive) or a grey level in [0, 1]")
@@ -67,16 +71,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--min-distance-for-update", type=float, default=DEFAULTS.min_distance_for_update)
     n.add_argument("--no-shuffle", action="store_true", help="present the points in image order every epoch")
     n.add_argument("--seed", type=int, default=0)
+    n.add_argument("--seconds", type=float, metavar="S",
+                   help="time budget: stop after the first whole epoch that ends past S seconds")
     n.add_argument("--snapshots", type=_snapshots, default="epoch", metavar="epoch|none|K",
                    help="record the graph every epoch (default), never, or every K signals")
     n.add_argument("--count-components", action="store_true",
                    help="print the number of connected subgraphs (e.g. words, after more blur)")
     d = p.add_argument_group("drawing")
     d.add_argument("--edge-width", type=float, default=DEFAULTS.edge_width,
-                   help="line width in picture pixels (default 0.3)")
+                   help="line width in working pixels (default 0.3): it grows with the picture, as the lines do")
     d.add_argument("--edge-color", default="black",
                    help="line colour (a name, #rrggbb or #rrggbbaa), or 'source' for the picture's colour under each edge")
-    d.add_argument("--node-radius", type=float, default=DEFAULTS.node_radius, help="draw nodes as dots of this radius")
+    d.add_argument("--node-radius", type=float, default=DEFAULTS.node_radius,
+                   help="draw nodes as dots of this radius in working pixels")
     d.add_argument("--node-color", default="black")
     d.add_argument("--background", default="white")
     p.set_defaults(func=run)

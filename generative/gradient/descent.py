@@ -30,6 +30,16 @@ class FitResult:
     background: tuple[float, float, float]
     snapshots: list[Snapshot] = field(default_factory=list)
     loss_curve: list[tuple[float, float]] = field(default_factory=list)  # (seconds, RGB RMSE 0–255)
+    steps: int = 0  # gradient steps taken
+    interrupted: bool = False  # stopped early by Ctrl-C or SIGTERM
+
+
+class DescentInterrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM during `descend`; `result` is the best state seen so far (`interrupted` set)."""
+
+    def __init__(self, result: FitResult) -> None:
+        super().__init__()
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -138,7 +148,9 @@ def descend(
     """Optimize `params` in place; return the best state seen, judged on its poster render.
 
     `started` is the `time.perf_counter()` at which the caller's work began (the
-    seconds budget and the loss curve count from it).
+    seconds budget and the loss curve count from it). Ctrl-C (or SIGTERM turned into
+    KeyboardInterrupt) ends the descent at once and raises `DescentInterrupted` with the
+    best state seen, the current one included.
     """
     steps, seconds = _budget(plan)
     h, w = target.shape[:2]
@@ -170,41 +182,48 @@ def descend(
     else:
         bar = tqdm(total=seconds, desc=plan.desc, unit="s", disable=not plan.progress, file=sys.stderr,
                    bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} s [{elapsed}<{remaining}{postfix}]")
-    evaluate(0, plan.snapshot_every > 0)
     step = 0
     shown = time.perf_counter()
-    while True:
-        elapsed = time.perf_counter() - started
-        frac = max(step / steps if steps else 0.0, elapsed / seconds if seconds else 0.0)
-        if frac >= 1.0:
-            break
-        sharp = plan.sharp[0] * (plan.sharp[1] / plan.sharp[0]) ** min(1.0, frac / plan.sharp_at)
-        decay = plan.lr_end + (1.0 - plan.lr_end) * 0.5 * (1.0 + math.cos(math.pi * frac))
-        ys, xs = batches.next()
-        loss_and_grad(ys, xs, goal, weight_arg, lab, params.kind, params.nv, params.geom, params.col_raw,
-                      params.bg_raw, sharp, params.masks, grads[0], grads[1], grads[2])
-        adam.step([params.geom, params.col_raw, params.bg_raw], grads, lrs0, decay)
-        params.clamp(h, w)
-        step += 1
-        if reseeds and frac >= reseeds[0]:
-            reseeds.pop(0)
-            _reseed(params, adam, target, weights, sharp, plan.reseed_share, rng)
-            lrs0 = _learning_rates(params, plan)
-        snap = plan.snapshot_every > 0 and step % plan.snapshot_every == 0
-        if snap or step % plan.eval_every == 0:
-            evaluate(step, snap)
-        now = time.perf_counter()
-        if steps is not None:
-            bar.update(1)
-        elif seconds is not None and now - shown > 0.1:
-            bar.update(min(seconds, now - started) - bar.n)
-            shown = now
-        bar.set_postfix_str(f"rmse {last_rmse:.2f}", refresh=False)
+    stopped: KeyboardInterrupt | None = None
+    try:
+        evaluate(0, plan.snapshot_every > 0)
+        while True:
+            elapsed = time.perf_counter() - started
+            frac = max(step / steps if steps else 0.0, elapsed / seconds if seconds else 0.0)
+            if frac >= 1.0:
+                break
+            sharp = plan.sharp[0] * (plan.sharp[1] / plan.sharp[0]) ** min(1.0, frac / plan.sharp_at)
+            decay = plan.lr_end + (1.0 - plan.lr_end) * 0.5 * (1.0 + math.cos(math.pi * frac))
+            ys, xs = batches.next()
+            loss_and_grad(ys, xs, goal, weight_arg, lab, params.kind, params.nv, params.geom, params.col_raw,
+                          params.bg_raw, sharp, params.masks, grads[0], grads[1], grads[2])
+            adam.step([params.geom, params.col_raw, params.bg_raw], grads, lrs0, decay)
+            params.clamp(h, w)
+            step += 1
+            if reseeds and frac >= reseeds[0]:
+                reseeds.pop(0)
+                _reseed(params, adam, target, weights, sharp, plan.reseed_share, rng)
+                lrs0 = _learning_rates(params, plan)
+            snap = plan.snapshot_every > 0 and step % plan.snapshot_every == 0
+            if snap or step % plan.eval_every == 0:
+                evaluate(step, snap)
+            now = time.perf_counter()
+            if steps is not None:
+                bar.update(1)
+            elif seconds is not None and now - shown > 0.1:
+                bar.update(min(seconds, now - started) - bar.n)
+                shown = now
+            bar.set_postfix_str(f"rmse {last_rmse:.2f}", refresh=False)
+    except KeyboardInterrupt as exc:
+        stopped, result.interrupted = exc, True
+        params.clamp(h, w)  # a step cut short may have left values out of range
     evaluate(step, plan.snapshot_every > 0 and step % plan.snapshot_every != 0)
     bar.close()
     final = best[1]
     params.geom, params.col_raw, params.bg_raw = final.geom, final.col_raw, final.bg_raw
-    result.shapes, result.background = to_shapes(final), background(final)
+    result.shapes, result.background, result.steps = to_shapes(final), background(final), step
+    if stopped is not None:
+        raise DescentInterrupted(result) from stopped
     return result
 
 

@@ -10,8 +10,9 @@ from PIL import ImageColor
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generative.images import Picture
+from generative.interrupt import Interrupted
 from generative.methods.base import Method, MethodError
-from renderers.scene import Scene, Source
+from renderers.scene import Meta, Scene, Source
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 RGBA = tuple[Unit, Unit, Unit, Unit]
@@ -38,6 +39,11 @@ class GNGSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     crop: str | None = Field(default=None, description="cut the picture first: Y0:Y1,X0:X1 (numpy-style rows, columns)")
+    resize: int = Field(default=600, ge=0, description="working resolution: the (cut) picture's longer side is "
+                        "brought down to this many pixels before it becomes points (0: full size)")
+    max_points: int = Field(default=100_000, ge=0, description="most points, drawn with the seed (0: all)")
+    seconds: float | None = Field(default=None, gt=0.0, description="time budget: stop after the first whole "
+                                  "epoch that ends past it (same graph as --epochs set to the epochs run)")
     sigma: float = Field(default=0.6, ge=0.0, description="gaussian blur in pixels")
     threshold: Literal["otsu", "local"] | float = Field(
         default="otsu", description="otsu, local (adaptive) or a grey level in [0, 1]: darker pixels become points")
@@ -59,10 +65,11 @@ class GNGSettings(BaseModel):
     seed: int = Field(default=0, ge=0, description="random seed; same seed, same graph")
     snapshots: Literal["epoch", "none"] | int = Field(
         default="epoch", description="record the graph every epoch, never, or every K signals")
-    edge_width: float = Field(default=0.3, ge=0.0, description="line width in picture pixels")
+    edge_width: float = Field(default=0.3, ge=0.0, description="line width in working pixels (scaled with the picture)")
     edge_color: RGBA | Literal["source"] = Field(
         default=BLACK, description="line colour, or source: the picture's colour under each edge")
-    node_radius: float = Field(default=0.0, ge=0.0, description="draw nodes as dots of this radius (0: no dots)")
+    node_radius: float = Field(default=0.0, ge=0.0, description="draw nodes as dots of this radius in working pixels "
+                               "(0: no dots)")
     node_color: RGBA = Field(default=BLACK, description="colour of the node dots")
     background: RGBA = Field(default=WHITE, description="background colour")
 
@@ -100,21 +107,26 @@ class GNGSettings(BaseModel):
 
 def fit(picture: Picture, settings: GNGSettings, progress: bool = True, checkpoint: Path | None = None,
         resume: bool = False) -> Scene:
-    """Pick the points, grow the gas over them (a progress bar per epoch) and return the graph's scene."""
+    """Pick the points at the working resolution, grow the gas over them (a progress bar per epoch)
+    and return the graph's scene, in the (cut) picture's pixels.
+
+    Ctrl-C or SIGTERM raises `Interrupted` with the graph grown so far.
+    """
     from tqdm import tqdm
 
     from generative import points as pts
-    from generative.gng import Graph, train
+    from generative.gng import Graph, TrainingInterrupted, train
     from generative.gng_scene import GraphStyle, gng_scene
 
     params = settings.gas()
     try:
-        rgb = pts.crop(picture.rgb, *pts.parse_crop(settings.crop)) if settings.crop else picture.rgb
+        cut = pts.crop(picture.rgb, *pts.parse_crop(settings.crop)) if settings.crop else picture.rgb
+        rgb = pts.shrink(cut, settings.resize)
         mask = pts.binarize(pts.blurred_grey(rgb, settings.sigma), settings.threshold, settings.offset,
                             settings.block_size, settings.invert)
     except ValueError as exc:
         raise MethodError(str(exc)) from None
-    points = pts.mask_points(mask)
+    points = pts.subsample(pts.mask_points(mask), settings.max_points, settings.seed)
     if len(points) == 0:
         raise MethodError(f"{picture.name}: no pixels pass the threshold, so there is nothing to draw "
                           f"(a uniform picture? else try {'without' if settings.invert else 'with'} invert, "
@@ -123,25 +135,32 @@ def fit(picture: Picture, settings: GNGSettings, progress: bool = True, checkpoi
     if every is not None and len(points) * params.epochs // every > MAX_SNAPSHOTS:
         raise MethodError(f"snapshots every {every} signals would record more than {MAX_SNAPSHOTS} snapshots of "
                           f"{len(points) * params.epochs} signals; record fewer")
-    with tqdm(total=params.epochs, unit="epoch", desc="gng", file=sys.stderr, disable=not progress) as bar:
-        def on_epoch(_: int, graph: Graph) -> None:
-            bar.set_postfix(nodes=len(graph.ids), edges=len(graph.edges), refresh=False)
-            bar.update()
-
-        result = train(points, params, snapshot_every=every, snapshot_epochs=settings.snapshots == "epoch",
-                       on_epoch=on_epoch)
     from_image = isinstance(settings.edge_color, str)  # "source"
     style = GraphStyle(edge_width=settings.edge_width,
                        edge_color=BLACK if isinstance(settings.edge_color, str) else settings.edge_color,
                        colors_from_image=from_image, node_radius=settings.node_radius, node_color=settings.node_color,
                        background=settings.background)
     threshold = settings.threshold if isinstance(settings.threshold, str) else "manual"
-    extra = {"crop": settings.crop, "sigma": settings.sigma, "threshold": threshold,
-             "threshold_level": settings.threshold if threshold == "manual" else None,
-             "threshold_offset": None if threshold == "manual" else
-             settings.offset if settings.offset is not None else pts.DEFAULT_OFFSETS[threshold],
-             "block_size": settings.block_size if threshold == "local" else None, "invert": settings.invert}
-    return gng_scene(result, points, rgb, params, style, Source(name=picture.name, sha256=picture.sha256), extra)
+    extra: Meta = {"crop": settings.crop, "sigma": settings.sigma, "threshold": threshold,
+                   "threshold_level": settings.threshold if threshold == "manual" else None,
+                   "threshold_offset": None if threshold == "manual" else
+                   settings.offset if settings.offset is not None else pts.DEFAULT_OFFSETS[threshold],
+                   "block_size": settings.block_size if threshold == "local" else None, "invert": settings.invert,
+                   "working_width": rgb.shape[1], "working_height": rgb.shape[0]}
+    source = Source(name=picture.name, sha256=picture.sha256)
+    size = (cut.shape[1], cut.shape[0])
+    with tqdm(total=params.epochs, unit="epoch", desc="gng", file=sys.stderr, disable=not progress) as bar:
+        def on_epoch(_: int, graph: Graph) -> None:
+            bar.set_postfix(nodes=len(graph.ids), edges=len(graph.edges), refresh=False)
+            bar.update()
+
+        try:
+            result = train(points, params, snapshot_every=every, snapshot_epochs=settings.snapshots == "epoch",
+                           on_epoch=on_epoch, seconds=settings.seconds)
+        except TrainingInterrupted as stop:
+            meta = {**extra, "interrupted": True}
+            raise Interrupted(gng_scene(stop.result, points, rgb, params, style, source, meta, size)) from stop
+    return gng_scene(result, points, rgb, params, style, source, extra, size)
 
 
 METHOD = Method(

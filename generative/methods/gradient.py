@@ -10,6 +10,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generative.images import MAX_WORKING, MIN_WORKING, Picture, load_picture, working
+from generative.interrupt import Interrupted
 from generative.methods.base import Method
 from renderers.scene import Meta, Scene
 
@@ -49,18 +50,26 @@ class GradientSettings(BaseModel):
 
 def fit(picture: Picture, settings: GradientSettings, progress: bool = True, checkpoint: Path | None = None,
         resume: bool = False) -> Scene:
-    """Fit the circles at the working size and return their scene."""
+    """Fit the circles at the working size and return their scene; Ctrl-C or SIGTERM raises
+    `Interrupted` with the best circles so far."""
     from generative.gradient import fit_circles
+    from generative.gradient.descent import DescentInterrupted
     from generative.gradient.scene import gradient_scene
 
     target = working(picture, settings.resize).target
     h, w = target.shape[:2]
     started = time.perf_counter()
-    result = fit_circles(target, settings.shapes, steps=settings.steps, seconds=settings.seconds, seed=settings.seed,
-                         loss=settings.loss, weights=weight_map(settings.weights, (w, h)),
-                         snapshot_every=settings.snapshot_every, progress=progress)
     meta: Meta = {"generator": "genart evolve", "method": "gradient", "shape": "circle", "seed": settings.seed,
-            "loss": settings.loss, "seconds": round(time.perf_counter() - started, 3)}
+                  "loss": settings.loss}
+    try:
+        result = fit_circles(target, settings.shapes, steps=settings.steps, seconds=settings.seconds,
+                             seed=settings.seed, loss=settings.loss, weights=weight_map(settings.weights, (w, h)),
+                             snapshot_every=settings.snapshot_every, progress=progress)
+    except DescentInterrupted as stop:
+        meta |= {"seconds": round(time.perf_counter() - started, 3), "steps_run": stop.result.steps,
+                 "interrupted": True}
+        raise Interrupted(gradient_scene(picture, (w, h), stop.result, meta)) from stop
+    meta["seconds"] = round(time.perf_counter() - started, 3)
     return gradient_scene(picture, (w, h), result, meta)
 
 
