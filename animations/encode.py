@@ -1,8 +1,14 @@
-"""Encoding rendered frames to MP4 (H.264), WebM (VP9) and GIF, atomically.
+"""Encoding rendered frames to MP4 (H.264), WebM (VP9), MOV (ProRes 4444), GIF and PNG
+sequences, atomically.
 
-MP4 and WebM go through the ffmpeg binary that `imageio-ffmpeg` ships, fed raw BGRA
+MP4, WebM and MOV go through the ffmpeg binary that `imageio-ffmpeg` ships, fed raw BGRA
 frames on a pipe; they are constant frame rate, so a merged frame lasting k/fps is sent
-k times (H.264/VP9 store a repeat almost for free). GIF stores per-frame delays in
+k times (H.264/VP9 store a repeat almost for free). Frames for outputs that keep alpha
+are straight (not premultiplied) BGRA: MOV is ProRes 4444 with a 16-bit alpha
+(prores_ks, yuva444p10le), WebM with `EncodeSettings.alpha` is VP9 yuva420p (decode it
+with libvpx-vp9: ffmpeg's own vp9 decoder drops alpha). A PNG sequence (`NAME%05d.png`,
+numbered from 0) holds RGBA frames, constant rate too; it is written into a temporary
+folder beside its frames and moved into place only when every frame is written. GIF stores per-frame delays in
 centiseconds, rounded cumulatively so a 2.00 s movie lasts exactly 2.00 s. Two GIF tiers:
 'fast' quantizes each frame with Pillow; 'best' builds one global palette over the whole
 movie with ffmpeg's palettegen and dithers with paletteuse (sierra2_4a), spooling frames
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -33,9 +40,11 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
-from renderers.atomic import WriteError, atomic_path
+from renderers.atomic import WriteError, atomic_path, write_error
 
-FORMATS = ("mp4", "webm", "gif")
+FORMATS = ("mp4", "webm", "mov", "gif", "png")
+ALPHA_FORMATS = ("webm", "mov", "png")  # formats that can keep transparency
+SEQUENCE = re.compile(r"[^%]*%0?\d*d[^%]*\.png", re.IGNORECASE)  # a PNG sequence's file name pattern
 GIF_QUALITIES = ("fast", "best")
 COLOR_PARAMS = [  # exact BT.709 conversion, tagged so players decode the colours as drawn
     "-sws_flags", "accurate_rnd+full_chroma_int", "-vf", "scale=out_color_matrix=bt709:out_range=tv",
@@ -59,12 +68,14 @@ class Encodable(Protocol):
 
 @dataclass(frozen=True)
 class EncodeSettings:
-    """Encoder knobs: H.264 `crf`/`preset`, VP9 `vp9_crf`, and the GIF tier."""
+    """Encoder knobs: H.264 `crf`/`preset`, VP9 `vp9_crf`, the GIF tier, and whether to keep
+    alpha (WebM yuva420p; MOV and PNG always keep it)."""
 
     crf: int = 20
     preset: str = "superfast"
     vp9_crf: int = 34
     gif_quality: str = "fast"
+    alpha: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,10 +88,13 @@ class EncodeResult:
 
 
 def format_of(path: str | Path) -> str:
-    """'mp4', 'webm' or 'gif' from the file name; anything else raises ValueError."""
+    """'mp4', 'webm', 'mov', 'gif' or 'png' (a sequence, NAME%05d.png) from the file name;
+    anything else raises ValueError."""
     suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise ValueError(f"{path}: unknown movie format (use .mp4, .webm or .gif)")
+    if suffix == "png" and SEQUENCE.fullmatch(Path(path).name):
+        return "png"
+    if suffix not in FORMATS or suffix == "png":
+        raise ValueError(f"{path}: unknown movie format (use .mp4, .webm, .mov, .gif, or NAME%05d.png for PNG frames)")
     return suffix
 
 
@@ -102,12 +116,16 @@ def encode(
         raise ValueError(f"{fmt} (yuv420p) needs an even width and height, got {size[0]}x{size[1]}")
     if settings.gif_quality not in GIF_QUALITIES:
         raise ValueError(f"unknown GIF quality {settings.gif_quality!r} (use fast or best)")
+    if settings.alpha and fmt not in ALPHA_FORMATS:
+        raise ValueError(f"{fmt} cannot keep alpha (use .mov, .webm or PNG frames)")
     if fmt == "gif" and settings.gif_quality == "best" and frame_count is not None:
         folder = Path(tempfile.gettempdir())
         frame_bytes, budget = size[0] * size[1] * 4, _spool_budget(folder)
         if frame_count * frame_bytes > budget:
             raise WriteError(path, str(_spool_too_small(folder, frame_count, frame_bytes, budget)))
     try:
+        if fmt == "png":
+            return _png_sequence(frames, Path(path), fps)
         with atomic_path(path) as tmp:
             if fmt == "gif" and settings.gif_quality == "best":
                 return _gif_best(frames, tmp, size, fps)
@@ -154,15 +172,18 @@ def _ffmpeg(args: list[str], stdin: int | None = None, stdout: int | None = None
 
 def _video(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: float, fmt: str, s: EncodeSettings) -> EncodeResult:
     if fmt == "mp4":
-        codec, params = "libx264", ["-preset", s.preset, "-crf", str(s.crf), "-movflags", "+faststart"]
+        codec, pix_fmt, params = "libx264", "yuv420p", ["-preset", s.preset, "-crf", str(s.crf), "-movflags", "+faststart"]
+    elif fmt == "mov":
+        codec, pix_fmt, params = "prores_ks", "yuva444p10le", ["-profile:v", "4444", "-alpha_bits", "16", "-vendor", "apl0"]
     else:
-        codec, params = "libvpx-vp9", ["-b:v", "0", "-crf", str(s.vp9_crf), "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"]
+        codec, pix_fmt = "libvpx-vp9", "yuva420p" if s.alpha else "yuv420p"
+        params = ["-b:v", "0", "-crf", str(s.vp9_crf), "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1"]
     params += COLOR_PARAMS
     raw_input = ["-f", "rawvideo", "-vcodec", "rawvideo", "-s", f"{size[0]}x{size[1]}", "-pix_fmt", "bgra",
                  "-r", str(Fraction(fps).limit_denominator())]
     received = sent = 0
     elapsed = 0.0
-    with _ffmpeg(["-y", *raw_input, "-i", "-", "-an", "-vcodec", codec, "-pix_fmt", "yuv420p", *params, str(tmp)],
+    with _ffmpeg(["-y", *raw_input, "-i", "-", "-an", "-vcodec", codec, "-pix_fmt", pix_fmt, *params, str(tmp)],
                  stdin=subprocess.PIPE) as process:
         pipe: IO[bytes] = process.stdin  # type: ignore[assignment]
         for frame in frames:
@@ -174,6 +195,41 @@ def _video(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: f
             sent += max(repeats, 0)
             frame.release()
     return EncodeResult(received, sent, sent / fps)
+
+
+def _png_sequence(frames: Iterable[Encodable], pattern: Path, fps: float) -> EncodeResult:
+    """Frames as RGBA PNGs named `pattern % k` (k from 0), one per 1/fps; all are written or none.
+
+    They are written into a temporary folder beside them, then moved into place.
+    """
+    folder = pattern.parent
+    if not folder.is_dir():
+        raise WriteError(pattern, f"folder {folder} does not exist")
+    try:
+        with tempfile.TemporaryDirectory(prefix=".genart-frames-", dir=folder) as spool:
+            names: list[str] = []
+            received = 0
+            elapsed = 0.0
+            for frame in frames:
+                received += 1
+                elapsed += frame.duration
+                repeats = round(elapsed * fps) - len(names)  # cumulative: no drift from rounding
+                if repeats > 0:
+                    h, w = frame.pixels.shape[:2]
+                    image = Image.frombuffer("RGBA", (w, h), np.ascontiguousarray(frame.pixels), "raw", "BGRA", 0, 1)
+                    buffer = io.BytesIO()  # Pillow ignores short writes to files: encode here, write with checks
+                    image.save(buffer, format="PNG", compress_level=1)
+                    for _ in range(repeats):
+                        names.append(pattern.name % len(names))
+                        (Path(spool) / names[-1]).write_bytes(buffer.getbuffer())
+                frame.release()
+            if not names:
+                raise ValueError("no frames to write")
+            for name in names:
+                os.replace(Path(spool) / name, folder / name)
+    except OSError as exc:
+        raise write_error(pattern, exc) from None
+    return EncodeResult(received, len(names), len(names) / fps)
 
 
 def _centiseconds(frames: Iterable[Encodable]) -> Iterable[tuple[Encodable, int]]:

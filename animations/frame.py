@@ -4,8 +4,12 @@ A motion turns a time into a `Frame`: the canvas (size, background), a view (the
 visible canvas rectangle: zooms), and drawables in back-to-front order. Drawables hold
 numpy arrays so a motion computes a whole frame with a few vectorized calls; drawing
 talks to cairo's C API directly (cairocffi's `cairo` lib) to keep per-shape overhead low.
-Pixels come out as cairo ARGB32: premultiplied BGRA, opaque here (frames are composited
-on white), so `bgra[..., 2::-1]` is the RGB picture.
+Pixels come out as cairo ARGB32: premultiplied BGRA. A `Look` says how the view is
+framed in an output of another aspect (fit with bars of a colour, or fill and cut) and
+the bars' colour; with opaque bars and background the frame is opaque and
+`bgra[..., 2::-1]` is the RGB picture. For outputs that keep alpha, `without_background`
+drops the scene's background and `straight_alpha` turns cairo's premultiplied pixels into
+the straight BGRA that PNG and ffmpeg's `bgra` expect.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import cairocffi
 import numpy as np
@@ -20,9 +25,29 @@ import numpy as np
 from renderers.cairo import TileSource
 from renderers.cairo import draw as draw_layers
 from renderers.drawables import Packed, Shape, draw_cairo, pack
-from renderers.scene import Canvas, Layer, MosaicLayer
+from renderers.framing import place
+from renderers.scene import Canvas, Layer, MosaicLayer, Scene
 
 _lib = cairocffi.cairo
+WHITE = (1.0, 1.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the view fills the output: `fit` (all of it, centred, bars of colour `bars`, RGBA)
+    or `fill` (the output covered, the overflow cut around the centre). The `crop` framing
+    is `fill` on an output already cut to the view's aspect (`renderers.framing.place`)."""
+
+    framing: Literal["fit", "fill"] = "fit"
+    bars: tuple[float, float, float, float] = WHITE
+
+
+PLAIN = Look()  # the whole view, centred, white bars
+
+
+def without_background(scene: Scene) -> Scene:
+    """`scene` with a fully transparent background: its frames keep alpha where nothing is drawn."""
+    return scene.model_copy(update={"canvas": scene.canvas.model_copy(update={"background": (0.0, 0.0, 0.0, 0.0)})})
 
 @dataclass(frozen=True, eq=False)
 class Shapes(Packed):
@@ -146,21 +171,25 @@ def _draw_content(ctx: cairocffi.Context, frame: Frame) -> None:
         item.draw(ctx)
 
 
-def _context(buf: np.ndarray, frame: Frame, clear: bool = True) -> tuple[cairocffi.ImageSurface, cairocffi.Context]:
-    """A context on `buf` (first painted white if `clear`), transformed and clipped to the
-    frame's view (aspect kept, centred)."""
+def _context(
+    buf: np.ndarray, frame: Frame, look: Look, clear: bool = True
+) -> tuple[cairocffi.ImageSurface, cairocffi.Context]:
+    """A context on `buf` (first set to the bars' colour if `clear`), transformed and clipped
+    to the frame's view as `look` frames it."""
     height, width = buf.shape[:2]
     surface = cairocffi.ImageSurface.create_for_data(
         buf.reshape(-1).data, cairocffi.FORMAT_ARGB32, width, height, width * 4
     )
     ctx = cairocffi.Context(surface)
     if clear:
-        ctx.set_source_rgb(1.0, 1.0, 1.0)
+        ctx.set_operator(cairocffi.OPERATOR_SOURCE)  # set, not blend: transparent bars clear the buffer
+        ctx.set_source_rgba(*look.bars)
         ctx.paint()
+        ctx.set_operator(cairocffi.OPERATOR_OVER)
     x, y, w, h = frame.view or (0.0, 0.0, frame.canvas.width, frame.canvas.height)
-    scale = min(width / w, height / h)  # letterbox on white if the aspects differ
-    ctx.translate((width - w * scale) / 2, (height - h * scale) / 2)
-    ctx.scale(scale, scale)
+    placement = place(w, h, width, height, look.framing)
+    ctx.translate(placement.offset_x, placement.offset_y)
+    ctx.scale(placement.scale, placement.scale)
     ctx.translate(-x, -y)
     ctx.rectangle(x, y, w, h)
     ctx.clip()
@@ -182,18 +211,18 @@ class SettledCache:
         self.base: np.ndarray | None = None
         self.drawn = 0
 
-    def prepare(self, frame: Frame, shapes: Shapes, width: int, height: int) -> np.ndarray:
+    def prepare(self, frame: Frame, shapes: Shapes, width: int, height: int, look: Look) -> np.ndarray:
         """The cached picture with shapes[:shapes.settled] drawn."""
-        key = (id(shapes.origin), width, height, frame.view, frame.canvas)
+        key = (id(shapes.origin), width, height, frame.view, frame.canvas, look)
         if key != self.key or shapes.settled < self.drawn or self.base is None:
             self.key, self.origin, self.drawn = key, shapes.origin, 0
             self.base = np.empty((height, width, 4), np.uint8)
-            surface, ctx = _context(self.base, frame)
+            surface, ctx = _context(self.base, frame, look)
             ctx.set_source_rgba(*frame.canvas.background)
             ctx.paint()
             surface.finish()
         if shapes.settled > self.drawn:
-            surface, ctx = _context(self.base, frame, clear=False)
+            surface, ctx = _context(self.base, frame, look, clear=False)
             shapes.draw(ctx, self.drawn, shapes.settled)
             surface.finish()
             self.drawn = shapes.settled
@@ -201,25 +230,41 @@ class SettledCache:
 
 
 def render_bgra(
-    frame: Frame, width: int, height: int, out: np.ndarray | None = None, cache: SettledCache | None = None
+    frame: Frame,
+    width: int,
+    height: int,
+    out: np.ndarray | None = None,
+    cache: SettledCache | None = None,
+    look: Look = PLAIN,
 ) -> np.ndarray:
-    """Draw a frame into an H×W×4 uint8 BGRA array (`out` if given), composited on white.
+    """Draw a frame into an H×W×4 uint8 premultiplied BGRA array (`out` if given), framed by `look`.
 
     With a `cache`, a leading `Shapes` item's settled shapes are drawn once, not every frame.
     """
     buf = np.empty((height, width, 4), np.uint8) if out is None else out
     first = frame.items[0] if frame.items else None
     if cache is not None and isinstance(first, Shapes) and first.origin is not None and first.settled > 0:
-        np.copyto(buf, cache.prepare(frame, first, width, height))
-        surface, ctx = _context(buf, frame, clear=False)
+        np.copyto(buf, cache.prepare(frame, first, width, height, look))
+        surface, ctx = _context(buf, frame, look, clear=False)
         first.draw(ctx, first.settled)
         for item in frame.items[1:]:
             item.draw(ctx)
     else:
-        surface, ctx = _context(buf, frame)
+        surface, ctx = _context(buf, frame, look)
         _draw_content(ctx, frame)
     surface.finish()
     return buf
+
+
+def straight_alpha(bgra: np.ndarray) -> np.ndarray:
+    """Turn premultiplied BGRA (cairo) into straight BGRA in place: colour / alpha, rounded."""
+    alpha = bgra[..., 3]
+    partial = (alpha > 0) & (alpha < 255)
+    if partial.any():
+        a = alpha[partial].astype(np.uint32)[:, None]
+        colour = bgra[partial, :3].astype(np.uint32)
+        bgra[partial, :3] = np.minimum((colour * 255 + a // 2) // a, 255).astype(np.uint8)
+    return bgra
 
 
 def bgra_to_rgb(bgra: np.ndarray) -> np.ndarray:
@@ -227,6 +272,12 @@ def bgra_to_rgb(bgra: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(bgra[..., 2::-1])
 
 
-def render_rgb(frame: Frame, width: int, height: int) -> np.ndarray:
+def render_rgb(frame: Frame, width: int, height: int, look: Look = PLAIN) -> np.ndarray:
     """Draw a frame into a new H×W×3 RGB uint8 array."""
-    return bgra_to_rgb(render_bgra(frame, width, height))
+    return bgra_to_rgb(render_bgra(frame, width, height, look=look))
+
+
+def render_rgba(frame: Frame, width: int, height: int, look: Look = PLAIN) -> np.ndarray:
+    """Draw a frame into a new H×W×4 straight-alpha RGBA uint8 array."""
+    bgra = straight_alpha(render_bgra(frame, width, height, look=look))
+    return np.ascontiguousarray(bgra[..., [2, 1, 0, 3]])

@@ -2,7 +2,8 @@
 
 A clip is a function of time to a `Frame`. It waits `start` seconds (showing its first
 state), moves for `duration` seconds with its easing, then holds its last state for
-`hold` seconds. Clips play one after another in a `Succession`, optionally cross-faded.
+`hold` seconds. Clips play one after another in a `Succession`, optionally cross-faded;
+`Loop` plays one forward then backwards as a periodic movie (its frame at `length` is its frame at 0, so that frame is left out).
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ class Playable(Protocol):
 
     def frame_at(self, t: float) -> Frame: ...
 
+    @property
+    def periodic(self) -> bool:
+        """Whether the frame at `length` is the frame at 0 (a loop: it is not shown twice)."""
+        ...
+
 
 @dataclass(eq=False, kw_only=True)
 class Clip(ABC):
@@ -43,6 +49,10 @@ class Clip(ABC):
     @property
     def length(self) -> float:
         return self.start + self.duration + self.hold
+
+    @property
+    def periodic(self) -> bool:
+        return False
 
     def progress(self, t: float) -> float:
         """Linear progress in [0, 1] of the moving part at clip time `t`."""
@@ -77,11 +87,14 @@ def stagger(u: float, n: int, lag_ratio: float) -> np.ndarray:
     return np.clip((u - starts) / span, 0.0, 1.0)
 
 
-def frame_times(length: float, fps: float) -> np.ndarray:
+def frame_times(length: float, fps: float, periodic: bool = False) -> np.ndarray:
     """Times of the frames of a `length`-second movie at `fps`: round(length·fps) frames,
     the first showing t = 0 and the last t = length, so the movie starts on the first state
-    and ends exactly on the last."""
+    and ends exactly on the last. A `periodic` movie (a loop) spaces them length/n apart
+    and leaves out t = length, which would repeat t = 0 when the movie starts again."""
     n = max(1, round(length * fps))
+    if periodic:
+        return np.arange(n) * (length / n)
     if n == 1:
         return np.array([float(length)])
     return np.linspace(0.0, length, n)
@@ -113,6 +126,10 @@ class Succession:
     def length(self) -> float:
         return sum(c.length for c in self.clips) - self.crossfade * (len(self.clips) - 1)
 
+    @property
+    def periodic(self) -> bool:
+        return False
+
     def frame_at(self, t: float) -> Frame:
         starts = self.starts
         i = max(0, int(np.searchsorted(starts, t, side="right")) - 1)
@@ -124,6 +141,26 @@ class Succession:
             weight = (t - starts[i]) / self.crossfade
             return crossfade(under, frame, weight)
         return frame
+
+
+@dataclass(eq=False)
+class Loop:
+    """A seamless loop: `clip` forward, then backwards (a fly-in flies back out, a time-lapse
+    plays ping-pong), twice as long; periodic, as it ends where it began."""
+
+    clip: Playable
+
+    @property
+    def length(self) -> float:
+        return 2 * self.clip.length
+
+    @property
+    def periodic(self) -> bool:
+        return True
+
+    def frame_at(self, t: float) -> Frame:
+        there = self.clip.length
+        return self.clip.frame_at(t if t <= there else max(2 * there - t, 0.0))
 
 
 def crossfade(a: Frame, b: Frame, weight: float) -> Frame:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animations.dedupe import drop_schedule, frame_hash, merge_duplicates
+from animations.dedupe import drop_schedule, fingerprint, merge_duplicates
 from animations.easing import EASINGS, get_easing
 from animations.encode import EncodeSettings, encode
 from animations.frame import SettledCache, render_bgra, render_rgb
@@ -123,7 +123,7 @@ def test_drop_schedule_keeps_ends_and_thins_monotonically():
 
 class Fake:
     def __init__(self, pixels, duration=0.1):
-        self.pixels, self.duration, self.hash = pixels, duration, frame_hash(pixels)
+        self.pixels, self.duration, self.digest = pixels, duration, fingerprint(pixels)
         self.released = False
 
     def release(self):
@@ -136,7 +136,7 @@ def test_merge_duplicates_merges_identical_keeps_distinct():
     b = a.copy()
     b[:, :24, :3] = 255  # left half white: a different picture
     frames = [Fake(a), Fake(a.copy()), Fake(a.copy()), Fake(b), Fake(b.copy()), Fake(a.copy())]
-    out = list(merge_duplicates(frames, threshold=0))
+    out = list(merge_duplicates(frames, max_pixels=0))
     assert [f.duration for f in out] == pytest.approx([0.3, 0.2, 0.1])
     assert out[0] is frames[0] and out[1] is frames[3] and out[2] is frames[5]
     assert frames[1].released and frames[2].released and frames[4].released

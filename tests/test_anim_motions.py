@@ -38,7 +38,8 @@ def test_growth_moves_matched_nodes_and_fades_others():
     assert rmse_255(first, render_array(scene, 80, 60, layers=scene.snapshots[0].layers)) < 1.0
     last = render_rgb(clip.frame_at(clip.length), 80, 60)
     assert rmse_255(last, render_array(scene, 80, 60)) < 1.0
-    half = clip.frame_at(0.5)  # halfway between snapshot 0 and 1
+    assert clip.knots == pytest.approx([0.0, 0.65, 1.0])  # paced by node changes: 2 then 1 (90%), 5% each besides
+    half = clip.frame_at(0.65)  # halfway between snapshot 0 and 1
     edges, dots = half.items
     ids_alpha = dict(zip(map(tuple, dots.centers.round(3).tolist()), dots.colors[:, 3]))
     assert ids_alpha[(60.0, 20.0)] == pytest.approx(1.0)  # node 1 half way from (50,10) to (70,30)
@@ -111,7 +112,7 @@ def test_mosaic_zoom_starts_on_one_sharp_tile_and_ends_on_the_mosaic():
         asked.append(size_px)
         return tile_source(tile_id, size_px)
 
-    clip = mosaic_zoom(scene, tiles, cell=19, duration=1.0, start=0.0, hold=0.0)
+    clip = mosaic_zoom(scene, tiles, target="2,3", duration=1.0, start=0.0, hold=0.0)
     first = render_rgb(clip.frame_at(0.0), 160, 120)
     assert max(asked) >= 160  # the tile was asked for at (at least) the frame's size: sharp
     # the square tile fills the 4:3 frame: its full width, the middle 3/4 of its height
@@ -122,7 +123,7 @@ def test_mosaic_zoom_starts_on_one_sharp_tile_and_ends_on_the_mosaic():
     assert rmse_255(last, render_array(scene, 160, 120, tiles=TileCache(tile_source))) < 1.0
     widths = [clip.view_at(u)[2] for u in np.linspace(0, 1, 20)]
     assert np.all(np.diff(widths) > 0)
-    back = mosaic_zoom(scene, tiles, cell=19, reverse=True)
+    back = mosaic_zoom(scene, tiles, target="tile:19", reverse=True)
     assert back.view_at(0.0) == pytest.approx(clip.view_at(1.0)) and back.view_at(1.0) == pytest.approx(clip.view_at(0.0))
 
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from animations.easing import EASINGS
 from animations.frame import render_rgb
 from animations.motions import (
+    CLIP_OPTIONS,
     CONTEXT,
     MOTIONS,
     FlyinSettings,
@@ -60,10 +61,10 @@ def test_motion_record_is_complete(name):
     assert all(field.description for field in motion.settings.model_fields.values())
     with pytest.raises(ValidationError):
         motion.settings(no_such_option=1)
-    # the settings are exactly the builder's options, with the builder's defaults
+    # the settings are exactly the builder's options (besides those build_clip applies), with the builder's defaults
     params = inspect.signature(motion.builder).parameters
     options = {k: p for k, p in list(params.items())[1:] if k not in CONTEXT}
-    assert set(options) == set(motion.settings.model_fields)
+    assert set(options) == set(motion.settings.model_fields) - set(CLIP_OPTIONS)
     for key, param in options.items():
         assert param.default == motion.settings.model_fields[key].default, key
     assert motion_of(defaults) is motion

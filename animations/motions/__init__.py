@@ -3,12 +3,15 @@
 Each motion is a module with a builder (`builder(scene, **settings) -> Clip`) and one
 `Motion` record below: its name, one-line help, settings model (pydantic, the options
 and their ranges, reused by the command line and scripts), and what a scene must
-contain to play it. `build_clip` checks the scene and calls the builder.
+contain to play it. `build_clip` checks the scene and calls the builder; the settings
+every motion shares (CLIP_OPTIONS: `loop`) are applied by `build_clip` on the timeline,
+not by the builders.
 """
 
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -20,17 +23,24 @@ from animations.motions.flyin import flyin
 from animations.motions.growth import growth
 from animations.motions.mosaic_zoom import mosaic_zoom
 from animations.motions.timelapse import timelapse
-from animations.timeline import Clip
+from animations.timeline import Clip, Loop, Playable
 from renderers.cairo import TileSource
 from renderers.scene import GraphLayer, MosaicLayer, Scene, ShapesLayer
 
 MAX_SECONDS = 3600.0
 CONTEXT = ("fps", "tiles")  # builder parameters given by the caller, not by the settings
+CLIP_OPTIONS = ("loop",)  # settings applied by build_clip to the builder's clip
 
 
 def _known_easing(name: str) -> str:
     get_easing(name)
     return name
+
+
+def _target_form(text: str) -> str:
+    if not re.fullmatch(r"\s*(\d+\s*,\s*\d+|tile:\d+)\s*", text):
+        raise ValueError("must be ROW,COL or tile:ID")
+    return text
 
 
 Fraction = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
@@ -59,6 +69,8 @@ class MotionSettings(BaseModel):
 
     start: float = _start(0.0)
     hold: float = Field(1.0, ge=0.0, le=MAX_SECONDS, allow_inf_nan=False, description="seconds the last state is held")
+    loop: bool = Field(False, description="play forward then back (flyin: fly in, hold, fly out; timelapse: "
+                                          "ping-pong), twice as long, as a seamless loop")
 
 
 class FlyinSettings(MotionSettings):
@@ -95,8 +107,9 @@ class MosaicZoomSettings(MotionSettings):
     duration: float = _duration(6.0)
     easing: EasingName = _easing("smooth")
     start: float = _start(0.5)
-    cell: Annotated[int, Field(ge=0)] | None = Field(
-        None, description="cell to zoom from, row-major; unset: a seeded random cell of the middle half")
+    target: Annotated[str, AfterValidator(_target_form)] | None = Field(
+        None, description="cell to zoom from: ROW,COL (0-based, from the top left) or tile:ID (the first cell "
+                           "showing that photo); unset: a seeded random cell of the middle half")
     reverse: bool = Field(False, description="zoom in from the whole mosaic to one tile")
     seed: Seed = 0
 
@@ -183,11 +196,13 @@ def motion_of(settings: MotionSettings) -> Motion:
     return found
 
 
-def build_clip(scene: Scene, settings: MotionSettings, fps: float, tiles: TileSource | None = None) -> Clip:
+def build_clip(scene: Scene, settings: MotionSettings, fps: float, tiles: TileSource | None = None) -> Playable:
     """The clip of `settings`' motion on `scene` (checked against its requirements) at `fps`,
-    mosaic tiles from `tiles` (None: flat cell colours)."""
+    mosaic tiles from `tiles` (None: flat cell colours); a `Loop` of it with `loop`."""
     motion = motion_of(settings)
     motion.check(scene)
     takes = inspect.signature(motion.builder).parameters
     context = {k: v for k, v in zip(CONTEXT, (fps, tiles)) if k in takes}
-    return motion.builder(scene, **dict(settings), **context)
+    options = {k: v for k, v in dict(settings).items() if k not in CLIP_OPTIONS}
+    clip = motion.builder(scene, **options, **context)
+    return Loop(clip) if settings.loop else clip

@@ -3,8 +3,14 @@
 Between consecutive snapshots, nodes present in both glide from the old to the new
 position (matched by node id); new nodes spring from a neighbour that already existed
 (or appear in place) while growing and fading in; removed nodes fade out where they
-were. New edges grow out from one end, removed edges fade out. Snapshots share the
-clip's duration equally; the easing shapes the pace over the whole clip.
+were. New edges grow out from one end, removed edges fade out.
+
+The clip is paced by growth, not by snapshot: GNG reaches its node budget early and then
+only moves and rewires, so equal time per snapshot shows the whole graph in the first
+seconds. Instead GROWTH_SHARE (90%) of the time goes to the transitions in proportion to
+the nodes each adds or removes, and the rest is shared equally by all transitions (the
+graph still settles visibly). A run without node changes falls back to equal shares. The
+easing shapes the pace over the whole clip.
 """
 
 from __future__ import annotations
@@ -53,19 +59,34 @@ def _lookup(ids: np.ndarray, table: np.ndarray, values: np.ndarray) -> np.ndarra
     return values[np.searchsorted(table, ids)]
 
 
+GROWTH_SHARE = 0.9  # of the clip's time, shared by the transitions in proportion to their node changes
+
+
+def growth_pace(states: list[GraphState]) -> np.ndarray:
+    """Where each state falls in [0, 1] of the clip: (len(states),) increasing from 0 to 1 (see module doc)."""
+    if len(states) < 2:
+        return np.zeros(len(states))
+    changes = np.array([np.setxor1d(a.ids, b.ids).size for a, b in zip(states, states[1:])], np.float64)
+    even = np.full(len(changes), 1.0 / len(changes))
+    shares = even if changes.sum() == 0 else GROWTH_SHARE * changes / changes.sum() + (1 - GROWTH_SHARE) * even
+    return np.concatenate([[0.0], np.minimum(np.cumsum(shares), 1.0)])
+
+
 @dataclass(eq=False, kw_only=True)
 class Growth(Clip):
     """The growth clip; build it with `growth(scene, ...)`."""
 
     canvas: Canvas
     states: list[GraphState]
+    knots: np.ndarray  # growth_pace(states)
 
     def at(self, u: float) -> Frame:
-        x = float(self.ease(u)) * (len(self.states) - 1)
-        j = min(int(x), len(self.states) - 2)
-        if j < 0:  # a single state
+        if len(self.states) == 1:
             return self._still(self.states[0])
-        return self._between(self.states[j], self.states[j + 1], float(np.clip(x - j, 0.0, 1.0)))
+        x = float(np.clip(self.ease(u), 0.0, 1.0))
+        j = int(np.clip(np.searchsorted(self.knots, x, side="right") - 1, 0, len(self.states) - 2))
+        f = (x - self.knots[j]) / (self.knots[j + 1] - self.knots[j])
+        return self._between(self.states[j], self.states[j + 1], float(np.clip(f, 0.0, 1.0)))
 
     def _still(self, s: GraphState) -> Frame:
         pos = s.xy
@@ -140,5 +161,6 @@ def growth(scene: Scene, *, duration: float = 8.0, start: float = 0.0, hold: flo
     final = next((layer for layer in scene.layers if isinstance(layer, GraphLayer)), None)
     if final is not None and final != layers[-1]:
         layers.append(final)
-    return Growth(duration=duration, start=start, hold=hold, easing=easing, canvas=scene.canvas,
-                  states=[GraphState.of(layer) for layer in layers])
+    states = [GraphState.of(layer) for layer in layers]
+    return Growth(duration=duration, start=start, hold=hold, easing=easing, canvas=scene.canvas, states=states,
+                  knots=growth_pace(states))

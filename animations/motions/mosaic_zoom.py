@@ -2,13 +2,17 @@
 
 The view shrinks/grows geometrically (constant apparent speed) about a fixed point chosen
 so that the start view is exactly the focus cell (cropped to the frame's aspect) and the
-end view is the whole canvas. Tiles are asked for at the pixel size each frame needs
-(rounded up to a power of two and cached, byte-bounded), so every frame is sharp.
+end view is the whole canvas. The zoom starts on the cell `target` names ("ROW,COL" from
+the top left, 0-based, or "tile:ID": the first cell showing photo ID) or a seeded random
+cell of the middle half. Tiles are asked for at the pixel size each frame needs (rounded
+up to a power of two and cached, byte-bounded); a collection stores thumbnails only up to
+some size, so `blur_warning` says when the zoomed-in frame needs larger ones than it holds.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -17,6 +21,7 @@ import numpy as np
 from animations.frame import Frame, SceneLayers
 from animations.timeline import Clip
 from renderers.cairo import TileSource
+from renderers.framing import Framing, place
 from renderers.scene import Canvas, MosaicLayer, Scene
 
 
@@ -65,6 +70,34 @@ class MosaicZoom(Clip):
     def at(self, u: float) -> Frame:
         return Frame(canvas=self.canvas, items=(SceneLayers(self.canvas, (self.layer,), self.tiles),), view=self.view_at(u))
 
+    def tile_pixels(self, size: tuple[int, int], framing: Framing = "fit") -> int:
+        """Pixels a tile spans on the longer side in the zoomed-in frame of a `size` (w, h) movie."""
+        placement = place(self.first[2], self.first[3], *size, framing)
+        return math.ceil(max(self.canvas.width / self.layer.columns, self.canvas.height / self.layer.rows) * placement.scale)
+
+
+def blur_warning(clip: MosaicZoom, size: tuple[int, int], largest: int, framing: Framing = "fit") -> str | None:
+    """One line if the zoomed-in frame needs tiles larger than the collection's `largest` thumbnail, else None."""
+    needed = clip.tile_pixels(size, framing)
+    if needed <= largest:
+        return None
+    return (f"the zoomed-in frame shows a tile at {needed} px but the collection stores tiles up to {largest} px: "
+            f"it will look blurry (index again with `genart mosaic index --sizes ...,{1 << math.ceil(math.log2(needed))}`)")
+
+
+def parse_target(target: str, layer: MosaicLayer) -> int:
+    """The row-major cell of a `target` ("ROW,COL" or "tile:ID") in `layer`; ValueError if there is none."""
+    if m := re.fullmatch(r"\s*(\d+)\s*,\s*(\d+)\s*", target):
+        row, col = int(m[1]), int(m[2])
+        if row >= layer.rows or col >= layer.columns:
+            raise ValueError(f"target {row},{col} is outside the {layer.rows} rows x {layer.columns} columns mosaic")
+        return row * layer.columns + col
+    if m := re.fullmatch(r"\s*tile:(\d+)\s*", target):
+        if int(m[1]) not in layer.tiles:
+            raise ValueError(f"target tile {m[1]} is in no cell of this mosaic")
+        return layer.tiles.index(int(m[1]))
+    raise ValueError(f"target must be ROW,COL or tile:ID, got {target!r}")
+
 
 def mosaic_zoom(
     scene: Scene,
@@ -74,25 +107,23 @@ def mosaic_zoom(
     start: float = 0.5,
     hold: float = 1.0,
     easing: str = "smooth",
-    cell: int | None = None,
+    target: str | None = None,
     reverse: bool = False,
     seed: int = 0,
 ) -> MosaicZoom:
-    """Zoom from cell `cell` (default: a seeded random cell of the middle half) out to the
-    whole mosaic; `reverse` zooms in instead. `tiles` is the collection's TileSource
-    (None draws the cells' flat colours)."""
+    """Zoom from the cell `target` names ("ROW,COL" or "tile:ID"; default: a seeded random
+    cell of the middle half) out to the whole mosaic; `reverse` zooms in instead. `tiles`
+    is the collection's TileSource (None draws the cells' flat colours)."""
     layer = next((layer for layer in scene.layers if isinstance(layer, MosaicLayer)), None)
     if layer is None:
         raise ValueError("mosaic_zoom needs a mosaic scene (no mosaic layer in this scene)")
     canvas = scene.canvas
-    if cell is None:
+    if target is None:
         rng = np.random.default_rng(seed)
         row = int(rng.integers(layer.rows // 4, max(layer.rows * 3 // 4, layer.rows // 4 + 1)))
         col = int(rng.integers(layer.columns // 4, max(layer.columns * 3 // 4, layer.columns // 4 + 1)))
-        cell = row * layer.columns + col
-    if not 0 <= cell < layer.columns * layer.rows:
-        raise ValueError(f"cell {cell} is outside the {layer.columns}x{layer.rows} mosaic")
-    row, col = divmod(cell, layer.columns)
+    else:
+        row, col = divmod(parse_target(target, layer), layer.columns)
     cw, ch = canvas.width / layer.columns, canvas.height / layer.rows
     # the largest rectangle with the canvas' aspect inside the cell: the tile fills the frame
     scale = min(cw / canvas.width, ch / canvas.height)

@@ -1,4 +1,5 @@
-"""`genart animate SCENE --motion M -o OUT.{mp4,gif,webm}`, or `--at SECONDS -o STILL.png`.
+"""`genart animate SCENE --motion M -o OUT.{mp4,webm,mov,gif}` or `-o FRAMES/%05d.png`, or
+`--at SECONDS -o STILL.png`.
 
 The motions, their help and their options come from the registry
 (`animations.motions.MOTIONS`): every field of a motion's settings model is an option
@@ -8,25 +9,30 @@ The motions, their help and their options come from the registry
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal, get_args, get_origin
 
 from pydantic import ValidationError
 
 from animations.dedupe import merge_duplicates
-from animations.encode import GIF_QUALITIES, EncodeSettings, encode, format_of
-from animations.frame import render_rgb
+from animations.encode import ALPHA_FORMATS, GIF_QUALITIES, EncodeResult, EncodeSettings, encode, format_of
+from animations.frame import WHITE, Look, render_rgb, render_rgba, without_background
 from animations.motions import MOTIONS, Motion, MotionSettings, build_clip
-from animations.pipeline import render_frames
-from animations.timeline import Playable, frame_times
+from animations.motions.mosaic_zoom import MosaicZoom, blur_warning
+from animations.pipeline import RenderedFrame, render_frames
+from animations.timeline import Loop, Playable, frame_times
 from genart.errors import UserError
 from renderers import scene
 from renderers.cairo import TileSource, save_png
+from renderers.framing import FRAMINGS, place
 
-DEFAULT_LONGEST = {"mp4": 1280, "webm": 1280, "gif": 480, "png": 1280}
+DEFAULT_LONGEST = {"mp4": 1280, "webm": 1280, "mov": 1280, "gif": 480, "png": 1280, "still": 1280}
+SEQUENCE_NAME = "%05d.png"  # frame names in an output folder
 PREVIEW_LONGEST, PREVIEW_FPS = 320, 12
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 
@@ -78,7 +84,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scene", help="scene file (.scene.json or .scene.json.gz)")
     p.add_argument("--motion", choices=list(MOTIONS), required=True, help=f"what moves ({motions})")
     p.add_argument("-o", "--output", required=True, metavar="OUT",
-                   help="movie file .mp4, .webm or .gif; with --at, a still .png")
+                   help="movie file .mp4, .webm, .mov (ProRes 4444) or .gif; PNG frames as NAME%%05d.png or a "
+                        f"folder (FOLDER/{SEQUENCE_NAME.replace('%', '%%')}); with --at, a still .png")
     p.add_argument("--at", type=float, metavar="SECONDS",
                    help="write the still at this time of the movie (0 to its length) instead of the movie")
     p.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
@@ -86,8 +93,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "default 1280 px (GIF 480 px) on the longer side")
     for field, motions_taking in TAKERS.items():
         _add_motion_option(p, field, motions_taking)
-    p.add_argument("--dedupe", type=int, nargs="?", const=0, metavar="BITS",
-                   help="merge consecutive frames whose 256-bit dhash differs by at most BITS (default 0 when given)")
+    p.add_argument("--framing", choices=FRAMINGS, default="fit",
+                   help="a --size of another aspect than the scene: fit (all of it, with bars), fill (cover the "
+                        "frame, cut the overflow) or crop (shrink the frame to the scene's aspect) (default fit)")
+    p.add_argument("--frame-color", type=_color, metavar="#RRGGBB[AA]|none",
+                   help="colour of the bars of --framing fit (default white; none with --transparent)")
+    p.add_argument("--transparent", action="store_true",
+                   help="drop the scene's background: frames keep alpha (.mov, .webm, PNG frames or a still)")
+    p.add_argument("--dedupe", type=int, nargs="?", const=0, metavar="PIXELS",
+                   help="merge consecutive frames in which at most PIXELS pixels differ from the run's first "
+                        "(default 0 when given: identical frames only)")
     p.add_argument("--gif-quality", choices=GIF_QUALITIES, default="fast",
                    help="GIF: fast (Pillow, palette per frame) or best (global palette + dithering via ffmpeg)")
     p.add_argument("--crf", type=int, default=20, choices=range(52), metavar="0-51",
@@ -99,6 +114,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"quick low-resolution pass: {PREVIEW_LONGEST} px, {PREVIEW_FPS} fps, fastest encoding")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
+
+
+def _color(text: str) -> tuple[float, float, float, float]:
+    """'#rrggbb', '#rrggbbaa' or 'none' (transparent) as RGBA floats."""
+    if text.lower() == "none":
+        return (0.0, 0.0, 0.0, 0.0)
+    value = text.lstrip("#")
+    if len(value) not in (6, 8) or not all(c in "0123456789abcdefABCDEF" for c in value):
+        raise argparse.ArgumentTypeError(f"expected #rrggbb, #rrggbbaa or none, got {text!r}")
+    rgba = [int(value[i:i + 2], 16) / 255.0 for i in range(0, len(value), 2)]
+    return (rgba[0], rgba[1], rgba[2], rgba[3] if len(rgba) == 4 else 1.0)
 
 
 def parse_size(text: str | None, canvas: scene.Canvas, longest: int) -> tuple[int, int]:
@@ -133,88 +159,128 @@ def motion_settings(motion: Motion, args: argparse.Namespace) -> MotionSettings:
         raise UserError(f"{_flag(field)} {given[field]}: {reason[0].lower()}{reason[1:]}") from None
 
 
-def _tiles(drawing: scene.Scene, scene_path: str) -> TileSource | None:
+def _tiles(drawing: scene.Scene, scene_path: str) -> tuple[TileSource, int] | None:
+    """The mosaic's tile source and the largest thumbnail size its collection stores (None: no mosaic)."""
     layer = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
     if layer is None:
         return None
     # the mosaic package loads only for mosaics
-    from generative.mosaic.collection import open_tiles
+    from generative.mosaic.collection import Collection, open_tiles, resolve_collection
 
-    return open_tiles(layer, scene_path)
+    tiles = open_tiles(layer, scene_path)
+    return tiles, Collection.load(resolve_collection(layer.collection, scene_path)).sizes[-1]
 
 
-def _clip(drawing: scene.Scene, motion: Motion, settings: MotionSettings, scene_path: str, fps: float) -> Playable:
+def _clip(drawing: scene.Scene, settings: MotionSettings, scene_path: str, fps: float,
+          tiles: TileSource | None) -> Playable:
     """The clip; a scene the motion cannot play raises UserError."""
     try:
-        return build_clip(drawing, settings, fps, _tiles(drawing, scene_path) if motion.uses_tiles else None)
+        return build_clip(drawing, settings, fps, tiles)
     except ValueError as exc:
         if isinstance(exc, scene.SceneError):
             raise
         raise UserError(f"{scene_path}: {exc}") from None
 
 
-def _output_format(out: Path, still: bool) -> str:
-    """'png' for a still, else the movie format; a wrong extension or folder raises UserError."""
+def _output(text: str, still: bool) -> tuple[Path, str]:
+    """The output path ('FOLDER/' or an existing folder → its PNG frame pattern) and its format:
+    'still', a movie format or 'png' (frames); a wrong extension or folder raises UserError."""
+    out = Path(text)
+    if not still and (text.endswith(("/", "\\")) or out.is_dir()):
+        out = out / SEQUENCE_NAME
     if still:
         if out.suffix.lower() != ".png":
             raise UserError(f"{out}: with --at the output is a still: use a .png file")
-        fmt = "png"
-    elif out.suffix.lower() == ".png":
-        raise UserError(f"{out}: a .png is a still: give --at SECONDS (movies: .mp4, .webm, .gif)")
+        fmt = "still"
     else:
         try:
             fmt = format_of(out)
         except ValueError as exc:
+            if out.suffix.lower() == ".png":
+                raise UserError(f"{out}: a .png is a still: give --at SECONDS (movies: .mp4, .webm, .mov, .gif; "
+                                f"PNG frames: NAME{SEQUENCE_NAME} or a folder)") from None
             raise UserError(str(exc)) from None
-    if not out.parent.is_dir():
-        raise UserError(f"{out}: folder {out.parent} does not exist")
+    folder_must_exist = out.parent if fmt != "png" else out.parent.parent  # frames: their folder is made
+    if not folder_must_exist.is_dir():
+        raise UserError(f"{out}: folder {folder_must_exist} does not exist")
     if out.is_dir():
         raise UserError(f"{out}: is a directory")
-    return fmt
+    return out, fmt
 
 
-def write_still(clip: Playable, at: float, out: Path, size: tuple[int, int]) -> None:
-    """The frame at `at` seconds as a PNG, drawn exactly as the movie pipeline draws it."""
+def write_still(clip: Playable, at: float, out: Path, size: tuple[int, int], look: Look, alpha: bool) -> None:
+    """The frame at `at` seconds as a PNG (RGBA with `alpha`), drawn exactly as the movie pipeline draws it."""
     if not 0.0 <= at <= clip.length:
         raise UserError(f"--at {at:g} is outside the clip (0 to {clip.length:g} s)")
+    frame = clip.frame_at(at)
     try:
-        save_png(render_rgb(clip.frame_at(at), *size), out)
+        save_png(render_rgba(frame, *size, look) if alpha else render_rgb(frame, *size, look), out)
     except OSError as exc:
         raise UserError(f"{out}: could not write the still ({exc})") from None
+
+
+def _encode(frames: Iterable[RenderedFrame], out: Path, fmt: str, size: tuple[int, int], fps: float,
+            settings: EncodeSettings, frame_count: int) -> EncodeResult:
+    """Encode; PNG frames get their folder made (and removed again if nothing was written)."""
+    made = fmt == "png" and not out.parent.exists()
+    if made:
+        out.parent.mkdir()
+    try:
+        return encode(frames, out, size, fps, settings, frame_count=frame_count)
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                out.parent.rmdir()
+        raise
 
 
 def run(args: argparse.Namespace) -> int:
     motion = MOTIONS[args.motion]
     settings = motion_settings(motion, args)
-    out = Path(args.output)
     still = args.at is not None
-    fmt = _output_format(out, still)
+    out, fmt = _output(args.output, still)
     if still and args.dedupe is not None:
         raise UserError("--dedupe applies to movies, not to a still (--at)")
+    bars = args.frame_color or ((0.0, 0.0, 0.0, 0.0) if args.transparent else WHITE)
+    alpha = args.transparent or bars[3] < 1.0
+    if alpha and fmt not in (*ALPHA_FORMATS, "still"):
+        raise UserError(f"{out}: {fmt} cannot keep alpha (--transparent or a translucent --frame-color): "
+                        "use .mov, .webm or PNG frames")
     fps = PREVIEW_FPS if args.preview else args.fps
     if not 0 < fps <= 120:
         raise UserError(f"--fps must be in (0, 120], got {fps}")
     if args.workers is not None and args.workers < 0:
         raise UserError(f"--workers must be at least 0, got {args.workers}")
-    if args.dedupe is not None and not 0 <= args.dedupe <= 256:
-        raise UserError(f"--dedupe must be between 0 and 256 bits, got {args.dedupe}")
     drawing = scene.load(args.scene)
+    if args.transparent:
+        drawing = without_background(drawing)
     size = parse_size(None if args.preview else args.size, drawing.canvas, PREVIEW_LONGEST if args.preview else DEFAULT_LONGEST[fmt])
-    clip = _clip(drawing, motion, settings, args.scene, fps)
+    if args.framing == "crop":
+        cropped = place(drawing.canvas.width, drawing.canvas.height, *size, "crop", even=fmt in ("mp4", "webm"))
+        size = (cropped.width, cropped.height)
+    if args.dedupe is not None and not 0 <= args.dedupe <= size[0] * size[1]:
+        raise UserError(f"--dedupe must be between 0 and the {size[0] * size[1]} pixels of a frame, got {args.dedupe}")
+    look = Look("fit" if args.framing == "fit" else "fill", bars)  # crop: the frame is cut to the scene's aspect
+    tiles = _tiles(drawing, args.scene) if motion.uses_tiles else None
+    clip = _clip(drawing, settings, args.scene, fps, tiles[0] if tiles else None)
+    zoom = clip.clip if isinstance(clip, Loop) else clip
+    if tiles is not None and isinstance(zoom, MosaicZoom) and (warning := blur_warning(zoom, size, tiles[1], look.framing)):
+        print(f"genart animate: warning: {warning}", file=sys.stderr)
     began = time.perf_counter()
     if still:
-        write_still(clip, args.at, out, size)
+        write_still(clip, args.at, out, size, look, alpha)
         print(f"{out}: {size[0]}x{size[1]}, still at {args.at:g} s of {clip.length:g} s", file=sys.stderr)
         print(out)
         return 0
     encoding = EncodeSettings(crf=args.crf, preset="ultrafast" if args.preview else args.preset,
-                              gif_quality="fast" if args.preview else args.gif_quality)
-    frames = render_frames(clip, size, fps, workers=args.workers, hashing=args.dedupe is not None,
-                           progress=not args.no_progress, desc=f"{args.motion} {fmt}")
+                              gif_quality="fast" if args.preview else args.gif_quality, alpha=alpha)
+    frames: Iterable[RenderedFrame] = render_frames(
+        clip, size, fps, workers=args.workers, hashing=args.dedupe is not None, progress=not args.no_progress,
+        desc=f"{args.motion} {fmt}", look=look, alpha=alpha)
     if args.dedupe is not None:
         frames = merge_duplicates(frames, args.dedupe)
     try:
-        result = encode(frames, out, size, fps, encoding, frame_count=len(frame_times(clip.length, fps)))
+        result = _encode(frames, out, fmt, size, fps, encoding, len(frame_times(clip.length, fps, clip.periodic)))
     except ValueError as exc:
         raise UserError(f"{out}: {exc}") from None
     except OSError as exc:
