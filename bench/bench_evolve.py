@@ -8,6 +8,7 @@ author, one worker) are printed beside them.
 
     python bench/bench_evolve.py             # everything (several minutes)
     python bench/bench_evolve.py --only greedy
+    python bench/bench_evolve.py --only tiles   # seams: error along tile borders vs elsewhere
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from skimage import data
 from generative.anneal import AnnealSettings, anneal, anneal_scene
 from generative.gradient import refine
 from generative.hillclimb import ClimbSettings
-from generative.hillclimb_tiles import EvolveSettings, evolve, tiles_scene
+from generative.hillclimb_tiles import EvolveSettings, Result, evolve, tiles_scene
 from generative.images import Picture, rmse_255, to_float
 from renderers import cairo, raster
 from renderers import scene as S
@@ -34,6 +35,26 @@ def picture() -> Picture:
 
     rgb = np.asarray(Image.fromarray(data.astronaut()).resize((256, 256), Image.Resampling.BOX))
     return Picture(rgb=rgb, name="astronaut", sha256="0" * 64)
+
+
+def border_mask(result: Result, band: int) -> np.ndarray:
+    """Pixels within `band` px of an interior tile border."""
+    h, w = result.target.shape[:2]
+    mask = np.zeros((h, w), bool)
+    for x0, y0, _, _ in result.boxes:
+        if x0 > 0:
+            mask[:, max(x0 - band, 0):x0 + band] = True
+        if y0 > 0:
+            mask[max(y0 - band, 0):y0 + band, :] = True
+    return mask
+
+
+def seam_errors(drawing: S.Scene, result: Result, band: int = 3) -> tuple[float, float]:
+    """Mean |render − target| (0–255, hard render at working size) along tile borders and elsewhere."""
+    h, w = result.target.shape[:2]
+    error = np.abs(raster.render(drawing, w, h) - result.target).mean(axis=2) * 255.0
+    mask = border_mask(result, band)
+    return float(error[mask].mean()), float(error[~mask].mean())
 
 
 def hard_rmse(drawing: S.Scene, target: np.ndarray) -> float:
@@ -59,7 +80,7 @@ def row(label: str, rmse: float, seconds: float, ref: tuple[float, float] | None
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("greedy", "refine", "anneal"), default=None)
+    parser.add_argument("--only", choices=("greedy", "refine", "anneal", "tiles"), default=None)
     args = parser.parse_args()
     pic = picture()
     start = time.perf_counter()
@@ -73,6 +94,15 @@ def main() -> None:
                     drawing, seconds, target, _ = greedy(pic, shape, n, workers)
                     ref = PRIMITIVE.get((shape, n)) if workers == 1 else None
                     row(f"hillclimb {n:3d} {shape}s, {workers} worker(s)", hard_rmse(drawing, target), seconds, ref)
+    if args.only in (None, "tiles"):
+        chelsea = Picture(rgb=data.chelsea(), name="chelsea", sha256="0" * 64)
+        for tiles in ((2, 2), (4, 4)):
+            settings = EvolveSettings(n=400, climb=ClimbSettings(workers=2), tiles=tiles, resize=256)
+            result = evolve(chelsea, settings, progress=False)
+            border, interior = seam_errors(tiles_scene(result, chelsea, settings), result)
+            row(f"hillclimb 400 triangles, chelsea, {tiles[0]}x{tiles[1]} tiles", result.rmse, result.seconds)
+            print(f"    mean |error| within 3 px of tile borders {border:.2f}, elsewhere {interior:.2f} "
+                  f"(ratio {border / interior:.3f})", flush=True)
     if args.only in (None, "refine"):
         for (shape, n), (ref_rmse, ref_seconds) in PRIMITIVE.items():
             drawing, seconds, target, background = greedy(pic, shape, n, 1)

@@ -3,7 +3,8 @@
 For every row the prefix array holds running sums of T, T², C, C² and C·T per channel
 (T target, C canvas), so the pixels a scanline covers are summed in O(1). Adding a shape
 of alpha a and colour c changes a pixel to C(1 − a) + c·a; the colour that minimizes the
-squared error over the covered pixels has a closed form, and so has the change in error.
+squared error over the covered pixels has a closed form, and so has the change in error
+(for a restricted palette, each palette colour's exact change is compared instead).
 Scoring a candidate costs O(rows it covers), never O(pixels).
 """
 
@@ -56,12 +57,24 @@ def total_error(prefix: np.ndarray) -> float:
     return total
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _channel_delta(s_t: float, s_tt: float, s_c: float, s_cc: float, s_ct: float, keep: float, alpha: float,
+                   count: int, col: float) -> float:
+    """Change in one channel's squared error when colour `col` is drawn at `alpha` over the pixels summed."""
+    s_d = keep * s_c - s_t  # D = C(1 - a) - T
+    s_dd = keep * keep * s_cc - 2.0 * keep * s_ct + s_tt
+    return s_dd + 2.0 * col * alpha * s_d + count * col * col * alpha * alpha - (s_cc - 2.0 * s_ct + s_tt)
+
+
 @numba.njit(cache=True, nogil=True)
-def shape_delta(prefix: np.ndarray, lines: np.ndarray, n: int, alpha: float, sums: np.ndarray, rgb: np.ndarray) -> float:
+def shape_delta(prefix: np.ndarray, lines: np.ndarray, n: int, alpha: float, palette: np.ndarray, sums: np.ndarray,
+                rgb: np.ndarray) -> float:
     """Change in squared error if a shape covering `lines[:n]` is drawn with its best colour.
 
-    The best colour (clamped to [0, 1] per channel, which is optimal for this separable
-    quadratic) is written to `rgb`; `sums` is STATS float64 scratch. No pixels: 0.
+    With an empty `palette` (0×3) the best colour is free: solved in closed form and
+    clamped to [0, 1] per channel, which is optimal for this separable quadratic. With a
+    palette it is the palette colour whose exact error change is least. The colour is
+    written to `rgb`; `sums` is STATS float64 scratch. No pixels: 0.
     """
     sums[:] = 0.0
     count = 0
@@ -73,12 +86,21 @@ def shape_delta(prefix: np.ndarray, lines: np.ndarray, n: int, alpha: float, sum
     if count == 0:
         return 0.0
     keep = 1.0 - alpha
-    delta = 0.0
-    for c in range(3):
-        s_t, s_tt, s_c, s_cc, s_ct = sums[5 * c], sums[5 * c + 1], sums[5 * c + 2], sums[5 * c + 3], sums[5 * c + 4]
-        s_d = keep * s_c - s_t  # D = C(1 - a) - T
-        s_dd = keep * keep * s_cc - 2.0 * keep * s_ct + s_tt
-        col = clamp(-s_d / (count * alpha), 0.0, 1.0)
-        rgb[c] = col
-        delta += s_dd + 2.0 * col * alpha * s_d + count * col * col * alpha * alpha - (s_cc - 2.0 * s_ct + s_tt)
-    return delta
+    if palette.shape[0] == 0:
+        delta = 0.0
+        for c in range(3):
+            s_t, s_c, s_ct = sums[5 * c], sums[5 * c + 2], sums[5 * c + 4]
+            col = clamp(-(keep * s_c - s_t) / (count * alpha), 0.0, 1.0)
+            rgb[c] = col
+            delta += _channel_delta(s_t, sums[5 * c + 1], s_c, sums[5 * c + 3], s_ct, keep, alpha, count, col)
+        return delta
+    best = np.inf
+    for k in range(palette.shape[0]):
+        delta = 0.0
+        for c in range(3):
+            delta += _channel_delta(sums[5 * c], sums[5 * c + 1], sums[5 * c + 2], sums[5 * c + 3], sums[5 * c + 4],
+                                    keep, alpha, count, palette[k, c])
+        if delta < best:
+            best = delta
+            rgb[:] = palette[k]
+    return best

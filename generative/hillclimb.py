@@ -25,7 +25,8 @@ from renderers.scanlines import blend_scanlines
 
 @dataclass(frozen=True)
 class ClimbSettings:
-    """Search effort and shape options (alpha ≤ 0 means alpha is optimized per shape)."""
+    """Search effort and shape options (alpha ≤ 0 means alpha is optimized per shape; an
+    empty palette means any colour)."""
 
     shape: str = "triangle"
     sides: int = 4
@@ -34,12 +35,13 @@ class ClimbSettings:
     max_age: int = 100
     repeats: int = 8
     workers: int = 1
+    palette: tuple[tuple[float, float, float], ...] = ()  # colours shapes may take (empty: any)
 
 
 @numba.njit(cache=True, nogil=True)
-def _score(prefix, p, height, width, lines, pts, xs, sums, rgb) -> float:
+def _score(prefix, p, height, width, palette, lines, pts, xs, sums, rgb) -> float:
     n = shapes.scanlines(p, height, width, lines, pts, xs)
-    return shape_delta(prefix, lines, n, p[ALPHA], sums, rgb)
+    return shape_delta(prefix, lines, n, p[ALPHA], palette, sums, rgb)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -51,6 +53,7 @@ def climb(
     bounds: np.ndarray,
     candidates: int,
     max_age: int,
+    palette: np.ndarray,
     rng: np.ndarray,
     best: np.ndarray,
 ) -> float:
@@ -63,7 +66,7 @@ def climb(
     best_delta = np.inf
     for _ in range(candidates):
         shapes.random_shape(p, kinds, sides, alpha, bounds, rng)
-        d = _score(prefix, p, height, width, lines, pts, xs, sums, rgb)
+        d = _score(prefix, p, height, width, palette, lines, pts, xs, sums, rgb)
         if d < best_delta:
             best_delta = d
             best[:] = p
@@ -71,7 +74,7 @@ def climb(
     age = 0
     while age < max_age:
         shapes.mutate(p, alpha <= 0.0, bounds, rng)
-        d = _score(prefix, p, height, width, lines, pts, xs, sums, rgb)
+        d = _score(prefix, p, height, width, palette, lines, pts, xs, sums, rgb)
         if d < best_delta:
             best_delta = d
             best[:] = p
@@ -83,13 +86,18 @@ def climb(
 
 
 @numba.njit(cache=True, nogil=True)
-def _climb_many(prefix, kinds, sides, alpha, bounds, candidates, max_age, states, out, deltas) -> None:
+def _climb_many(prefix, kinds, sides, alpha, bounds, candidates, max_age, palette, states, out, deltas) -> None:
     for r in range(states.shape[0]):
-        deltas[r] = climb(prefix, kinds, sides, alpha, bounds, candidates, max_age, states[r], out[r])
+        deltas[r] = climb(prefix, kinds, sides, alpha, bounds[r], candidates, max_age, palette, states[r], out[r])
 
 
 class Evolution:
-    """One tile's greedy evolution: a target, the canvas so far, and the shapes added."""
+    """One tile's greedy evolution: a target, the canvas so far, and the shapes added.
+
+    `background` is a colour or a whole starting canvas. `bounds` is one bounds vector
+    (`generative.shapes.layout`) or several, one row per area: repeat r of each search
+    climbs in area r mod their count, and the best repeat wins.
+    """
 
     def __init__(self, target: np.ndarray, background: np.ndarray, settings: ClimbSettings,
                  bounds: np.ndarray, seed: int = 0, tile: int = 0) -> None:
@@ -100,7 +108,8 @@ class Evolution:
         self.prefix = new_prefix(self.target, self.canvas)
         self.settings = settings
         self.kinds = shapes.kinds_for(settings.shape)
-        self.bounds = bounds
+        self.bounds = np.atleast_2d(np.asarray(bounds, np.float64))
+        self.palette = np.asarray(settings.palette, np.float64).reshape(-1, 3)
         self.seed, self.tile = seed, tile
         self.params: list[np.ndarray] = []
         self.colors: list[np.ndarray] = []
@@ -117,7 +126,7 @@ class Evolution:
         """Draw shape `p` with its best colour; returns the change in squared error."""
         n = shapes.scanlines(p, self.height, self.width, self._lines, self._pts, self._xs)
         rgb = np.empty(3)
-        delta = shape_delta(self.prefix, self._lines, n, p[ALPHA], np.empty(STATS), rgb)
+        delta = shape_delta(self.prefix, self._lines, n, p[ALPHA], self.palette, np.empty(STATS), rgb)
         lines = self._lines[:n]
         blend_scanlines(self.canvas, lines, rgb[0], rgb[1], rgb[2], p[ALPHA])
         if n:
@@ -135,12 +144,14 @@ class Evolution:
         states = np.stack([stream(self.seed, self.tile, index, r) for r in range(s.repeats)])
         out = np.zeros((s.repeats, SIZE))
         deltas = np.empty(s.repeats)
-        args = (self.prefix, self.kinds, s.sides, s.alpha, self.bounds, s.candidates, s.max_age)
+        areas = self.bounds[np.arange(s.repeats) % len(self.bounds)]
+        args = (self.prefix, self.kinds, s.sides, s.alpha)
         if pool is None or s.workers <= 1:
-            _climb_many(*args, states, out, deltas)
+            _climb_many(*args, areas, s.candidates, s.max_age, self.palette, states, out, deltas)
         else:
             cuts = np.linspace(0, s.repeats, min(s.workers, s.repeats) + 1).astype(int)
-            jobs = [pool.submit(_climb_many, *args, states[a:b], out[a:b], deltas[a:b])
+            jobs = [pool.submit(_climb_many, *args, areas[a:b], s.candidates, s.max_age, self.palette, states[a:b],
+                                out[a:b], deltas[a:b])
                     for a, b in zip(cuts[:-1], cuts[1:])]
             for job in jobs:
                 job.result()

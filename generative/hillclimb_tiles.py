@@ -4,8 +4,17 @@ The picture is resized to a working resolution and cut into a grid of tiles. Eac
 an independent greedy evolution (`generative.hillclimb`) with its own stream of random
 numbers; tiles advance in rounds of a few shapes, in parallel processes, and after each
 round the state is checkpointed, so an interrupted run resumes where it stopped and ends
-exactly as an uninterrupted one. Tiles keep their shapes inside their own rectangle, so
-they merge into one scene without seams.
+exactly as an uninterrupted one. Tiles keep their shapes inside their own rectangle.
+
+Tiles fitted independently meet badly at their borders: no shape may straddle one, so
+colours jump there. A tiled run therefore ends with a **seam pass**: a share of the `-n`
+shapes (`SEAM_SHARE`) is evolved untiled over the whole picture, on the canvas the tiles
+drew, each shape kept inside a band `SEAM_HALF_WIDTH` working pixels either side of one
+tile border (each search's repeats climb in the bands in turn, the best wins). A tile is
+still a pure job, (picture, tile box, settings, derived seed) → shapes, and the seam pass
+is one more, (picture, tiles' shapes, bands, settings, derived seed) → shapes; both are
+checkpointed, so a resumed run still ends exactly as an uninterrupted one. On Ctrl-C the
+checkpoint is saved and the shapes so far come back, marked interrupted.
 
 A checkpoint is genart's only when it carries the format tag and this run's settings
 fingerprint: anything else at the checkpoint path (another file, a folder, a FIFO, a link)
@@ -35,6 +44,7 @@ from generative.images import Picture, working, working_scale
 from generative.shapes.layout import ALPHA, BEZIER, KIND, POLYGON, SIDES, SIZE, TRIANGLE
 from renderers import scene as S
 from renderers.atomic import atomic_write_bytes
+from renderers.scanlines import blend_scanlines
 
 MAX_WORKING_PIXELS = 4096 * 4096
 MAX_SHAPES = 1_000_000
@@ -42,6 +52,8 @@ CHECKPOINT_FORMAT: Final = "genart.checkpoint"
 CHECKPOINT_VERSION: Final = 1
 MAX_CHECKPOINT_BYTES = 256 * 2**20  # a larger file is no checkpoint of ours and is not read
 MAX_REACH = 1_000_000.0  # no shape parameter (working pixels, radians) lies further from 0
+SEAM_SHARE = 0.1  # of a tiled run's shapes (and of its --seconds), spent on the seam pass
+SEAM_HALF_WIDTH = 8.0  # working pixels at 256 px either side of a tile border that seam shapes may cover
 
 
 class EvolveError(ValueError):
@@ -68,7 +80,7 @@ class EvolveSettings:
         cols, rows = self.tiles
         if cols < 1 or rows < 1 or cols * rows > 1024:
             raise EvolveError(f"tiles must be at least 1x1 and at most 1024 in all, got {cols}x{rows}")
-        if self.n < cols * rows:
+        if self.n - self.seam_shapes < cols * rows:
             raise EvolveError(f"{self.n} shapes cannot cover {cols * rows} tiles (at least one each)")
         if self.climb.sides < 3 or self.climb.sides > 8:
             raise EvolveError(f"polygon sides must be between 3 and 8, got {self.climb.sides}")
@@ -78,6 +90,12 @@ class EvolveSettings:
             raise EvolveError("candidates, repeats and workers must be at least 1")
         if self.seconds is not None and self.seconds <= 0:
             raise EvolveError(f"--seconds must be positive, got {self.seconds}")
+
+    @property
+    def seam_shapes(self) -> int:
+        """Shapes of the seam pass: none untiled, else SEAM_SHARE of n (leaving one per tile)."""
+        cols, rows = self.tiles
+        return 0 if cols * rows == 1 else max(0, min(round(self.n * SEAM_SHARE), self.n - cols * rows))
 
     def fingerprint(self, source_sha: str) -> str:
         """Identifies what a checkpoint continues: the picture and every setting but the stops."""
@@ -96,6 +114,11 @@ class TileState:
     colors: list[list[float]] = field(default_factory=list)
     errors: list[float] = field(default_factory=list)
 
+    def trim(self) -> None:
+        """Cut the lists to their common length (after an interrupt between appends)."""
+        keep = min(len(self.params), len(self.colors), len(self.errors))
+        del self.params[keep:], self.colors[keep:], self.errors[keep:]
+
 
 def tile_boxes(width: int, height: int, cols: int, rows: int) -> list[tuple[int, int, int, int]]:
     """Pixel boxes (x0, y0, x1, y1) of a cols × rows grid, row-major."""
@@ -107,6 +130,18 @@ def tile_boxes(width: int, height: int, cols: int, rows: int) -> list[tuple[int,
 def _bounds(width: int, height: int, tiled: bool) -> np.ndarray:
     scale = max(width, height) / 256.0
     return np.array([0.0, 0.0, width, height, 0.0 if tiled else 16.0 * scale, scale])
+
+
+def seam_bands(width: int, height: int, cols: int, rows: int) -> np.ndarray:
+    """Bounds of the seam pass: one band along each interior tile border, across the picture."""
+    scale = max(width, height) / 256.0
+    half = SEAM_HALF_WIDTH * scale
+    boxes = tile_boxes(width, height, cols, rows)
+    xs = [boxes[c][0] for c in range(1, cols)]
+    ys = [boxes[r * cols][1] for r in range(1, rows)]
+    bands = [(max(x - half, 0.0), 0.0, min(x + half, width), float(height)) for x in xs]
+    bands += [(0.0, max(y - half, 0.0), float(width), min(y + half, height)) for y in ys]
+    return np.array([(*band, 0.0, scale) for band in bands])
 
 
 def _restore(target: np.ndarray, background: np.ndarray, settings: EvolveSettings, tile: int,
@@ -270,17 +305,32 @@ def _check_resumed(path: Path, tiles: list[TileState], quotas: list[int], settin
 
 @dataclass
 class Result:
-    """The working-resolution target and the evolved tiles."""
+    """The working-resolution target, the evolved tiles and the seam pass (tiled runs)."""
 
     target: np.ndarray
     background: np.ndarray
     boxes: list[tuple[int, int, int, int]]
     tiles: list[TileState]
     seconds: float
+    seams: TileState = field(default_factory=TileState)  # shapes in whole-picture working pixels
+    interrupted: bool = False
+
+    @property
+    def states(self) -> list[TileState]:
+        """What a checkpoint holds: the tiles, then (tiled runs) the seam pass."""
+        return self.tiles + ([self.seams] if len(self.tiles) > 1 else [])
+
+    @property
+    def count(self) -> int:
+        """Shapes evolved so far."""
+        return sum(len(t.params) for t in self.states)
 
     @property
     def rmse(self) -> float:
-        errors = sum(t.errors[-1] if t.errors else _blank_error(self, i) for i, t in enumerate(self.tiles))
+        if self.seams.errors:
+            errors = self.seams.errors[-1]
+        else:
+            errors = sum(t.errors[-1] if t.errors else _blank_error(self, i) for i, t in enumerate(self.tiles))
         return float(np.sqrt(errors / self.target.size) * 255.0)
 
 
@@ -300,63 +350,86 @@ def evolve(
     resume: bool = False,
     progress: bool = True,
 ) -> Result:
-    """Evolve shapes for a picture; see the module docstring."""
+    """Evolve shapes for a picture; see the module docstring. On KeyboardInterrupt the
+    checkpoint (if any) is saved and kept, and the result so far returned, `interrupted`."""
     settings.check()
     if settings.resize is None and picture.width * picture.height > MAX_WORKING_PIXELS:
         raise EvolveError(f"picture {picture.width}x{picture.height} is too large to work on at full size")
     target = working(picture, settings.resize).target
     h, w = target.shape[:2]
     background = (np.asarray(settings.background, np.float64) if settings.background is not None
-                  else target.reshape(-1, 3).mean(axis=0))
+                  else _background(target, settings.climb.palette))
     boxes = tile_boxes(w, h, *settings.tiles)
     if any(x1 - x0 < 2 or y1 - y0 < 2 for x0, y0, x1, y1 in boxes):
         raise EvolveError(f"tiles {settings.tiles[0]}x{settings.tiles[1]} are too small for a {w}x{h} working size")
-    quotas = _quotas(settings.n, len(boxes))
+    quotas = _quotas(settings.n - settings.seam_shapes, len(boxes))
+    result = Result(target, background, boxes, [TileState() for _ in boxes], 0.0)
     store = Checkpoint(checkpoint, settings.fingerprint(picture.sha256)) if checkpoint is not None else None
-    tiles, earlier = [TileState() for _ in boxes], 0.0
+    earlier = 0.0
     if store is not None and resume:
-        tiles, earlier = store.load(len(boxes))
-        _check_resumed(store.path, tiles, quotas, settings)
+        states, earlier = store.load(len(result.states))
+        _check_resumed(store.path, states, quotas + [settings.seam_shapes] * (len(boxes) > 1), settings)
+        result.tiles = states[:len(boxes)]
+        result.seams = states[len(boxes)] if len(boxes) > 1 else TileState()
     elif store is not None:
         store.claim()
     elif resume:
         raise EvolveError("--resume needs a checkpoint")
-    result = Result(target, background, boxes, tiles, 0.0)
-    targets = [np.ascontiguousarray(target[y0:y1, x0:x1]) for x0, y0, x1, y1 in boxes]
     started = time.perf_counter() - earlier  # a resumed run counts the seconds its checkpoint spent
-    done = sum(len(t.params) for t in tiles)
-    bar = tqdm(total=settings.n, initial=done, desc="evolve", unit="shape", disable=not progress, dynamic_ncols=True)
+    bar = tqdm(total=settings.n, initial=result.count, desc="evolve", unit="shape", disable=not progress,
+               dynamic_ncols=True)
     workers = min(settings.climb.workers, len(boxes))
     pool = ProcessPoolExecutor(workers) if len(boxes) > 1 and workers > 1 else None
     try:
         if len(boxes) == 1:
-            _run_single(result, targets[0], settings, store, bar, started)
+            evo = _restore(target, background, settings, 0, result.tiles[0])
+            _run_one(result, evo, result.tiles[0], settings.n, settings, store, bar, started)
         else:
-            _run_tiles(result, targets, quotas, settings, store, bar, started, pool)
+            _run_tiles(result, quotas, settings, store, bar, started, pool)
+            if pool is not None:
+                pool.shutdown()
+                pool = None
+            _run_one(result, _seam_evolution(result, settings), result.seams, settings.seam_shapes, settings, store,
+                     bar, started)
+    except KeyboardInterrupt:
+        result.interrupted = True
+        for state in result.states:
+            state.trim()
+        if store:
+            store.save(result.states, time.perf_counter() - started)
     finally:
         bar.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     result.seconds = time.perf_counter() - started
-    if store:
+    if store and not result.interrupted:
         store.remove()
     return result
 
 
-def _stop(result: Result, settings: EvolveSettings, started: float) -> bool:
-    if settings.seconds is not None and time.perf_counter() - started >= settings.seconds:
+def _background(target: np.ndarray, palette: tuple[tuple[float, float, float], ...]) -> np.ndarray:
+    """The mean colour, or with a palette the palette colour nearest it (which fits best)."""
+    mean = target.reshape(-1, 3).mean(axis=0)
+    if not palette:
+        return mean
+    colors = np.asarray(palette, np.float64)
+    return colors[int(np.argmin(((colors - mean) ** 2).sum(axis=1)))].copy()
+
+
+def _stop(result: Result, settings: EvolveSettings, started: float, share: float = 1.0) -> bool:
+    """Whether a stopping rule holds; `share` of --seconds is the time this phase may run until."""
+    if settings.seconds is not None and time.perf_counter() - started >= settings.seconds * share:
         return True
     return settings.target_rmse is not None and result.rmse <= settings.target_rmse
 
 
-def _run_single(result: Result, target: np.ndarray, settings: EvolveSettings, store: Checkpoint | None,
-                bar: tqdm, started: float) -> None:
-    state = result.tiles[0]
-    evo = _restore(target, result.background, settings, 0, state)
+def _run_one(result: Result, evo: Evolution, state: TileState, quota: int, settings: EvolveSettings,
+             store: Checkpoint | None, bar: tqdm, started: float) -> None:
+    """Grow one evolution in this process (threads share each search), checkpointing every 2 s."""
     pool = ThreadPoolExecutor(settings.climb.workers) if settings.climb.workers > 1 else None
     last_save = time.perf_counter()
     try:
-        while len(evo.params) < settings.n and not _stop(result, settings, started):
+        while len(evo.params) < quota and not _stop(result, settings, started):
             p, delta = evo.search(pool)
             if delta >= 0.0:
                 break
@@ -367,49 +440,61 @@ def _run_single(result: Result, target: np.ndarray, settings: EvolveSettings, st
             bar.update(1)
             bar.set_postfix(rmse=f"{evo.rmse:.2f}", refresh=False)
             if store and time.perf_counter() - last_save > 2.0:
-                store.save(result.tiles, time.perf_counter() - started)
+                store.save(result.states, time.perf_counter() - started)
                 last_save = time.perf_counter()
-    except KeyboardInterrupt:
-        if store:
-            store.save(result.tiles, time.perf_counter() - started)
-        raise
     finally:
         if pool is not None:
             pool.shutdown()
 
 
-def _run_tiles(result: Result, targets: list[np.ndarray], quotas: list[int], settings: EvolveSettings,
-               store: Checkpoint | None, bar: tqdm, started: float, pool: Executor | None) -> None:
+def _run_tiles(result: Result, quotas: list[int], settings: EvolveSettings, store: Checkpoint | None, bar: tqdm,
+               started: float, pool: Executor | None) -> None:
     chunk = 4
-    stuck = [False] * len(targets)
-    try:
-        while not _stop(result, settings, started):
-            todo = [i for i, t in enumerate(result.tiles) if len(t.params) < quotas[i] and not stuck[i]]
-            if not todo:
-                break
-            wanted = {i: min(chunk, quotas[i] - len(result.tiles[i].params)) for i in todo}
-            jobs = {i: (targets[i], result.background, settings, i, result.tiles[i], wanted[i]) for i in todo}
-            if pool is None:
-                grown = {i: _grow_tile(*job) for i, job in jobs.items()}
-            else:
-                futures = {i: pool.submit(_grow_tile, *job) for i, job in jobs.items()}
-                grown = {i: future.result() for i, future in futures.items()}
-            for i in todo:
-                added = len(grown[i].params) - len(result.tiles[i].params)
-                stuck[i] = added < wanted[i]
-                result.tiles[i] = grown[i]
-                bar.update(added)
-            bar.set_postfix(rmse=f"{result.rmse:.2f}", refresh=False)
-            if store:
-                store.save(result.tiles, time.perf_counter() - started)
-    except KeyboardInterrupt:
+    stuck = [False] * len(result.boxes)
+    targets = [np.ascontiguousarray(result.target[y0:y1, x0:x1]) for x0, y0, x1, y1 in result.boxes]
+    while not _stop(result, settings, started, 1.0 - SEAM_SHARE):
+        todo = [i for i, t in enumerate(result.tiles) if len(t.params) < quotas[i] and not stuck[i]]
+        if not todo:
+            break
+        wanted = {i: min(chunk, quotas[i] - len(result.tiles[i].params)) for i in todo}
+        jobs = {i: (targets[i], result.background, settings, i, result.tiles[i], wanted[i]) for i in todo}
+        if pool is None:
+            grown = {i: _grow_tile(*job) for i, job in jobs.items()}
+        else:
+            futures = {i: pool.submit(_grow_tile, *job) for i, job in jobs.items()}
+            grown = {i: future.result() for i, future in futures.items()}
+        for i in todo:
+            added = len(grown[i].params) - len(result.tiles[i].params)
+            stuck[i] = added < wanted[i]
+            result.tiles[i] = grown[i]
+            bar.update(added)
+        bar.set_postfix(rmse=f"{result.rmse:.2f}", refresh=False)
         if store:
-            store.save(result.tiles, time.perf_counter() - started)
-        raise
+            store.save(result.states, time.perf_counter() - started)
+
+
+def _seam_evolution(result: Result, settings: EvolveSettings) -> Evolution:
+    """The seam pass's evolution: the tiles' shapes drawn on one canvas (with their own
+    colours, so every pixel is as its tile drew it), then the seam shapes so far."""
+    canvas = np.empty_like(result.target)
+    canvas[:] = result.background
+    for (x0, y0, x1, y1), tile in zip(result.boxes, result.tiles):
+        lines, pts, xs = shapes.buffers(y1 - y0)
+        for p, rgb in zip(tile.params, tile.colors):
+            n = shapes.scanlines(np.asarray(p), y1 - y0, x1 - x0, lines, pts, xs)
+            shifted = lines[:n] + np.array([y0, x0, x0], np.int32)
+            blend_scanlines(canvas, shifted, rgb[0], rgb[1], rgb[2], p[ALPHA])
+    h, w = result.target.shape[:2]
+    evo = Evolution(result.target, canvas, settings.climb, seam_bands(w, h, *settings.tiles), settings.seed,
+                    len(result.boxes))
+    for p in result.seams.params:
+        evo.add(np.asarray(p))
+    return evo
 
 
 def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S.Scene:
-    """The evolved tiles' shapes as one scene in source-picture units, with a snapshot per round."""
+    """The evolved shapes as one scene in source-picture units: a snapshot per round of the
+    tiles, then one per seam shape."""
     h, w = result.target.shape[:2]
     scale = working_scale(picture, w, h)
     order: list[tuple[int, int]] = []
@@ -428,14 +513,24 @@ def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S
         x0, y0 = result.boxes[i][:2]
         tile = result.tiles[i]
         drawables.append(shapes.to_drawable(np.asarray(tile.params[k]), np.asarray(tile.colors[k]), scale, x0, y0))
+    for k, (p, rgb, sse) in enumerate(zip(result.seams.params, result.seams.colors, result.seams.errors)):
+        drawables.append(shapes.to_drawable(np.asarray(p), np.asarray(rgb), scale))
+        rmse = float(np.sqrt(sse / result.target.size) * 255.0)
+        snapshots.append(S.Snapshot(step=longest + k + 1, loss=round(rmse, 4), prefix=len(drawables)))
     red, green, blue = (float(v) for v in result.background)
     c = settings.climb
     meta = {"generator": "genart evolve", "method": "hillclimb", "shape": c.shape, "alpha": c.alpha,
             "tiles": f"{settings.tiles[0]}x{settings.tiles[1]}", "working_width": w, "working_height": h,
             "seed": settings.seed, "rmse": round(result.rmse, 4), "seconds": round(result.seconds, 3),
             "candidates": c.candidates, "max_age": c.max_age, "repeats": c.repeats}
+    if len(result.tiles) > 1:
+        meta["seam_shapes"] = len(result.seams.params)
+    if c.palette:
+        meta["palette"] = ["#" + "".join(f"{round(v * 255):02x}" for v in rgb) for rgb in c.palette]
+    if result.interrupted:
+        meta.update(interrupted=True, shapes=result.count, shapes_asked=settings.n)
     return S.Scene(
-        canvas=S.Canvas(width=w * scale, height=h * scale, background=(red, green, blue, 1.0)),
+        canvas=S.Canvas(width=picture.width, height=picture.height, background=(red, green, blue, 1.0)),
         source=S.Source(name=picture.name, sha256=picture.sha256),
         meta=meta,
         layers=[S.ShapesLayer(name="shapes", shapes=drawables)],
