@@ -32,6 +32,8 @@ COMMANDS = {
     "animate": "turn a scene file into a movie (MP4, WebM or GIF)",
     "render": "render a scene file to PNG, SVG or PDF",
     "info": "describe a scene file",
+    "export": "hand a motion to other tools: Lottie JSON, animated SVG",
+    "compose": "draw the layers of several scenes over each other into one scene",
 }
 
 

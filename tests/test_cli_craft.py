@@ -75,3 +75,37 @@ def test_gradient_interrupted_writes_its_best_circles(tmp_path: Path) -> None:
     assert drawing.meta["interrupted"] is True and 0 < drawing.meta["steps_run"] < 100000000
     layer = drawing.layers[0]
     assert isinstance(layer, S.ShapesLayer) and len(layer.shapes) == 8
+
+
+def test_compose_draws_gng_lines_over_shapes(tmp_path: Path) -> None:
+    src = shapes_picture(tmp_path / "s.png", 200)
+    shapes, lines = tmp_path / "shapes.scene.json", tmp_path / "lines.scene.json"
+    assert main(["evolve", str(src), "-n", "3", "--shape", "rectangle", "--resize", "64", "--alpha", "1",
+                 "--background", "#ffffff", "--candidates", "50", "--quiet", "-o", str(shapes)]) == 0
+    assert main(["gng", str(src), "--max-nodes", "80", "--epochs", "2", "--n-iter-before-neuron-added", "30",
+                 "--edge-color", "#ff0000", "--edge-width", "1.5", "-q", "-o", str(lines)]) == 0
+    out, png = tmp_path / "both.scene.json", tmp_path / "both.png"
+    assert main(["compose", str(shapes), str(lines), "-o", str(out), "-o", str(png)]) == 0
+    both = S.load(out)
+    assert both.canvas == S.load(shapes).canvas
+    assert [type(layer) for layer in both.layers] == [S.ShapesLayer, S.GraphLayer]
+    assert both.meta["parts"] == 2 and both.meta["part_1"] == "lines.scene.json"
+    assert both.meta["part_1_generator"] == "gng"
+    rgb = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    red = (rgb[..., 0] > 180) & (rgb[..., 1] < 80) & (rgb[..., 2] < 80)  # the GNG's lines
+    painted = (np.abs(rgb - 255).sum(2) > 60) & ~red & (np.abs(rgb[..., 0] - rgb[..., 1]) < 40)  # the dark shapes
+    assert red.sum() > 200 and painted.sum() > 2000
+
+
+def test_compose_scales_a_scene_of_another_size_to_the_first(tmp_path: Path) -> None:
+    small = S.Scene(canvas=S.Canvas(width=100, height=50),
+                    layers=[S.ShapesLayer(shapes=[S.Circle(cx=50, cy=25, r=10, color=(0, 0, 0, 1))])])
+    big = S.Scene(canvas=S.Canvas(width=400, height=400),
+                  layers=[S.GraphLayer(ids=[0, 1], xy=[(0, 0), (400, 400)], edges=[(0, 1)], edge_width=4)])
+    S.save(small, tmp_path / "a.scene.json")
+    S.save(big, tmp_path / "b.scene.json")
+    out = tmp_path / "c.scene.json"
+    assert main(["compose", str(tmp_path / "a.scene.json"), str(tmp_path / "b.scene.json"), "-o", str(out)]) == 0
+    graph = S.load(out).layers[1]
+    assert isinstance(graph, S.GraphLayer)  # fitted into 100 x 50: scaled by 1/8, centred
+    assert graph.xy == [(25.0, 0.0), (75.0, 50.0)] and graph.edge_width == 0.5
