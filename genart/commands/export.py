@@ -1,0 +1,67 @@
+"""`genart export SCENE --motion flyin|timelapse -o OUT.{json,svg,blend}`: hand a motion to other tools.
+
+By the output's extension: `.json` a Lottie animation (lottie-spec 1.0), `.svg` an SVG
+animated with SMIL whose static geometry is the final pose. The motion's options are
+those of `genart animate` (the same settings models); `genart animate --at T` is the
+still every export is compared with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from animations.export import ExportError, parts
+from animations.export.lottie import animation
+from animations.export.smil import animated_svg
+from animations.motions import MOTIONS, build_clip, get_motion
+from genart.errors import UserError
+from genart.motion_options import add_motion_options, motion_settings
+from renderers import scene
+from renderers.atomic import atomic_write_bytes
+
+FORMATS = {".json": "Lottie JSON", ".svg": "SVG animated with SMIL"}
+EXPORTABLE = ("flyin", "timelapse")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="hand a motion to other tools: Lottie JSON, animated SVG",
+                       description="Export a scene's motion for other tools; the format follows the output's "
+                                   "extension: " + ", ".join(f"{ext} {what}" for ext, what in FORMATS.items()) + ".")
+    p.add_argument("scene", help="scene file (.scene.json or .scene.json.gz)")
+    p.add_argument("--motion", choices=EXPORTABLE, required=True, help="what moves")
+    p.add_argument("-o", "--output", required=True, metavar="OUT", help="output " + ", ".join(FORMATS))
+    p.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+    p.add_argument("--width", type=float, help="SVG: displayed width (default: the canvas width)")
+    add_motion_options(p, [MOTIONS[name] for name in EXPORTABLE])
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if out.suffix.lower() not in FORMATS:
+        raise UserError(f"{out}: unknown export format (use {', '.join(FORMATS)})")
+    if not 0 < args.fps <= 120:
+        raise UserError(f"--fps must be in (0, 120], got {args.fps}")
+    if args.width is not None and not 0 < args.width <= 100_000:
+        raise UserError(f"--width must be in (0, 100000], got {args.width}")
+    motion = get_motion(args.motion)
+    settings = motion_settings(motion, args, [MOTIONS[name] for name in EXPORTABLE])
+    drawing = scene.load(args.scene)
+    try:
+        clip = build_clip(drawing, settings, args.fps)
+        drawn = parts(clip)
+    except ExportError as exc:
+        raise UserError(f"{args.scene}: {exc}") from None
+    except ValueError as exc:
+        if isinstance(exc, scene.SceneError):
+            raise
+        raise UserError(f"{args.scene}: {exc}") from None
+    if out.suffix.lower() == ".json":
+        data = json.dumps(animation(drawing.canvas, drawn, args.fps, clip.length), separators=(",", ":")).encode()
+    else:
+        data = animated_svg(drawing.canvas, drawn, clip.length, args.width).encode()
+    atomic_write_bytes(out, data)
+    print(f"{out}: {FORMATS[out.suffix.lower()]}, {clip.length:g} s at {args.fps:g} fps, {len(data) / 1e6:.2f} MB")
+    return 0
