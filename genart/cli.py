@@ -34,6 +34,7 @@ COMMANDS = {
     "info": "describe a scene file",
     "export": "hand a motion to other tools: Lottie JSON, animated SVG",
     "compose": "draw the layers of several scenes over each other into one scene",
+    "run": "make a piece from a YAML script: scenes, posters and a movie, cached",
 }
 
 

@@ -1,0 +1,98 @@
+"""`genart run SCRIPT`: a whole piece from a YAML script, every stage cached by content.
+
+The format, the cache and the watch mode are described in docs/scripts.md; the pieces
+are in `genart.script`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from genart.errors import UserError
+from genart.script.cache import Cache
+from genart.script.check import Piece
+from genart.script.load import load
+from genart.script.plan import Stage, plan, select
+from genart.script.plan import run as run_stages
+from genart.terminal import printable
+from generative.images import ImageError
+from renderers.atomic import WriteError
+from renderers.scene import SceneError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="make a piece from a YAML script: scenes, posters and a movie, cached",
+                       description="Run a YAML script: fit its scenes, draw its posters, render and join its "
+                                   "movie. Every stage is cached beside the script (.genart-cache/) by a hash of "
+                                   "what it depends on, so only what changed is made again.")
+    p.add_argument("script", help="the script (.yaml)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="PATH=VALUE",
+                   help="override a value, e.g. --set scenes.tris.shapes=800 or --set movie.shots.0.duration=3 "
+                        "(the value is read as YAML; repeatable)")
+    p.add_argument("--dry-run", action="store_true", help="print the resolved script and the plan; make nothing")
+    p.add_argument("--only", metavar="NAME", help="make only a scene (and its posters), `posters` or `movie`")
+    p.add_argument("--force", action="store_true", help="make the chosen stages again even where cached")
+    p.add_argument("--watch", action="store_true",
+                   help="run again on every save of the script or its inputs (Ctrl-C stops)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars and no stage lines")
+    p.set_defaults(func=run)
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    if not args.quiet:
+        print(line, file=sys.stderr, flush=True)
+
+
+def _stages(args: argparse.Namespace, piece: Piece, cache: Cache) -> list[Stage]:
+    return select(plan(piece, cache, progress=not args.quiet), args.only, piece)
+
+
+def dry_run(args: argparse.Namespace, piece: Piece) -> None:
+    """Print the resolved script (defaults filled in, --set applied) and what a run would do."""
+    cache = Cache(piece.folder)
+    resolved = piece.script.model_dump(mode="json", by_alias=True)
+    print(yaml.safe_dump(resolved, sort_keys=False, default_flow_style=None, width=100), end="")
+    print(f"# plan (cache: {cache.folder})")
+    for stage in _stages(args, piece, cache):
+        state = "cached" if not args.force and stage.done(cache) else "run"
+        print(f"#   {state:6}  {stage.label}")
+
+
+def run_piece(args: argparse.Namespace, piece: Piece) -> None:
+    began = time.perf_counter()
+    cache = Cache(piece.folder)
+    todo = _stages(args, piece, cache)
+    cache.save_hashes()
+    ran, cached = run_stages(todo, cache, args.force, lambda line: _say(args, line))
+    _say(args, f"{piece.source.name}: {ran} made, {cached} cached, {time.perf_counter() - began:.1f} s")
+
+
+def run(args: argparse.Namespace) -> int:
+    script = Path(args.script)
+    if args.watch:
+        if args.dry_run:
+            raise UserError("--watch and --dry-run do not go together")
+        from genart.script.watch import watch
+
+        def once() -> Piece | None:
+            piece = None
+            try:
+                piece = load(script, args.sets, args.script)
+                run_piece(args, piece)
+            except (UserError, SceneError, ImageError, WriteError) as exc:
+                print(f"genart run: error: {printable(str(exc))}", file=sys.stderr, flush=True)
+            return piece
+
+        watch(script, once, lambda line: print(line, file=sys.stderr, flush=True))
+        return 0
+    piece = load(script, args.sets, args.script)
+    if args.dry_run:
+        dry_run(args, piece)
+    else:
+        run_piece(args, piece)
+    return 0

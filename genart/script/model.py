@@ -1,0 +1,177 @@
+"""The script format as pydantic models, built from the method and motion registries.
+
+A scene entry is its method's own settings model plus the script's keys (`method`,
+`from`, and `refine_seconds` for methods that draw shapes; `photos` in place of
+`collection` for methods that tile a photo collection); a shot is its motion's settings
+model plus `motion` and `scene`. So a script is validated by exactly the models the
+command line uses, and `json_schema()` (published as genart/script/schema.json) follows
+the registries.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union, cast
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model, field_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from animations.motions import MAX_SECONDS, MOTIONS, Motion
+from generative.methods import METHODS, Method
+
+FORMAT = 1
+MAX_SIDE = 7680  # movie frames, as `genart animate`
+MAX_POSTER_WIDTH = 20_000
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", max_length=64)]
+HiddenPath = SkipJsonSchema[Optional[Path]]  # noqa: UP045  (a settings field the script fills in)
+SCRIPT_SUPPLIED = {"collection": "photos"}  # settings the script fills from another key
+NOT_IN_KEY = ("workers",)  # settings that do not change a result (left out of cache keys)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PhotosInput(Strict):
+    """A folder of photos, indexed into a tile collection (cached) for mosaics."""
+
+    photos: str = Field(description="folder of photos, relative to the script")
+
+
+def _literal(word: str) -> Any:
+    """The type `Literal[word]`, for a word known at run time."""
+    return cast(Any, Literal)[word]
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _scene_model(method: Method) -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        "method": (_literal(method.name), Field(description=method.help)),
+        "from_": (Name, Field(alias="from", description="the picture input this scene is fitted to")),
+    }
+    if method.draws_shapes:
+        fields["refine_seconds"] = (float | None, Field(None, gt=0.0, le=MAX_SECONDS, allow_inf_nan=False,
+                                                        description="then refine all shapes jointly this many seconds"))
+    if "collection" in method.settings.model_fields:
+        fields["photos"] = (Name, Field(description="the photo-folder input whose photos tile the mosaic"))
+        fields["collection"] = (HiddenPath, Field(None, exclude=True))
+    return create_model(f"{_camel(method.name)}Scene", __base__=method.settings, __module__=__name__, **fields)
+
+
+def _shot_model(motion: Motion) -> type[BaseModel]:
+    return create_model(f"{_camel(motion.name)}Shot", __base__=motion.settings, __module__=__name__,
+                        motion=(_literal(motion.name), Field(description=motion.help)),
+                        scene=(Name, Field(description="the scene this shot plays")))
+
+
+SCENE_MODELS: dict[str, type[BaseModel]] = {name: _scene_model(m) for name, m in METHODS.items()}
+SHOT_MODELS: dict[str, type[BaseModel]] = {name: _shot_model(m) for name, m in MOTIONS.items()}
+
+
+class Transition(Strict):
+    """A cross-fade from the end of the shot before to the start of the shot after."""
+
+    transition: Literal["crossfade"] = Field(description="how the two shots blend")
+    duration: float = Field(1.0, gt=0.0, le=60.0, allow_inf_nan=False, description="seconds")
+
+
+def _shot_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return "transition" if "transition" in value else value.get("motion")
+    return "transition" if isinstance(value, Transition) else getattr(value, "motion", None)
+
+
+if TYPE_CHECKING:  # built from the registries at run time
+    SceneEntry = Any
+    Shot = Any
+else:
+    SceneEntry = Annotated[Union[tuple(SCENE_MODELS.values())], Field(discriminator="method")]  # noqa: UP007
+    Shot = Annotated[Union[tuple(Annotated[model, Tag(name)] for name, model in  # noqa: UP007
+                                 (*SHOT_MODELS.items(), ("transition", Transition)))], Discriminator(_shot_tag)]
+
+
+class Poster(Strict):
+    """One scene drawn to a file: PNG, SVG, PDF, or the scene file itself."""
+
+    scene: Name = Field(description="the scene to draw")
+    out: str = Field(description="output file, relative to the script: .png, .svg, .pdf or .scene.json")
+    width: int | None = Field(None, ge=1, le=MAX_POSTER_WIDTH, description="width in pixels (default: the picture's)")
+
+
+class Movie(Strict):
+    """The shots, one after another, as one MP4 or WebM, with an optional soundtrack."""
+
+    out: str = Field(description="output file, relative to the script: .mp4 or .webm")
+    size: str = Field("1280x720", description="WIDTHxHEIGHT in pixels, both even")
+    fps: float = Field(30.0, gt=0.0, le=120.0, allow_inf_nan=False, description="frames per second")
+    crf: int = Field(20, ge=0, le=51, description="MP4: H.264 constant rate factor, lower is better (WebM: VP9 at "
+                                                  "genart animate's quality)")
+    soundtrack: str | None = Field(None, description="audio file, relative to the script; trimmed to the movie")
+    fade_out: float = Field(2.0, ge=0.0, le=60.0, allow_inf_nan=False, description="seconds the soundtrack fades out")
+    shots: list[Shot] = Field(min_length=1, description="shots and transitions, in order")
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, value: str) -> str:
+        m = re.fullmatch(r"(\d+)x(\d+)", value)
+        if m is None:
+            raise ValueError(f"must be WIDTHxHEIGHT, e.g. 1280x720, got {value!r}")
+        w, h = int(m[1]), int(m[2])
+        if w % 2 or h % 2 or not (2 <= w <= MAX_SIDE and 2 <= h <= MAX_SIDE):
+            raise ValueError(f"{value}: both sides must be even, from 2 to {MAX_SIDE} px")
+        return value
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        w, _, h = self.size.partition("x")
+        return int(w), int(h)
+
+
+class Script(Strict):
+    """A piece: its inputs, the scenes fitted to them, posters, and a movie."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="genart script",
+                              json_schema_extra={"$id": "https://genart.invalid/script.schema.json"})
+
+    genart: Literal[1] = Field(description="script format version")
+    seed: int = Field(0, ge=0, le=2**63 - 1, description="seed of every scene and motion that does not set its own")
+    inputs: dict[Name, str | PhotosInput] = Field(
+        default_factory=dict, description="named pictures (a file name) and photo folders ({photos: folder})")
+    scenes: dict[Name, SceneEntry] = Field(default_factory=dict, description="named scenes, each a method's fit")
+    posters: list[Poster] = Field(default_factory=list, description="scenes drawn to files")
+    movie: Movie | None = Field(None, description="the movie")
+
+
+def known_keys(path: tuple[str | int, ...], data: Any) -> list[str]:
+    """The keys the mapping at `path` of the (unvalidated) `data` may hold, for "did you mean"."""
+    def fields(model: type[BaseModel]) -> list[str]:
+        return [f.alias or name for name, f in model.model_fields.items()
+                if name not in SCRIPT_SUPPLIED and not (f.exclude)]
+
+    node = data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None if not isinstance(node, list) or \
+            not isinstance(part, int) else node[part]
+    kind = path[0] if path else None
+    if not path:
+        return fields(Script)
+    if kind == "inputs" and len(path) == 2:
+        return fields(PhotosInput)
+    if kind == "scenes" and len(path) == 2 and isinstance(node, dict) and node.get("method") in SCENE_MODELS:
+        return fields(SCENE_MODELS[node["method"]])
+    if kind == "posters" and len(path) == 2:
+        return fields(Poster)
+    if kind == "movie" and len(path) == 1:
+        return fields(Movie)
+    if kind == "movie" and len(path) == 4 and (tag := _shot_tag(node)) is not None:
+        return fields(Transition if tag == "transition" else SHOT_MODELS.get(tag, Transition))
+    return []
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of scripts (what genart/script/schema.json holds)."""
+    return Script.model_json_schema(by_alias=True)

@@ -1,0 +1,149 @@
+"""A checked piece as an ordered list of stages, each keyed by what its result depends on.
+
+Stages: `index` (a photo folder into a collection), `scene` (a method's fit), `poster`,
+`shot` and `fade` (movie segments), `movie` (the segments joined, the soundtrack laid
+under). A stage is done when its cache file exists (outputs: when the file recorded for
+its key is still there, untouched); running a plan runs only the stages not done.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from genart.script import stages
+from genart.script.cache import Cache, stage_key
+from genart.script.check import Piece
+from genart.script.errors import ScriptError, did_you_mean
+from genart.script.model import NOT_IN_KEY, Transition
+from genart.script.movie import join
+from generative.mosaic.index import DEFAULT_SIZES
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One unit of cached work."""
+
+    label: str  # "scene tris (hillclimb)"
+    key: str
+    target: Path
+    is_output: bool  # a file the user named (recorded in outputs.json), else a cache file
+    groups: frozenset[str]  # names that select it with --only
+    work: Callable[[], None]
+
+    def done(self, cache: Cache) -> bool:
+        return cache.output_current(self.target, self.key) if self.is_output else self.target.exists()
+
+
+def plan(piece: Piece, cache: Cache, progress: bool) -> list[Stage]:
+    """Every stage of the piece, in an order where each comes after those it builds on."""
+    script = piece.script
+    out: list[Stage] = []
+    uses: dict[str, set[str]] = {name: {name} for name in script.scenes}  # scene → --only names that need it
+    for poster in script.posters:
+        uses[poster.scene].add("posters")
+    movie = script.movie
+    for shot in movie.shots if movie else []:
+        if not isinstance(shot, Transition):
+            uses[shot.scene].add("movie")
+    indexes: dict[str, Stage] = {}
+    for name, folder in piece.photos.items():
+        key = stage_key("index", cache.folder_hash(folder), list(DEFAULT_SIZES))
+        groups = frozenset().union(*(uses[s] for s, e in script.scenes.items() if getattr(e, "photos", None) == name))
+        indexes[name] = Stage(f"index {name}", key, cache.path(f"index-{key}.npz"), False, groups,
+                              partial(stages.index_photos, folder, cache.path(f"index-{key}.npz"), progress))
+    scenes: dict[str, Stage] = {}
+    for name, entry in script.scenes.items():
+        photos = getattr(entry, "photos", None)
+        index = indexes[photos] if photos is not None else None
+        method = entry.method
+        key = stage_key("scene", stages.as_plain(entry, ("from_", "photos", *NOT_IN_KEY)),
+                        cache.file_hash(piece.pictures[entry.from_]), index.key if index else None)
+        target = cache.path(f"scene-{key}.scene.json.gz")
+        scenes[name] = Stage(f"scene {name} ({method})", key, target, False, frozenset(uses[name]),
+                             partial(stages.fit_scene, entry, piece.pictures[entry.from_],
+                                     index.target if index else None, target, progress))
+    out += indexes.values()
+    out += scenes.values()
+    for poster, path in zip(script.posters, piece.posters):
+        fitted = scenes[poster.scene]
+        key = stage_key("poster", fitted.key, poster.width, path.suffix)
+        out.append(Stage(f"poster {poster.out}", key, path, True, frozenset({poster.scene, "posters"}),
+                         partial(stages.draw_poster, fitted.target, path, poster.width)))
+    if movie is not None and piece.movie is not None:
+        out += _movie_stages(piece, cache, scenes, progress)
+    return out
+
+
+def _movie_stages(piece: Piece, cache: Cache, scenes: dict[str, Stage], progress: bool) -> list[Stage]:
+    movie = piece.script.movie
+    assert movie is not None and piece.movie is not None
+    suffix = piece.movie.suffix.lower()
+    segment = stages.Segment(movie.frame_size, movie.fps, movie.crf, progress)
+    encoding = [movie.frame_size, movie.fps, movie.crf, suffix]
+    shot_stages: dict[int, Stage] = {}
+    out: list[Stage] = []
+    movie_only = frozenset({"movie"})
+    for i, shot in enumerate(movie.shots):
+        if isinstance(shot, Transition):
+            continue
+        fitted = scenes[shot.scene]
+        key = stage_key("shot", fitted.key, stages.as_plain(shot, ("scene",)), encoding)
+        target = cache.path(f"shot-{key}{suffix}")
+        shot_stages[i] = Stage(f"shot {i} ({shot.motion} of {shot.scene})", key, target, False,
+                               movie_only, partial(stages.render_shot, shot, fitted.target, segment, target))
+    segments: list[Stage] = []
+    for i, shot in enumerate(movie.shots):
+        if not isinstance(shot, Transition):
+            segments.append(shot_stages[i])
+            continue
+        before, after = movie.shots[i - 1], movie.shots[i + 1]
+        a, b = shot_stages[i - 1], shot_stages[i + 1]
+        key = stage_key("fade", a.key, b.key, shot.duration, encoding)
+        target = cache.path(f"fade-{key}{suffix}")
+        segments.append(Stage(f"crossfade {i}", key, target, False, movie_only, partial(
+            stages.render_fade, (before, scenes[before.scene].target), (after, scenes[after.scene].target),
+            shot.duration, segment, target)))
+    out += segments
+    sound = cache.file_hash(piece.soundtrack) if piece.soundtrack else None
+    key = stage_key("movie", [s.key for s in segments], sound, movie.fade_out)
+    out.append(Stage(f"movie {movie.out}", key, piece.movie, True, movie_only,
+                     partial(_join, [s.target for s in segments], piece.movie, movie.fps, piece.soundtrack,
+                             movie.fade_out)))
+    return out
+
+
+def _join(segments: list[Path], out: Path, fps: float, soundtrack: Path | None, fade_out: float) -> None:
+    from imageio_ffmpeg import count_frames_and_secs
+
+    frames = sum(count_frames_and_secs(str(s))[0] for s in segments)
+    join(segments, out, frames / fps, soundtrack, fade_out)
+
+
+def select(stages_: list[Stage], only: str | None, piece: Piece) -> list[Stage]:
+    """The stages `--only NAME` asks for (a scene's name, `posters` or `movie`), with what they build on."""
+    if only is None:
+        return stages_
+    names = {*piece.script.scenes, "posters", "movie"}
+    if only not in names:
+        raise ScriptError(f"--only {only}: no such part of {piece.source.name}{did_you_mean(only, names)}")
+    return [s for s in stages_ if only in s.groups]
+
+
+def run(stages_: list[Stage], cache: Cache, force: bool, report: Callable[[str], None]) -> tuple[int, int]:
+    """Run the stages not done (all of them, with `force`); returns (ran, cached)."""
+    ran = 0
+    for stage in stages_:
+        if not force and stage.done(cache):
+            report(f"cached  {stage.label}")
+            continue
+        began = time.perf_counter()
+        stage.work()
+        if stage.is_output:
+            cache.record_output(stage.target, stage.key)
+        ran += 1
+        report(f"made    {stage.label} in {time.perf_counter() - began:.1f} s")
+    return ran, len(stages_) - ran

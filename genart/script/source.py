@@ -1,0 +1,191 @@
+"""Reading a YAML script safely, keeping where every value came from.
+
+The text is composed into PyYAML's node tree (nothing is constructed by tag), then turned
+into plain data by hand: mappings, sequences and the core scalars only. Any other tag
+(`!!python/object`, `!!binary`, `!local`, ...) is refused, as are duplicate keys. Each
+value's position is kept by its path (`("scenes", "tris", "shape")`), so an error found
+later by validation can name its file, line and column. `--set` overrides are applied to
+the data and remembered as their own locations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from genart.script.errors import ScriptError
+
+CORE = "tag:yaml.org,2002:"
+SCALARS = {CORE + t for t in ("null", "bool", "int", "float", "str")}
+MAX_NODES = 100_000  # aliases can repeat a subtree: bounded so an alias bomb stays small
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a value was given: a file position (1-based) or a --set option."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    option: str = ""
+
+    def __str__(self) -> str:
+        return f"--set {self.option}" if self.option else f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass
+class Source:
+    """A script's data and the position of every value and key in it."""
+
+    name: str
+    data: Any
+    values: dict[Path_, Where] = field(default_factory=dict)  # where each value starts
+    keys: dict[Path_, Where] = field(default_factory=dict)  # where each mapping key is written
+
+    def where(self, path: Path_, key: bool = False) -> Where:
+        """The position of `path` (its key, with `key`), else of its nearest ancestor."""
+        table = self.keys if key else self.values
+        for n in range(len(path), -1, -1):
+            if path[:n] in table:
+                return table[path[:n]]
+            if path[:n] in self.values:
+                return self.values[path[:n]]
+        return Where(self.name, 1, 1)
+
+    def error(self, path: Path_, message: str, key: bool = False) -> ScriptError:
+        """A ScriptError located at `path`: `file:line:col: dotted.path: message`."""
+        shown = dotted(path)
+        return ScriptError(f"{self.where(path, key)}: {shown + ': ' if shown else ''}{message}")
+
+
+def dotted(path: Path_) -> str:
+    """`scenes.tris.shape`, `movie.shots[2].duration`."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out
+
+
+def _mark(name: str, node: Node) -> Where:
+    return Where(name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def read(path: Path, shown: str) -> Source:
+    """The script at `path` (named `shown` in messages) as data with positions; bad YAML raises ScriptError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScriptError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise ScriptError(f"{shown}: is a directory, not a script") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScriptError(f"{shown}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    return parse(text, shown)
+
+
+def parse(text: str, name: str) -> Source:
+    """Data with positions from YAML `text`; syntax errors, tags and duplicate keys raise ScriptError."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
+        raise ScriptError(f"{where}: YAML syntax: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise ScriptError(f"{name}: YAML syntax: {exc}") from None
+    source = Source(name, {})
+    if root is None:
+        return source
+    budget = iter(range(MAX_NODES))
+    source.data = _build(root, (), source, budget)
+    return source
+
+
+def _build(node: Node, path: Path_, source: Source, budget: Iterator[int]) -> Any:
+    if next(budget, None) is None:
+        raise source.error(path, f"the script is too large (more than {MAX_NODES} values, counting aliases)")
+    source.values[path] = _mark(source.name, node)
+    if isinstance(node, MappingNode):
+        if node.tag != CORE + "map":
+            raise _tag_error(node, source)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag not in SCALARS:
+                raise ScriptError(f"{_mark(source.name, key_node)}: {dotted(path) + ': ' if path else ''}"
+                                  "keys must be plain words")
+            key = str(key_node.value)
+            inner = (*path, key)
+            if key in out:
+                raise ScriptError(f"{_mark(source.name, key_node)}: {dotted(inner)}: given twice")
+            source.keys[inner] = _mark(source.name, key_node)
+            out[key] = _build(value_node, inner, source, budget)
+        return out
+    if isinstance(node, SequenceNode):
+        if node.tag != CORE + "seq":
+            raise _tag_error(node, source)
+        return [_build(item, (*path, i), source, budget) for i, item in enumerate(node.value)]
+    assert isinstance(node, ScalarNode)
+    if node.tag == CORE + "timestamp":  # a date-like word is just text here
+        return str(node.value)
+    if node.tag not in SCALARS:
+        raise _tag_error(node, source)
+    return SafeConstructor().construct_object(node)
+
+
+def _tag_error(node: Node, source: Source) -> ScriptError:
+    tag = node.tag.replace(CORE, "!!")
+    return ScriptError(f"{_mark(source.name, node)}: YAML tag {tag} is not allowed (scripts hold plain values only)")
+
+
+def apply_set(source: Source, option: str) -> None:
+    """Apply one `--set dotted.path=value` (the value read as YAML; list items by index) to the data."""
+    dotted_path, eq, text = option.partition("=")
+    if not eq or not dotted_path:
+        raise ScriptError(f"--set {option}: give PATH=VALUE, e.g. scenes.tris.shapes=800")
+    try:
+        value = parse(text, f"--set {option}").data if text.strip() else None
+    except ScriptError as exc:
+        raise ScriptError(f"--set {option}: {str(exc).partition(': ')[2]}") from None
+    parts: list[str | int] = [int(p) if p.isdigit() else p for p in dotted_path.split(".")]
+    where = Where(source.name, option=option)
+    if not isinstance(source.data, dict):
+        source.data = {}
+    holder: Any = source.data
+    for i, part in enumerate(parts[:-1]):
+        nxt = parts[i + 1]
+        holder = _child(holder, part, {} if isinstance(nxt, str) else [], option)
+    last = parts[-1]
+    if isinstance(holder, list):
+        if not isinstance(last, int) or last > len(holder):
+            raise ScriptError(f"--set {option}: {dotted(tuple(parts[:-1]))} is a list: give an item's number "
+                              f"(0 to {len(holder)})")
+        if last == len(holder):
+            holder.append(value)
+        else:
+            holder[last] = value
+    elif isinstance(holder, dict):
+        holder[str(last)] = value
+    else:
+        raise ScriptError(f"--set {option}: {dotted(tuple(parts[:-1]))} holds a single value, not settings")
+    path = tuple(str(p) if isinstance(holder, dict) else p for p in parts)
+    for key in [k for k in source.values if k[:len(path)] == path]:
+        del source.values[key]
+    source.values[path] = source.keys[path] = where
+
+
+def _child(holder: Any, part: str | int, empty: Any, option: str) -> Any:
+    if isinstance(holder, dict):
+        key = str(part)
+        if not isinstance(holder.get(key), (dict, list)):
+            holder[key] = empty
+        return holder[key]
+    if isinstance(holder, list) and isinstance(part, int) and part < len(holder):
+        return holder[part]
+    raise ScriptError(f"--set {option}: no item {part} to set")

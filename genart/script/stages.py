@@ -1,0 +1,151 @@
+"""The work of each stage: index photos, fit a scene, draw a poster, render a shot or a
+cross-fade as its own movie segment. Each writes one file atomically."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from animations.encode import EncodeSettings, encode
+from animations.frame import Frame
+from animations.motions import MOTIONS, build_clip
+from animations.pipeline import render_frames
+from animations.timeline import Playable, crossfade, frame_times
+from genart.errors import UserError
+from genart.outputs import write_outputs
+from genart.script.model import SCRIPT_SUPPLIED
+from generative.images import load_picture
+from generative.methods import METHODS, MethodError
+from renderers import scene
+from renderers.cairo import TileSource
+
+
+def index_photos(folder: Path, target: Path, progress: bool) -> None:
+    """Index a photo folder into the collection file `target`."""
+    from generative.mosaic.collection import CollectionError
+    from generative.mosaic.index import index_folder
+
+    try:
+        index_folder(folder, target, progress=progress, warn=lambda m: print(f"  {m}", file=sys.stderr))
+    except CollectionError as exc:
+        raise UserError(str(exc)) from None
+
+
+def method_settings(entry: Any, collection: Path | None) -> BaseModel:
+    """The method's own settings from a script's scene entry (the script's keys left out)."""
+    method = METHODS[entry.method]
+    values = {name: getattr(entry, name) for name in method.settings.model_fields if name not in SCRIPT_SUPPLIED}
+    if "collection" in method.settings.model_fields:
+        values["collection"] = collection
+    return method.settings.model_validate(values)
+
+
+def fit_scene(entry: Any, picture_path: Path, collection: Path | None, target: Path, progress: bool) -> None:
+    """Fit the scene (resuming its checkpoint, if an earlier run was interrupted), refine it, save it."""
+    from generative.methods.refine import RefineSettings, refine_scene
+
+    method = METHODS[entry.method]
+    settings = method_settings(entry, collection)
+    picture = load_picture(picture_path)
+    checkpoint = target.with_name(target.name.split(".")[0] + ".ckpt") if method.checkpoints else None
+    try:
+        drawing = method.fit(picture, settings, progress=progress, checkpoint=checkpoint,
+                             resume=checkpoint is not None and checkpoint.exists())
+    except KeyboardInterrupt:
+        if checkpoint is None:
+            raise
+        raise UserError("interrupted; progress is saved: run the script again to continue") from None
+    except MethodError as exc:
+        raise UserError(str(exc)) from None
+    refine_seconds = getattr(entry, "refine_seconds", None)
+    if refine_seconds is not None:
+        refinement = RefineSettings(seconds=refine_seconds, resize=getattr(settings, "resize", 256),
+                                    seed=getattr(settings, "seed", 0))
+        drawing = refine_scene(drawing, picture, refinement, progress=progress)
+    if collection is not None:  # the scene names its collection beside it, in the cache folder
+        drawing = drawing.model_copy(update={"layers": [
+            layer.model_copy(update={"collection": collection.name}) if isinstance(layer, scene.MosaicLayer) else layer
+            for layer in drawing.layers]})
+    scene.save(drawing, target)
+
+
+def _tiles(drawing: scene.Scene, scene_path: Path) -> TileSource | None:
+    layer = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
+    if layer is None:
+        return None
+    from generative.mosaic.collection import open_tiles
+
+    return open_tiles(layer, scene_path)
+
+
+def draw_poster(scene_path: Path, out: Path, width: int | None) -> None:
+    """Draw a scene to `out` (its folder made if missing)."""
+    drawing = scene.load(scene_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_outputs(drawing, [out], width, _tiles(drawing, scene_path))
+
+
+def shot_clip(shot: Any, scene_path: Path, fps: float) -> Playable:
+    """The clip of a script's shot on its (fitted) scene."""
+    motion = MOTIONS[shot.motion]
+    settings = motion.settings.model_validate({name: getattr(shot, name) for name in motion.settings.model_fields})
+    drawing = scene.load(scene_path)
+    try:
+        return build_clip(drawing, settings, fps, _tiles(drawing, scene_path) if motion.uses_tiles else None)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """How every segment of one movie is encoded: identical, so they join without re-encoding."""
+
+    size: tuple[int, int]
+    fps: float
+    crf: int
+    progress: bool
+
+    def write(self, clip: Playable, target: Path, desc: str) -> None:
+        frames = render_frames(clip, self.size, self.fps, progress=self.progress, desc=desc)
+        encode(frames, target, self.size, self.fps, EncodeSettings(crf=self.crf),
+               frame_count=len(frame_times(clip.length, self.fps, clip.periodic)))
+
+
+@dataclass(frozen=True)
+class Dissolve:
+    """A cross-fade from one still frame to another over `length` seconds at `fps`.
+
+    Its frames blend strictly between the two (weights 1/(n+1) .. n/(n+1) for n frames),
+    since the shot before already ends on `first` and the shot after starts on `last`.
+    """
+
+    first: Frame
+    last: Frame
+    length: float
+    fps: float
+    periodic: bool = False
+
+    def frame_at(self, t: float) -> Frame:
+        n = len(frame_times(self.length, self.fps))
+        k = float(np.clip(t / self.length, 0.0, 1.0)) * (n - 1)
+        return crossfade(self.first, self.last, (k + 1) / (n + 1))
+
+
+def render_shot(shot: Any, scene_path: Path, segment: Segment, target: Path) -> None:
+    segment.write(shot_clip(shot, scene_path, segment.fps), target, f"shot {shot.motion}")
+
+
+def render_fade(before: tuple[Any, Path], after: tuple[Any, Path], seconds: float, segment: Segment,
+                target: Path) -> None:
+    a, b = shot_clip(*before, segment.fps), shot_clip(*after, segment.fps)
+    segment.write(Dissolve(a.frame_at(a.length), b.frame_at(0.0), seconds, segment.fps), target, "crossfade")
+
+
+def as_plain(model: BaseModel, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A model's values as JSON data (for keys and the resolved script)."""
+    return model.model_dump(mode="json", by_alias=True, exclude=set(leave_out))

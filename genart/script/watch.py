@@ -1,0 +1,57 @@
+"""`genart run --watch`: run again on every save of the script or of anything it reads.
+
+The watched files are the script, its pictures, its photo folders (recursively) and its
+soundtrack, recomputed after every run; a script that no longer loads is watched alone
+until the next save. Changes are gathered for a short debounce, so an editor's save
+(often a write and a rename) runs the piece once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import watchfiles
+
+from genart.script.check import Piece
+
+DEBOUNCE_MS = 300
+
+
+def watched(script: Path, piece: Piece | None) -> tuple[set[Path], set[Path]]:
+    """(files, folders) whose changes re-run the piece: any change inside a folder counts."""
+    files = {script.resolve()}
+    folders: set[Path] = set()
+    if piece is not None:
+        files |= {p.resolve() for p in piece.pictures.values()}
+        files |= {piece.soundtrack.resolve()} if piece.soundtrack else set()
+        folders = {p.resolve() for p in piece.photos.values()}
+    return files, folders
+
+
+def watch(script: Path, run_once: Callable[[], Piece | None], report: Callable[[str], None],
+          stop: threading.Event | None = None) -> None:
+    """Run, then run again after every change, until `stop` is set or Ctrl-C.
+
+    `run_once` runs the piece and returns it, or None where the script did not load (it
+    reports its own errors).
+    """
+    piece = run_once()
+    while True:
+        files, folders = watched(script, piece)
+        roots = {f.parent for f in files} | folders
+
+        def relevant(_: watchfiles.Change, name: str, files: set[Path] = files, folders: set[Path] = folders) -> bool:
+            path = Path(name)
+            return path in files or any(path.is_relative_to(f) for f in folders)
+
+        report(f"watching {len(files) + len(folders)} files and folders; Ctrl-C stops")
+        changes = next(iter(watchfiles.watch(*roots, watch_filter=relevant, debounce=DEBOUNCE_MS, step=50,
+                                             stop_event=stop, raise_interrupt=False, rust_timeout=500,
+                                             yield_on_timeout=False)), None)
+        if not changes:
+            return
+        names = sorted({Path(name).name for _, name in changes})
+        report(f"changed: {', '.join(names)}")
+        piece = run_once()
