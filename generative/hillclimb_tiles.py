@@ -41,6 +41,7 @@ from tqdm import tqdm
 from generative import shapes
 from generative.hillclimb import ClimbSettings, Evolution
 from generative.images import Picture, working, working_scale
+from generative.palette import hex_colors
 from generative.shapes.layout import ALPHA, BEZIER, KIND, POLYGON, SIDES, SIZE, TRIANGLE
 from renderers import scene as S
 from renderers.atomic import atomic_write_bytes
@@ -58,6 +59,15 @@ SEAM_HALF_WIDTH = 8.0  # working pixels at 256 px either side of a tile border t
 
 class EvolveError(ValueError):
     """Settings or a checkpoint that cannot be used; the message is one line."""
+
+
+class EvolveInterrupted(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM turned into KeyboardInterrupt) stopped `evolve`; `result` holds the
+    shapes so far (`interrupted` set) and the checkpoint, if any, is saved and kept."""
+
+    def __init__(self, result: Result) -> None:
+        super().__init__()
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -350,8 +360,8 @@ def evolve(
     resume: bool = False,
     progress: bool = True,
 ) -> Result:
-    """Evolve shapes for a picture; see the module docstring. On KeyboardInterrupt the
-    checkpoint (if any) is saved and kept, and the result so far returned, `interrupted`."""
+    """Evolve shapes for a picture; see the module docstring. KeyboardInterrupt saves the
+    checkpoint (if any), keeps it, and raises EvolveInterrupted with the result so far."""
     settings.check()
     if settings.resize is None and picture.width * picture.height > MAX_WORKING_PIXELS:
         raise EvolveError(f"picture {picture.width}x{picture.height} is too large to work on at full size")
@@ -391,18 +401,20 @@ def evolve(
                 pool = None
             _run_one(result, _seam_evolution(result, settings), result.seams, settings.seam_shapes, settings, store,
                      bar, started)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         result.interrupted = True
         for state in result.states:
             state.trim()
         if store:
             store.save(result.states, time.perf_counter() - started)
+        result.seconds = time.perf_counter() - started
+        raise EvolveInterrupted(result) from stop
     finally:
         bar.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     result.seconds = time.perf_counter() - started
-    if store and not result.interrupted:
+    if store:
         store.remove()
     return result
 
@@ -526,7 +538,7 @@ def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S
     if len(result.tiles) > 1:
         meta["seam_shapes"] = len(result.seams.params)
     if c.palette:
-        meta["palette"] = ["#" + "".join(f"{round(v * 255):02x}" for v in rgb) for rgb in c.palette]
+        meta["palette"] = ",".join(hex_colors(c.palette))
     if result.interrupted:
         meta.update(interrupted=True, shapes=result.count, shapes_asked=settings.n)
     return S.Scene(

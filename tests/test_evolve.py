@@ -161,7 +161,9 @@ def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles, st
         return original(self, pool)
 
     monkeypatch.setattr(Evolution, "search", interrupt)
-    partial = E.evolve(pic, cfg, checkpoint=ckpt, progress=False)
+    with pytest.raises(E.EvolveInterrupted) as stopped:
+        E.evolve(pic, cfg, checkpoint=ckpt, progress=False)
+    partial = stopped.value.result
     monkeypatch.setattr(Evolution, "search", original)
     assert partial.interrupted and ckpt.exists()
     saved = E.Checkpoint(ckpt, cfg.fingerprint(pic.sha256)).load(len(whole.states))[0]

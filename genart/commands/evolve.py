@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import UnionType
 from typing import Any, Literal, Union, cast, get_args, get_origin
@@ -14,10 +17,17 @@ from pydantic.fields import FieldInfo
 
 from genart.errors import UserError
 from genart.outputs import check_outputs, check_sizes, write_outputs
-from generative.images import load_picture, rmse_255, working
+from genart.terminal import printable
+from generative.images import ImageError, Picture, load_picture, rmse_255, working
+from generative.interrupt import Interrupted
 from generative.methods import METHODS, Method, settings_error
 from generative.methods.refine import RefineSettings, refine_scene
+from generative.palette import Palette, PaletteError, palette_from, parse_palette
 from renderers import scene as S
+from renderers.atomic import WriteError
+from renderers.scene import SceneError
+
+NAME = "{name}"  # in -o and --checkpoint with a folder of pictures: each picture's file stem
 
 
 def grid(text: str) -> tuple[int, int]:
@@ -55,8 +65,17 @@ def color(text: str) -> tuple[float, float, float] | None:
         raise argparse.ArgumentTypeError(f"expected 'auto' or #rrggbb, got {text!r}") from None
 
 
+def palette(text: str) -> Palette:
+    """'#rrggbb,#rrggbb,...'."""
+    try:
+        return parse_palette(text)
+    except PaletteError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 # options written otherwise than their fields: (parser, metavar)
-PARSERS = {"alpha": (alpha, "auto|A"), "background": (color, "auto|#rrggbb"), "tiles": (grid, "CxR")}
+PARSERS = {"alpha": (alpha, "auto|A"), "background": (color, "auto|#rrggbb"), "tiles": (grid, "CxR"),
+           "palette": (palette, "#rrggbb,...")}
 FLAGS = {"shapes": ("-n",)}
 
 
@@ -107,13 +126,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "evolve", help="fit translucent shapes to a picture",
         description="Approximate a picture with N translucent shapes and write the scene and/or its renders.")
-    p.add_argument("image", help="the picture to approximate (png, jpg, webp, ...)")
+    p.add_argument("image", help="the picture to approximate (png, jpg, webp, ...), or a folder of pictures "
+                                 f"(then each -o holds {NAME}, the picture's file name without extension)")
     p.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
-                   help="output .scene.json, .png, .svg or .pdf (repeatable)")
+                   help=f"output .scene.json, .png, .svg or .pdf (repeatable; e.g. out/{NAME}.png for a folder)")
     p.add_argument("--method", choices=[m.name for m in methods], default=methods[0].name,
                    help="; ".join(f"{m.name}: {m.help}" for m in methods))
     p.add_argument("--width", type=int, default=None, help="width of PNG/SVG/PDF output (default: picture width)")
     _add_settings_options(p, methods)
+    look = p.add_argument_group("palette taken from a picture (hillclimb)")
+    look.add_argument("--palette-from", metavar="PICTURE", default=None,
+                      help="restrict shapes to --colors colours of this picture (k-means of its colours)")
+    look.add_argument("--colors", type=int, default=None, help="colours --palette-from takes (8)")
     steps = p.add_argument_group("after the fit")
     steps.add_argument("--refine-seconds", type=float, default=None,
                        help="refine all shapes jointly by gradient descent this long (with --seed, --resize, "
@@ -121,7 +145,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     steps.add_argument("--checkpoint", default=None, help="hillclimb: checkpoint file (default: first output + .ckpt)")
     steps.add_argument("--resume", action="store_true",
                        help="hillclimb: continue from the checkpoint of an interrupted run")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
@@ -152,50 +176,157 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _checkpoint(args: argparse.Namespace, method: Method) -> Path:
+def _checkpoint(args: argparse.Namespace, method: Method, image: str, outputs: list[str]) -> Path:
     """The checkpoint path; one line if it is the picture or an output, or the method keeps none."""
     if not method.checkpoints and (args.checkpoint is not None or args.resume):
         raise UserError(f"--checkpoint and --resume apply to hillclimb, not to --method {method.name}")
-    checkpoint = Path(args.checkpoint or f"{args.output[0]}.ckpt")
-    if _same_file(checkpoint, Path(args.image)):
+    checkpoint = Path(_named(args.checkpoint, Path(image).stem) if args.checkpoint else f"{outputs[0]}.ckpt")
+    if _same_file(checkpoint, Path(image)):
         raise UserError(f"--checkpoint {checkpoint} is the input picture; choose another name")
-    if any(_same_file(checkpoint, Path(out)) for out in args.output):
+    if any(_same_file(checkpoint, Path(out)) for out in outputs):
         raise UserError(f"--checkpoint {checkpoint} is also an output; choose another name")
     return checkpoint
 
 
-def run(args: argparse.Namespace) -> int:
-    check_outputs(args.output)
-    if args.width is not None and args.width < 1:
-        raise UserError(f"--width must be at least 1, got {args.width}")
-    method = METHODS[args.method]
-    checkpoint = _checkpoint(args, method)
-    settings = _settings(method.settings, vars(args))
-    refinement = None
-    if args.refine_seconds is not None:
-        refinement = _settings(RefineSettings, {**vars(args), "seconds": args.refine_seconds, "steps": None},
-                               lambda f: "--refine-seconds" if f == "seconds" else _option(f))
-    picture = load_picture(args.image)
-    check_sizes(S.Canvas(width=picture.width, height=picture.height), args.output, args.width or picture.width)
+def _named(pattern: str, name: str) -> str:
+    return pattern.replace(NAME, name)
+
+
+def _take_palette(args: argparse.Namespace, method: Method) -> None:
+    """Check the palette options; --palette-from PICTURE sets args.palette to its --colors colours."""
+    if args.colors is not None and args.palette_from is None:
+        raise UserError("--colors goes with --palette-from")
+    if args.palette_from is not None:
+        if args.palette is not None:
+            raise UserError("give --palette or --palette-from, not both")
+        try:
+            args.palette = palette_from(load_picture(args.palette_from).rgb, args.colors or 8)
+        except PaletteError as exc:
+            raise UserError(str(exc)) from None
+    if args.palette is not None and "palette" not in method.settings.model_fields:
+        raise UserError(f"--palette applies to hillclimb, not to --method {method.name}")
+    if args.palette is not None and args.refine_seconds is not None:
+        raise UserError("--refine-seconds would move the colours off the palette; use one or the other")
+
+
+def _stopped_by(exc: BaseException) -> int:
+    """Exit status for an interrupt: 143 for SIGTERM, 130 for Ctrl-C (128 + the signal)."""
+    from genart.cli import Terminated
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, Terminated):
+            return 128 + signal.SIGTERM
+        seen = seen.__cause__ or seen.__context__
+    return 128 + signal.SIGINT
+
+
+@dataclass
+class Fitted:
+    """One picture's run: what to print, and the interrupt that stopped it (if one did)."""
+
+    summary: str
+    stopped: Interrupted | None = None
+
+
+def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinement: RefineSettings | None,
+                picture: Picture, outputs: list[str], checkpoint: Path) -> Fitted:
+    """Fit one picture and write its outputs; an interrupted hill-climb writes its shapes so far."""
+    check_sizes(S.Canvas(width=picture.width, height=picture.height), outputs, args.width or picture.width)
+    stopped: Interrupted | None = None
     try:
         drawing = method.fit(picture, settings, progress=not args.quiet, checkpoint=checkpoint, resume=args.resume)
-    except KeyboardInterrupt:
+    except Interrupted as exc:
         if not method.checkpoints:
             raise
-        raise UserError(f"interrupted; progress saved in {checkpoint}; "
-                        "run the same command with --resume to continue") from None
+        drawing, stopped = exc.scene, exc
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    if refinement is not None:
+    if refinement is not None and stopped is None:
         drawing = refine_scene(drawing, picture, refinement, progress=not args.quiet)
     target = working(picture, settings.resize).target
     rmse = _poster_rmse(drawing, target)
     seconds = drawing.meta["seconds"]
     shapes = cast(S.ShapesLayer, drawing.layers[0]).shapes  # every evolve method draws one layer of shapes
     drawing = drawing.model_copy(update={"meta": {**drawing.meta, "rmse": round(rmse, 4)}})
-    write_outputs(drawing, args.output, args.width or picture.width)
-    print(f"{len(shapes)} shapes, RMSE {rmse:.2f} at {target.shape[1]}x{target.shape[0]}, "
-          f"{seconds:.1f} s")
+    write_outputs(drawing, outputs, args.width or picture.width)
+    return Fitted(f"{len(shapes)} shapes, RMSE {rmse:.2f} at {target.shape[1]}x{target.shape[0]}, {seconds:.1f} s",
+                  stopped)
+
+
+def _say_interrupted(fitted: Fitted, outputs: list[str], checkpoint: Path, asked: int) -> int:
+    assert fitted.stopped is not None
+    shapes = fitted.stopped.scene.meta.get("shapes", 0)
+    print(f"genart evolve: interrupted after {shapes} of {asked} shapes; wrote them to {', '.join(outputs)}; "
+          f"progress kept in {checkpoint}: run the same command with --resume to continue", file=sys.stderr)
+    return _stopped_by(fitted.stopped)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.width is not None and args.width < 1:
+        raise UserError(f"--width must be at least 1, got {args.width}")
+    method = METHODS[args.method]
+    _take_palette(args, method)
+    settings = _settings(method.settings, vars(args))
+    refinement = None
+    if args.refine_seconds is not None:
+        refinement = _settings(RefineSettings, {**vars(args), "seconds": args.refine_seconds, "steps": None},
+                               lambda f: "--refine-seconds" if f == "seconds" else _option(f))
+    if Path(args.image).is_dir():
+        return _run_folder(args, method, settings, refinement)
+    check_outputs(args.output)
+    checkpoint = _checkpoint(args, method, args.image, args.output)
+    picture = load_picture(args.image)
+    fitted = _evolve_one(args, method, settings, refinement, picture, args.output, checkpoint)
+    if fitted.stopped is not None:
+        return _say_interrupted(fitted, args.output, checkpoint, settings.shapes)
+    print(fitted.summary)
     for out in args.output:
         print(out)
     return 0
+
+
+def _run_folder(args: argparse.Namespace, method: Method, settings: Any, refinement: RefineSettings | None) -> int:
+    """Every picture in a folder, one set of outputs each ({name}: the file's stem). Unreadable
+    files are skipped with a warning; a failing picture is reported and the rest go on; the
+    exit status is 1 if any failed."""
+    folder = Path(args.image)
+    if not all(NAME in out for out in args.output):
+        raise UserError(f"{folder} is a folder: every -o must hold {NAME} (the picture's name), "
+                        f"e.g. -o out/{NAME}.png")
+    if args.checkpoint is not None and NAME not in args.checkpoint:
+        raise UserError(f"{folder} is a folder: --checkpoint must hold {NAME}, or leave it out")
+    check_outputs([_named(out, "x") for out in args.output])
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    if not files:
+        raise UserError(f"{folder}: no files in the folder")
+    done, skipped, failed = 0, 0, 0
+    seen: dict[str, str] = {}  # stem → the file that took it
+    for k, path in enumerate(files, 1):
+        where = f"[{k}/{len(files)}] {path.name}"
+        if path.stem in seen:
+            print(f"genart evolve: error: {where}: same name as {seen[path.stem]}, so its outputs would overwrite "
+                  "those; rename one", file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            picture = load_picture(path)
+        except ImageError as exc:
+            print(f"genart evolve: warning: {where}: skipped: {printable(str(exc))}", file=sys.stderr)
+            skipped += 1
+            continue
+        seen[path.stem] = path.name
+        outputs = [_named(out, path.stem) for out in args.output]
+        try:
+            checkpoint = _checkpoint(args, method, str(path), outputs)
+            fitted = _evolve_one(args, method, settings, refinement, picture, outputs, checkpoint)
+        except (UserError, SceneError, WriteError) as exc:
+            print(f"genart evolve: error: {where}: {printable(str(exc))}", file=sys.stderr)
+            failed += 1
+            continue
+        if fitted.stopped is not None:
+            return _say_interrupted(fitted, outputs, checkpoint, settings.shapes)
+        done += 1
+        print(f"{where}: {fitted.summary} -> {', '.join(outputs)}", flush=True)
+    print(f"{done} evolved, {skipped} skipped, {failed} failed")
+    return 1 if failed else 0

@@ -9,9 +9,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from generative.hillclimb import ClimbSettings
-from generative.hillclimb_tiles import MAX_SHAPES, EvolveSettings, evolve, tiles_scene
+from generative.hillclimb_tiles import MAX_SHAPES, EvolveInterrupted, EvolveSettings, evolve, tiles_scene
 from generative.images import MAX_WORKING, MIN_WORKING, Picture
+from generative.interrupt import Interrupted
 from generative.methods.base import Method
+from generative.palette import MAX_COLORS
 from renderers.scene import Scene
 
 ShapeName = Literal["triangle", "polygon", "rectangle", "rotated_rectangle", "ellipse", "rotated_ellipse", "circle", "bezier",
@@ -40,6 +42,10 @@ class HillclimbSettings(BaseModel):
     candidates: int = Field(default=500, ge=1, description="random candidates per search")
     max_age: int = Field(default=100, ge=0, description="failed mutations before a climb stops")
     repeats: int = Field(default=8, ge=1, description="independent climbs per shape")
+    palette: tuple[tuple[Unit, Unit, Unit], ...] = Field(
+        default=(), max_length=MAX_COLORS,
+        description="the only colours shapes (and the auto background) may take, as #rrggbb,#rrggbb,...; "
+                    "default: any colour")
 
     @model_validator(mode="after")
     def _runnable(self) -> HillclimbSettings:
@@ -49,16 +55,21 @@ class HillclimbSettings(BaseModel):
     def engine(self) -> EvolveSettings:
         """The engine's settings."""
         climb = ClimbSettings(shape=self.shape, sides=self.sides, alpha=self.alpha, candidates=self.candidates,
-                              max_age=self.max_age, repeats=self.repeats, workers=self.workers or os.cpu_count() or 1)
+                              max_age=self.max_age, repeats=self.repeats, workers=self.workers or os.cpu_count() or 1,
+                              palette=self.palette)
         return EvolveSettings(n=self.shapes, climb=climb, tiles=self.tiles, resize=self.resize, seed=self.seed,
                               background=self.background, target_rmse=self.target_rmse, seconds=self.seconds)
 
 
 def fit(picture: Picture, settings: HillclimbSettings, progress: bool = True, checkpoint: Path | None = None,
         resume: bool = False) -> Scene:
-    """Evolve the shapes (checkpointed to `checkpoint`, if given) and return their scene."""
+    """Evolve the shapes (checkpointed to `checkpoint`, if given) and return their scene;
+    Ctrl-C or SIGTERM raises `Interrupted` with the scene of the shapes so far."""
     engine = settings.engine()
-    result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress)
+    try:
+        result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress)
+    except EvolveInterrupted as stop:
+        raise Interrupted(tiles_scene(stop.result, picture, engine)) from stop
     return tiles_scene(result, picture, engine)
 
 
