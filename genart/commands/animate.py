@@ -77,7 +77,7 @@ def _add_motion_option(p: argparse.ArgumentParser, field: str, motions: list[Mot
 
 def register(sub: argparse._SubParsersAction) -> None:
     motions = "; ".join(f"{m.name}: {m.help}" for m in MOTIONS.values())
-    p = sub.add_parser("animate", help="turn a scene file into a movie (MP4, WebM or GIF) or a still of it",
+    p = sub.add_parser("animate", help="turn a scene file into a movie (MP4, WebM, MOV, GIF or PNG frames) or a still of it",
                        description="Animate a scene: fly its shapes in, play back its growth or optimization, "
                                    "or zoom out of its mosaic; the format follows the output's extension. "
                                    "With --at SECONDS, write one still PNG of that moment instead.")
@@ -112,7 +112,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, help="render processes (default: one per core)")
     p.add_argument("--preview", action="store_true",
                    help=f"quick low-resolution pass: {PREVIEW_LONGEST} px, {PREVIEW_FPS} fps, fastest encoding")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", "--no-progress", dest="no_progress", action="store_true", help="no progress bar")
+    p.add_argument("--collection", metavar="PATH", help="a mosaic's collection file, wherever it is "
+                   "(default: the one the scene names, inside the scene's folder)")
     p.set_defaults(func=run)
 
 
@@ -159,7 +161,7 @@ def motion_settings(motion: Motion, args: argparse.Namespace) -> MotionSettings:
         raise UserError(f"{_flag(field)} {given[field]}: {reason[0].lower()}{reason[1:]}") from None
 
 
-def _tiles(drawing: scene.Scene, scene_path: str) -> tuple[TileSource, int] | None:
+def _tiles(drawing: scene.Scene, scene_path: str, given: str | None = None) -> tuple[TileSource, int] | None:
     """The mosaic's tile source and the largest thumbnail size its collection stores (None: no mosaic)."""
     layer = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
     if layer is None:
@@ -167,8 +169,8 @@ def _tiles(drawing: scene.Scene, scene_path: str) -> tuple[TileSource, int] | No
     # the mosaic package loads only for mosaics
     from generative.mosaic.collection import Collection, open_tiles, resolve_collection
 
-    tiles = open_tiles(layer, scene_path)
-    return tiles, Collection.load(resolve_collection(layer.collection, scene_path)).sizes[-1]
+    tiles = open_tiles(layer, scene_path, given)
+    return tiles, Collection.load(resolve_collection(layer.collection, scene_path, given)).sizes[-1]
 
 
 def _clip(drawing: scene.Scene, settings: MotionSettings, scene_path: str, fps: float,
@@ -261,7 +263,7 @@ def run(args: argparse.Namespace) -> int:
     if args.dedupe is not None and not 0 <= args.dedupe <= size[0] * size[1]:
         raise UserError(f"--dedupe must be between 0 and the {size[0] * size[1]} pixels of a frame, got {args.dedupe}")
     look = Look("fit" if args.framing == "fit" else "fill", bars)  # crop: the frame is cut to the scene's aspect
-    tiles = _tiles(drawing, args.scene) if motion.uses_tiles else None
+    tiles = _tiles(drawing, args.scene, args.collection) if motion.uses_tiles else None
     clip = _clip(drawing, settings, args.scene, fps, tiles[0] if tiles else None)
     zoom = clip.clip if isinstance(clip, Loop) else clip
     if tiles is not None and isinstance(zoom, MosaicZoom) and (warning := blur_warning(zoom, size, tiles[1], look.framing)):
