@@ -4,36 +4,134 @@ Everything that can be checked (formats, folders, sizes) is checked before anyth
 written; then every output is written to a temporary file beside its target, and only
 when all of them succeeded are they renamed into place, so a failure leaves the previous
 files as they were.
+
+`add_poster_options` registers the options every poster-writing command shares (paper,
+DPI, bleed, framing, transparency, outlines, JPEG quality); `poster_options` reads them.
 """
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageColor
 
 from genart.errors import UserError
 from renderers import cairo, pdf, scene, svg
-from renderers.atomic import WriteError, atomic_paths, write_error
+from renderers.atomic import WriteError, atomic_paths, atomic_save_image, write_error
 from renderers.cairo import TileSource
+from renderers.framing import FRAMINGS, Framing
+from renderers.layers.base import Outline
+from renderers.paper import PAPER_MM, Paper, Sheet, paper_sheet, plain_sheet
 
 SCENE_SUFFIXES = (".scene.json", ".scene.json.gz", ".json", ".json.gz")
-IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
+IMAGE_SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff",
+                  ".tiff": "tiff"}
+KINDS = ("scene", "png", "svg", "pdf", "jpeg", "tiff")
+RASTER_KINDS = ("png", "jpeg", "tiff")
+WHITE = (1.0, 1.0, 1.0, 1.0)
+
+
+@dataclass(frozen=True)
+class PosterOptions:
+    """How posters are laid out and written (see `add_poster_options`)."""
+
+    paper: Paper | None = None
+    dpi: float | None = None
+    framing: Framing = "fit"
+    frame_color: tuple[float, float, float, float] | None = None
+    transparent: bool = False
+    outline: Outline | None = None
+    quality: int = 90
+
+
+def color(text: str) -> tuple[float, float, float, float]:
+    """A colour name, #rrggbb or #rrggbbaa as RGBA floats; anything else is a UserError."""
+    try:
+        values = ImageColor.getrgb(text)
+    except ValueError:
+        raise UserError(f"{text!r} is not a colour (use a name, #rrggbb or #rrggbbaa)") from None
+    return (values[0] / 255, values[1] / 255, values[2] / 255, values[3] / 255 if len(values) == 4 else 1.0)
+
+
+def _outline(text: str) -> Outline:
+    width, _, paint = text.partition(":")
+    try:
+        value = float(width)
+    except ValueError:
+        raise UserError(f"--outline {text!r} is not WIDTH[:COLOUR]") from None
+    if not 0.0 < value <= 1000.0:
+        raise UserError(f"--outline width must be in (0, 1000], got {width}")
+    return Outline(value, color(paint) if paint else (0.0, 0.0, 0.0, 1.0))
+
+
+def add_poster_options(parser: argparse.ArgumentParser) -> None:
+    """Register the poster options (paper, DPI, bleed, framing, transparency, outline, JPEG quality) on a command."""
+    g = parser.add_argument_group("posters (PNG, JPEG, TIFF, SVG, PDF)")
+    g.add_argument("--paper", choices=list(PAPER_MM), help="print on this paper: the PDF page in points, rasters at --dpi")
+    g.add_argument("--landscape", action="store_true", help="paper in landscape orientation")
+    g.add_argument("--dpi", type=float, help="print resolution: raster pixels per inch with --paper, and the DPI "
+                                             "PNG/JPEG/TIFF carry (default 300 with --paper)")
+    g.add_argument("--bleed", type=float, default=0.0, metavar="MM",
+                   help="with --paper: extend the page and the picture past the trim by MM on every side (default 0)")
+    g.add_argument("--framing", choices=FRAMINGS, default="fit",
+                   help="with --paper: fit the whole picture (bars), fill the page (cut) or crop the page to the picture")
+    g.add_argument("--frame-color", metavar="COLOUR", help="colour of the bars of --framing fit (default white)")
+    g.add_argument("--transparent", action="store_true",
+                   help="no background: PNG/TIFF keep alpha, SVG/PDF draw none (JPEG: composited on white)")
+    g.add_argument("--outline", metavar="WIDTH[:COLOUR]", help="stroke every shape's outline, WIDTH in canvas units")
+    g.add_argument("--quality", type=int, default=90, help="JPEG quality 1..100 (default 90)")
+
+
+def poster_options(args: argparse.Namespace, transparent: bool = False) -> PosterOptions:
+    """The poster options from parsed arguments (`transparent` forces a transparent background)."""
+    if not 1 <= args.quality <= 100:
+        raise UserError(f"--quality must be between 1 and 100, got {args.quality}")
+    paper = None
+    if args.paper is not None:
+        try:
+            paper = Paper(args.paper, args.landscape, args.dpi or 300.0, args.bleed)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    elif args.landscape or args.bleed:
+        raise UserError("--landscape and --bleed need --paper")
+    if args.dpi is not None and not 1.0 <= args.dpi <= 4800.0:
+        raise UserError(f"--dpi must be between 1 and 4800, got {args.dpi:g}")
+    clear = transparent or args.transparent
+    frame = color(args.frame_color) if args.frame_color else (None if clear else WHITE)
+    return PosterOptions(paper, args.dpi or (paper.dpi if paper else None), args.framing, frame, clear,
+                         _outline(args.outline) if args.outline else None, args.quality)
+
+
+def sheet_for(canvas: scene.Canvas, kind: str, width: float | None, options: PosterOptions) -> Sheet:
+    """The page a `kind` output of a canvas is drawn on: pixels (points for PDF), plain or on paper."""
+    vector = kind == "pdf"
+    if options.paper is not None:
+        return paper_sheet(canvas.width, canvas.height, options.paper, options.framing, options.frame_color, vector)
+    if vector:
+        w = float(width) if width is not None else canvas.width
+        return plain_sheet(w, w * canvas.height / canvas.width, canvas.width, canvas.height, options.dpi)
+    return plain_sheet(*scene.output_size(canvas, None if width is None else round(width)), canvas.width, canvas.height,
+                       options.dpi)
 
 
 def kind_of(path: str | Path) -> str:
-    """'scene', 'png', 'svg' or 'pdf' for an output path; anything else is a UserError."""
+    """'scene', 'png', 'svg', 'pdf', 'jpeg' or 'tiff' for an output path; anything else is a UserError."""
     name = str(path).lower()
     if name.endswith(SCENE_SUFFIXES):
         return "scene"
-    for suffix in IMAGE_SUFFIXES:
+    for suffix, kind in IMAGE_SUFFIXES.items():
         if name.endswith(suffix):
-            return suffix[1:]
+            return kind
     raise UserError(
-        f"{path}: unknown output format (use .scene.json, .scene.json.gz, .png, .svg or .pdf)"
+        f"{path}: unknown output format (use .scene.json, .scene.json.gz, .png, .jpg, .tif, .svg or .pdf)"
     )
 
 
-def check_outputs(paths: Sequence[str | Path], allowed: Sequence[str] = ("scene", "png", "svg", "pdf")) -> None:
+def check_outputs(paths: Sequence[str | Path], allowed: Sequence[str] = KINDS) -> None:
     """Fail early, before any work, on an output the command cannot write."""
     if not paths:
         raise UserError("no output: name at least one with -o")
@@ -52,16 +150,16 @@ def check_outputs(paths: Sequence[str | Path], allowed: Sequence[str] = ("scene"
             raise UserError(f"{path}: is a directory")
 
 
-def check_sizes(canvas: scene.Canvas, paths: Sequence[str | Path], width: int | None = None) -> None:
-    """Raise SceneError, naming the file, if a PNG or PDF output would be too large."""
+def check_sizes(canvas: scene.Canvas, paths: Sequence[str | Path], width: int | None = None,
+                options: PosterOptions = PosterOptions()) -> None:
+    """Raise SceneError, naming the file, if a raster or PDF output would be too large."""
     for path in paths:
         kind = kind_of(path)
+        if kind == "scene":
+            continue
         try:
-            if kind == "png":
-                scene.output_size(canvas, width)
-            elif kind == "pdf":
-                w = float(width) if width is not None else canvas.width
-                scene.output_size(canvas, round(w), round(w * canvas.height / canvas.width))
+            w, h = sheet_for(canvas, kind, width, options).pixels
+            scene.output_size(canvas, w, h)
         except scene.SceneError as exc:
             raise scene.SceneError(f"{path}: {exc}") from None
 
@@ -71,29 +169,59 @@ def write_outputs(
     paths: Sequence[str | Path],
     width: int | None = None,
     tiles: TileSource | None = None,
+    options: PosterOptions = PosterOptions(),
 ) -> None:
     """Write the scene and/or its renders; `width` is the PNG/SVG/PDF width (default canvas size).
 
     All outputs are checked first and written all or none (see the module's docstring).
     """
     check_outputs(paths)
-    check_sizes(drawing.canvas, paths, width)
+    check_sizes(drawing.canvas, paths, width, options)
     with atomic_paths(paths) as temps:
         for path, tmp in zip(paths, temps):
             try:
-                _write(drawing, kind_of(path), tmp, width, tiles)
+                write_output(drawing, kind_of(path), tmp, width, tiles, options)
             except WriteError as exc:
                 raise WriteError(path, exc.reason) from None
             except OSError as exc:
                 raise write_error(path, exc) from None
 
 
-def _write(drawing: scene.Scene, kind: str, tmp: Path, width: int | None, tiles: TileSource | None) -> None:
+def write_output(drawing: scene.Scene, kind: str, path: Path, width: int | None, tiles: TileSource | None,
+                 options: PosterOptions = PosterOptions()) -> None:
+    """Write one output of `kind` to `path` (atomically; the scene itself is never changed by the options)."""
     if kind == "scene":
-        scene.save(drawing, tmp)
-    elif kind == "png":
-        cairo.render_png(drawing, tmp, width, tiles=tiles)
-    elif kind == "svg":
-        svg.render_svg(drawing, tmp, width, tiles=tiles)
+        scene.save(drawing, path)
+        return
+    if options.transparent:
+        drawing = replace_background(drawing, (0.0, 0.0, 0.0, 0.0))
+    sheet = sheet_for(drawing.canvas, kind, width, options)
+    if kind == "svg":
+        svg.render_svg(drawing, path, tiles=tiles, sheet=sheet, outline=options.outline)
+    elif kind == "pdf":
+        pdf.render_pdf(drawing, path, tiles=tiles, sheet=sheet, outline=options.outline)
     else:
-        pdf.render_pdf(drawing, tmp, width, tiles=tiles)
+        see_through_frame = sheet.picture is not None and (sheet.frame is None or sheet.frame[3] < 1.0)
+        alpha = drawing.canvas.background[3] < 1.0 or see_through_frame
+        pixels = cairo.render_sheet(drawing, sheet, tiles, alpha=alpha, outline=options.outline)
+        save_raster(pixels, kind, path, sheet.dpi, options.quality)
+
+
+def replace_background(drawing: scene.Scene, background: tuple[float, float, float, float]) -> scene.Scene:
+    """The scene with another canvas background."""
+    return drawing.model_copy(update={"canvas": drawing.canvas.model_copy(update={"background": background})})
+
+
+def save_raster(pixels: np.ndarray, kind: str, path: Path, dpi: float | None, quality: int = 90) -> None:
+    """Write RGB/RGBA pixels as PNG, JPEG (alpha composited on white) or TIFF, with their DPI, atomically."""
+    extra = {"dpi": (dpi, dpi)} if dpi is not None else {}
+    if kind == "png":
+        cairo.save_png(pixels, path, dpi=dpi)
+        return
+    image = Image.fromarray(pixels)
+    if kind == "jpeg":
+        if image.mode == "RGBA":
+            image = Image.alpha_composite(Image.new("RGBA", image.size, (255, 255, 255, 255)), image).convert("RGB")
+        atomic_save_image(image, path, format="JPEG", quality=quality, **extra)
+    else:
+        atomic_save_image(image, path, format="TIFF", compression="tiff_deflate", **extra)

@@ -145,12 +145,18 @@ class Working:
 
 
 def working_scale(picture: Picture, width: int, height: int) -> float:
-    """Picture units per pixel of a width × height working size (the longer sides match)."""
-    return max(picture.width, picture.height) / max(width, height)
+    """Picture units per pixel of a width × height working size, so that it covers the whole picture.
+
+    A working size rounds the picture's aspect, so its two sides scale by slightly different
+    factors; the larger one is taken: scenes keep the picture's exact size as their canvas
+    and shapes scaled by it reach every edge of it (overflowing one by under half a working pixel).
+    """
+    return max(picture.width / width, picture.height / height)
 
 
 def working(picture: Picture, longest: int | None) -> Working:
     """The picture resized so its longer side is `longest` pixels (None: as it is), with its scales."""
     target = to_float(resize_to(picture.rgb, longest)).astype(np.float64)
     h, w = target.shape[:2]
-    return Working(target, working_scale(picture, w, h), max(w, h) / max(picture.width, picture.height))
+    scale = working_scale(picture, w, h)
+    return Working(target, scale, 1.0 / scale)

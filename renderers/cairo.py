@@ -13,10 +13,11 @@ from PIL import Image
 
 from renderers.atomic import atomic_save_image
 from renderers.layers import TileSource, layer_type
-from renderers.layers.base import set_rgba
+from renderers.layers.base import Outline, set_rgba
+from renderers.paper import Sheet, plain_sheet
 from renderers.scene import Canvas, Layer, Scene, output_size
 
-__all__ = ["TileSource", "bgra_to_array", "draw", "render_array", "render_png", "save_png"]
+__all__ = ["TileSource", "bgra_to_array", "draw", "draw_sheet", "render_array", "render_png", "render_sheet", "save_png"]
 
 
 def draw(
@@ -25,14 +26,31 @@ def draw(
     layers: Sequence[Layer],
     tiles: TileSource | None = None,
     background: bool = True,
+    outline: Outline | None = None,
 ) -> None:
-    """Draw layers in canvas units onto a context already scaled to the output."""
+    """Draw layers in canvas units onto a context already scaled to the output (shapes outlined if asked)."""
     ctx.set_fill_rule(cairocffi.FILL_RULE_EVEN_ODD)
     if background:
         set_rgba(ctx, canvas.background)
         ctx.paint()
     for layer in layers:
-        layer_type(layer).draw_cairo(ctx, layer, canvas, tiles)
+        layer_type(layer).draw_cairo_outlined(ctx, layer, canvas, tiles, outline)
+
+
+def draw_sheet(ctx: cairocffi.Context, sheet: Sheet, drawing: Scene, tiles: TileSource | None = None,
+               outline: Outline | None = None) -> None:
+    """Draw a scene onto a context in device units as `sheet` places it: frame, then the picture clipped to its box."""
+    if sheet.frame is not None and sheet.frame[3] > 0:
+        set_rgba(ctx, sheet.frame)
+        ctx.paint()
+    ctx.save()
+    if sheet.picture is not None:
+        ctx.rectangle(*sheet.picture)
+        ctx.clip()
+    ctx.translate(sheet.offset_x, sheet.offset_y)
+    ctx.scale(sheet.scale_x, sheet.scale_y)
+    draw(ctx, drawing.canvas, drawing.layers, tiles, outline=outline)
+    ctx.restore()
 
 
 def bgra_to_array(bgra: np.ndarray, alpha: bool = False) -> np.ndarray:
@@ -54,12 +72,25 @@ def render_array(
     alpha: bool = False,
     threads: int | None = None,
 ) -> np.ndarray:
-    """Render a scene (or other layers on its canvas) to an H×W×3 (or ×4) uint8 array.
+    """Render a scene (or other layers on its canvas) to an H×W×3 (or ×4) uint8 array."""
+    w, h = output_size(scene.canvas, width, height)
+    drawing = scene if layers is None else scene.model_copy(update={"layers": list(layers)})
+    return render_sheet(drawing, plain_sheet(w, h, scene.canvas.width, scene.canvas.height), tiles, alpha, threads)
+
+
+def render_sheet(
+    scene: Scene,
+    sheet: Sheet,
+    tiles: TileSource | None = None,
+    alpha: bool = False,
+    threads: int | None = None,
+    outline: Outline | None = None,
+) -> np.ndarray:
+    """Render a scene placed on a sheet to an H×W×3 (or ×4) uint8 array.
 
     Large frames are drawn as horizontal bands in parallel threads (cairo releases the GIL).
     """
-    w, h = output_size(scene.canvas, width, height)
-    drawn = scene.layers if layers is None else layers
+    w, h = sheet.pixels
     bands = threads or (min(os.cpu_count() or 1, 8) if w * h >= 512 * 512 else 1)
     buf = np.zeros((h, w, 4), np.uint8)
     edges = np.linspace(0, h, bands + 1).astype(int)
@@ -71,8 +102,7 @@ def render_array(
         surface = cairocffi.ImageSurface.create_for_data(buf[y0:y1].reshape(-1).data, cairocffi.FORMAT_ARGB32, w, y1 - y0, w * 4)
         ctx = cairocffi.Context(surface)
         ctx.translate(0, -y0)
-        ctx.scale(w / scene.canvas.width, h / scene.canvas.height)
-        draw(ctx, scene.canvas, drawn, tiles)
+        draw_sheet(ctx, sheet, scene, tiles, outline)
         surface.finish()
 
     if bands == 1:
@@ -83,9 +113,10 @@ def render_array(
     return bgra_to_array(buf, alpha)
 
 
-def save_png(image: np.ndarray, path: str | Path, compress_level: int = 1) -> None:
-    """Write an RGB/RGBA uint8 array as a PNG, atomically."""
-    atomic_save_image(Image.fromarray(image), path, format="PNG", compress_level=compress_level)
+def save_png(image: np.ndarray, path: str | Path, compress_level: int = 1, dpi: float | None = None) -> None:
+    """Write an RGB/RGBA uint8 array as a PNG (with its DPI in pHYs if given), atomically."""
+    extra = {"dpi": (dpi, dpi)} if dpi is not None else {}
+    atomic_save_image(Image.fromarray(image), path, format="PNG", compress_level=compress_level, **extra)
 
 
 def render_png(

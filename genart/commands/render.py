@@ -1,21 +1,26 @@
-"""`genart render SCENE -o OUT.{png,svg,pdf}`: draw a scene file at any size."""
+"""`genart render SCENE -o OUT.{png,jpg,tif,svg,pdf}`: draw a scene file at any size, or on paper for print."""
 
 from __future__ import annotations
 
 import argparse
 
 from genart.errors import UserError
-from genart.outputs import check_outputs, write_outputs
+from genart.outputs import add_poster_options, check_outputs, color, poster_options, replace_background, write_outputs
 from renderers import scene
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("render", help="render a scene file to PNG, SVG or PDF",
+    p = sub.add_parser("render", help="render a scene file to PNG, JPEG, TIFF, SVG or PDF",
                        description="Render a scene file; the format follows each output's extension.")
     p.add_argument("scene", help="scene file (.scene.json or .scene.json.gz)")
     p.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
-                   help="output file .png, .svg, .pdf or .scene.json (repeatable)")
+                   help="output file .png, .jpg, .tif, .svg, .pdf or .scene.json (repeatable)")
     p.add_argument("--width", type=int, help="output width in pixels (PDF: points); height keeps the aspect")
+    p.add_argument("--background", metavar="COLOUR|transparent",
+                   help="draw the scene on this background instead of its own (transparent: none)")
+    p.add_argument("--collection", metavar="PATH", help="a mosaic's collection file, wherever it is "
+                   "(default: the one the scene names, inside the scene's folder)")
+    add_poster_options(p)
     p.set_defaults(func=run)
 
 
@@ -23,14 +28,18 @@ def run(args: argparse.Namespace) -> int:
     check_outputs(args.output)
     if args.width is not None and args.width < 1:
         raise UserError(f"--width must be at least 1, got {args.width}")
+    transparent = args.background is not None and args.background.lower() in ("transparent", "none")
+    options = poster_options(args, transparent)
     drawing = scene.load(args.scene)
+    if args.background is not None and not transparent:
+        drawing = replace_background(drawing, color(args.background))
     tiles = None
     mosaic = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
     if mosaic is not None:  # a mosaic draws its tiles from the collection file the scene names
         from generative.mosaic.collection import open_tiles
 
-        tiles = open_tiles(mosaic, args.scene)
-    write_outputs(drawing, args.output, args.width, tiles)
+        tiles = open_tiles(mosaic, args.scene, args.collection)
+    write_outputs(drawing, args.output, args.width, tiles, options)
     for out in args.output:
         print(out)
     return 0

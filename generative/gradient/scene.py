@@ -27,7 +27,7 @@ def gradient_scene(
                   for layer in snap.layers or [] if isinstance(layer, S.ShapesLayer)]
         snapshots.append(S.Snapshot(step=first + snap.step, loss=snap.loss, layers=layers))
     return S.Scene(
-        canvas=S.Canvas(width=w * factor, height=h * factor, background=(*fit.background, 1.0)),
+        canvas=S.Canvas(width=picture.width, height=picture.height, background=(*fit.background, 1.0)),
         source=S.Source(name=picture.name, sha256=picture.sha256),
         meta={**meta, "working_width": w, "working_height": h},
         layers=[S.ShapesLayer(name="shapes", shapes=[S.scaled(s, factor) for s in fit.shapes])],

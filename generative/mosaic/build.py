@@ -80,9 +80,10 @@ def plan_mosaic(
 
 
 def mosaic_scene(picture: Picture, mosaic: Mosaic, meta: Meta | None = None) -> Scene:
-    """A scene whose canvas is the target picture's size, holding the mosaic layer (validated)."""
+    """A scene holding the mosaic layer (validated) on a canvas of columns × rows square cells, as wide as the picture."""
     layer = MosaicLayer.model_validate(mosaic.layer.model_dump())
+    cell = picture.width / layer.columns
     info: Meta = {"optimizer": "mosaic", "cost": round(mosaic.assignment.cost, 4)}
     info.update(meta or {})
-    return Scene(canvas=Canvas(width=picture.width, height=picture.height), source=Source(name=picture.name, sha256=picture.sha256),
+    return Scene(canvas=Canvas(width=picture.width, height=cell * layer.rows), source=Source(name=picture.name, sha256=picture.sha256),
                  meta=info, layers=[layer])

@@ -10,7 +10,7 @@ member of the `Shape` union below.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import cairocffi
 import numpy as np
@@ -22,6 +22,9 @@ from renderers.drawables.circle import Circle, CircleDrawable
 from renderers.drawables.ellipse import Ellipse, EllipseDrawable
 from renderers.drawables.polygon import Polygon, PolygonDrawable
 from renderers.fields import rgba
+
+if TYPE_CHECKING:
+    from renderers.layers.base import Outline
 
 Shape = Annotated[Polygon | Ellipse | Circle | Bezier, Field(discriminator="kind")]
 
@@ -107,8 +110,12 @@ def areas(packed: Packed) -> np.ndarray:
     return out
 
 
-def draw_cairo(ctx: cairocffi.Context, packed: Packed, begin: int = 0, end: int | None = None) -> None:
-    """Draw packed drawables begin..end-1 (default all) with cairo's C API; invisible ones are skipped."""
+def draw_cairo(ctx: cairocffi.Context, packed: Packed, begin: int = 0, end: int | None = None,
+               outline: Outline | None = None) -> None:
+    """Draw packed drawables begin..end-1 (default all) with cairo's C API; invisible ones are skipped.
+
+    `outline` strokes the path each filled drawable leaves behind.
+    """
     lib, pointer = cairocffi.cairo, ctx._pointer
     visible = begin + np.flatnonzero(packed.colors[begin:end, 3] > 0.0)
     for kind, count, points, params, color in zip(
@@ -116,3 +123,9 @@ def draw_cairo(ctx: cairocffi.Context, packed: Packed, begin: int = 0, end: int 
         packed.params[visible].tolist(), packed.colors[visible].tolist(),
     ):
         TABLE[kind].draw_cairo(lib, pointer, points, count, params, color)
+        if outline is not None:
+            lib.cairo_set_source_rgba(pointer, *outline.color)
+            lib.cairo_set_line_width(pointer, outline.width)
+            lib.cairo_stroke(pointer)
+        else:
+            lib.cairo_new_path(pointer)

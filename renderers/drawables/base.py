@@ -86,7 +86,8 @@ class Drawable(ABC):
     @abstractmethod
     def draw_cairo(self, lib: Any, ctx: Any, points: list[list[float]], count: int, params: list[float],
                    rgba: list[float]) -> None:
-        """Draw one packed row (as lists) with cairo's C API (`lib`, a context pointer `ctx`)."""
+        """Draw one packed row (as lists) with cairo's C API (`lib`, a context pointer `ctx`); a filled
+        shape leaves its path current (for an outline)."""
 
     @abstractmethod
     def svg_element(self, dwg: Any, shape: Any, paint: dict[str, str]) -> Any:

@@ -48,7 +48,7 @@ class CircleDrawable(Drawable):
         lib.cairo_new_sub_path(ctx)
         lib.cairo_arc(ctx, params[CX], params[CY], params[RX], 0.0, 2 * math.pi)
         lib.cairo_set_source_rgba(ctx, *rgba)
-        lib.cairo_fill(ctx)
+        lib.cairo_fill_preserve(ctx)  # the path stays for an outline
 
     def svg_element(self, dwg: Any, shape: Circle, paint: dict[str, str]) -> Any:
         return dwg.circle(center=(svg_number(shape.cx), svg_number(shape.cy)), r=svg_number(shape.r), **paint)

@@ -34,7 +34,7 @@ def draw_ellipse_cairo(lib: Any, ctx: Any, params: list[float], rgba: list[float
     lib.cairo_arc(ctx, 0.0, 0.0, 1.0, 0.0, 2 * math.pi)
     lib.cairo_restore(ctx)
     lib.cairo_set_source_rgba(ctx, *rgba)
-    lib.cairo_fill(ctx)
+    lib.cairo_fill_preserve(ctx)  # the path stays for an outline
 
 
 class EllipseDrawable(Drawable):

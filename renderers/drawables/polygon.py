@@ -70,7 +70,7 @@ class PolygonDrawable(Drawable):
             lib.cairo_line_to(ctx, x, y)
         lib.cairo_close_path(ctx)
         lib.cairo_set_source_rgba(ctx, *rgba)
-        lib.cairo_fill(ctx)
+        lib.cairo_fill_preserve(ctx)  # the path stays for an outline
 
     def svg_element(self, dwg: Any, shape: Polygon, paint: dict[str, str]) -> Any:
         return dwg.polygon(points=[(svg_number(x), svg_number(y)) for x, y in shape.points], **paint)

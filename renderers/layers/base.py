@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import cairocffi
@@ -24,6 +25,14 @@ TileSource = Callable[[int, int], np.ndarray]
 """`tiles(tile_id, size_px)` → an RGB uint8 array of about size_px × size_px."""
 
 
+@dataclass(frozen=True)
+class Outline:
+    """A stroke around every shape: its width in canvas units and its RGBA colour."""
+
+    width: float
+    color: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 1.0)
+
+
 class LayerType(ABC):
     """One layer type: its scene record and how each renderer draws it."""
 
@@ -33,6 +42,11 @@ class LayerType(ABC):
     @abstractmethod
     def draw_cairo(self, ctx: cairocffi.Context, layer: Any, canvas: Canvas, tiles: TileSource | None) -> None:
         """Draw the layer in canvas units onto a context scaled to the output."""
+
+    def draw_cairo_outlined(self, ctx: cairocffi.Context, layer: Any, canvas: Canvas, tiles: TileSource | None,
+                            outline: Outline | None) -> None:
+        """`draw_cairo` with every shape's outline stroked; layers without shapes have none to stroke."""
+        self.draw_cairo(ctx, layer, canvas, tiles)
 
     @abstractmethod
     def svg_group(self, dwg: Any, layer: Any, canvas: Canvas, tiles: TileSource | None, tile_px: int) -> Any:

@@ -45,6 +45,22 @@ class MosaicLayer(Model):
         return self
 
 
+SVG_OVERLAP = 1.5  # tile pixels by which an SVG cell reaches under its neighbours
+
+
+def _cell_edges(ctx: cairocffi.Context, count: int, size: float, axis: int) -> list[float]:
+    """The user-space positions of `count + 1` cell edges `size` apart along an axis (0: x, 1: y),
+    snapped to device pixels on raster surfaces (the context is axis-aligned)."""
+    edges = [i * size for i in range(count + 1)]
+    if not isinstance(ctx.get_target(), cairocffi.ImageSurface):
+        return edges
+    out = []
+    for e in edges:
+        device = ctx.user_to_device(e, e)[axis]
+        out.append(ctx.device_to_user(round(device), round(device))[axis])
+    return out
+
+
 def array_surface(rgb: np.ndarray) -> cairocffi.ImageSurface:
     """An opaque cairo surface holding an RGB uint8 image."""
     h, w = rgb.shape[:2]
@@ -65,28 +81,35 @@ class MosaicType(LayerType):
     tag = "mosaic"
 
     def draw_cairo(self, ctx: cairocffi.Context, layer: MosaicLayer, canvas: Canvas, tiles: TileSource | None) -> None:
+        """Cells edge to edge with no seam: on raster surfaces their edges are snapped to device pixels, on
+        vector ones each cell reaches a device unit under its right and lower neighbours (drawn after it)."""
         cw, ch = canvas.width / layer.columns, canvas.height / layer.rows
         device_px = max(1, math.ceil(max(ctx.user_to_device_distance(cw, ch))))
+        xs, ys = _cell_edges(ctx, layer.columns, cw, 0), _cell_edges(ctx, layer.rows, ch, 1)
+        raster = isinstance(ctx.get_target(), cairocffi.ImageSurface)
+        over_x, over_y = (0.0, 0.0) if raster else (abs(d) for d in ctx.device_to_user_distance(1.0, 1.0))
         x0, y0, x1, y1 = ctx.clip_extents()
         for index, tile in enumerate(layer.tiles):
             row, col = divmod(index, layer.columns)
-            x, y = col * cw, row * ch
-            if x + cw < x0 or x > x1 or y + ch < y0 or y > y1:
-                continue  # outside the visible area (zoomed frames)
-            ctx.rectangle(x, y, cw, ch)
+            left, top, right, bottom = xs[col], ys[row], xs[col + 1], ys[row + 1]
+            if right < x0 or left > x1 or bottom < y0 or top > y1 or right <= left or bottom <= top:
+                continue  # outside the visible area (zoomed frames), or narrower than a device pixel
+            width = right - left + (over_x if col + 1 < layer.columns else 0.0)
+            height = bottom - top + (over_y if row + 1 < layer.rows else 0.0)
+            ctx.rectangle(left, top, width, height)
             if tiles is not None:
                 img = tiles(tile, device_px)
                 ctx.save()
                 ctx.clip()
-                ctx.translate(x, y)
-                ctx.scale(cw / img.shape[1], ch / img.shape[0])
+                ctx.translate(left, top)
+                ctx.scale((right - left) / img.shape[1], (bottom - top) / img.shape[0])
                 ctx.set_source_surface(array_surface(img), 0, 0)
                 ctx.get_source().set_filter(cairocffi.FILTER_GOOD)
-                ctx.get_source().set_extend(cairocffi.EXTEND_PAD)  # no fade to transparent at the tile's edge
+                ctx.get_source().set_extend(cairocffi.EXTEND_PAD)  # no fade at the tile's edge; pads the overlap
                 ctx.paint()
                 ctx.restore()
                 if layer.cell_colors is not None and layer.blend > 0:
-                    ctx.rectangle(x, y, cw, ch)
+                    ctx.rectangle(left, top, width, height)
                     r, g, b = layer.cell_colors[index]
                     ctx.set_source_rgba(r, g, b, layer.blend)
                     ctx.fill()
@@ -98,17 +121,23 @@ class MosaicType(LayerType):
                 ctx.fill()
 
     def svg_group(self, dwg: Any, layer: MosaicLayer, canvas: Canvas, tiles: TileSource | None, tile_px: int) -> Any:
+        """Tiles of `tile_px` pixels; each reaches 1.5 tile pixels under its right and lower neighbours (and
+        past the canvas's edges), so no background shows between them however the SVG is antialiased."""
         cw, ch = canvas.width / layer.columns, canvas.height / layer.rows
         group = dwg.g()
         for index, tile in enumerate(layer.tiles):
             row, col = divmod(index, layer.columns)
-            x, y = col * cw, row * ch
+            over_x, over_y = cw * SVG_OVERLAP / tile_px, ch * SVG_OVERLAP / tile_px
+            x = col * cw - (over_x if col == 0 else 0.0)  # outer cells reach past the canvas: its clip cuts them
+            y = row * ch - (over_y if row == 0 else 0.0)
+            w = (col + 1) * cw + over_x - x
+            h = (row + 1) * ch + over_y - y
+            insert, size = (svg_number(x), svg_number(y)), (svg_number(w), svg_number(h))
             if tiles is not None:
-                group.add(dwg.image(jpeg_uri(tiles(tile, tile_px)), insert=(svg_number(x), svg_number(y)), size=(svg_number(cw), svg_number(ch)),
-                                    preserveAspectRatio="none"))
+                group.add(dwg.image(jpeg_uri(tiles(tile, tile_px)), insert=insert, size=size, preserveAspectRatio="none"))
             if layer.cell_colors is not None and (tiles is None or layer.blend > 0):
                 color = (*layer.cell_colors[index], 1.0 if tiles is None else layer.blend)
-                group.add(dwg.rect(insert=(svg_number(x), svg_number(y)), size=(svg_number(cw), svg_number(ch)), **svg_paint(color)))
+                group.add(dwg.rect(insert=insert, size=size, **svg_paint(color)))
         return group
 
     def rasterize(self, image: np.ndarray, layer: MosaicLayer, sx: float, sy: float, canvas: Canvas) -> None:

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from renderers.drawables import Packed, Shape, draw_cairo, drawable, drawable_of, pack
 from renderers.fields import Model
-from renderers.layers.base import LayerType, TileSource, svg_paint
+from renderers.layers.base import LayerType, Outline, TileSource, svg_paint
 
 if TYPE_CHECKING:
     from renderers.scene import Canvas
@@ -42,6 +42,10 @@ class ShapesType(LayerType):
 
     def draw_cairo(self, ctx: cairocffi.Context, layer: ShapesLayer, canvas: Canvas, tiles: TileSource | None) -> None:
         draw_cairo(ctx, self.packed(layer))
+
+    def draw_cairo_outlined(self, ctx: cairocffi.Context, layer: ShapesLayer, canvas: Canvas, tiles: TileSource | None,
+                            outline: Outline | None) -> None:
+        draw_cairo(ctx, self.packed(layer), outline=outline)
 
     def svg_group(self, dwg: Any, layer: ShapesLayer, canvas: Canvas, tiles: TileSource | None, tile_px: int) -> Any:
         group = dwg.g()

@@ -1,0 +1,139 @@
+"""Posters as an artist expects them: seamless mosaics, exact sizes, JPEG/TIFF, print sizes, alpha, outlines."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+import zlib
+from pathlib import Path
+
+import cairosvg
+import numpy as np
+import pytest
+from PIL import Image
+from skimage import data
+
+from genart.cli import main
+from generative.mosaic.index import index_folder
+from renderers import scene as S
+from tests.test_mosaic import _photos
+
+
+def _media_box(path: Path) -> tuple[float, float]:
+    """The first page's /MediaBox width and height in points."""
+    found = re.search(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]", path.read_bytes())
+    assert found is not None
+    x0, y0, x1, y1 = (float(v) for v in found.groups())
+    return x1 - x0, y1 - y0
+
+
+def _pdf_images(path: Path) -> list[tuple[int, int]]:
+    """(width, height) of every image XObject in a PDF (objects may sit in compressed object streams)."""
+    raw = path.read_bytes()
+    texts = [raw]
+    for stream in re.finditer(rb"/FlateDecode.*?stream\r?\n", raw, re.S):
+        try:
+            texts.append(zlib.decompressobj().decompress(raw[stream.end():]))
+        except zlib.error:
+            continue
+    sizes = []
+    for text in texts:
+        for obj in re.finditer(rb"/Subtype\s*/Image(.{0,400})", text, re.S):
+            head = text[max(0, obj.start() - 400): obj.end()]
+            w, h = re.search(rb"/Width\s+(\d+)", head), re.search(rb"/Height\s+(\d+)", head)
+            if w and h:
+                sizes.append((int(w.group(1)), int(h.group(1))))
+    return sizes
+
+
+def _svg_size(path: Path) -> tuple[str, str]:
+    root = ET.fromstring(path.read_text())
+    return root.get("width", ""), root.get("height", "")
+
+
+# --- mosaics: square cells, no seam -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mosaic_scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 7x5 mosaic built from a tiny indexed collection by `genart mosaic build`."""
+    root = tmp_path_factory.mktemp("mosaic")
+    _photos(root / "photos", count=24)
+    index_folder(root / "photos", root / "c.npz", (8, 16), jobs=1, progress=False)
+    target = root / "target.png"
+    Image.fromarray(data.astronaut()[::4, ::4]).save(target)
+    out = root / "m.scene.json"
+    assert main(["mosaic", "build", str(root / "c.npz"), str(target), "--grid", "7x5", "--tile-px", "8", "-o", str(out)]) == 0
+    return out
+
+
+def test_mosaic_canvas_is_whole_square_cells(mosaic_scene: Path) -> None:
+    drawing = S.load(mosaic_scene)
+    layer = drawing.layers[0]
+    assert isinstance(layer, S.MosaicLayer)
+    assert drawing.canvas.width / layer.columns == pytest.approx(drawing.canvas.height / layer.rows, rel=1e-6)
+
+
+def _render_both(scene_path: Path, folder: Path, width: int) -> tuple[np.ndarray, np.ndarray]:
+    png, svg = folder / f"{scene_path.stem}{width}.png", folder / f"{scene_path.stem}{width}.svg"
+    assert main(["render", str(scene_path), "--width", str(width), "-o", str(png), "-o", str(svg)]) == 0
+    from_svg = np.asarray(Image.open(io.BytesIO(cairosvg.svg2png(url=str(svg)))).convert("RGB"))
+    return np.asarray(Image.open(png).convert("RGB")).astype(int), from_svg.astype(int)
+
+
+def test_mosaic_renders_without_seams_at_any_width(mosaic_scene: Path, tmp_path: Path) -> None:
+    """The canvas background must not show anywhere: renders over white and over black are the same pixels."""
+    drawing = S.load(mosaic_scene)
+    paths = []
+    for level in (0.0, 1.0):
+        path = tmp_path / f"bg{int(level)}.scene.json"
+        canvas = drawing.canvas.model_copy(update={"background": (level, level, level, 1.0)})
+        S.save(drawing.model_copy(update={"canvas": canvas}), path)
+        paths.append(path)
+    (tmp_path / "c.npz").symlink_to(mosaic_scene.parent / "c.npz")
+    for width in (101, 157, 230, 333, 419):
+        (black_png, black_svg), (white_png, white_svg) = (_render_both(p, tmp_path, width) for p in paths)
+        assert black_png.shape[:2] == (round(width * 5 / 7), width)
+        assert np.abs(white_png - black_png).max() <= 1, width
+        assert np.abs(white_svg - black_svg).max() <= 1, width
+
+
+# --- exact poster sizes ------------------------------------------------------------------------
+
+
+def _picture(path: Path, width: int, height: int) -> Path:
+    rng = np.random.default_rng(width * 7 + height)
+    small = rng.integers(0, 255, (4, 4, 3), dtype=np.uint8)
+    Image.fromarray(small).resize((width, height), Image.Resampling.BILINEAR).save(path)
+    return path
+
+
+def _assert_sizes(folder: Path, stem: str, width: int, height: int) -> None:
+    assert Image.open(folder / f"{stem}.png").size == (width, height)
+    assert _svg_size(folder / f"{stem}.svg") == (str(width), str(height))
+    assert _media_box(folder / f"{stem}.pdf") == pytest.approx((width, height), abs=1e-3)
+
+
+@pytest.mark.parametrize(("width", "height", "resize"), [
+    (451, 300, "64"), (600, 400, "64"), (3000, 2000, "8"), (17, 999, "300"), (999, 17, "300"),
+    (333, 101, "16"), (101, 333, "40"), (1234, 567, "24"), (50, 49, "9"), (777, 555, "100"),
+])
+def test_evolve_posters_have_the_pictures_exact_size(tmp_path: Path, width: int, height: int, resize: str) -> None:
+    picture = _picture(tmp_path / "p.png", width, height)
+    outs = [str(tmp_path / f"e.{kind}") for kind in ("png", "svg", "pdf")]
+    assert main(["evolve", str(picture), "-n", "2", "--resize", resize, "--candidates", "5", "--max-age", "3",
+                 "--repeats", "1", "--workers", "1", "--quiet", *sum((["-o", o] for o in outs), [])]) == 0
+    _assert_sizes(tmp_path, "e", width, height)
+
+
+def test_other_methods_posters_have_the_pictures_exact_size(tmp_path: Path) -> None:
+    picture = _picture(tmp_path / "p.png", 451, 300)
+    for method, extra in (("anneal", ["--evaluations", "50", "--tiles", "1x1"]), ("gradient", ["--steps", "3"])):
+        outs = [str(tmp_path / f"{method}.{kind}") for kind in ("png", "svg", "pdf")]
+        assert main(["evolve", str(picture), "--method", method, "-n", "2", "--resize", "50", "--workers", "1",
+                     "--quiet", *extra, *sum((["-o", o] for o in outs), [])]) == 0
+        _assert_sizes(tmp_path, method, 451, 300)
+    outs = [str(tmp_path / f"gng.{kind}") for kind in ("png", "svg", "pdf")]
+    assert main(["gng", str(picture), "-q", "--max-nodes", "20", "--epochs", "1", *sum((["-o", o] for o in outs), [])]) == 0
+    _assert_sizes(tmp_path, "gng", 451, 300)
