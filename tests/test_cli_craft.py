@@ -109,3 +109,107 @@ def test_compose_scales_a_scene_of_another_size_to_the_first(tmp_path: Path) -> 
     graph = S.load(out).layers[1]
     assert isinstance(graph, S.GraphLayer)  # fitted into 100 x 50: scaled by 1/8, centred
     assert graph.xy == [(25.0, 0.0), (75.0, 50.0)] and graph.edge_width == 0.5
+
+
+def test_q_means_no_progress_bar_on_every_command() -> None:
+    from genart.cli import build_parser
+
+    for argv, dest in [(["evolve", "x.png", "-o", "y.png"], "quiet"), (["gng", "x.png", "-o", "y.png"], "quiet"),
+                       (["animate", "x.scene.json", "--motion", "flyin", "-o", "y.gif"], "no_progress"),
+                       (["mosaic", "index", "d", "-o", "c.npz"], "no_progress")]:
+        assert getattr(build_parser(argv[0]).parse_args([*argv, "-q"]), dest) is True, argv
+
+
+def test_info_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
+    path = tmp_path / "a.scene.json"
+    S.save(S.Scene(canvas=S.Canvas(width=10, height=10), meta={f"k{i}": "v" * 100 for i in range(2000)}), path)
+    proc = subprocess.Popen([sys.executable, "-m", "genart", "info", str(path)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # `| head` that has read enough
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1 and err == ""
+
+
+def test_gng_on_a_large_picture_works_at_a_working_resolution(tmp_path: Path) -> None:
+    settings = ["--max-nodes", "400", "--epochs", "3", "--snapshots", "none", "-q"]
+    ink = {}
+    for width in (2000, 400):
+        src = shapes_picture(tmp_path / f"p{width}.png", width)
+        out, png = tmp_path / f"g{width}.scene.json", tmp_path / f"g{width}.png"
+        started = time.perf_counter()
+        assert main(["gng", str(src), *settings, "-o", str(out), "-o", str(png)]) == 0
+        seconds = time.perf_counter() - started
+        drawing = S.load(out)
+        assert (drawing.canvas.width, drawing.canvas.height) == (width, width * 3 / 4)
+        grey = np.asarray(Image.open(png).convert("L"), np.float64) / 255
+        ink[width] = (1 - grey).mean()  # share of the picture the lines darken
+        if width == 2000:  # worked on at 600 px, 100,000 points at most, lines as thick as at 600 px
+            assert (drawing.meta["working_width"], drawing.meta["working_height"]) == (600, 450)
+            assert drawing.meta["gng_points"] == 100_000 and seconds < 20
+            layer = drawing.layers[0]
+            assert isinstance(layer, S.GraphLayer) and layer.edge_width == pytest.approx(0.3 * 2000 / 600)
+            assert max(x for x, _ in layer.xy) > 1500
+    assert 0.6 < ink[2000] / ink[400] < 1.6
+
+
+def test_gng_time_budget_ends_at_a_whole_epoch(tmp_path: Path) -> None:
+    src = shapes_picture(tmp_path / "s.png", 200)
+    a, b = tmp_path / "a.scene.json", tmp_path / "b.scene.json"
+    settings = ["--max-nodes", "200", "--snapshots", "none", "-q"]
+    assert main(["gng", str(src), *settings, "--epochs", "100000", "--seconds", "0.5", "-o", str(a)]) == 0
+    epochs = S.load(a).meta["gng_epochs_run"]
+    assert isinstance(epochs, int) and 1 <= epochs < 100000
+    assert main(["gng", str(src), *settings, "--epochs", str(epochs), "-o", str(b)]) == 0
+    assert S.load(a).layers == S.load(b).layers
+
+
+@pytest.fixture()
+def mosaic_parts(tmp_path: Path) -> tuple[Path, Path]:
+    """A collection in `tmp_path/lib` and a mosaic scene of it in `tmp_path/work`."""
+    from generative.mosaic.index import index_folder
+    from tests.test_mosaic import _photos
+
+    _photos(tmp_path / "photos", count=12)
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "work").mkdir()
+    collection = tmp_path / "lib" / "c.npz"
+    index_folder(tmp_path / "photos", collection, (8, 16), jobs=1, progress=False)
+    target = shapes_picture(tmp_path / "t.png", 80)
+    out = tmp_path / "work" / "m.scene.json"
+    assert main(["mosaic", "build", str(collection), str(target), "--grid", "4", "--tile-px", "8", "-o", str(out)]) == 0
+    return collection, out
+
+
+def test_mosaic_build_prints_a_summary(mosaic_parts: tuple[Path, Path], tmp_path: Path, capsys) -> None:
+    collection, _ = mosaic_parts
+    capsys.readouterr()
+    assert main(["mosaic", "build", str(collection), str(tmp_path / "t.png"), "--grid", "4", "--tile-px", "8",
+                 "-o", str(tmp_path / "m.png")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("4x3 grid, 12 cells, ") and "tiles used (" in lines[0]
+    assert "of 12, mean cell colour error " in lines[0] and lines[0].endswith(" s")
+
+
+def test_a_scene_names_only_a_collection_in_its_folder(mosaic_parts: tuple[Path, Path], tmp_path: Path,
+                                                       capsys) -> None:
+    collection, scene_path = mosaic_parts
+    drawing = S.load(scene_path)
+    layer = drawing.layers[0]
+    assert isinstance(layer, S.MosaicLayer) and layer.collection == "../lib/c.npz"
+    png = tmp_path / "work" / "m.png"
+    capsys.readouterr()
+    errors = []
+    for name in ("../lib/c.npz", "../lib/missing.npz", str(collection), "/no/such/c.npz", "a/../../lib/c.npz"):
+        moved = drawing.model_copy(update={"layers": [layer.model_copy(update={"collection": name})]})
+        S.save(moved, scene_path)
+        assert main(["render", str(scene_path), "-o", str(png)]) == 2 and not png.exists()
+        errors.append(capsys.readouterr().err.replace(repr(name), "NAME"))
+    assert len(set(errors)) == 1 and "--collection" in errors[0]  # the same words whether the file exists or not
+    assert main(["render", str(scene_path), "--collection", str(collection), "-o", str(png)]) == 0
+    assert png.exists()
+    (tmp_path / "work" / "tiles").mkdir()
+    collection.rename(tmp_path / "work" / "tiles" / "c.npz")
+    inside = drawing.model_copy(update={"layers": [layer.model_copy(update={"collection": "tiles/c.npz"})]})
+    S.save(inside, scene_path)
+    assert main(["render", str(scene_path), "-o", str(png)]) == 0

@@ -193,10 +193,11 @@ def test_build_writes_streamed_png_jpeg_and_scene_that_renders(folder: Path, tmp
     cell = 4 * 6 + 3
     expected = c.tile_exact(layer.tiles[cell], 12) * 0.75 + np.array(layer.cell_colors[cell]) * 255 * 0.25
     assert np.abs(png[48:60, 36:48].astype(float) - expected).max() <= 1.0
-    # the scene names the collection relative to itself; `genart render` finds it from elsewhere
+    # the scene names the collection relative to itself; outside its folder, `--collection` says where it is
     assert layer.collection == "../c.npz"
     monkeypatch.chdir(tmp_path / "photos")
-    assert main(["render", str(out / "m.scene.json"), "-o", str(out / "r.png"), "--width", "72"]) == 0
+    assert main(["render", str(out / "m.scene.json"), "-o", str(out / "r.png"), "--width", "72",
+                 "--collection", str(coll)]) == 0
     rendered = np.asarray(Image.open(out / "r.png").convert("RGB")).astype(float)
     assert rendered.shape == (72, 72, 3) and np.sqrt(np.mean((rendered - png) ** 2)) < 12
 

@@ -9,10 +9,12 @@ import time
 from pathlib import Path
 from typing import cast
 
+import numpy as np
+from PIL import Image
 from pydantic import ValidationError
 
 from genart.errors import UserError
-from genart.outputs import check_outputs, kind_of
+from genart.outputs import SCENE_SUFFIXES, check_outputs, kind_of
 from generative.images import load_picture
 from generative.methods import MethodError, get_method, settings_error
 from generative.methods.mosaic import MosaicSettings
@@ -42,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ix.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), metavar="PX,PX,...",
                     help="thumbnail sizes to store (default %(default)s; add e.g. 128,256 for big prints and zooms)")
     ix.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all %(default)s cores)")
-    ix.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ix.add_argument("-q", "--quiet", "--no-progress", dest="no_progress", action="store_true", help="no progress bar")
     ix.set_defaults(func=run_index)
 
     b = verbs.add_parser("build", help="build a mosaic of a picture from a collection",
@@ -119,6 +121,7 @@ def run_build(args: argparse.Namespace) -> int:
         raise UserError(settings_error(exc, MosaicSettings, lambda f: f"--{f.replace('_', '-')}")) from None
     collection = _load(args.collection)
     picture = load_picture(args.target)
+    start = time.perf_counter()
     try:
         drawing = get_method("mosaic").fit(picture, settings)
     except MethodError as exc:
@@ -134,9 +137,35 @@ def run_build(args: argparse.Namespace) -> int:
                 raise write_error(out, exc) from None
             except ValueError as exc:
                 raise UserError(f"{out}: {exc}") from None
+    print(build_summary(layer, collection, picture.rgb, time.perf_counter() - start))
     for out in args.output:
         print(out)
+        if out.lower().endswith(SCENE_SUFFIXES) and (name := _collection_name(args.collection, out)).startswith(".."):
+            print(f"genart mosaic: note: {out} names its collection {name}, outside the scene's folder: render it "
+                  f"with --collection {args.collection} (or keep the collection beside the scene)", file=sys.stderr)
     return 0
+
+
+def _collection_name(collection: str, scene_out: str) -> str:
+    """The collection's path as a scene written to `scene_out` names it: relative to the scene's folder."""
+    return os.path.relpath(Path(collection).resolve(), Path(scene_out).resolve().parent)
+
+
+def build_summary(layer: MosaicLayer, collection: Collection, rgb: np.ndarray, seconds: float) -> str:
+    """One line: grid, cells, tiles used (and how many once), the mean cell colour error, time.
+
+    The error is the RMSE (RGB, 0–255) between each cell's mean colour in the picture and its
+    tile's mean colour (before any blend).
+    """
+    tiles = np.asarray(layer.tiles)
+    ids, uses = np.unique(tiles, return_counts=True)
+    cells = np.asarray(Image.fromarray(np.ascontiguousarray(rgb[..., :3])).resize(
+        (layer.columns, layer.rows), Image.Resampling.BOX), np.float64).reshape(-1, 3)
+    tile_means = np.asarray(collection.rgb_grid[ids], np.float64).mean(axis=(1, 2)) * 255.0
+    chosen = tile_means[np.searchsorted(ids, tiles)]
+    error = float(np.sqrt(((cells - chosen) ** 2).mean()))
+    return (f"{layer.columns}x{layer.rows} grid, {len(tiles)} cells, {len(ids)} tiles used ({int((uses == 1).sum())} "
+            f"once) of {len(collection)}, mean cell colour error {error:.2f}, {seconds:.1f} s")
 
 
 def _write_build_output(drawing: scene.Scene, layer: MosaicLayer, collection: Collection, out: str, tmp: Path,
@@ -146,7 +175,7 @@ def _write_build_output(drawing: scene.Scene, layer: MosaicLayer, collection: Co
         write_mosaic_image(collection, layer, tmp, args.tile_px, args.quality)
     elif kind_of(out) == "scene":
         # the scene names its collection relative to its own folder, so the two can move together
-        rel = os.path.relpath(Path(args.collection).resolve(), Path(out).resolve().parent)
+        rel = _collection_name(args.collection, out)
         scene.save(drawing.model_copy(update={"layers": [layer.model_copy(update={"collection": rel})]}), tmp)
     elif kind_of(out) == "pdf":
         pdf.render_pdf(drawing, tmp, layer.columns * args.tile_px, tiles=collection.tile)

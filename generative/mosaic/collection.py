@@ -20,7 +20,7 @@ import struct
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -162,23 +162,38 @@ class Collection:
         return np.asarray(Image.fromarray(np.asarray(img)).resize((size_px, size_px), Image.Resampling.BOX, reducing_gap=2.0))
 
 
-def resolve_collection(name: str, scene_path: str | Path | None = None) -> Path:
-    """The collection file a scene names: as given if absolute, else beside the scene, else in the current folder."""
-    given = Path(name)
-    tried = [given] if given.is_absolute() else []
-    if not given.is_absolute():
-        if scene_path is not None:
-            tried.append(Path(scene_path).parent / given)
-        tried.append(Path.cwd() / given)
-    for candidate in tried:
-        if candidate.is_file():
-            return candidate
-    raise SceneError(f"mosaic collection {name} not found (looked in {', '.join(str(t.parent) for t in tried)})")
+def resolve_collection(name: str, scene_path: str | Path | None = None, given: str | Path | None = None) -> Path:
+    """The collection file of a mosaic layer naming `name`: `given` (the user's --collection) when there
+    is one, else `name` relative to the scene file's folder (the current folder without a scene file).
+
+    A scene may only name a file inside its own folder: an absolute name or one whose `..` leaves the
+    folder is refused before anything is looked up, so a scene file cannot probe the disk.
+    """
+    if given is not None:
+        path = Path(given)
+        if not path.is_file():
+            raise SceneError(f"--collection {path}: no such file")
+        return path
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    depth = 0
+    for part in parts:
+        depth += -1 if part == ".." else 0 if part == "." else 1
+        if depth < 0:
+            break
+    if not parts or PurePosixPath(name).is_absolute() or Path(name).is_absolute() or depth < 0 or ":" in parts[0]:
+        raise SceneError(f"mosaic collection {name!r} is outside the scene's folder; "
+                         "say where it is with --collection PATH")
+    folder = Path(scene_path).parent if scene_path is not None else Path.cwd()
+    path = folder / name
+    if not path.is_file():
+        raise SceneError(f"mosaic collection {name} not found beside the scene (in {folder}); "
+                         "say where it is with --collection PATH")
+    return path
 
 
-def open_tiles(layer: MosaicLayer, scene_path: str | Path | None = None) -> TileSource:
-    """The tile source of a mosaic layer: its collection, found relative to the scene file, loaded."""
-    path = resolve_collection(layer.collection, scene_path)
+def open_tiles(layer: MosaicLayer, scene_path: str | Path | None = None, given: str | Path | None = None) -> TileSource:
+    """The tile source of a mosaic layer: its collection (see `resolve_collection`), loaded."""
+    path = resolve_collection(layer.collection, scene_path, given)
     try:
         collection = Collection.load(path)
     except CollectionError as exc:
