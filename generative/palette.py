@@ -39,7 +39,8 @@ def palette_from(rgb: np.ndarray, colors: int, seed: int = 0) -> Palette:
     """`colors` representative colours of an 8-bit RGB picture (fewer if it has fewer)."""
     if not 1 <= colors <= MAX_COLORS:
         raise PaletteError(f"--colors must be between 1 and {MAX_COLORS}, got {colors}")
-    pixels = resize_to(rgb, min(SAMPLE_SIDE, max(rgb.shape[:2]))).reshape(-1, 3).astype(np.float64)
+    small = resize_to(rgb, SAMPLE_SIDE) if max(rgb.shape[:2]) > SAMPLE_SIDE else rgb
+    pixels = small.reshape(-1, 3).astype(np.float64)
     distinct = np.unique(pixels, axis=0)
     if len(distinct) <= colors:
         centres = distinct
