@@ -63,13 +63,16 @@ def dry_run(args: argparse.Namespace, piece: Piece) -> None:
         print(f"#   {state:6}  {stage.label}")
 
 
-def run_piece(args: argparse.Namespace, piece: Piece) -> None:
+def run_piece(args: argparse.Namespace, piece: Piece, summary: bool = False) -> None:
+    """Run the stages not cached; report each (unless quiet) and, with `summary` or not quiet, the totals."""
     began = time.perf_counter()
     cache = Cache(piece.folder)
     todo = _stages(args, piece, cache)
     cache.save_hashes()
     ran, cached = run_stages(todo, cache, args.force, lambda line: _say(args, line))
-    _say(args, f"{piece.source.name}: {ran} made, {cached} cached, {time.perf_counter() - began:.1f} s")
+    if summary or not args.quiet:
+        print(f"{piece.source.name}: {ran} made, {cached} cached, {time.perf_counter() - began:.1f} s", file=sys.stderr,
+              flush=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             piece = None
             try:
                 piece = load(script, args.sets, args.script)
-                run_piece(args, piece)
+                run_piece(args, piece, summary=True)
             except (UserError, SceneError, ImageError, WriteError) as exc:
                 print(f"genart run: error: {printable(str(exc))}", file=sys.stderr, flush=True)
             return piece

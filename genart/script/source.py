@@ -145,7 +145,7 @@ def _tag_error(node: Node, source: Source) -> ScriptError:
 
 
 def apply_set(source: Source, option: str) -> None:
-    """Apply one `--set dotted.path=value` (the value read as YAML; list items by index) to the data."""
+    """Apply one `--set dotted.path=value` (the value read as YAML; list items by number) to the data."""
     dotted_path, eq, text = option.partition("=")
     if not eq or not dotted_path:
         raise ScriptError(f"--set {option}: give PATH=VALUE, e.g. scenes.tris.shapes=800")
@@ -153,39 +153,32 @@ def apply_set(source: Source, option: str) -> None:
         value = parse(text, f"--set {option}").data if text.strip() else None
     except ScriptError as exc:
         raise ScriptError(f"--set {option}: {str(exc).partition(': ')[2]}") from None
-    parts: list[str | int] = [int(p) if p.isdigit() else p for p in dotted_path.split(".")]
-    where = Where(source.name, option=option)
     if not isinstance(source.data, dict):
         source.data = {}
+    words = dotted_path.split(".")
     holder: Any = source.data
-    for i, part in enumerate(parts[:-1]):
-        nxt = parts[i + 1]
-        holder = _child(holder, part, {} if isinstance(nxt, str) else [], option)
-    last = parts[-1]
-    if isinstance(holder, list):
-        if not isinstance(last, int) or last > len(holder):
-            raise ScriptError(f"--set {option}: {dotted(tuple(parts[:-1]))} is a list: give an item's number "
-                              f"(0 to {len(holder)})")
-        if last == len(holder):
-            holder.append(value)
+    path: Path_ = ()
+    for i, word in enumerate(words):
+        last = i == len(words) - 1
+        if isinstance(holder, list):
+            if not word.isdigit() or int(word) > len(holder) - (not last):
+                raise ScriptError(f"--set {option}: {dotted(path)} is a list: give an item's number "
+                                  f"(0 to {len(holder) - 1})")
+            part: str | int = int(word)
+        elif isinstance(holder, dict):
+            part = word
         else:
-            holder[last] = value
-    elif isinstance(holder, dict):
-        holder[str(last)] = value
-    else:
-        raise ScriptError(f"--set {option}: {dotted(tuple(parts[:-1]))} holds a single value, not settings")
-    path = tuple(str(p) if isinstance(holder, dict) else p for p in parts)
-    for key in [k for k in source.values if k[:len(path)] == path]:
-        del source.values[key]
-    source.values[path] = source.keys[path] = where
-
-
-def _child(holder: Any, part: str | int, empty: Any, option: str) -> Any:
-    if isinstance(holder, dict):
-        key = str(part)
-        if not isinstance(holder.get(key), (dict, list)):
-            holder[key] = empty
-        return holder[key]
-    if isinstance(holder, list) and isinstance(part, int) and part < len(holder):
-        return holder[part]
-    raise ScriptError(f"--set {option}: no item {part} to set")
+            raise ScriptError(f"--set {option}: {dotted(path)} holds a single value, not settings")
+        path = (*path, part)
+        if last:
+            if isinstance(holder, list) and part == len(holder):
+                holder.append(value)
+            else:
+                holder[part] = value
+        elif isinstance(holder, dict) and not isinstance(holder.get(word), (dict, list)):
+            holder[word] = {}
+        if not last:
+            holder = holder[part]
+    for known in [k for k in source.values if k[:len(path)] == path]:
+        del source.values[known]
+    source.values[path] = source.keys[path] = Where(source.name, option=option)

@@ -56,13 +56,24 @@ def _give_seeds(data: dict[str, Any]) -> None:
             entry.setdefault("seed", seed)
 
 
+def _tagged(path: list[str | int]) -> bool:
+    """Whether the entry at `path` is a tagged union (a scene by method, a shot by motion)."""
+    return (len(path) == 2 and path[0] == "scenes") or (len(path) == 3 and path[:2] == ["movie", "shots"])
+
+
 def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
     """pydantic's location with its union tags left out: the path in the data."""
     path: list[str | int] = []
+    tag_next = False
     for part in loc:
-        if isinstance(data, dict) and part in data or isinstance(data, list) and isinstance(part, int) and part < len(data):
+        if tag_next:
+            tag_next = False
+            continue
+        if (isinstance(data, dict) and part in data) or (isinstance(data, list) and isinstance(part, int)
+                                                         and part < len(data)):
             data = data[part]
             path.append(part)
+            tag_next = _tagged(path) and isinstance(data, dict)
     return tuple(path)
 
 
