@@ -392,7 +392,8 @@ def _evolve(*args: object) -> int:
 
 
 def _interrupted_evolve(monkeypatch: pytest.MonkeyPatch, shapes: int, *args: object) -> None:
-    """Run `genart evolve *args` and press Ctrl-C after `shapes` shapes: the checkpoint stays."""
+    """Run `genart evolve *args` and press Ctrl-C after `shapes` shapes: the shapes so far are
+    written, the checkpoint stays, exit status 130."""
     original = Evolution.search
     calls = itertools.count(1)
 
@@ -403,7 +404,7 @@ def _interrupted_evolve(monkeypatch: pytest.MonkeyPatch, shapes: int, *args: obj
 
     with monkeypatch.context() as patch:
         patch.setattr(Evolution, "search", search)
-        assert _evolve(*args) == 2
+        assert _evolve(*args) == 130
 
 
 def _one_line(capsys: pytest.CaptureFixture[str], *fragments: str) -> None:
@@ -546,6 +547,7 @@ def test_a_tampered_checkpoint_is_refused_in_one_line_and_kept(tmp_path, monkeyp
     checkpoint = tmp_path / "o.png.ckpt"
     _interrupted_evolve(monkeypatch, 2, picture, "-n", 4, "-o", out)
     capsys.readouterr()
+    out.unlink()  # the shapes so far, written on Ctrl-C
     doc = json.loads(checkpoint.read_text())
     assert len(doc["tiles"][0]["params"]) == 2 and len(doc["tiles"][0]["params"][0]) == SIZE
     change, message = TAMPERINGS[tampering]
@@ -563,6 +565,7 @@ def test_a_checkpoint_with_more_shapes_than_asked_for_is_refused(tmp_path, monke
     for tiles, quota in (("1x1", 3), ("2x2", 1)):
         _interrupted_evolve(monkeypatch, 6 if tiles == "1x1" else 18, picture, "-n", 40, "--tiles", tiles, "-o", out)
         capsys.readouterr()
+        out.unlink()  # the shapes so far, written on Ctrl-C
         assert _evolve(picture, "-n", 3 if tiles == "1x1" else 4, "--tiles", tiles, "-o", out, "--resume") == 2
         _one_line(capsys, "tiles[0] holds", f"more than the {quota} that")
         assert not out.exists()
