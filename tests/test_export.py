@@ -15,6 +15,7 @@ import cairosvg
 import jsonschema
 import lottie_specs
 import numpy as np
+import pygltflib as gl
 import pytest
 from PIL import Image
 from rlottie_python import LottieAnimation
@@ -159,3 +160,46 @@ def test_bad_exports_fail_in_one_line(tmp_path: Path, options: tuple[str, ...], 
                          text=True, cwd=tmp_path)
     assert run.returncode == 2 and message in run.stderr and len(run.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.scene.json"]
+
+
+COMPONENTS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4}
+
+
+def _read(doc: gl.GLTF2, blob: bytes, index: int) -> np.ndarray:
+    accessor = doc.accessors[index]
+    view = doc.bufferViews[accessor.bufferView]
+    dtype = np.float32 if accessor.componentType == gl.FLOAT else np.uint32
+    width = COMPONENTS[accessor.type]
+    assert view.byteOffset + view.byteLength <= len(blob)
+    assert view.byteLength == accessor.count * width * np.dtype(dtype).itemsize
+    data = np.frombuffer(blob, dtype, accessor.count * width, view.byteOffset)
+    return data.reshape(accessor.count, width) if width > 1 else data
+
+
+@pytest.mark.parametrize("suffix", [".glb", ".gltf"])
+def test_gltf_is_sound_and_its_nodes_fly_as_genart_shapes(tmp_path: Path, suffix: str) -> None:
+    out = _export(tmp_path, "a" + suffix, *FLYIN)
+    doc = gl.GLTF2().load(str(out))
+    doc.convert_buffers(gl.BufferFormat.BINARYBLOB)  # a .gltf embeds its buffer as a data URI
+    blob = doc.binary_blob()
+    assert doc.buffers[0].byteLength == len(blob)
+    for index in range(len(doc.accessors)):
+        _read(doc, blob, index)
+    drawing = _scene()
+    clip = flyin(drawing, duration=2, hold=0.5, seed=1)
+    assert len(doc.nodes) == len(drawing.layers[0].shapes) == len(doc.meshes)
+    animation = doc.animations[0]
+    checked = 0
+    for channel in animation.channels:
+        sampler = animation.samplers[channel.sampler]
+        times = _read(doc, blob, sampler.input)
+        assert np.all(np.diff(times) > 0) and times[0] >= 0 and times[-1] <= clip.length
+        if channel.target.path != "translation":
+            continue
+        moved = _read(doc, blob, sampler.output)
+        node = channel.target.node
+        for t, (x, y, _) in zip(times[::7], moved[::7]):
+            anchor = clip.frame_at(float(t)).items[0].params[node, [CX, CY]]
+            assert abs(x - anchor[0]) < 1e-3 and abs(-y - anchor[1]) < 1e-3
+            checked += 1
+    assert checked > 100

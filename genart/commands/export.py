@@ -1,7 +1,8 @@
-"""`genart export SCENE --motion flyin|timelapse -o OUT.{json,svg,blend}`: hand a motion to other tools.
+"""`genart export SCENE --motion flyin|timelapse -o OUT.{json,svg,gltf,glb}`: hand a motion to other tools.
 
 By the output's extension: `.json` a Lottie animation (lottie-spec 1.0), `.svg` an SVG
-animated with SMIL whose static geometry is the final pose. The motion's options are
+animated with SMIL whose static geometry is the final pose, `.gltf`/`.glb` glTF 2.0 with
+a node per shape and the motion as animation channels. The motion's options are
 those of `genart animate` (the same settings models); `genart animate --at T` is the
 still every export is compared with.
 """
@@ -13,6 +14,7 @@ import json
 from pathlib import Path
 
 from animations.export import ExportError, parts
+from animations.export.gltf import gltf_bytes
 from animations.export.lottie import animation
 from animations.export.smil import animated_svg
 from animations.motions import MOTIONS, build_clip, get_motion
@@ -21,12 +23,12 @@ from genart.motion_options import add_motion_options, motion_settings
 from renderers import scene
 from renderers.atomic import atomic_write_bytes
 
-FORMATS = {".json": "Lottie JSON", ".svg": "SVG animated with SMIL"}
+FORMATS = {".json": "Lottie JSON", ".svg": "SVG animated with SMIL", ".gltf": "glTF 2.0", ".glb": "binary glTF 2.0"}
 EXPORTABLE = ("flyin", "timelapse")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="hand a motion to other tools: Lottie JSON, animated SVG",
+    p = sub.add_parser("export", help="hand a motion to other tools: Lottie JSON, animated SVG, glTF",
                        description="Export a scene's motion for other tools; the format follows the output's "
                                    "extension: " + ", ".join(f"{ext} {what}" for ext, what in FORMATS.items()) + ".")
     p.add_argument("scene", help="scene file (.scene.json or .scene.json.gz)")
@@ -58,10 +60,13 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(exc, scene.SceneError):
             raise
         raise UserError(f"{args.scene}: {exc}") from None
-    if out.suffix.lower() == ".json":
+    suffix = out.suffix.lower()
+    if suffix == ".json":
         data = json.dumps(animation(drawing.canvas, drawn, args.fps, clip.length), separators=(",", ":")).encode()
-    else:
+    elif suffix == ".svg":
         data = animated_svg(drawing.canvas, drawn, clip.length, args.width).encode()
+    else:
+        data = gltf_bytes(drawn, args.fps, binary=suffix == ".glb")
     atomic_write_bytes(out, data)
     print(f"{out}: {FORMATS[out.suffix.lower()]}, {clip.length:g} s at {args.fps:g} fps, {len(data) / 1e6:.2f} MB")
     return 0
