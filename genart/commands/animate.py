@@ -15,18 +15,16 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal, get_args, get_origin
-
-from pydantic import ValidationError
 
 from animations.dedupe import merge_duplicates
 from animations.encode import ALPHA_FORMATS, GIF_QUALITIES, EncodeResult, EncodeSettings, encode, format_of
 from animations.frame import WHITE, Look, render_rgb, render_rgba, without_background
-from animations.motions import MOTIONS, Motion, MotionSettings, build_clip
+from animations.motions import MOTIONS, MotionSettings, build_clip
 from animations.motions.mosaic_zoom import MosaicZoom, blur_warning
 from animations.pipeline import RenderedFrame, render_frames
 from animations.timeline import Loop, Playable, frame_times
 from genart.errors import UserError
+from genart.motion_options import add_motion_options, motion_settings
 from renderers import scene
 from renderers.cairo import TileSource, save_png
 from renderers.framing import FRAMINGS, place
@@ -35,44 +33,6 @@ DEFAULT_LONGEST = {"mp4": 1280, "webm": 1280, "mov": 1280, "gif": 480, "png": 12
 SEQUENCE_NAME = "%05d.png"  # frame names in an output folder
 PREVIEW_LONGEST, PREVIEW_FPS = 320, 12
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
-
-
-def _takers() -> dict[str, list[Motion]]:
-    """Each settings field → the motions whose settings have it, in registry order."""
-    out: dict[str, list[Motion]] = {}
-    for motion in MOTIONS.values():
-        for name in motion.settings.model_fields:
-            out.setdefault(name, []).append(motion)
-    return out
-
-
-TAKERS = _takers()
-
-
-def _flag(field: str) -> str:
-    return "--" + field.replace("_", "-")
-
-
-def _shown(value: object) -> str:
-    return "auto" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _add_motion_option(p: argparse.ArgumentParser, field: str, motions: list[Motion]) -> None:
-    """One option for a settings field: its help and per-motion defaults from the models."""
-    info = motions[0].settings.model_fields[field]
-    who = "" if len(motions) == len(MOTIONS) else ", ".join(m.name for m in motions) + ": "
-    defaults = {m.name: m.settings.model_fields[field].default for m in motions}
-    kwargs: dict = {"default": argparse.SUPPRESS}
-    if info.annotation is bool:
-        kwargs["action"] = "store_true"
-        shown = ""
-    else:
-        if get_origin(info.annotation) is Literal:
-            kwargs["choices"] = get_args(info.annotation)
-        values = set(map(_shown, defaults.values()))
-        shown = ("" if values == {"auto"} else f" (default {values.pop()})" if len(values) == 1 else
-                 " (default: " + ", ".join(f"{name} {_shown(v)}" for name, v in defaults.items()) + ")")
-    p.add_argument(_flag(field), help=f"{who}{info.description}{shown}", **kwargs)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,8 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
     p.add_argument("--size", help="WIDTHxHEIGHT or WIDTH (height keeps the scene's aspect); "
                                   "default 1280 px (GIF 480 px) on the longer side")
-    for field, motions_taking in TAKERS.items():
-        _add_motion_option(p, field, motions_taking)
+    add_motion_options(p)
     p.add_argument("--framing", choices=FRAMINGS, default="fit",
                    help="a --size of another aspect than the scene: fit (all of it, with bars), fill (cover the "
                         "frame, cut the overflow) or crop (shrink the frame to the scene's aspect) (default fit)")
@@ -144,21 +103,6 @@ def parse_size(text: str | None, canvas: scene.Canvas, longest: int) -> tuple[in
     if w > 7680 or h > 7680:
         raise UserError(f"--size {w}x{h} is too large (at most 7680 px a side)")
     return w, h
-
-
-def motion_settings(motion: Motion, args: argparse.Namespace) -> MotionSettings:
-    """The motion's settings from the options given; options of other motions and bad values raise UserError."""
-    given = {field: getattr(args, field) for field in TAKERS if hasattr(args, field)}
-    for field in given:
-        if field not in motion.settings.model_fields:
-            raise UserError(f"{_flag(field)} applies to --motion {' and '.join(m.name for m in TAKERS[field])} only")
-    try:
-        return motion.settings(**given)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        field = str(error["loc"][0])
-        reason = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]
-        raise UserError(f"{_flag(field)} {given[field]}: {reason[0].lower()}{reason[1:]}") from None
 
 
 def _tiles(drawing: scene.Scene, scene_path: str, given: str | None = None) -> tuple[TileSource, int] | None:
