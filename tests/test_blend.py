@@ -1,0 +1,151 @@
+"""The .blend export: Blender renders of the exported fly-in equal genart's own frames.
+
+These tests need Blender: $GENART_BLENDER, else the environment `tools/blender-env.sh`
+builds (once, cached in .cache/genart-blender/venv). If it cannot be had, they fail and say why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from animations.export.blend import export_blend, write_blender_data, write_builder_script
+from animations.frame import render_rgb
+from animations.motions.flyin import flyin
+from animations.motions.growth import growth
+from animations.timeline import frame_times
+from genart.blender import Blender, find_blender
+from genart.errors import UserError
+from renderers import scene as S
+from tests.conftest import random_scene
+
+ROOT = Path(__file__).resolve().parent.parent
+FPS = 10.0
+SIZE = 256
+
+RENDER = '''
+import json, sys, bpy
+args = sys.argv[sys.argv.index("--") + 1:]
+blend, size, samples, prefix, frames = args[0], int(args[1]), int(args[2]), args[3], args[4:]
+bpy.ops.wm.open_mainfile(filepath=blend)
+scene = bpy.context.scene
+scene.render.resolution_x = scene.render.resolution_y = size
+scene.cycles.samples = samples
+scene.render.image_settings.file_format = "PNG"
+for frame in frames:
+    scene.frame_set(int(frame))
+    scene.render.filepath = f"{prefix}{frame}.png"
+    bpy.ops.render.render(write_still=True)
+meshes = [o for o in scene.objects if o.type == "MESH"]
+print("FACTS " + json.dumps({
+    "engine": scene.render.engine, "view": scene.view_settings.view_transform,
+    "fps": scene.render.fps / scene.render.fps_base, "range": [scene.frame_start, scene.frame_end],
+    "camera": scene.camera.data.type,
+    "meshes": {o.name: {"faces": len(o.data.polygons), "attributes": sorted(o.data.attributes.keys()),
+                        "modifiers": [m.type for m in o.modifiers]} for o in meshes},
+}))
+'''
+
+
+@pytest.fixture(scope="session")
+def blender() -> str:
+    """The Python with `bpy` (or Blender executable) the tests run; built on first use."""
+    given = os.environ.get("GENART_BLENDER")
+    if given:
+        return given
+    done = subprocess.run([str(ROOT / "tools" / "blender-env.sh")], capture_output=True, text=True)
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines() or [f"exit status {done.returncode}"]
+        pytest.fail(f"the Blender environment could not be built (tools/blender-env.sh): {lines[-1]}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def _scene() -> S.Scene:
+    """Triangles, ellipses and circles, translucent and overlapping, and a stroked Bézier curve: 64 px."""
+    drawing = random_scene(30, seed=3, size=64.0)
+    curve = S.Bezier(points=((5.0, 5.0), (30.0, 60.0), (60.0, 10.0)), width=3.0, color=(0.1, 0.2, 0.9, 0.8))
+    drawing.layers[0].shapes.append(curve)
+    return drawing
+
+
+def _psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(255.0**2 / mse)
+
+
+def render_frames(blender: str, blend: Path, frames: list[int], folder: Path, samples: int = 4) -> dict:
+    """Render `frames` of `blend` with Cycles at SIZE² into folder/fN.png; the scene's facts."""
+    script = folder / "render.py"
+    script.write_text(RENDER)
+    out = find_blender(blender).run(script, [str(blend), str(SIZE), str(samples), str(folder / "f"),
+                                             *map(str, frames)], "render")
+    return json.loads(next(line for line in out.splitlines() if line.startswith("FACTS "))[6:])
+
+
+def test_flyin_blend_renders_as_genart_frames(blender: str, tmp_path: Path) -> None:
+    clip = flyin(_scene(), duration=2.0, hold=0.5, seed=1)
+    out = tmp_path / "flyin.blend"
+    export_blend(clip, out, FPS, blender)
+    times = frame_times(clip.length, FPS)
+    frames = [6, 13, len(times) - 1]  # shapes in flight, most landed, the poster
+    facts = render_frames(blender, out, frames, tmp_path)
+    assert facts["engine"] == "CYCLES" and facts["view"] == "Standard" and facts["camera"] == "ORTHO"
+    assert facts["fps"] == pytest.approx(FPS) and facts["range"] == [0, len(times) - 1]
+    layer = facts["meshes"]["shapes 1"]  # one mesh for the layer, not one object per shape
+    assert len(facts["meshes"]) == 2 and layer["modifiers"] == ["NODES"]
+    assert {"fill_color", "fill_alpha", "takeoff", "landing", "spin", "path0", "path3"} <= set(layer["attributes"])
+    for frame in frames:
+        ours = render_rgb(clip.frame_at(float(times[frame])), SIZE, SIZE)
+        theirs = np.asarray(Image.open(tmp_path / f"f{frame}.png").convert("RGB"))
+        assert _psnr(ours, theirs) >= 27.0, f"frame {frame} (t = {times[frame]:.2f} s): PSNR {_psnr(ours, theirs):.1f} dB"
+
+
+def test_builder_script_and_data_run_by_hand(blender: str, tmp_path: Path) -> None:
+    """What an artist runs: the script alone and the data, `build.py -- data.json out.blend`."""
+    clip = flyin(_scene(), duration=1.0, hold=0.0, easing="linear")
+    write_builder_script(tmp_path / "build.py")
+    write_blender_data(clip, 12.0, tmp_path / "data.json")
+    find_blender(blender).run(tmp_path / "build.py", [str(tmp_path / "data.json"), str(tmp_path / "out.blend")], "build")
+    assert (tmp_path / "out.blend").stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build.py", "data.json", "out.blend"]  # no .blend1
+
+
+def test_failing_blender_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "a.blend"
+    out.write_bytes(b"before")
+    with pytest.raises(UserError, match="Blender failed"):
+        export_blend(flyin(_scene()), out, FPS, "false")
+    assert out.read_bytes() == b"before" and [p.name for p in tmp_path.iterdir()] == ["a.blend"]
+
+
+def test_what_cannot_be_exported_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="easings linear, smooth"):
+        export_blend(flyin(_scene(), easing="ease_out_bounce"), tmp_path / "a.blend", FPS, "true")
+    graph = S.GraphLayer(ids=[0, 1], xy=[(1.0, 1.0), (5.0, 5.0)], edges=[(0, 1)])
+    gng = S.Scene(canvas=S.Canvas(width=10, height=10), layers=[graph],
+                  snapshots=[S.Snapshot(step=0, layers=[S.GraphLayer(ids=[0], xy=[(1.0, 1.0)])])])
+    with pytest.raises(UserError, match="flyin motion only"):
+        export_blend(growth(gng), tmp_path / "a.blend", FPS, "true")
+    assert not list(tmp_path.iterdir())
+
+
+def test_finding_blender(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("GENART_BLENDER", raising=False)
+    with pytest.raises(UserError, match="no Blender found"):
+        find_blender()
+    with pytest.raises(UserError, match="--blender nowhere: no such executable"):
+        find_blender("nowhere")
+    python = tmp_path / "python3.11"
+    python.write_text("#!/bin/sh\n")
+    python.chmod(0o755)
+    monkeypatch.setenv("GENART_BLENDER", str(python))
+    assert find_blender() == Blender(str(python), True)
+    (tmp_path / "blender").symlink_to(python)
+    assert find_blender() == Blender(str(tmp_path / "blender"), False)  # PATH comes before the variable
