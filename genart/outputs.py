@@ -114,8 +114,8 @@ def sheet_for(canvas: scene.Canvas, kind: str, width: float | None, options: Pos
     if vector:
         w = float(width) if width is not None else canvas.width
         return plain_sheet(w, w * canvas.height / canvas.width, canvas.width, canvas.height, options.dpi)
-    return plain_sheet(*scene.output_size(canvas, None if width is None else round(width)), canvas.width, canvas.height,
-                       options.dpi)
+    size = scene.output_size(canvas, None if width is None else round(width), limit=kind != "svg")
+    return plain_sheet(*size, canvas.width, canvas.height, options.dpi)
 
 
 def kind_of(path: str | Path) -> str:
@@ -155,7 +155,7 @@ def check_sizes(canvas: scene.Canvas, paths: Sequence[str | Path], width: int | 
     """Raise SceneError, naming the file, if a raster or PDF output would be too large."""
     for path in paths:
         kind = kind_of(path)
-        if kind == "scene":
+        if kind in ("scene", "svg"):  # an SVG has no pixels to count
             continue
         try:
             w, h = sheet_for(canvas, kind, width, options).pixels

@@ -99,6 +99,8 @@ def paper_sheet(canvas_width: float, canvas_height: float, paper: Paper, framing
     if bleed > 0:  # the picture fills the grown box
         _, _, scale, fill_x, fill_y = _place(canvas_width, canvas_height, box[2], box[3], "fill")
         offset_x, offset_y = x0 + fill_x, y0 + fill_y
+    if framing != "crop":  # the page is the paper's exact size (a raster one rounded once, bleed included)
+        trim_w, trim_h = (side * k for side in paper.trim_mm)
     width, height = trim_w + 2 * bleed, trim_h + 2 * bleed
     if not vector:
         width, height = round(width), round(height)

@@ -108,8 +108,11 @@ __all__ = ["FORMAT", "MAX_CANVAS", "VERSION", "Bezier", "Canvas", "Circle", "Ell
 MAX_PIXELS = 400_000_000  # refuse absurd output sizes before allocating them
 
 
-def output_size(canvas: Canvas, width: int | None = None, height: int | None = None) -> tuple[int, int]:
-    """Pixel size for a canvas: `width` (keeping the aspect) or `height`, default the canvas size."""
+def output_size(canvas: Canvas, width: int | None = None, height: int | None = None, limit: bool = True) -> tuple[int, int]:
+    """Pixel size for a canvas: `width` (keeping the aspect) or `height`, default the canvas size.
+
+    Beyond MAX_PIXELS or 32767 px a side it is a SceneError, unless `limit` is off (vector outputs).
+    """
     if width is not None and height is not None:
         w, h = width, height
     elif width is not None:
@@ -119,7 +122,7 @@ def output_size(canvas: Canvas, width: int | None = None, height: int | None = N
     else:
         w, h = round(canvas.width), round(canvas.height)
     w, h = max(int(w), 1), max(int(h), 1)
-    if w * h > MAX_PIXELS or w > 32767 or h > 32767:
+    if limit and (w * h > MAX_PIXELS or w > 32767 or h > 32767):
         raise SceneError(f"output size {w}x{h} is too large (at most 32767 px a side, {MAX_PIXELS} px in all)")
     return w, h
 

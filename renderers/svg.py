@@ -14,13 +14,17 @@ from renderers.layers.base import Outline, hex_color, svg_number, svg_paint
 from renderers.paper import Sheet, plain_sheet
 from renderers.scene import Canvas, Scene, output_size
 
+MAX_TILE_PX = 4096
+
 
 def tile_px(layer: Layer, canvas: Canvas, sheet: Sheet) -> int:
-    """Device pixels per mosaic cell on the sheet: the tile resolution the output needs (64 for other layers)."""
+    """Device pixels per mosaic cell on the sheet (at most MAX_TILE_PX): the tile resolution the output needs
+    (64 for other layers)."""
     columns, rows = getattr(layer, "columns", None), getattr(layer, "rows", None)
     if columns is None or rows is None:
         return 64
-    return max(1, math.ceil(max(sheet.scale_x * canvas.width / columns, sheet.scale_y * canvas.height / rows)))
+    cell = max(sheet.scale_x * canvas.width / columns, sheet.scale_y * canvas.height / rows)
+    return min(MAX_TILE_PX, max(1, math.ceil(cell)))
 
 
 def _picture(dwg: Any, parent: Any, scene: Scene, tiles: TileSource | None, sheet: Sheet, outline: Outline | None) -> None:
@@ -47,7 +51,7 @@ def to_svg(scene: Scene, width: int | None = None, tiles: TileSource | None = No
     """
     cw, ch = scene.canvas.width, scene.canvas.height
     if sheet is None:
-        sheet = plain_sheet(*output_size(scene.canvas, width), cw, ch)
+        sheet = plain_sheet(*output_size(scene.canvas, width, limit=False), cw, ch)
     w, h = sheet.pixels
     uniform = abs(sheet.scale_x - sheet.scale_y) <= 1e-9 * sheet.scale_x
     if sheet.picture is None and sheet.offset_x == 0 and sheet.offset_y == 0 and uniform:

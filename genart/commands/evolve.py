@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from genart.errors import UserError
-from genart.outputs import check_outputs, check_sizes, write_outputs
+from genart.outputs import add_poster_options, check_outputs, check_sizes, poster_options, write_outputs
 from genart.terminal import printable
 from generative.images import ImageError, Picture, load_picture, rmse_255, working
 from generative.interrupt import Interrupted
@@ -146,6 +146,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     steps.add_argument("--resume", action="store_true",
                        help="hillclimb: continue from the checkpoint of an interrupted run")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_poster_options(p)
     p.set_defaults(func=run)
 
 
@@ -232,7 +233,8 @@ class Fitted:
 def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinement: RefineSettings | None,
                 picture: Picture, outputs: list[str], checkpoint: Path) -> Fitted:
     """Fit one picture and write its outputs; an interrupted hill-climb writes its shapes so far."""
-    check_sizes(S.Canvas(width=picture.width, height=picture.height), outputs, args.width or picture.width)
+    check_sizes(S.Canvas(width=picture.width, height=picture.height), outputs, args.width or picture.width,
+                poster_options(args))
     stopped: Interrupted | None = None
     try:
         drawing = method.fit(picture, settings, progress=not args.quiet, checkpoint=checkpoint, resume=args.resume)
@@ -249,7 +251,7 @@ def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinem
     seconds = drawing.meta["seconds"]
     shapes = cast(S.ShapesLayer, drawing.layers[0]).shapes  # every evolve method draws one layer of shapes
     drawing = drawing.model_copy(update={"meta": {**drawing.meta, "rmse": round(rmse, 4)}})
-    write_outputs(drawing, outputs, args.width or picture.width)
+    write_outputs(drawing, outputs, args.width or picture.width, options=poster_options(args))
     return Fitted(f"{len(shapes)} shapes, RMSE {rmse:.2f} at {target.shape[1]}x{target.shape[0]}, {seconds:.1f} s",
                   stopped)
 

@@ -7,7 +7,7 @@ import argparse
 from pydantic import ValidationError
 
 from genart.errors import UserError
-from genart.outputs import check_outputs, write_outputs
+from genart.outputs import add_poster_options, check_outputs, poster_options, write_outputs
 from generative import points as pts
 from generative.images import load_picture
 from generative.methods import MethodError, get_method, settings_error
@@ -86,6 +86,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="draw nodes as dots of this radius in working pixels")
     d.add_argument("--node-color", default="black")
     d.add_argument("--background", default="white")
+    add_poster_options(p)
     p.set_defaults(func=run)
 
 
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         drawing = get_method("gng").fit(picture, settings, progress=not args.quiet)
     except MethodError as exc:
         raise UserError(str(exc)) from None
-    write_outputs(drawing, args.output, args.width)
+    write_outputs(drawing, args.output, args.width, options=poster_options(args))
     for out in args.output:
         print(out)
     if args.count_components:

@@ -14,7 +14,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from genart.errors import UserError
-from genart.outputs import SCENE_SUFFIXES, check_outputs, kind_of
+from genart.outputs import SCENE_SUFFIXES, add_poster_options, check_outputs, kind_of, poster_options, write_output
 from generative.images import load_picture
 from generative.methods import MethodError, get_method, settings_error
 from generative.methods.mosaic import MosaicSettings
@@ -23,7 +23,7 @@ from generative.mosaic.features import SPACES
 from generative.mosaic.image import write_mosaic_image
 from generative.mosaic.index import DEFAULT_SIZES, index_folder
 from generative.mosaic.match import MODES
-from renderers import pdf, scene, svg
+from renderers import scene
 from renderers.atomic import WriteError, atomic_paths, write_error
 from renderers.scene import MosaicLayer
 
@@ -64,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="colour features compared: the mean colour or an NxN grid of means, N ≤ 16 (default 6x6)")
     b.add_argument("--space", choices=SPACES, default="rgb",
                    help="colour space the features are compared in (default rgb: least squared error; lab: perceptual)")
-    b.add_argument("--quality", type=int, default=90, help="JPEG quality (default 90)")
+    add_poster_options(b)
     b.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
                    help="output .png, .jpg, .scene.json(.gz), .pdf or .svg (repeatable)")
     b.set_defaults(func=run_build)
@@ -171,13 +171,12 @@ def build_summary(layer: MosaicLayer, collection: Collection, rgb: np.ndarray, s
 def _write_build_output(drawing: scene.Scene, layer: MosaicLayer, collection: Collection, out: str, tmp: Path,
                         args: argparse.Namespace) -> None:
     """Write output `out` (its format from its name) to the temporary file `tmp` beside it."""
-    if out.lower().endswith((".png", *JPEG_SUFFIXES)):
+    kind = kind_of(out)
+    if kind in ("png", "jpeg") and args.paper is None:  # streamed, tile_px pixels a cell
         write_mosaic_image(collection, layer, tmp, args.tile_px, args.quality)
-    elif kind_of(out) == "scene":
+    elif kind == "scene":
         # the scene names its collection relative to its own folder, so the two can move together
         rel = _collection_name(args.collection, out)
         scene.save(drawing.model_copy(update={"layers": [layer.model_copy(update={"collection": rel})]}), tmp)
-    elif kind_of(out) == "pdf":
-        pdf.render_pdf(drawing, tmp, layer.columns * args.tile_px, tiles=collection.tile)
     else:
-        svg.render_svg(drawing, tmp, layer.columns * args.tile_px, tiles=collection.tile)
+        write_output(drawing, kind, tmp, layer.columns * args.tile_px, collection.tile, poster_options(args))

@@ -102,10 +102,14 @@ class MosaicType(LayerType):
                 ctx.save()
                 ctx.clip()
                 ctx.translate(left, top)
-                ctx.scale((right - left) / img.shape[1], (bottom - top) / img.shape[0])
+                if raster:  # the tile spans its cell, its edge pixels padded: no fade at its edges
+                    ctx.scale((right - left) / img.shape[1], (bottom - top) / img.shape[0])
+                else:  # stretched over the overlap too (PDF would pad by embedding a larger copy)
+                    ctx.scale(width / img.shape[1], height / img.shape[0])
                 ctx.set_source_surface(array_surface(img), 0, 0)
                 ctx.get_source().set_filter(cairocffi.FILTER_GOOD)
-                ctx.get_source().set_extend(cairocffi.EXTEND_PAD)  # no fade at the tile's edge; pads the overlap
+                if raster:
+                    ctx.get_source().set_extend(cairocffi.EXTEND_PAD)
                 ctx.paint()
                 ctx.restore()
                 if layer.cell_colors is not None and layer.blend > 0:
