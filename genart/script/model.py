@@ -48,6 +48,12 @@ def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_"))
 
 
+class NumbersAsText(BaseModel):
+    """Lets a script write `grid: 80` for a text setting (YAML reads 80 as a number)."""
+
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+
 def _scene_model(method: Method) -> type[BaseModel]:
     fields: dict[str, Any] = {
         "method": (_literal(method.name), Field(description=method.help)),
@@ -59,7 +65,8 @@ def _scene_model(method: Method) -> type[BaseModel]:
     if "collection" in method.settings.model_fields:
         fields["photos"] = (Name, Field(description="the photo-folder input whose photos tile the mosaic"))
         fields["collection"] = (HiddenPath, Field(None, exclude=True))
-    return create_model(f"{_camel(method.name)}Scene", __base__=method.settings, __module__=__name__, **fields)
+    return create_model(f"{_camel(method.name)}Scene", __base__=(method.settings, NumbersAsText), __module__=__name__,
+                        **fields)
 
 
 def _shot_model(motion: Motion) -> type[BaseModel]:

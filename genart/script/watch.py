@@ -17,6 +17,7 @@ import watchfiles
 from genart.script.check import Piece
 
 DEBOUNCE_MS = 300
+LIVE_MS = 200  # how soon after starting the watcher says it is watching
 
 
 def watched(script: Path, piece: Piece | None) -> tuple[set[Path], set[Path]]:
@@ -46,11 +47,15 @@ def watch(script: Path, run_once: Callable[[], Piece | None], report: Callable[[
             path = Path(name)
             return path in files or any(path.is_relative_to(f) for f in folders)
 
-        report(f"watching {len(files) + len(folders)} files and folders; Ctrl-C stops")
-        changes = next(iter(watchfiles.watch(*roots, watch_filter=relevant, debounce=DEBOUNCE_MS, step=50,
-                                             stop_event=stop, raise_interrupt=False, rust_timeout=500,
-                                             yield_on_timeout=False)), None)
-        if not changes:
+        live = False
+        for changes in watchfiles.watch(*roots, watch_filter=relevant, debounce=DEBOUNCE_MS, step=50, stop_event=stop,
+                                        raise_interrupt=False, rust_timeout=LIVE_MS, yield_on_timeout=True):
+            if changes:
+                break
+            if not live:  # the first timeout: the watcher is live, so no save from now on is missed
+                report(f"watching {len(files) + len(folders)} files and folders; Ctrl-C stops")
+                live = True
+        else:
             return
         names = sorted({Path(name).name for _, name in changes})
         report(f"changed: {', '.join(names)}")
