@@ -341,7 +341,12 @@ class Result:
             errors = self.seams.errors[-1]
         else:
             errors = sum(t.errors[-1] if t.errors else _blank_error(self, i) for i, t in enumerate(self.tiles))
-        return float(np.sqrt(errors / self.target.size) * 255.0)
+        return rmse_of(errors, self.target.size)
+
+
+def rmse_of(sse: float, size: int) -> float:
+    """RMSE on 0–255 of a squared error over `size` values in [0, 1] (prefix sums can dip a hair below 0)."""
+    return float(np.sqrt(max(sse, 0.0) / size) * 255.0)
 
 
 def _blank_error(result: Result, i: int) -> float:
@@ -518,7 +523,7 @@ def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S
             if k < len(tile.params):
                 order.append((i, k))
             sse += tile.errors[min(k, len(tile.errors) - 1)] if tile.errors else _blank_error(result, i)
-        rmse = float(np.sqrt(sse / result.target.size) * 255.0)
+        rmse = rmse_of(sse, result.target.size)
         snapshots.append(S.Snapshot(step=k + 1, loss=round(rmse, 4), prefix=len(order)))
     drawables = []
     for i, k in order:
@@ -527,7 +532,7 @@ def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S
         drawables.append(shapes.to_drawable(np.asarray(tile.params[k]), np.asarray(tile.colors[k]), scale, x0, y0))
     for k, (p, rgb, sse) in enumerate(zip(result.seams.params, result.seams.colors, result.seams.errors)):
         drawables.append(shapes.to_drawable(np.asarray(p), np.asarray(rgb), scale))
-        rmse = float(np.sqrt(sse / result.target.size) * 255.0)
+        rmse = rmse_of(sse, result.target.size)
         snapshots.append(S.Snapshot(step=longest + k + 1, loss=round(rmse, 4), prefix=len(drawables)))
     red, green, blue = (float(v) for v in result.background)
     c = settings.climb

@@ -84,10 +84,10 @@ def test_palette_from_a_picture_on_the_command_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("sig", "status", "tiles"), [(signal.SIGINT, 130, "1x1"), (signal.SIGTERM, 143, "2x2")])
 def test_interrupt_writes_the_shapes_so_far(tmp_path: Path, sig: int, status: int, tiles: str) -> None:
     picture = tmp_path / "in.png"
-    Image.fromarray(data.chelsea()).resize((48, 36)).save(picture)
+    Image.fromarray(data.chelsea()).resize((128, 96)).save(picture)
     png, scene = tmp_path / "out.png", tmp_path / "out.scene.json"
     ckpt = Path(f"{png}.ckpt")
-    args = ["evolve", str(picture), "-n", "100000", "--seconds", "600", "--resize", "48", "--tiles", tiles,
+    args = ["evolve", str(picture), "-n", "100000", "--seconds", "600", "--resize", "128", "--tiles", tiles,
             "--workers", "1", *FAST, "-o", str(png), "-o", str(scene)]
     proc = subprocess.Popen([sys.executable, "-m", "genart", *args], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -104,7 +104,7 @@ def test_interrupt_writes_the_shapes_so_far(tmp_path: Path, sig: int, status: in
     drawing = S.load(scene)
     count = len(drawing.layers[0].shapes)
     assert drawing.meta["interrupted"] is True and drawing.meta["shapes"] == count >= 8
-    assert Image.open(png).size == (48, 36)
+    assert Image.open(png).size == (128, 96)
     saved = json.loads(ckpt.read_text())
     assert sum(len(t["params"]) for t in saved["tiles"]) == count
     assert not list(tmp_path.glob("*.tmp*"))
