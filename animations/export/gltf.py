@@ -138,12 +138,12 @@ def scene_gltf(parts: list[Flights | Appearances | Packed], fps: float) -> gl.GL
             doc.scenes[0].nodes.append(index)
             if isinstance(part, Flights):
                 times = flight_times(part, i, fps)
-                poses = [part.pose_at(float(t)) for t in times]
-                moved = np.array([[p.anchor[i, 0], -p.anchor[i, 1], z] for p in poses])
-                turn = np.array([p.turn[i] for p in poses])
-                scale = np.array([[p.scale[i]] * 2 + [1.0] for p in poses])
-                _channels(doc, blob, animation, index, times, {"translation": moved, "rotation": _z_quaternions(turn),
-                                                              "scale": scale}, gl.LINEAR)
+                pose = part.pose_of(i, times)
+                moved = np.column_stack([pose.anchor[:, 0], -pose.anchor[:, 1], np.full(len(times), z)])
+                scale = np.column_stack([pose.scale, pose.scale, np.ones(len(times))])
+                _channels(doc, blob, animation, index, times, {"translation": moved,
+                                                              "rotation": _z_quaternions(pose.turn), "scale": scale},
+                          gl.LINEAR)
             elif isinstance(part, Appearances) and part.visible_from[i] > 0:
                 shown = float(min(part.visible_from[i], 1e9))
                 _channels(doc, blob, animation, index, np.array([0.0, shown]),

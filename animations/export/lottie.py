@@ -1,8 +1,12 @@
 """Lottie JSON (lottie-spec 1.0) of a fly-in or a greedy time-lapse: one shape layer per shape.
 
-Each shape is a layer whose content is the shape at rest and whose transform carries the
-motion: anchor = the rest anchor, position = the anchor's path, scale, rotation and
-opacity keyed (`animations.export.keys`) with easing handles that follow genart's easing.
+Each shape is a layer holding one group: the shape at rest and a group transform that
+carries the motion: anchor = the rest anchor, position = the anchor's path, scale and
+rotation keyed (`animations.export.keys`) with easing handles that follow genart's
+easing. The motion is on the group, not the layer transform, and the fade-in on the
+shape's own fill (or stroke) opacity, not the layer's: the same picture, and players
+agree on it (rlottie ignores a 2-D layer's `r` and composites hundreds of partly
+transparent layers wrongly: the background loses alpha).
 Positions between keyframes follow the path's own sub-curves (spatial tangents). A
 time-lapse shape is a still layer whose in-point is when it first shows. Lottie draws
 its first layer on top, so layers are listed in reverse draw order.
@@ -32,17 +36,22 @@ def _transform(anchor: list[float], position: Json, scale: Json, rotation: Json,
     return {"a": _static(anchor), "p": position, "s": scale, "r": rotation, "o": opacity}
 
 
-def _shape_items(kind: int, points: np.ndarray, count: int, params: np.ndarray, color: np.ndarray) -> list[Json]:
-    """Lottie shape items drawing one packed drawable at rest."""
-    rgb, alpha = [float(c) for c in color[:3]] + [1.0], float(color[3]) * 100.0
+IDENTITY = _transform([0.0, 0.0], _static([0.0, 0.0]), _static([100.0, 100.0]), _static(0.0), _static(100.0))
+
+
+def _shape_items(kind: int, points: np.ndarray, count: int, params: np.ndarray, color: np.ndarray,
+                 opacity: Json | None = None) -> list[Json]:
+    """Lottie shape items drawing one packed drawable at rest; `opacity` (0–100) replaces its alpha if given."""
+    rgb = [float(c) for c in color[:3]] + [1.0]
+    alpha = opacity if opacity is not None else _static(float(color[3]) * 100.0)
     if kind == Kind.BEZIER:
         p0, p1, p2 = (points[i] for i in range(3))
         path = {"c": False, "v": [p0.tolist(), p2.tolist()],
                 "o": [((p1 - p0) * 2 / 3).tolist(), [0.0, 0.0]], "i": [[0.0, 0.0], ((p1 - p2) * 2 / 3).tolist()]}
         return [{"ty": "sh", "ks": _static(path)},  # type: ignore[arg-type]
-                {"ty": "st", "c": _static(rgb), "o": _static(alpha), "w": _static(float(params[STROKE])),
+                {"ty": "st", "c": _static(rgb), "o": alpha, "w": _static(float(params[STROKE])),
                  "lc": 2, "lj": 2}]
-    fill = {"ty": "fl", "c": _static(rgb), "o": _static(alpha), "r": 2}  # even-odd, as genart fills
+    fill = {"ty": "fl", "c": _static(rgb), "o": alpha, "r": 2}  # even-odd, as genart fills
     if kind == Kind.POLYGON:
         zero = [[0.0, 0.0]] * count
         path = {"c": True, "v": points[:count].tolist(), "i": zero, "o": zero}
@@ -78,12 +87,13 @@ def _path(keys: FlightKeys, i: int, nodes: np.ndarray, fps: float) -> Json:
     return prop
 
 
-def _opacity(takeoff: float, landing: float, fade: float, fps: float) -> Json:
+def _opacity(takeoff: float, landing: float, fade: float, fps: float, alpha: float) -> Json:
+    """The shape's alpha (0–100) fading in over the first `fade` of its flight, linearly in time."""
     full = takeoff + fade * (landing - takeoff)
     if full <= takeoff:
-        return {"a": 1, "k": [{"t": takeoff * fps, "s": [0.0], "h": 1}, {"t": takeoff * fps, "s": [100.0]}]}
+        return {"a": 1, "k": [{"t": takeoff * fps, "s": [0.0], "h": 1}, {"t": takeoff * fps, "s": [alpha]}]}
     linear = {"o": {"x": [0.0], "y": [0.0]}, "i": {"x": [1.0], "y": [1.0]}}
-    return {"a": 1, "k": [{"t": takeoff * fps, "s": [0.0], **linear}, {"t": full * fps, "s": [100.0]}]}
+    return {"a": 1, "k": [{"t": takeoff * fps, "s": [0.0], **linear}, {"t": full * fps, "s": [alpha]}]}
 
 
 def _layer(index: int, items: list[Json], transform: Json, out_frame: float, in_frame: float = 0.0) -> Json:
@@ -99,11 +109,14 @@ def flight_layers(flights: Flights, fps: float, out_frame: float) -> list[Json]:
         anchor = rest.params[i, [CX, CY]].tolist()
         scale = 100.0 * (flights.start_scale + (1.0 - flights.start_scale) * keys.eased[i])
         turn = flights.spin[i] * (1.0 - keys.eased[i])
-        transform = _transform(anchor, _path(keys, i, flights.path[i], fps),
-                               _eased(keys, i, np.stack([scale, scale], axis=1), fps), _eased(keys, i, turn, fps),
-                               _opacity(float(flights.takeoff[i]), float(flights.landing[i]), flights.fade, fps))
-        items = _shape_items(int(rest.kinds[i]), rest.points[i], int(rest.counts[i]), rest.params[i], rest.colors[i])
-        layers.append(_layer(0, items, transform, out_frame))
+        motion = {"ty": "tr", **_transform(anchor, _path(keys, i, flights.path[i], fps),
+                                           _eased(keys, i, np.stack([scale, scale], axis=1), fps),
+                                           _eased(keys, i, turn, fps), _static(100.0))}
+        fading = _opacity(float(flights.takeoff[i]), float(flights.landing[i]), flights.fade, fps,
+                          float(rest.colors[i, 3]) * 100.0)
+        items = _shape_items(int(rest.kinds[i]), rest.points[i], int(rest.counts[i]), rest.params[i], rest.colors[i],
+                             fading)
+        layers.append(_layer(0, [{"ty": "gr", "it": [*items, motion]}], IDENTITY, out_frame))
     return layers
 
 
@@ -111,12 +124,11 @@ def still_layers(shapes: Packed, out_frame: float, visible_from: np.ndarray | No
     """One still layer per shape, in draw order, shown from `visible_from` (seconds) on if given."""
     layers = []
     for i in range(len(shapes)):
-        transform = _transform([0.0, 0.0], _static([0.0, 0.0]), _static([100.0, 100.0]), _static(0.0), _static(100.0))
         items = _shape_items(int(shapes.kinds[i]), shapes.points[i], int(shapes.counts[i]), shapes.params[i],
                              shapes.colors[i])
         shown = 0.0 if visible_from is None else float(visible_from[i] * fps)
         if math.isfinite(shown):
-            layers.append(_layer(0, items, transform, out_frame, shown))
+            layers.append(_layer(0, items, IDENTITY, out_frame, shown))
     return layers
 
 
@@ -126,8 +138,7 @@ def background_layer(canvas: Canvas, out_frame: float) -> Json:
     rect = {"ty": "rc", "p": _static([canvas.width / 2, canvas.height / 2]), "s": _static([canvas.width, canvas.height]),
             "r": _static(0.0)}
     fill = {"ty": "fl", "c": _static([r, g, b, 1.0]), "o": _static(a * 100.0), "r": 1}
-    transform = _transform([0.0, 0.0], _static([0.0, 0.0]), _static([100.0, 100.0]), _static(0.0), _static(100.0))
-    return _layer(0, [rect, fill], transform, out_frame)
+    return _layer(0, [rect, fill], IDENTITY, out_frame)
 
 
 def animation(canvas: Canvas, parts: list[Flights | Appearances | Packed], fps: float, length: float,

@@ -31,12 +31,12 @@ from renderers.scene import Layer
 
 @dataclass(frozen=True)
 class Pose:
-    """Where every shape of a flight is at one time."""
+    """Where shapes are: every shape of a flight at one time, or one shape at many times."""
 
     anchor: np.ndarray  # (N, 2) canvas units
     scale: np.ndarray  # (N,)
     turn: np.ndarray  # (N,) degrees
-    opacity: np.ndarray  # (N,) factor on each shape's alpha
+    opacity: np.ndarray  # (N,) factor on the alpha
 
 
 @dataclass(frozen=True)
@@ -52,20 +52,27 @@ class Flights:
     fade: float  # share of the flight over which the shape fades in (linear in time)
     easing: str
 
-    def progress(self, t: float) -> np.ndarray:
-        """Linear progress of every flight at time t, in [0, 1]."""
-        span = self.landing - self.takeoff
+    def progress(self, t: float | np.ndarray, shapes: slice | int = slice(None)) -> np.ndarray:
+        """Linear progress in [0, 1] of the flights of `shapes` at time t (or of one shape at times t)."""
+        takeoff, span = self.takeoff[shapes], self.landing[shapes] - self.takeoff[shapes]
         with np.errstate(divide="ignore", invalid="ignore"):
-            lin = np.where(span > 0, (t - self.takeoff) / np.where(span > 0, span, 1.0), t >= self.takeoff)
+            lin = np.where(span > 0, (t - takeoff) / np.where(span > 0, span, 1.0), t >= takeoff)
         return np.clip(lin, 0.0, 1.0)
+
+    def _pose(self, lin: np.ndarray, path: np.ndarray, spin: np.ndarray | float) -> Pose:
+        s = np.where(lin >= 1.0, 1.0, get_easing(self.easing)(lin))
+        opacity = np.clip(lin / self.fade, 0.0, 1.0) if self.fade > 0 else (lin > 0).astype(np.float64)
+        return Pose(bernstein_points(path, s), self.start_scale + (1.0 - self.start_scale) * s,
+                    spin * (1.0 - s), opacity)
 
     def pose_at(self, t: float) -> Pose:
         """Every shape's anchor, scale, turn and opacity factor at time t."""
-        lin = self.progress(t)
-        s = np.where(lin >= 1.0, 1.0, get_easing(self.easing)(lin))
-        opacity = np.clip(lin / self.fade, 0.0, 1.0) if self.fade > 0 else (lin > 0).astype(np.float64)
-        return Pose(bernstein_points(self.path, s), self.start_scale + (1.0 - self.start_scale) * s,
-                    self.spin * (1.0 - s), opacity)
+        return self._pose(self.progress(t), self.path, self.spin)
+
+    def pose_of(self, shape: int, times: np.ndarray) -> Pose:
+        """One shape's anchor, scale, turn and opacity factor at each of `times`."""
+        lin = self.progress(np.asarray(times, np.float64), shape)
+        return self._pose(lin, np.broadcast_to(self.path[shape], (len(lin), 4, 2)), float(self.spin[shape]))
 
 
 @dataclass(frozen=True)
