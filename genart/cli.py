@@ -32,7 +32,7 @@ COMMANDS = {
     "animate": "turn a scene file into a movie (MP4, WebM or GIF)",
     "render": "render a scene file to PNG, SVG or PDF",
     "info": "describe a scene file",
-    "export": "hand a motion to other tools: Lottie JSON, animated SVG, glTF",
+    "export": "hand a motion to other tools: Lottie JSON, animated SVG, glTF, Blender",
     "compose": "draw the layers of several scenes over each other into one scene",
     "run": "make a piece from a YAML script: scenes, posters and a movie, cached",
 }

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from animations.export.blend import export_blend, write_blender_data, write_builder_script
+from animations.export.blend import export_blend
 from animations.frame import render_rgb
 from animations.motions.flyin import flyin
 from animations.motions.growth import growth
@@ -106,14 +107,25 @@ def test_flyin_blend_renders_as_genart_frames(blender: str, tmp_path: Path) -> N
         assert _psnr(ours, theirs) >= 27.0, f"frame {frame} (t = {times[frame]:.2f} s): PSNR {_psnr(ours, theirs):.1f} dB"
 
 
+def _genart(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "genart", *args], capture_output=True, text=True, cwd=ROOT)
+
+
 def test_builder_script_and_data_run_by_hand(blender: str, tmp_path: Path) -> None:
-    """What an artist runs: the script alone and the data, `build.py -- data.json out.blend`."""
-    clip = flyin(_scene(), duration=1.0, hold=0.0, easing="linear")
-    write_builder_script(tmp_path / "build.py")
-    write_blender_data(clip, 12.0, tmp_path / "data.json")
-    find_blender(blender).run(tmp_path / "build.py", [str(tmp_path / "data.json"), str(tmp_path / "out.blend")], "build")
+    """What an artist runs: `genart export --blender-script -o build.py`, then `build.py -- build.json out.blend`;
+    and the same through `genart export -o a.blend --blender`."""
+    source = tmp_path / "s.scene.json"
+    S.save(_scene(), source)
+    motion = ("--motion", "flyin", "--duration", "1", "--hold", "0", "--easing", "linear", "--fps", "12")
+    run = _genart("export", str(source), *motion, "--blender-script", "-o", str(tmp_path / "build.py"))
+    assert run.returncode == 0, run.stderr
+    find_blender(blender).run(tmp_path / "build.py", [str(tmp_path / "build.json"), str(tmp_path / "out.blend")],
+                              "build")
     assert (tmp_path / "out.blend").stat().st_size > 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["build.py", "data.json", "out.blend"]  # no .blend1
+    run = _genart("export", str(source), *motion, "--blender", blender, "-o", str(tmp_path / "a.blend"))
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.blend", "build.json", "build.py", "out.blend",
+                                                          "s.scene.json"]  # no .blend1, no scratch
 
 
 def test_failing_blender_leaves_nothing(tmp_path: Path) -> None:

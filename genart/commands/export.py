@@ -1,8 +1,10 @@
-"""`genart export SCENE --motion flyin|timelapse -o OUT.{json,svg,gltf,glb}`: hand a motion to other tools.
+"""`genart export SCENE --motion flyin|timelapse -o OUT.{json,svg,gltf,glb,blend}`: hand a motion to other tools.
 
 By the output's extension: `.json` a Lottie animation (lottie-spec 1.0), `.svg` an SVG
 animated with SMIL whose static geometry is the final pose, `.gltf`/`.glb` glTF 2.0 with
-a node per shape and the motion as animation channels. The motion's options are
+a node per shape and the motion as animation channels, `.blend` a Blender scene built by
+a Blender genart finds (`--blender`), or with `--blender-script` its builder script and
+data for artists to run themselves. The motion's options are
 those of `genart animate` (the same settings models); `genart animate --at T` is the
 still every export is compared with.
 """
@@ -14,6 +16,7 @@ import json
 from pathlib import Path
 
 from animations.export import ExportError, parts
+from animations.export.blend import export_blend, write_blender_data, write_builder_script
 from animations.export.gltf import gltf_bytes
 from animations.export.lottie import animation
 from animations.export.smil import animated_svg
@@ -23,7 +26,8 @@ from genart.motion_options import add_motion_options, motion_settings
 from renderers import scene
 from renderers.atomic import atomic_write_bytes
 
-FORMATS = {".json": "Lottie JSON", ".svg": "SVG animated with SMIL", ".gltf": "glTF 2.0", ".glb": "binary glTF 2.0"}
+FORMATS = {".json": "Lottie JSON", ".svg": "SVG animated with SMIL", ".gltf": "glTF 2.0", ".glb": "binary glTF 2.0",
+           ".blend": "Blender scene", ".py": "Blender builder script and its data"}
 EXPORTABLE = ("flyin", "timelapse")
 
 
@@ -36,14 +40,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output " + ", ".join(FORMATS))
     p.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
     p.add_argument("--width", type=float, help="SVG: displayed width (default: the canvas width)")
+    p.add_argument("--blender", metavar="CMD", help="a blender executable or a Python that has bpy "
+                                                   "(default: blender on PATH, then $GENART_BLENDER)")
+    p.add_argument("--blender-script", action="store_true",
+                   help="-o build.py: write Blender's builder script and its data (build.json) instead of a .blend, "
+                        "for `blender -b --python build.py -- build.json out.blend`")
     add_motion_options(p, [MOTIONS[name] for name in EXPORTABLE])
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    if out.suffix.lower() not in FORMATS:
-        raise UserError(f"{out}: unknown export format (use {', '.join(FORMATS)})")
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS or (suffix == ".py") != args.blender_script:
+        raise UserError(f"{out}: unknown export format (use {', '.join(f for f in FORMATS if f != '.py')}, "
+                        "or .py with --blender-script)")
     if not 0 < args.fps <= 120:
         raise UserError(f"--fps must be in (0, 120], got {args.fps}")
     if args.width is not None and not 0 < args.width <= 100_000:
@@ -60,7 +71,16 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(exc, scene.SceneError):
             raise
         raise UserError(f"{args.scene}: {exc}") from None
-    suffix = out.suffix.lower()
+    if suffix == ".blend":
+        export_blend(clip, out, args.fps, args.blender)
+        print(f"{out}: {FORMATS[suffix]}, {clip.length:g} s at {args.fps:g} fps, {out.stat().st_size / 1e6:.2f} MB")
+        return 0
+    if suffix == ".py":
+        data_file = out.with_suffix(".json")
+        write_blender_data(clip, args.fps, data_file)
+        write_builder_script(out)
+        print(f"{out}, {data_file}: run `blender -b --python {out} -- {data_file} OUT.blend`")
+        return 0
     if suffix == ".json":
         data = json.dumps(animation(drawing.canvas, drawn, args.fps, clip.length), separators=(",", ":")).encode()
     elif suffix == ".svg":
@@ -68,5 +88,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         data = gltf_bytes(drawn, args.fps, binary=suffix == ".glb")
     atomic_write_bytes(out, data)
-    print(f"{out}: {FORMATS[out.suffix.lower()]}, {clip.length:g} s at {args.fps:g} fps, {len(data) / 1e6:.2f} MB")
+    print(f"{out}: {FORMATS[suffix]}, {clip.length:g} s at {args.fps:g} fps, {len(data) / 1e6:.2f} MB")
     return 0
