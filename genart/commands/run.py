@@ -56,6 +56,13 @@ def dry_run(args: argparse.Namespace, piece: Piece) -> None:
     """Print the resolved script (defaults filled in, --set applied) and what a run would do."""
     cache = Cache(piece.folder)
     resolved = piece.script.model_dump(mode="json", by_alias=True)
+    first = ("method", "from", "photos", "refine_seconds", "scene", "motion", "transition")
+    for entries in (resolved["scenes"].values(), resolved["movie"]["shots"] if resolved["movie"] else []):
+        for entry in entries:  # the script's own keys before the method's or motion's settings
+            ordered = {k: entry[k] for k in first if k in entry}
+            rest = {k: v for k, v in entry.items() if k not in ordered}
+            entry.clear()
+            entry.update({**ordered, **rest})
     print(yaml.safe_dump(resolved, sort_keys=False, default_flow_style=None, width=100), end="")
     print(f"# plan (cache: {cache.folder})")
     for stage in _stages(args, piece, cache):

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from genart import __version__
-from generative.mosaic.index import scan
 from renderers.atomic import atomic_write_bytes
 
 FOLDER = ".genart-cache"
@@ -75,6 +74,8 @@ class Cache:
 
     def folder_hash(self, folder: Path) -> str:
         """A hash of the photos a collection would index in `folder`: their names and contents."""
+        from generative.mosaic.index import scan  # the indexer loads only for photo folders
+
         items, _ = scan(folder)
         return stage_key([(name, self.file_hash(folder / name)) for name, _, _ in items])
 

@@ -20,7 +20,6 @@ from genart.script.check import Piece
 from genart.script.errors import ScriptError, did_you_mean
 from genart.script.model import NOT_IN_KEY, Transition
 from genart.script.movie import join
-from generative.mosaic.index import DEFAULT_SIZES
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,8 @@ def plan(piece: Piece, cache: Cache, progress: bool) -> list[Stage]:
             uses[shot.scene].add("movie")
     indexes: dict[str, Stage] = {}
     for name, folder in piece.photos.items():
+        from generative.mosaic.index import DEFAULT_SIZES  # the indexer loads only for photo folders
+
         key = stage_key("index", cache.folder_hash(folder), list(DEFAULT_SIZES))
         groups = frozenset().union(*(uses[s] for s, e in script.scenes.items() if getattr(e, "photos", None) == name))
         indexes[name] = Stage(f"index {name}", key, cache.path(f"index-{key}.npz"), False, groups,
