@@ -1,9 +1,10 @@
-"""Benchmark: exporting a 1,000-shape fly-in to Lottie, SMIL SVG and glTF; time, size, fidelity.
+"""Benchmark: exporting a 1,000-shape fly-in to Lottie, SMIL SVG, glTF and Blender; time, size, fidelity.
 
 The scene is bench_flyin's (1,000 translucent triangles and quads coloured from the
 astronaut). For each format: the export time (`genart export` in-process, best of
 --repeats), the file size, and for Lottie (rlottie) and SVG (headless Chromium, if
-installed) the PSNR of their frames against genart's own at three times.
+installed) the PSNR of their frames against genart's own at three times. The `.blend` is
+timed when `GENART_BLENDER` names a Blender (`tools/blender-env.sh`).
 
     python bench/bench_export.py [--repeats 3] [--size 384]
 """
@@ -11,6 +12,7 @@ installed) the PSNR of their frames against genart's own at three times.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -82,7 +84,10 @@ def main_bench() -> None:
         source = folder / "s.scene.json"
         S.save(drawing, source)
         print(f"scene: {len(drawing.layers[0].shapes)} shapes; fly-in 6 s + 1 s hold; PSNR at {TIMES} s, {w}x{h}")
-        for suffix in (".json", ".svg", ".glb", ".gltf"):
+        suffixes = [".json", ".svg", ".glb", ".gltf"] + ([".blend"] if os.environ.get("GENART_BLENDER") else [])
+        if ".blend" not in suffixes:
+            print("no GENART_BLENDER: the .blend export is not timed (tools/blender-env.sh builds a Blender)")
+        for suffix in suffixes:
             out = folder / f"flyin{suffix}"
             best = np.inf
             for _ in range(args.repeats):
