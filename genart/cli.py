@@ -90,7 +90,7 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def _exit_status(exc: BaseException) -> int:
+def interrupt_status(exc: BaseException) -> int:
     """130 for Ctrl-C, 143 for SIGTERM (128 + the signal), found anywhere in the exception's chain."""
     seen: BaseException | None = exc
     while seen is not None:
@@ -107,7 +107,7 @@ def _save_interrupted(args: argparse.Namespace, exc: Interrupted) -> int:
     write_outputs(exc.scene, args.output, getattr(args, "width", None))
     print(f"genart {args.command}: interrupted; best result so far written to {', '.join(args.output)}",
           file=sys.stderr)
-    return _exit_status(exc)
+    return interrupt_status(exc)
 
 
 def _quiet_broken_pipe() -> int:
@@ -137,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         except KeyboardInterrupt as exc:
             print(f"genart {args.command}: interrupted", file=sys.stderr)
-            return _exit_status(exc)
+            return interrupt_status(exc)
     except BrokenPipeError:
         return _quiet_broken_pipe()
 
