@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import os
+import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +14,8 @@ import numpy as np
 from PIL import Image
 
 MAX_SOURCE_PIXELS = 250_000_000  # a bigger picture is refused before it is decoded
+BYTES_VARIABLE = "GENART_MAX_PICTURE_BYTES"
+DEFAULT_MAX_PICTURE_BYTES = 1 << 30  # a bigger picture file is refused before it is read
 MIN_WORKING, MAX_WORKING = 8, 4096  # bounds of a working resolution's longer side
 
 
@@ -35,6 +40,37 @@ class Picture:
         return int(self.rgb.shape[1])
 
 
+def max_picture_bytes() -> int:
+    """The largest picture file read: $GENART_MAX_PICTURE_BYTES, else DEFAULT_MAX_PICTURE_BYTES."""
+    text = os.environ.get(BYTES_VARIABLE, "")
+    if not text:
+        return DEFAULT_MAX_PICTURE_BYTES
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ImageError(f"{BYTES_VARIABLE} must be a whole number of at least 1, got {text[:40]!r}")
+    return value
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; anything else (a folder, a FIFO, a device, a
+    larger file) raises ImageError before it is opened for reading, OSError where it cannot be read."""
+    mode, size = os.stat(path).st_mode, os.stat(path).st_size
+    if stat.S_ISDIR(mode):
+        raise ImageError(f"{path}: is a directory, not an image")
+    if not stat.S_ISREG(mode):
+        raise ImageError(f"{path}: not a regular file (a FIFO, socket or device is not read)")
+    if size > limit:
+        raise ImageError(f"{path}: file of {size} bytes is larger than {limit} (set {BYTES_VARIABLE} to raise it)")
+    with open(path, "rb", buffering=0) as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise ImageError(f"{path}: file grew past {limit} bytes while it was read")
+    return data
+
+
 def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Picture:
     """Read an image file as 8-bit RGB (alpha composited on white); raise ImageError on any problem.
 
@@ -42,20 +78,19 @@ def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Pictu
     32-bit integer (`I`) by the smallest range holding its values (0..255 as is, 0..65535 as
     16-bit, else 0..2³¹−1), negative values refused; float (`F`) with values in [0, 1] as such,
     otherwise normalised from its minimum to its maximum, non-finite values refused.
+    Only a regular file of at most `max_picture_bytes()` is read (`read_regular`).
     """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_regular(path, max_picture_bytes())
     except FileNotFoundError:
         raise ImageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImageError(f"{path}: is a directory, not an image") from None
     except OSError as exc:
         raise ImageError(f"{path}: cannot read ({exc.strerror or exc})") from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as im:
+            with Image.open(io.BytesIO(data)) as im:
                 w, h = im.size
                 if w * h > max_pixels:
                     raise ImageError(f"{path}: {w}x{h} is too large (at most {max_pixels} pixels)")

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
+import os
+import stat
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
@@ -25,6 +28,12 @@ from renderers.layers import GraphLayer, Layer, MosaicLayer, ShapesLayer
 FORMAT: Final = "genart.scene"
 VERSION: Final = 1
 MAX_FILE_BYTES = 1 << 30  # 1 GiB decompressed: larger is refused, not read
+MIN_CANVAS = 0.01  # canvas units per side: smaller scales overflow the renderers
+ELEMENTS_VARIABLE = "GENART_MAX_ELEMENTS"
+DEFAULT_MAX_ELEMENTS = 250_000  # shapes, graph nodes and edges, mosaic cells and snapshots in one scene
+VALUES_PER_ELEMENT = 16  # JSON values a scene may hold per allowed element (a triangle takes 12)
+BYTES_PER_ELEMENT = 512  # decompressed bytes a scene file may take per allowed element (a triangle takes 90)
+MAX_INT_DIGITS = 20  # a longer integer in a scene file is refused before it is converted
 
 
 class SceneError(ValueError):
@@ -53,8 +62,8 @@ class Snapshot(Model):
 class Canvas(Model):
     """Canvas size in canvas units and its background colour."""
 
-    width: Annotated[float, Field(gt=0.0, le=MAX_CANVAS, allow_inf_nan=False)]
-    height: Annotated[float, Field(gt=0.0, le=MAX_CANVAS, allow_inf_nan=False)]
+    width: Annotated[float, Field(ge=MIN_CANVAS, le=MAX_CANVAS, allow_inf_nan=False)]
+    height: Annotated[float, Field(ge=MIN_CANVAS, le=MAX_CANVAS, allow_inf_nan=False)]
     background: Color = (1.0, 1.0, 1.0, 1.0)
 
 
@@ -158,14 +167,87 @@ def _reject_constant(name: str) -> float:
     raise SceneError(f"{name} is not a valid number in a scene file")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise SceneError(f"{text[:20]} is out of range for a number in a scene file")
+    return value
+
+
+def _short_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise SceneError(f"an integer of {len(text)} digits is out of range in a scene file")
+    return int(text)
+
+
+def max_elements() -> int:
+    """The most elements a scene may hold: $GENART_MAX_ELEMENTS, else DEFAULT_MAX_ELEMENTS."""
+    text = os.environ.get(ELEMENTS_VARIABLE, "")
+    if not text:
+        return DEFAULT_MAX_ELEMENTS
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise SceneError(f"{ELEMENTS_VARIABLE} must be a whole number of at least 1, got {text[:40]!r}")
+    return value
+
+
+def _too_many(count: int, what: str, limit: int) -> SceneError:
+    return SceneError(f"holds {count} {what}, more than the limit of {limit} elements "
+                      f"(set {ELEMENTS_VARIABLE} to raise it, memory allowing)")
+
+
+def _length(value: Any) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def _layer_elements(layer: Any) -> int:
+    """Shapes, nodes, edges or cells of a raw layer object (the larger of a mosaic's grid and its tile list)."""
+    if not isinstance(layer, dict):
+        return 0
+    cells = 0
+    columns, rows = layer.get("columns"), layer.get("rows")
+    if isinstance(columns, int) and isinstance(rows, int):
+        cells = max(columns, 0) * max(rows, 0)
+    return max(cells, _length(layer.get("shapes")) + _length(layer.get("xy")) + _length(layer.get("ids"))
+               + _length(layer.get("edges")) + _length(layer.get("tiles")))
+
+
+def count_elements(obj: dict[str, Any]) -> int:
+    """Elements of a raw scene object: shapes, graph nodes and edges, mosaic cells (in its layers and its
+    snapshots' layers) and snapshots, counted before any of them is validated."""
+    layers = obj.get("layers")
+    total = sum(_layer_elements(layer) for layer in layers) if isinstance(layers, list) else 0
+    snapshots = obj.get("snapshots")
+    if isinstance(snapshots, list):
+        total += len(snapshots)
+        for snap in snapshots:
+            inner = snap.get("layers") if isinstance(snap, dict) else None
+            if isinstance(inner, list):
+                total += sum(_layer_elements(layer) for layer in inner)
+    return total
+
+
 def _read_limited(path: Path) -> bytes:
+    """The (decompressed) bytes of a regular file, at most MAX_FILE_BYTES or BYTES_PER_ELEMENT per allowed
+    element; FIFOs and devices are refused without being opened for reading."""
+    limit = min(MAX_FILE_BYTES, max_elements() * BYTES_PER_ELEMENT)
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(path)
+    if not stat.S_ISREG(mode):
+        raise SceneError("not a regular file")
     with open(path, "rb") as raw:
         head = raw.read(2)
         raw.seek(0)
-        stream = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
-        data = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise SceneError(f"larger than {MAX_FILE_BYTES} bytes")
+        gzipped = head == b"\x1f\x8b"
+        stream = gzip.GzipFile(fileobj=raw) if gzipped else raw
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SceneError(f"larger than {limit} bytes{' decompressed' if gzipped else ''} "
+                         f"(set {ELEMENTS_VARIABLE} above {max_elements()} to read larger scenes)")
     return data
 
 
@@ -185,9 +267,21 @@ def _error_path(loc: tuple[Any, ...]) -> str:
 
 
 def parse(data: bytes | str, name: str = "scene") -> Scene:
-    """Validate scene JSON; any problem raises SceneError with a one-line message."""
+    """Validate scene JSON; any problem raises SceneError with a one-line message.
+
+    The elements (`count_elements`) are counted, and refused beyond `max_elements()`, before the
+    scene is built; a document with more JSON values than such a scene could hold is refused before
+    it is even parsed.
+    """
     try:
-        obj = json.loads(data, parse_constant=_reject_constant)
+        limit = max_elements()
+    except SceneError as exc:
+        raise SceneError(f"{name}: {exc}") from None
+    separators = data.count(b",") if isinstance(data, bytes) else data.count(",")
+    if separators > limit * VALUES_PER_ELEMENT:
+        raise SceneError(f"{name}: {_too_many(separators // VALUES_PER_ELEMENT, 'elements or more', limit)}")
+    try:
+        obj = json.loads(data, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_short_int)
     except SceneError as exc:
         raise SceneError(f"{name}: {exc}") from None
     except RecursionError:
@@ -200,6 +294,9 @@ def parse(data: bytes | str, name: str = "scene") -> Scene:
         raise SceneError(f"{name}: format: expected {FORMAT!r}, got {obj.get('format')!r}")
     if obj.get("version") != VERSION:
         raise SceneError(f"{name}: version: this genart reads version {VERSION}, got {obj.get('version')!r}")
+    elements = count_elements(obj)
+    if elements > limit:
+        raise SceneError(f"{name}: {_too_many(elements, 'shapes, nodes, edges, cells and snapshots', limit)}")
     try:
         return Scene.model_validate(obj)
     except ValidationError as exc:

@@ -5,12 +5,16 @@ scene unless the last snapshot already shows it. The decaying drop schedule
 (`animations.dedupe.drop_schedule`) thins them toward the end; the kept states share the
 clip's duration equally, each shown as it is (no blending). A greedy run's prefix
 snapshots become growing prefixes of one vectorized `Shapes`, so each frame draws only
-the shapes added since the frame before (`animations.frame.SettledCache`).
+the shapes added since the frame before (`animations.frame.SettledCache`). States are cut
+from the scene only when a frame shows them, so a scene of many snapshots costs memory linear
+in its size, not quadratic.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
@@ -25,12 +29,36 @@ class NoSnapshotsError(ValueError):
     """The scene has no snapshots to replay."""
 
 
+@dataclass(frozen=True, eq=False)
+class States(Sequence[tuple[Layer, ...]]):
+    """The layers of chosen snapshots of a scene (index len(snapshots): the final scene), cut when asked."""
+
+    scene: Scene
+    picks: Sequence[int]
+
+    def __len__(self) -> int:
+        return len(self.picks)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Layer, ...]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[Layer, ...]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[Layer, ...] | Sequence[tuple[Layer, ...]]:
+        if isinstance(index, slice):
+            return States(self.scene, self.picks[index])
+        pick = self.picks[index]
+        snapshots = self.scene.snapshots
+        return tuple(self.scene.snapshot_layers(snapshots[pick]) if pick < len(snapshots) else self.scene.layers)
+
+
 @dataclass(eq=False, kw_only=True)
 class TimeLapse(Clip):
     """The time-lapse clip; build it with `timelapse(scene, ...)`."""
 
     canvas: Canvas
-    states: list[tuple[Layer, ...]]
+    states: Sequence[tuple[Layer, ...]]
     steps: list[int]
     tiles: TileSource | None = None
     poster: Shapes | None = None  # set when every state is a prefix of these shapes
@@ -67,19 +95,21 @@ def timelapse(
     """
     if not scene.snapshots:
         raise NoSnapshotsError("this scene has no snapshots to replay (timelapse needs an optimizer run that saves snapshots)")
-    states = [tuple(scene.snapshot_layers(snap)) for snap in scene.snapshots]
+    count = len(scene.snapshots)
+    picks = list(range(count))
     steps = [snap.step for snap in scene.snapshots]
-    if list(states[-1]) != list(scene.layers):
-        states.append(tuple(scene.layers))
+    if list(States(scene, [count - 1])[0]) != list(scene.layers):
+        picks.append(count)
         steps.append(steps[-1])
-    kept = drop_schedule(len(states), drop_rate)
-    states = [states[i] for i in kept]
+    kept = drop_schedule(len(picks), drop_rate)
+    states = States(scene, [picks[i] for i in kept])
     steps = [steps[i] for i in kept]
     if duration is None:
         duration = float(np.clip(len(states) / fps, 2.0, 20.0))
     poster, prefixes = None, None
     if len(scene.layers) == 1 and isinstance(scene.layers[0], ShapesLayer) and all(s.prefix is not None for s in scene.snapshots):
-        poster = Shapes.of(scene.layers[0].shapes)
-        prefixes = [sum(len(layer.shapes) for layer in state if isinstance(layer, ShapesLayer)) for state in states]
+        shapes = scene.layers[0].shapes
+        poster = Shapes.of(shapes)
+        prefixes = [scene.snapshots[pick].prefix or 0 if pick < count else len(shapes) for pick in states.picks]
     return TimeLapse(duration=duration, start=start, hold=hold, easing=easing, canvas=scene.canvas,
                      states=states, steps=steps, tiles=tiles, poster=poster, prefixes=prefixes)

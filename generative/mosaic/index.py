@@ -94,7 +94,8 @@ class IndexReport:
 def scan(folder: Path) -> tuple[list[tuple[str, int, int]], int]:
     """Image files under `folder` as sorted (relative path, size, mtime_ns), and the count of other files.
 
-    Hidden files and folders are left out; symbolic links to folders are not followed.
+    Hidden files and folders are left out; symbolic links to folders are not followed; only regular
+    files (or links to them) are images, so a FIFO, a device or a dangling link is counted as other.
     """
     found, ignored = [], 0
     pending = [("", str(folder))]
@@ -107,8 +108,14 @@ def scan(folder: Path) -> tuple[list[tuple[str, int, int]], int]:
                 elif entry.is_dir(follow_symlinks=False):
                     pending.append((prefix + entry.name + "/", entry.path))
                 elif os.path.splitext(entry.name)[1].lower() in IMAGE_SUFFIXES:
-                    st = entry.stat()
-                    found.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
+                    try:
+                        st = entry.stat() if entry.is_file() else None
+                    except OSError:  # a link loop
+                        st = None
+                    if st is None:  # a FIFO, device or dangling link is not read: it could hang or fail
+                        ignored += 1
+                    else:
+                        found.append((prefix + entry.name, st.st_size, st.st_mtime_ns))
                 else:
                     ignored += 1
     return sorted(found), ignored
