@@ -34,6 +34,7 @@ FORMAT = "genart.collection"
 VERSION = 1
 GRID = 8  # side of the stored colour grid; features of coarser grids are block means of it
 LAB_GRID = 4  # side of the stored Lab grid (block means of the 8×8 grid in Lab)
+MAX_THUMB = 1024  # largest thumbnail side in pixels
 
 
 class CollectionError(ValueError):
@@ -92,6 +93,15 @@ def write_collection(path: str | Path, meta: dict[str, Any], arrays: dict[str, n
             _write_member(zf, name, array)
 
 
+def _sizes(meta: dict[str, Any]) -> list[int]:
+    """The thumbnail sizes a collection's meta declares; ValueError unless distinct whole numbers 1..MAX_THUMB."""
+    sizes = meta.get("sizes")
+    if (not isinstance(sizes, list) or not sizes or len(set(sizes)) != len(sizes)
+            or not all(type(s) is int and 1 <= s <= MAX_THUMB for s in sizes)):
+        raise ValueError(f"meta.sizes must list distinct thumbnail sizes of 1 to {MAX_THUMB} px")
+    return sizes
+
+
 @dataclass(frozen=True)
 class Collection:
     """An indexed photo collection: tiles by id (0..N-1), thumbnails and colour features."""
@@ -107,7 +117,8 @@ class Collection:
 
     @classmethod
     def load(cls, path: str | Path) -> Collection:
-        """Open a collection file (memory-mapped); CollectionError if it is not one."""
+        """Open a collection file (memory-mapped) and check its arrays' shapes, types and values; CollectionError
+        if it is not a whole and consistent collection."""
         path = Path(path)
         if not path.is_file():
             raise CollectionError(f"{path}: no such collection file")
@@ -121,15 +132,43 @@ class Collection:
         if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("version") != VERSION:
             raise CollectionError(f"{path}: not a genart collection (format {FORMAT!r} v{VERSION} expected)")
         try:
-            thumbs = {int(s): arrays[f"thumbs_{int(s)}"] for s in meta["sizes"]}
+            thumbs = {size: arrays[f"thumbs_{size}"] for size in _sizes(meta)}
             out = cls(path, meta, thumbs, arrays["rgb_grid"], arrays["lab_mean"], arrays["lab_grid"], arrays["phash"],
                       arrays["duplicate_grid"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise CollectionError(f"{path}: collection is incomplete ({exc})") from None
-        n = len(out.phash)
-        if any(t.shape[0] != n for t in thumbs.values()) or len(out.rgb_grid) != n or not thumbs:
-            raise CollectionError(f"{path}: collection arrays disagree in length")
+        except KeyError as exc:
+            raise CollectionError(f"{path}: collection is incomplete (no array {exc})") from None
+        except ValueError as exc:
+            raise CollectionError(f"{path}: {exc}") from None
+        out._check()
         return out
+
+    def _check(self) -> None:
+        """Every array of the shape, type and range the meta implies; CollectionError naming the first that is not."""
+        n = len(self.phash)
+        if n == 0:
+            raise CollectionError(f"{self.path}: the collection holds no tiles")
+        tiles = self.meta.get("tiles")
+        if not isinstance(tiles, list) or len(tiles) != n or not all(isinstance(t, str) for t in tiles):
+            raise CollectionError(f"{self.path}: meta.tiles must name the file of each of the {n} tiles")
+        expected: dict[str, tuple[np.ndarray, tuple[int, ...], type]] = {
+            "phash": (self.phash, (n,), np.uint64),
+            "rgb_grid": (self.rgb_grid, (n, GRID, GRID, 3), np.float32),
+            "lab_mean": (self.lab_mean, (n, 3), np.float32),
+            "lab_grid": (self.lab_grid, (n, LAB_GRID, LAB_GRID, 3), np.float32),
+            "duplicate_grid": (self.duplicate_grid, (len(self.duplicate_grid), GRID, GRID, 3), np.float32),
+            **{f"thumbs_{s}": (t, (n, s, s, 3), np.uint8) for s, t in self.thumbs.items()},
+        }
+        for name, (array, shape, dtype) in expected.items():
+            if array.shape != shape or array.dtype != np.dtype(dtype):
+                raise CollectionError(f"{self.path}: {name} is {array.dtype}{list(array.shape)}, "
+                                      f"expected {np.dtype(dtype)}{list(shape)}")
+        for name in ("rgb_grid", "duplicate_grid"):
+            grid = expected[name][0]
+            if grid.size and not (np.isfinite(grid).all() and grid.min() >= 0.0 and grid.max() <= 1.0):
+                raise CollectionError(f"{self.path}: {name} holds values outside [0, 1] or not finite")
+        for name in ("lab_mean", "lab_grid"):
+            if not np.isfinite(expected[name][0]).all():
+                raise CollectionError(f"{self.path}: {name} holds values that are not finite")
 
     def __len__(self) -> int:
         return int(self.phash.shape[0])
@@ -167,7 +206,8 @@ def resolve_collection(name: str, scene_path: str | Path | None = None, given: s
     is one, else `name` relative to the scene file's folder (the current folder without a scene file).
 
     A scene may only name a file inside its own folder: an absolute name or one whose `..` leaves the
-    folder is refused before anything is looked up, so a scene file cannot probe the disk.
+    folder is refused before anything is looked up, so a scene file cannot probe the disk, and so is a
+    name whose symbolic links lead out of the folder.
     """
     if given is not None:
         path = Path(given)
@@ -180,11 +220,14 @@ def resolve_collection(name: str, scene_path: str | Path | None = None, given: s
         depth += -1 if part == ".." else 0 if part == "." else 1
         if depth < 0:
             break
-    if not parts or PurePosixPath(name).is_absolute() or Path(name).is_absolute() or depth < 0 or ":" in parts[0]:
-        raise SceneError(f"mosaic collection {name!r} is outside the scene's folder; "
+    outside = SceneError(f"mosaic collection {name!r} is outside the scene's folder; "
                          "say where it is with --collection PATH")
+    if not parts or PurePosixPath(name).is_absolute() or Path(name).is_absolute() or depth < 0 or ":" in parts[0]:
+        raise outside
     folder = Path(scene_path).parent if scene_path is not None else Path.cwd()
     path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()):  # a symbolic link out of the folder
+        raise outside
     if not path.is_file():
         raise SceneError(f"mosaic collection {name} not found beside the scene (in {folder}); "
                          "say where it is with --collection PATH")
