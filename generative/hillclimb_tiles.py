@@ -16,6 +16,18 @@ is one more, (picture, tiles' shapes, bands, settings, derived seed) → shapes;
 checkpointed, so a resumed run still ends exactly as an uninterrupted one. On Ctrl-C the
 checkpoint is saved and the shapes so far come back, marked interrupted.
 
+Tile jobs run on an `Execution` (`generative.execution`): local processes, or a Dask
+cluster (`scheduler`), where a job carries its tile's target pixels, so workers need no
+files. Within a round each finished tile is taken as it comes (the checkpoint is saved at
+most every 2 s and after the round), so a lost worker or Ctrl-C loses at most the tiles in
+flight; a tile's shapes do not depend on how its rounds were cut, so a resumed run still
+ends exactly as an uninterrupted one. The seam pass runs here, on this machine's cores.
+
+A checkpoint is genart's only when it carries the format tag and this run's settings
+fingerprint: anything else at the checkpoint path (another file, a folder, a FIFO, a link)
+is refused before the run and left untouched, and a resumed checkpoint is validated in
+full (counts, lengths, families, finite numbers) before any of it reaches the compiled code.
+
 A checkpoint is genart's only when it carries the format tag and this run's settings
 fingerprint: anything else at the checkpoint path (another file, a folder, a FIFO, a link)
 is refused before the run and left untouched, and a resumed checkpoint is validated in
@@ -29,7 +41,7 @@ import json
 import os
 import stat
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
@@ -39,6 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from tqdm import tqdm
 
 from generative import shapes
+from generative.execution import Execution, ExecutionError, open_execution
 from generative.hillclimb import ClimbSettings, Evolution
 from generative.images import Picture, working, working_scale
 from generative.palette import hex_colors
@@ -364,9 +377,12 @@ def evolve(
     checkpoint: Path | None = None,
     resume: bool = False,
     progress: bool = True,
+    scheduler: str | None = None,
 ) -> Result:
     """Evolve shapes for a picture; see the module docstring. KeyboardInterrupt saves the
-    checkpoint (if any), keeps it, and raises EvolveInterrupted with the result so far."""
+    checkpoint (if any), keeps it, and raises EvolveInterrupted with the result so far. Tiles run
+    on the Dask scheduler `scheduler` (or $GENART_SCHEDULER), else on local processes; a job
+    the cluster lost for good saves the checkpoint and raises ExecutionError."""
     settings.check()
     if settings.resize is None and picture.width * picture.height > MAX_WORKING_PIXELS:
         raise EvolveError(f"picture {picture.width}x{picture.height} is too large to work on at full size")
@@ -394,16 +410,15 @@ def evolve(
     bar = tqdm(total=settings.n, initial=result.count, desc="evolve", unit="shape", disable=not progress,
                dynamic_ncols=True)
     workers = min(settings.climb.workers, len(boxes))
-    pool = ProcessPoolExecutor(workers) if len(boxes) > 1 and workers > 1 else None
+    execution = open_execution(workers if workers > 1 else 0, scheduler) if len(boxes) > 1 else None
     try:
         if len(boxes) == 1:
             evo = _restore(target, background, settings, 0, result.tiles[0])
             _run_one(result, evo, result.tiles[0], settings.n, settings, store, bar, started)
         else:
-            _run_tiles(result, quotas, settings, store, bar, started, pool)
-            if pool is not None:
-                pool.shutdown()
-                pool = None
+            assert execution is not None
+            _run_tiles(result, quotas, settings, store, bar, started, execution)
+            execution.close()
             _run_one(result, _seam_evolution(result, settings), result.seams, settings.seam_shapes, settings, store,
                      bar, started)
     except KeyboardInterrupt as stop:
@@ -414,10 +429,14 @@ def evolve(
             store.save(result.states, time.perf_counter() - started)
         result.seconds = time.perf_counter() - started
         raise EvolveInterrupted(result) from stop
+    except ExecutionError:
+        if store:
+            store.save(result.states, time.perf_counter() - started)
+        raise
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        if execution is not None:
+            execution.close(cancel=True)
     result.seconds = time.perf_counter() - started
     if store:
         store.remove()
@@ -465,8 +484,9 @@ def _run_one(result: Result, evo: Evolution, state: TileState, quota: int, setti
 
 
 def _run_tiles(result: Result, quotas: list[int], settings: EvolveSettings, store: Checkpoint | None, bar: tqdm,
-               started: float, pool: Executor | None) -> None:
-    chunk = 4
+               started: float, execution: Execution) -> None:
+    """Grow the tiles in rounds of `chunk` shapes each (more for big quotas: fewer rounds to restore)."""
+    chunk = max(4, -(-max(quotas) // 32))
     stuck = [False] * len(result.boxes)
     targets = [np.ascontiguousarray(result.target[y0:y1, x0:x1]) for x0, y0, x1, y1 in result.boxes]
     while not _stop(result, settings, started, 1.0 - SEAM_SHARE):
@@ -474,17 +494,17 @@ def _run_tiles(result: Result, quotas: list[int], settings: EvolveSettings, stor
         if not todo:
             break
         wanted = {i: min(chunk, quotas[i] - len(result.tiles[i].params)) for i in todo}
-        jobs = {i: (targets[i], result.background, settings, i, result.tiles[i], wanted[i]) for i in todo}
-        if pool is None:
-            grown = {i: _grow_tile(*job) for i, job in jobs.items()}
-        else:
-            futures = {i: pool.submit(_grow_tile, *job) for i, job in jobs.items()}
-            grown = {i: future.result() for i, future in futures.items()}
-        for i in todo:
-            added = len(grown[i].params) - len(result.tiles[i].params)
+        jobs = [(targets[i], result.background, settings, i, result.tiles[i], wanted[i]) for i in todo]
+        last_save = time.perf_counter()
+        for k, grown in execution.stream(_grow_tile, jobs, len(jobs)):
+            i = todo[k]
+            added = len(grown.params) - len(result.tiles[i].params)
             stuck[i] = added < wanted[i]
-            result.tiles[i] = grown[i]
+            result.tiles[i] = grown
             bar.update(added)
+            if store and time.perf_counter() - last_save > 2.0:
+                store.save(result.states, time.perf_counter() - started)
+                last_save = time.perf_counter()
         bar.set_postfix(rmse=f"{result.rmse:.2f}", refresh=False)
         if store:
             store.save(result.states, time.perf_counter() - started)

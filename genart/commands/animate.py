@@ -25,6 +25,7 @@ from animations.pipeline import RenderedFrame, render_frames
 from animations.timeline import Loop, Playable, frame_times
 from genart.errors import UserError
 from genart.motion_options import add_motion_options, motion_settings
+from generative.execution import SCHEDULER_VARIABLE
 from renderers import scene
 from renderers.cairo import TileSource, save_png
 from renderers.framing import FRAMINGS, place
@@ -69,6 +70,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--preset", default="superfast", choices=X264_PRESETS,
                    help="MP4: x264 preset (default superfast; veryfast: smaller files, slower)")
     p.add_argument("--workers", type=int, help="render processes (default: one per core)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help=f"render the frames on this Dask scheduler, e.g. tcp://host:8786 (default: ${SCHEDULER_VARIABLE}, "
+                        "else --workers local processes)")
     p.add_argument("--preview", action="store_true",
                    help=f"quick low-resolution pass: {PREVIEW_LONGEST} px, {PREVIEW_FPS} fps, fastest encoding")
     p.add_argument("-q", "--quiet", "--no-progress", dest="no_progress", action="store_true", help="no progress bar")
@@ -222,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
                               gif_quality="fast" if args.preview else args.gif_quality, alpha=alpha)
     frames: Iterable[RenderedFrame] = render_frames(
         clip, size, fps, workers=args.workers, hashing=args.dedupe is not None, progress=not args.no_progress,
-        desc=f"{args.motion} {fmt}", look=look, alpha=alpha)
+        desc=f"{args.motion} {fmt}", look=look, alpha=alpha, scheduler=args.scheduler)
     if args.dedupe is not None:
         frames = merge_duplicates(frames, args.dedupe)
     try:

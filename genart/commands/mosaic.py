@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from genart.errors import UserError
 from genart.outputs import SCENE_SUFFIXES, add_poster_options, check_outputs, kind_of, poster_options, write_output
+from generative.execution import SCHEDULER_VARIABLE, ExecutionError
 from generative.images import load_picture
 from generative.methods import MethodError, get_method, settings_error
 from generative.methods.mosaic import MosaicSettings
@@ -44,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     ix.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), metavar="PX,PX,...",
                     help="thumbnail sizes to store (default %(default)s; add e.g. 128,256 for big prints and zooms)")
     ix.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all %(default)s cores)")
+    ix.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                    help=f"read the photos on this Dask scheduler, e.g. tcp://host:8786 (default: ${SCHEDULER_VARIABLE}, "
+                         "else --jobs local processes); the photos travel to the workers as bytes")
     ix.add_argument("-q", "--quiet", "--no-progress", dest="no_progress", action="store_true", help="no progress bar")
     ix.set_defaults(func=run_index)
 
@@ -89,8 +93,9 @@ def run_index(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         report = index_folder(args.folder, args.output, sizes, args.jobs, not args.no_progress,
-                              warn=lambda m: print(f"genart mosaic: warning: {m}", file=sys.stderr))
-    except CollectionError as exc:
+                              warn=lambda m: print(f"genart mosaic: warning: {m}", file=sys.stderr),
+                              scheduler=args.scheduler)
+    except (CollectionError, ExecutionError) as exc:
         raise UserError(str(exc)) from None
     print(f"{args.output}: {report.tiles} tiles; read {report.processed} files, reused {report.reused}; "
           f"skipped {report.unreadable} unreadable, {report.duplicates} near-duplicates, {report.ignored} non-image files "

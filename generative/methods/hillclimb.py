@@ -39,6 +39,10 @@ class HillclimbSettings(BaseModel):
     target_rmse: float | None = Field(
         default=None, ge=0.0, description="stop when the RGB RMSE (0-255, of the pixel-centre render) reaches this")
     workers: int | None = Field(default=None, ge=1, description="parallel workers (default: all cores); no effect on the result")
+    scheduler: str | None = Field(
+        default=None, min_length=1,
+        description="tiles run on this Dask scheduler, e.g. tcp://host:8786 (default: $GENART_SCHEDULER, "
+                    "else local processes); no effect on the result")
     candidates: int = Field(default=500, ge=1, description="random candidates per search")
     max_age: int = Field(default=100, ge=0, description="failed mutations before a climb stops")
     repeats: int = Field(default=8, ge=1, description="independent climbs per shape")
@@ -67,7 +71,8 @@ def fit(picture: Picture, settings: HillclimbSettings, progress: bool = True, ch
     Ctrl-C or SIGTERM raises `Interrupted` with the scene of the shapes so far."""
     engine = settings.engine()
     try:
-        result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress)
+        result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress,
+                        scheduler=settings.scheduler)
     except EvolveInterrupted as stop:
         raise Interrupted(tiles_scene(stop.result, picture, engine)) from stop
     return tiles_scene(result, picture, engine)

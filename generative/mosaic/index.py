@@ -4,17 +4,21 @@ Each readable photo is cropped to its centre square and reduced to thumbnails at
 sizes plus an 8×8 grid of mean colours; a perceptual hash (with a colour check) finds
 near-duplicate photos, of which only the first is kept. Re-indexing reuses every record
 whose file size and modification time are unchanged, so only new or changed files are read.
+
+Batches of files are read on an `Execution` (`generative.execution`): local processes
+write thumbnails into shared memory; Dask workers get the photos' bytes with their batch
+(read here, so the workers need no shared file system) and send the thumbnails back.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import sys
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -25,6 +29,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
+from generative.execution import Execution, open_execution
 from generative.mosaic.collection import (
     FORMAT,
     GRID,
@@ -43,6 +48,7 @@ DUPLICATE_BITS = 6  # phash Hamming distance (of 64 bits) at or below which phot
 DUPLICATE_DELTA_E = 4.0  # ... and their 4×4 Lab grids must also differ by at most this RMS ΔE
 MAX_PHOTO_PIXELS = 100_000_000
 CHUNK = 64  # files per unit of work (and per progress-bar step)
+MAX_SENT_BYTES = 256 * 2**20  # a larger photo is not sent to a Dask worker (and is skipped as unreadable)
 
 
 @dataclass
@@ -121,7 +127,18 @@ def scan(folder: Path) -> tuple[list[tuple[str, int, int]], int]:
     return sorted(found), ignored
 
 
-def _open_rgb(path: Path, draft: int) -> Image.Image:
+class _Sent(io.BytesIO):
+    """A photo's bytes that travelled to a worker; shown as its path, so Pillow's errors read as they would here."""
+
+    def __init__(self, data: bytes, path: Path) -> None:
+        super().__init__(data)
+        self.path = path
+
+    def __repr__(self) -> str:
+        return repr(str(self.path))
+
+
+def _open_rgb(path: Path | _Sent, draft: int) -> Image.Image:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         with Image.open(path) as im:
@@ -135,7 +152,7 @@ def _open_rgb(path: Path, draft: int) -> Image.Image:
             return im.convert("RGB")
 
 
-def read_photo(path: Path, sizes: tuple[int, ...]) -> tuple[int, dict[int, np.ndarray], np.ndarray]:
+def read_photo(path: Path | _Sent, sizes: tuple[int, ...]) -> tuple[int, dict[int, np.ndarray], np.ndarray]:
     """One photo's perceptual hash, centre-square thumbnails by size and 8×8 mean-RGB grid in [0, 1]."""
     im = _open_rgb(path, max(max(sizes), 4 * GRID))
     w, h = im.size
@@ -150,21 +167,49 @@ def read_photo(path: Path, sizes: tuple[int, ...]) -> tuple[int, dict[int, np.nd
 
 
 def read_run(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, ...],
-             thumbs: dict[int, np.ndarray], start: int) -> Features:
-    """Read files into rows start, start + 1, ... of `thumbs`; their features, with errors recorded, not raised."""
+             thumbs: dict[int, np.ndarray], start: int, sent: list[bytes | str] | None = None) -> Features:
+    """Read files into rows start, start + 1, ... of `thumbs`; their features, with errors recorded, not raised.
+
+    With `sent`, file k is read from `sent[k]`: its bytes, or the error reading it gave.
+    """
     errors: list[str | None] = [None] * len(items)
     phash = np.zeros(len(items), np.uint64)
     grid = np.zeros((len(items), GRID, GRID, 3), np.float32)
     for k, (rel, _, _) in enumerate(items):
+        given = None if sent is None else sent[k]
+        if isinstance(given, str):
+            errors[k] = given
+            continue
         try:
-            h, made, grid[k] = read_photo(folder / rel, sizes)
+            h, made, grid[k] = read_photo(folder / rel if given is None else _Sent(given, folder / rel), sizes)
         except Exception as exc:  # Pillow raises many types for corrupt files
-            errors[k] = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            errors[k] = _error_text(exc)
             continue
         phash[k] = h
         for s, thumb in made.items():
             thumbs[s][start + k] = thumb
     return Features.of_rgb(errors, phash, grid)
+
+
+def _error_text(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+
+
+def _file_bytes(path: Path) -> bytes | str:
+    """A photo's bytes to send to a worker, or the error reading it gave (as the worker would record it)."""
+    try:
+        if os.path.getsize(path) > MAX_SENT_BYTES:
+            return f"ValueError: file is larger than {MAX_SENT_BYTES // 2**20} MiB"
+        return path.read_bytes()
+    except OSError as exc:
+        return _error_text(exc)
+
+
+def _read_sent(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, ...],
+               sent: list[bytes | str]) -> tuple[Features, dict[int, np.ndarray]]:
+    """A Dask worker's `read_run` of photos sent as bytes: features and thumbnails of the batch."""
+    thumbs = {s: np.zeros((len(items), s, s, 3), np.uint8) for s in sizes}
+    return read_run(folder, items, sizes, thumbs, 0, sent), thumbs
 
 
 def _read_chunk(folder: Path, start: int, items: list[tuple[str, int, int]], sizes: tuple[int, ...],
@@ -188,20 +233,36 @@ def _scratch_dir(need: int) -> str | None:
     return None
 
 
-def read_all(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, ...], jobs: int,
+def read_all(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, ...], execution: Execution,
              progress: bool) -> tuple[Features, dict[int, np.ndarray]]:
-    """Read files on `jobs` processes (1: in this process) with a progress bar: features and thumbnails, in input order.
+    """Read files on `execution` (one local worker: in this process) with a progress bar: features and
+    thumbnails, in input order.
 
-    Worker processes write thumbnails into memory-mapped files shared with this process and
-    return only the small feature arrays of their chunk (sending pixels or per-photo
-    objects through pipes costs more than making them); the Lab conversion runs there too,
-    so little is left to do here once the last chunk is in.
+    Local worker processes write thumbnails into memory-mapped files shared with this
+    process and return only the small feature arrays of their chunk (sending pixels or
+    per-photo objects through pipes costs more than making them); the Lab conversion runs
+    there too, so little is left to do here once the last chunk is in. Dask workers get
+    each batch's bytes and return its thumbnails.
     """
     n = len(items)
+    jobs = execution.workers
     bar = tqdm(total=n, unit="photo", desc="indexing", file=sys.stderr, disable=not progress or not items)
     parts: list[Features] = []
     with bar:
-        if jobs <= 1 or n < 2:
+        if execution.distributed:
+            chunk = max(1, min(CHUNK, n // (jobs * 8)))
+            starts = range(0, n, chunk)
+            thumbs = {s: np.empty((n, s, s, 3), np.uint8) for s in sizes}
+            batches = ((folder, items[i : i + chunk], sizes, [_file_bytes(folder / rel) for rel, _, _ in items[i : i + chunk]])
+                       for i in starts)
+            got: list[Features | None] = [None] * len(starts)
+            for k, (features, made) in execution.stream(_read_sent, batches, 2 * jobs):
+                for s, rows in made.items():
+                    thumbs[s][starts[k] : starts[k] + len(rows)] = rows
+                got[k] = features
+                bar.update(len(features.errors))
+            parts = [part for part in got if part is not None]
+        elif jobs <= 1 or n < 2:
             thumbs = {s: np.empty((n, s, s, 3), np.uint8) for s in sizes}
             for start in range(0, n, CHUNK):
                 parts.append(read_run(folder, items[start : start + CHUNK], sizes, thumbs, start))
@@ -214,12 +275,11 @@ def read_all(folder: Path, items: list[tuple[str, int, int]], sizes: tuple[int, 
                 # plain views of the mapped files: cheap to index, and valid after the files are removed
                 thumbs = {s: np.asarray(np.lib.format.open_memmap(path, mode="w+", dtype=np.uint8, shape=(n, s, s, 3)))
                           for s, path in stores.items()}
-                with ProcessPoolExecutor(jobs) as pool:
-                    futures = [pool.submit(_read_chunk, folder, i, items[i : i + chunk], sizes, stores)
-                               for i in range(0, n, chunk)]
-                    for future in futures:
-                        parts.append(future.result())
-                        bar.update(len(parts[-1].errors))
+                futures = [execution.submit(_read_chunk, folder, i, items[i : i + chunk], sizes, stores)
+                           for i in range(0, n, chunk)]
+                for future in futures:
+                    parts.append(execution.result(future))
+                    bar.update(len(parts[-1].errors))
     if not parts:
         return Features.empty(0), thumbs
     errors = [e for part in parts for e in part.errors]
@@ -351,11 +411,14 @@ def index_folder(
     jobs: int | None = None,
     progress: bool = True,
     warn: Callable[[str], Any] | None = None,
+    scheduler: str | None = None,
 ) -> IndexReport:
     """Index the photos under `folder` into the collection file `output`, reusing it if it exists.
 
     Unchanged files (same size and mtime) are taken from the existing file; tiles keep their
-    ids across re-indexing except where files were removed (new ones are appended).
+    ids across re-indexing except where files were removed (new ones are appended). Files
+    are read on `jobs` local processes (default all cores), or on the Dask scheduler
+    `scheduler` (or $GENART_SCHEDULER); the collection is the same either way.
     """
     folder = Path(folder)
     sizes = tuple(sorted({int(s) for s in sizes}))
@@ -381,19 +444,21 @@ def index_folder(
     todo = np.flatnonzero(~reused)
     # duplicates are stored without thumbnails: one is read again only if it is kept now (its original went);
     # each round reads only files never read before, so this ends
-    while True:
-        if len(todo):
-            got, thumbs = read_all(folder, [items[k] for k in todo], sizes, jobs or os.cpu_count() or 1, progress)
-            feats.put(todo, got)
-            read = np.array([e is None for e in got.errors], bool)
-            sources.append(thumbs)
-            source[todo[read]] = len(sources) - 1
-            row[todo[read]] = np.flatnonzero(read)
-        readable = np.array([k for k in np.argsort(rank, kind="stable").tolist() if feats.errors[k] is None], np.int64)
-        dup_of = find_duplicates(feats.phash[readable], feats.lab_grid[readable])
-        todo = readable[(dup_of < 0) & (source[readable] < 0)]
-        if not len(todo):
-            break
+    with open_execution(jobs if jobs is None or jobs > 1 else 0, scheduler) as execution:
+        while True:
+            if len(todo):
+                got, thumbs = read_all(folder, [items[k] for k in todo], sizes, execution, progress)
+                feats.put(todo, got)
+                read = np.array([e is None for e in got.errors], bool)
+                sources.append(thumbs)
+                source[todo[read]] = len(sources) - 1
+                row[todo[read]] = np.flatnonzero(read)
+            readable = np.array([k for k in np.argsort(rank, kind="stable").tolist() if feats.errors[k] is None],
+                                np.int64)
+            dup_of = find_duplicates(feats.phash[readable], feats.lab_grid[readable])
+            todo = readable[(dup_of < 0) & (source[readable] < 0)]
+            if not len(todo):
+                break
     tiles, dups = readable[dup_of < 0], readable[dup_of >= 0]
     tile_of = {int(k): i for i, k in enumerate(tiles)}
     dup_index = {int(k): i for i, k in enumerate(dups)}

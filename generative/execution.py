@@ -1,0 +1,171 @@
+"""Where genart's parallel jobs run: worker processes on this machine, or a Dask cluster.
+
+Every parallel step (tile evolution, mosaic indexing, movie frames) hands pure, picklable
+jobs to an `Execution` and reads their results back; the backend decides only where they
+run, never what they return, so the same seed gives the same output byte for byte on
+either backend and any number of workers.
+
+- **local** (the default): a process pool on this machine (`workers` processes; one worker
+  runs the jobs in this process).
+- **Dask**: `--scheduler tcp://host:8786` or the `GENART_SCHEDULER` variable names a
+  running `dask scheduler`; jobs go to its workers through a `distributed.Client`. Workers
+  need genart installed, not a shared file system: jobs carry their inputs. A worker that
+  dies has its jobs re-run elsewhere by the scheduler (its nanny restarts it); a job that
+  has killed `distributed.scheduler.allowed-failures` + 1 workers raises `ExecutionError`
+  (one line) instead of hanging. Closing with `cancel=True` (Ctrl-C) cancels the
+  cluster's outstanding work.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, ProcessPoolExecutor, wait
+from multiprocessing.context import BaseContext
+from types import TracebackType
+from typing import Any, TypeVar
+
+SCHEDULER_VARIABLE = "GENART_SCHEDULER"
+CONNECT_SECONDS = 20  # to reach the scheduler before giving up
+
+T = TypeVar("T")
+
+
+class ExecutionError(ValueError):
+    """The cluster cannot be used or lost a job for good; the message is one line."""
+
+
+def scheduler_address(given: str | None = None) -> str | None:
+    """The Dask scheduler to use: `given`, else $GENART_SCHEDULER, else None (local processes)."""
+    address = given if given is not None else os.environ.get(SCHEDULER_VARIABLE, "")
+    return address.strip() or None
+
+
+class Execution:
+    """Runs jobs `fn(*args)` on the chosen backend; a context manager that closes it.
+
+    `workers` is how many jobs run at once (the cluster's worker threads for Dask), so a
+    caller can keep that many in flight. Results are read with `result`, which turns the
+    cluster's failures into `ExecutionError`.
+    """
+
+    def __init__(self, executor: Executor | None, workers: int, address: str | None = None,
+                 client: Any = None) -> None:
+        self._executor, self.workers, self.address, self._client = executor, workers, address, client
+
+    @property
+    def distributed(self) -> bool:
+        """Whether jobs run on a Dask cluster (so they share no memory or files with this process)."""
+        return self._client is not None
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        """Start `fn(*args)`; with no pool it runs now, here."""
+        if self._executor is not None:
+            return self._executor.submit(fn, *args)
+        done: Future[T] = Future()
+        try:
+            done.set_result(fn(*args))
+        except Exception as exc:
+            done.set_exception(exc)
+        return done
+
+    def result(self, future: Future[T]) -> T:
+        """The job's result; a job the cluster lost for good raises ExecutionError."""
+        try:
+            return future.result()
+        except CancelledError:
+            if self.distributed:
+                raise ExecutionError(f"the Dask scheduler at {self.address} cancelled the work "
+                                     "(it went away or restarted)") from None
+            raise
+        except Exception as exc:
+            if self.distributed and type(exc).__name__ == "KilledWorker":
+                raise ExecutionError(
+                    f"a job killed every Dask worker that ran it (the scheduler at {self.address} gave up after "
+                    "distributed.scheduler.allowed-failures re-runs); see the workers' logs") from None
+            raise
+
+    def map(self, fn: Callable[..., T], jobs: Sequence[tuple[Any, ...]],
+            done: Callable[[int, T], None] | None = None) -> list[T]:
+        """`fn(*job)` for every job, results in the jobs' order; `done(i, result)` is called as each finishes."""
+        results: list[Any] = [None] * len(jobs)
+        for i, result in self.stream(fn, jobs, len(jobs)):
+            results[i] = result
+            if done is not None:
+                done(i, result)
+        return results
+
+    def stream(self, fn: Callable[..., T], jobs: Iterable[tuple[Any, ...]], window: int,
+               ordered: bool = False) -> Iterator[tuple[int, T]]:
+        """(i, `fn(*job)`) for the i-th job, as each finishes (`ordered`: in the jobs' order), with at
+        most `window` jobs in flight; `jobs` is read only as jobs are started. Closing the
+        iterator early cancels the jobs in flight."""
+        feed = enumerate(jobs)
+        pending: dict[Future[T], int] = {}
+        queue: deque[Future[T]] = deque()
+
+        def fill() -> None:
+            while len(pending) < max(window, 1):
+                started = next(feed, None)
+                if started is None:
+                    return
+                future = self.submit(fn, *started[1])
+                pending[future] = started[0]
+                queue.append(future)
+
+        try:
+            fill()
+            while pending:
+                if ordered:
+                    future = queue.popleft()
+                else:
+                    future = next(iter(wait(pending, return_when=FIRST_COMPLETED).done))
+                    queue.remove(future)
+                result = self.result(future)
+                yield pending.pop(future), result
+                fill()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self, cancel: bool = False) -> None:
+        """Shut the backend down; `cancel` drops work not yet done (here and on the cluster)."""
+        if self._executor is not None:
+            if isinstance(self._executor, ProcessPoolExecutor):
+                self._executor.shutdown(wait=True, cancel_futures=cancel)
+            else:
+                self._executor.shutdown(wait=not cancel)
+            self._executor = None
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> Execution:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close(cancel=kind is not None)
+
+
+def open_execution(workers: int | None = None, scheduler: str | None = None,
+                   mp_context: BaseContext | None = None) -> Execution:
+    """An Execution on the Dask scheduler `scheduler` (or $GENART_SCHEDULER), else on `workers`
+    local processes (default all cores; 0 runs jobs in this process). ExecutionError (one
+    line) if Dask is missing or the scheduler cannot be reached."""
+    address = scheduler_address(scheduler)
+    if address is None:
+        count = workers if workers is not None else os.cpu_count() or 1
+        pool = ProcessPoolExecutor(count, mp_context=mp_context) if count > 0 else None
+        return Execution(pool, max(count, 1))
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ExecutionError(f"a Dask scheduler ({address}) needs Dask: pip install 'genart[dask]'") from None
+    try:
+        client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExecutionError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
+    threads = sum(client.nthreads().values()) or 1
+    return Execution(client.get_executor(pure=False), threads, address, client)
