@@ -30,9 +30,10 @@ VERSION: Final = 1
 MAX_FILE_BYTES = 1 << 30  # 1 GiB decompressed: larger is refused, not read
 MIN_CANVAS = 0.01  # canvas units per side: smaller scales overflow the renderers
 ELEMENTS_VARIABLE = "GENART_MAX_ELEMENTS"
-DEFAULT_MAX_ELEMENTS = 250_000  # shapes, graph nodes and edges, mosaic cells and snapshots in one scene
-VALUES_PER_ELEMENT = 16  # JSON values a scene may hold per allowed element (a triangle takes 12)
-BYTES_PER_ELEMENT = 512  # decompressed bytes a scene file may take per allowed element (a triangle takes 90)
+DEFAULT_MAX_ELEMENTS = 1_000_000  # graph nodes and edges, mosaic cells, snapshots and shapes (four each) in a scene
+SHAPE_ELEMENTS = 4  # a shape holds about as many numbers, and takes as much memory, as four other elements
+VALUES_PER_ELEMENT = 6  # JSON values a scene may hold per allowed element (a triangle takes 12 for its 4)
+BYTES_PER_ELEMENT = 128  # decompressed bytes a scene file may take per allowed element (a triangle takes 90)
 MAX_INT_DIGITS = 20  # a longer integer in a scene file is refused before it is converted
 
 
@@ -194,11 +195,6 @@ def max_elements() -> int:
     return value
 
 
-def _too_many(count: int, what: str, limit: int) -> SceneError:
-    return SceneError(f"holds {count} {what}, more than the limit of {limit} elements "
-                      f"(set {ELEMENTS_VARIABLE} to raise it, memory allowing)")
-
-
 def _length(value: Any) -> int:
     return len(value) if isinstance(value, list) else 0
 
@@ -211,13 +207,13 @@ def _layer_elements(layer: Any) -> int:
     columns, rows = layer.get("columns"), layer.get("rows")
     if isinstance(columns, int) and isinstance(rows, int):
         cells = max(columns, 0) * max(rows, 0)
-    return max(cells, _length(layer.get("shapes")) + _length(layer.get("xy")) + _length(layer.get("ids"))
-               + _length(layer.get("edges")) + _length(layer.get("tiles")))
+    return max(cells, SHAPE_ELEMENTS * _length(layer.get("shapes")) + _length(layer.get("xy"))
+               + _length(layer.get("ids")) + _length(layer.get("edges")) + _length(layer.get("tiles")))
 
 
 def count_elements(obj: dict[str, Any]) -> int:
-    """Elements of a raw scene object: shapes, graph nodes and edges, mosaic cells (in its layers and its
-    snapshots' layers) and snapshots, counted before any of them is validated."""
+    """Elements of a raw scene object: graph nodes and edges, mosaic cells, shapes (SHAPE_ELEMENTS each), in
+    its layers and its snapshots' layers, and snapshots, counted before any of them is validated."""
     layers = obj.get("layers")
     total = sum(_layer_elements(layer) for layer in layers) if isinstance(layers, list) else 0
     snapshots = obj.get("snapshots")
@@ -279,7 +275,8 @@ def parse(data: bytes | str, name: str = "scene") -> Scene:
         raise SceneError(f"{name}: {exc}") from None
     separators = data.count(b",") if isinstance(data, bytes) else data.count(",")
     if separators > limit * VALUES_PER_ELEMENT:
-        raise SceneError(f"{name}: {_too_many(separators // VALUES_PER_ELEMENT, 'elements or more', limit)}")
+        raise SceneError(f"{name}: holds {separators} JSON values, more than a scene of the limit of {limit} "
+                         f"elements would (set {ELEMENTS_VARIABLE} to raise it, memory allowing)")
     try:
         obj = json.loads(data, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_short_int)
     except SceneError as exc:
@@ -296,7 +293,8 @@ def parse(data: bytes | str, name: str = "scene") -> Scene:
         raise SceneError(f"{name}: version: this genart reads version {VERSION}, got {obj.get('version')!r}")
     elements = count_elements(obj)
     if elements > limit:
-        raise SceneError(f"{name}: {_too_many(elements, 'shapes, nodes, edges, cells and snapshots', limit)}")
+        raise SceneError(f"{name}: holds {elements} elements (a shape counts {SHAPE_ELEMENTS}), more than the limit "
+                         f"of {limit} (set {ELEMENTS_VARIABLE} to raise it, memory allowing)")
     try:
         return Scene.model_validate(obj)
     except ValidationError as exc:

@@ -76,10 +76,10 @@ def test_settings_literals_match_the_engines() -> None:
 def test_validation_errors_are_one_line_naming_the_setting() -> None:
     from pydantic import ValidationError
 
-    cases = [({"candidates": 0}, "--candidates must be at least 1, got 0"),
+    cases = [({"candidates": 0}, "--candidates must be between 1 and 100000, got 0"),
              ({"resize": 5}, "--resize must be between 8 and 4096, got 5"),
              ({"alpha": 2}, "--alpha must be between 0.0 and 1.0, got 2"),
-             ({"shapes": 0}, "--shapes (shape count) must be between 1 and 1000000, got 0"),
+             ({"shapes": 0}, "--shapes (shape count) must be between 1 and 100000, got 0"),
              ({"colour": 1}, "--colour: Extra inputs are not permitted"),
              ({"shapes": 3, "tiles": (2, 2)}, "3 shapes cannot cover 4 tiles")]
     for values, needle in cases:

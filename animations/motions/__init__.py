@@ -28,6 +28,7 @@ from renderers.cairo import TileSource
 from renderers.scene import GraphLayer, MosaicLayer, Scene, ShapesLayer
 
 MAX_SECONDS = 3600.0
+MAX_FRAMES = 108_000  # an hour at 30 fps: a longer movie is refused before its first frame
 CONTEXT = ("fps", "tiles")  # builder parameters given by the caller, not by the settings
 CLIP_OPTIONS = ("loop",)  # settings applied by build_clip to the builder's clip
 
@@ -198,11 +199,17 @@ def motion_of(settings: MotionSettings) -> Motion:
 
 def build_clip(scene: Scene, settings: MotionSettings, fps: float, tiles: TileSource | None = None) -> Playable:
     """The clip of `settings`' motion on `scene` (checked against its requirements) at `fps`,
-    mosaic tiles from `tiles` (None: flat cell colours); a `Loop` of it with `loop`."""
+    mosaic tiles from `tiles` (None: flat cell colours); a `Loop` of it with `loop`. More than MAX_FRAMES
+    frames is a ValueError."""
     motion = motion_of(settings)
     motion.check(scene)
     takes = inspect.signature(motion.builder).parameters
     context = {k: v for k, v in zip(CONTEXT, (fps, tiles)) if k in takes}
     options = {k: v for k, v in dict(settings).items() if k not in CLIP_OPTIONS}
     clip = motion.builder(scene, **options, **context)
-    return Loop(clip) if settings.loop else clip
+    playable = Loop(clip) if settings.loop else clip
+    frames = playable.length * fps
+    if frames > MAX_FRAMES:
+        raise ValueError(f"{playable.length:g} s at {fps:g} fps is {frames:.0f} frames, more than {MAX_FRAMES}: "
+                         "shorten the duration, start or hold, or lower the frame rate")
+    return playable

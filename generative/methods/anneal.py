@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from generative.images import MAX_WORKING, MIN_WORKING, Picture
-from generative.methods.base import Method
+from generative.methods.base import Method, Seconds, Workers
 from renderers.scene import Scene
 
-Count = Annotated[int, Field(ge=1)]
+Count = Annotated[int, Field(ge=1, le=32)]
 
 
 class AnnealMethodSettings(BaseModel):
@@ -20,17 +20,17 @@ class AnnealMethodSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    shapes: int = Field(default=200, ge=1, title="shape count",
+    shapes: int = Field(default=200, ge=1, le=20_000, title="shape count",
                         description="number of shapes in all, shared evenly by the tiles (the rest is dropped)")
     shape: Literal["triangle", "polygon"] = Field(default="triangle", description="polygon kind")
     sides: int = Field(default=4, ge=3, le=8, description="sides of a polygon shape")
-    evaluations: int = Field(default=20_000, ge=1, description="error evaluations per tile")
+    evaluations: int = Field(default=20_000, ge=1, le=10_000_000, description="error evaluations per tile")
     tiles: tuple[Count, Count] = Field(default=(4, 4), description="grid of tiles (columns, rows), each annealed on its own")
     resize: int = Field(default=256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
     seed: int = Field(default=0, ge=0, description="random seed; same seed, same result")
-    seconds: float | None = Field(default=None, gt=0.0, description="stop after this many seconds")
-    workers: int | None = Field(default=None, ge=1, description="parallel workers (default: all cores); no effect on the result")
-    snapshot_every: int = Field(default=2_000, ge=1, description="record each tile's best state every K evaluations")
+    seconds: Seconds = Field(default=None, description="stop after this many seconds")
+    workers: Workers = Field(default=None, description="parallel workers (default: all cores); no effect on the result")
+    snapshot_every: int = Field(default=2_000, ge=1, le=10_000_000, description="record each tile's best state every K evaluations")
 
     @field_validator("shape", mode="before")
     @classmethod

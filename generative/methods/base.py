@@ -2,21 +2,42 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 import annotated_types as at
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
 
 from generative.images import Picture
 from renderers.scene import Scene
 
+MAX_SECONDS = 7 * 24 * 3600.0  # a time budget beyond a week is a slip of the keyboard
+WORKERS_VARIABLE = "GENART_MAX_WORKERS"
+
 
 class MethodError(ValueError):
     """An unknown method, or one that cannot fit this picture with these settings; one line."""
+
+
+def max_workers() -> int:
+    """The most worker processes a run may ask for: $GENART_MAX_WORKERS if set, else the machine's cores."""
+    text = os.environ.get(WORKERS_VARIABLE, "")
+    return int(text) if text.isdigit() and int(text) >= 1 else os.cpu_count() or 1
+
+
+def _within_cores(value: int | None) -> int | None:
+    limit = max_workers()
+    if value is not None and value > limit:
+        raise ValueError(f"at most {limit} (the machine's cores; set {WORKERS_VARIABLE} to allow more), got {value}")
+    return value
+
+
+Workers = Annotated[int | None, Field(ge=1), AfterValidator(_within_cores)]
+Seconds = Annotated[float | None, Field(gt=0.0, le=MAX_SECONDS, allow_inf_nan=False)]
 
 
 class Fit(Protocol):

@@ -11,10 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generative.images import Picture
 from generative.interrupt import Interrupted
-from generative.methods.base import Method, MethodError
+from generative.methods.base import Method, MethodError, Seconds
 from renderers.scene import Meta, Scene, Source
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Pixels = Annotated[float, Field(ge=0.0, le=1_000.0, allow_inf_nan=False)]  # a size in working pixels
 RGBA = tuple[Unit, Unit, Unit, Unit]
 BLACK: RGBA = (0.0, 0.0, 0.0, 1.0)
 WHITE: RGBA = (1.0, 1.0, 1.0, 1.0)
@@ -39,36 +40,36 @@ class GNGSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     crop: str | None = Field(default=None, description="cut the picture first: Y0:Y1,X0:X1 (numpy-style rows, columns)")
-    resize: int = Field(default=600, ge=0, description="working resolution: the (cut) picture's longer side is "
+    resize: int = Field(default=600, ge=0, le=16_384, description="working resolution: the (cut) picture's longer side is "
                         "brought down to this many pixels before it becomes points (0: full size)")
-    max_points: int = Field(default=100_000, ge=0, description="most points, drawn with the seed (0: all)")
-    seconds: float | None = Field(default=None, gt=0.0, description="time budget: stop after the first whole "
+    max_points: int = Field(default=100_000, ge=0, le=10_000_000, description="most points, drawn with the seed (0: all)")
+    seconds: Seconds = Field(default=None, description="time budget: stop after the first whole "
                                   "epoch that ends past it (same graph as --epochs set to the epochs run)")
-    sigma: float = Field(default=0.6, ge=0.0, description="gaussian blur in pixels")
+    sigma: float = Field(default=0.6, ge=0.0, le=100.0, allow_inf_nan=False, description="gaussian blur in pixels")
     threshold: Literal["otsu", "local"] | float = Field(
         default="otsu", description="otsu, local (adaptive) or a grey level in [0, 1]: darker pixels become points")
     offset: float | None = Field(
-        default=None, description="added to the otsu or local level; larger keeps more pixels (default otsu 0.1, local -0.05)")
-    block_size: int = Field(default=35, ge=3, description="neighbourhood of the local threshold in pixels (odd)")
+        default=None, ge=-1.0, le=1.0, allow_inf_nan=False, description="added to the otsu or local level; larger keeps more pixels (default otsu 0.1, local -0.05)")
+    block_size: int = Field(default=35, ge=3, le=1_001, description="neighbourhood of the local threshold in pixels (odd)")
     invert: bool = Field(default=False, description="keep light pixels instead of dark ones")
-    max_nodes: int = Field(default=2400, ge=2, description="most nodes of the graph")
-    epochs: int = Field(default=20, ge=1, description="passes over the points")
+    max_nodes: int = Field(default=2400, ge=2, le=50_000, description="most nodes of the graph")
+    epochs: int = Field(default=20, ge=1, le=10_000, description="passes over the points")
     step: float = Field(default=0.2, gt=0.0, le=1.0, description="winner learning rate")
     neighbour_step: float = Field(default=0.005, ge=0.0, le=1.0, description="learning rate of the winner's neighbours")
-    max_edge_age: int = Field(default=50, ge=1, description="signals an edge survives without being refreshed")
-    n_start_nodes: int = Field(default=2, ge=2, description="nodes at the start")
-    n_iter_before_neuron_added: int = Field(default=100, ge=1, description="signals between node insertions")
+    max_edge_age: int = Field(default=50, ge=1, le=1_000_000, description="signals an edge survives without being refreshed")
+    n_start_nodes: int = Field(default=2, ge=2, le=1_000, description="nodes at the start")
+    n_iter_before_neuron_added: int = Field(default=100, ge=1, le=1_000_000, description="signals between node insertions")
     after_split_error_decay_rate: float = Field(default=0.5, ge=0.0, le=1.0, description="error kept by split nodes")
     error_decay_rate: float = Field(default=0.995, gt=0.0, le=1.0, description="error kept by every node after each signal")
-    min_distance_for_update: float = Field(default=0.01, ge=0.0, description="a winner this close to its signal does not move")
+    min_distance_for_update: float = Field(default=0.01, ge=0.0, le=1_000_000.0, allow_inf_nan=False, description="a winner this close to its signal does not move")
     shuffle: bool = Field(default=True, description="present the points in a new random order every epoch")
     seed: int = Field(default=0, ge=0, description="random seed; same seed, same graph")
     snapshots: Literal["epoch", "none"] | int = Field(
         default="epoch", description="record the graph every epoch, never, or every K signals")
-    edge_width: float = Field(default=0.3, ge=0.0, description="line width in working pixels (scaled with the picture)")
+    edge_width: Pixels = Field(default=0.3, description="line width in working pixels (scaled with the picture)")
     edge_color: RGBA | Literal["source"] = Field(
         default=BLACK, description="line colour, or source: the picture's colour under each edge")
-    node_radius: float = Field(default=0.0, ge=0.0, description="draw nodes as dots of this radius in working pixels "
+    node_radius: Pixels = Field(default=0.0, description="draw nodes as dots of this radius in working pixels "
                                "(0: no dots)")
     node_color: RGBA = Field(default=BLACK, description="colour of the node dots")
     background: RGBA = Field(default=WHITE, description="background colour")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generative.images import MAX_WORKING, MIN_WORKING, Picture, load_picture, working
 from generative.interrupt import Interrupted
-from generative.methods.base import Method
+from generative.methods.base import Method, Seconds
 from renderers.scene import Meta, Scene
 
 
@@ -30,15 +30,15 @@ class GradientSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    shapes: int = Field(default=200, ge=1, title="shape count", description="number of circles")
+    shapes: int = Field(default=200, ge=1, le=20_000, title="shape count", description="number of circles")
     shape: Literal["circle"] = Field(default="circle", description="shape kind: gradient descent fits circles")
     resize: int = Field(default=256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
     seed: int = Field(default=0, ge=0, description="random seed; with a step budget, same seed, same result")
-    seconds: float | None = Field(default=None, gt=0.0, description="stop after this many seconds")
-    steps: int | None = Field(default=None, ge=1, description="gradient steps (default 2000, or as many as --seconds allow)")
+    seconds: Seconds = Field(default=None, description="stop after this many seconds")
+    steps: int | None = Field(default=None, ge=1, le=100_000, description="gradient steps (default 2000, or as many as --seconds allow)")
     loss: Literal["rgb", "lab"] = Field(default="rgb", description="error measured in RGB or CIE Lab")
     weights: Path | None = Field(default=None, description="greyscale picture: which areas matter more (white)")
-    snapshot_every: int = Field(default=0, ge=0, description="take a time-lapse snapshot every K steps (0: none)")
+    snapshot_every: int = Field(default=0, ge=0, le=100_000, description="take a time-lapse snapshot every K steps (0: none)")
 
     @field_validator("shape", mode="before")
     @classmethod

@@ -9,16 +9,17 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from generative.hillclimb import ClimbSettings
-from generative.hillclimb_tiles import MAX_SHAPES, EvolveInterrupted, EvolveSettings, evolve, tiles_scene
+from generative.hillclimb_tiles import EvolveInterrupted, EvolveSettings, evolve, tiles_scene
 from generative.images import MAX_WORKING, MIN_WORKING, Picture
 from generative.interrupt import Interrupted
-from generative.methods.base import Method
+from generative.methods.base import Method, Seconds, Workers
 from generative.palette import MAX_COLORS
 from renderers.scene import Scene
 
 ShapeName = Literal["triangle", "polygon", "rectangle", "rotated_rectangle", "ellipse", "rotated_ellipse", "circle", "bezier",
                     "combo"]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+MAX_EVOLVE_SHAPES = 100_000  # with its snapshots, a scene of as many shapes stays within the scene limit
 
 
 class HillclimbSettings(BaseModel):
@@ -26,7 +27,7 @@ class HillclimbSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    shapes: int = Field(default=200, ge=1, le=MAX_SHAPES, title="shape count", description="number of shapes in all")
+    shapes: int = Field(default=200, ge=1, le=MAX_EVOLVE_SHAPES, title="shape count", description="number of shapes in all")
     shape: ShapeName = Field(default="triangle", description="shape kind, or combo: a mix of them")
     sides: int = Field(default=4, ge=3, le=8, description="sides of a polygon shape")
     alpha: float = Field(default=0.0, ge=0.0, le=1.0, description="shape opacity in (0, 1], or 0 (auto, the default): optimized per shape")
@@ -35,17 +36,17 @@ class HillclimbSettings(BaseModel):
     tiles: tuple[int, int] = Field(default=(1, 1), description="grid of independent tiles (columns, rows), each with a derived seed")
     resize: int = Field(default=256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
     seed: int = Field(default=0, ge=0, description="random seed; same seed, same result")
-    seconds: float | None = Field(default=None, gt=0.0, description="stop after this many seconds")
+    seconds: Seconds = Field(default=None, description="stop after this many seconds")
     target_rmse: float | None = Field(
-        default=None, ge=0.0, description="stop when the RGB RMSE (0-255, of the pixel-centre render) reaches this")
-    workers: int | None = Field(default=None, ge=1, description="parallel workers (default: all cores); no effect on the result")
+        default=None, ge=0.0, le=255.0, allow_inf_nan=False, description="stop when the RGB RMSE (0-255, of the pixel-centre render) reaches this")
+    workers: Workers = Field(default=None, description="parallel workers (default: all cores); no effect on the result")
     scheduler: str | None = Field(
         default=None, min_length=1,
         description="tiles run on this Dask scheduler, e.g. tcp://host:8786 (default: $GENART_SCHEDULER, "
                     "else local processes); no effect on the result")
-    candidates: int = Field(default=500, ge=1, description="random candidates per search")
-    max_age: int = Field(default=100, ge=0, description="failed mutations before a climb stops")
-    repeats: int = Field(default=8, ge=1, description="independent climbs per shape")
+    candidates: int = Field(default=500, ge=1, le=100_000, description="random candidates per search")
+    max_age: int = Field(default=100, ge=0, le=100_000, description="failed mutations before a climb stops")
+    repeats: int = Field(default=8, ge=1, le=1_000, description="independent climbs per shape")
     palette: tuple[tuple[Unit, Unit, Unit], ...] = Field(
         default=(), max_length=MAX_COLORS,
         description="the only colours shapes (and the auto background) may take, as #rrggbb,#rrggbb,...; "

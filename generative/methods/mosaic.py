@@ -20,10 +20,10 @@ class MosaicSettings(BaseModel):
 
     collection: Path | None = Field(default=None, description="collection file made by `genart mosaic index` (required)")
     grid: str | None = Field(default=None, description="cells across x down (e.g. 100x80), or just across (cells stay square)")
-    cell: float | None = Field(default=None, gt=0.0, description="cell size in picture pixels (instead of a grid)")
+    cell: float | None = Field(default=None, gt=0.0, le=1_000_000.0, allow_inf_nan=False, description="cell size in picture pixels (instead of a grid)")
     match: Literal["nearest", "budget", "unique"] = Field(
         default="nearest", description="nearest: best tile per cell; budget: each tile at most `reuse` times; unique: each tile once")
-    reuse: int = Field(default=2, ge=1, description="uses allowed per tile when matching on a budget")
+    reuse: int = Field(default=2, ge=1, le=1_000_000, description="uses allowed per tile when matching on a budget")
     no_adjacent_repeats: bool = Field(default=False, description="never show the same tile in side-by-side cells")
     blend: float = Field(default=0.0, ge=0.0, le=1.0, description="shift each tile's colours toward its cell's colour")
     features: str = Field(default="6x6", description="colour features compared: mean, or an NxN grid of means (N at most 16)")

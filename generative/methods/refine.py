@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from generative.images import MAX_WORKING, MIN_WORKING, Picture, rmse_255, working
+from generative.methods.base import Seconds
 from generative.methods.gradient import weight_map
 from renderers import scene as S
 
@@ -18,13 +19,13 @@ class RefineSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    seconds: float | None = Field(default=None, gt=0.0, description="refine for this many seconds")
-    steps: int | None = Field(default=None, ge=1, description="gradient steps (default 600 when no seconds are given)")
+    seconds: Seconds = Field(default=None, description="refine for this many seconds")
+    steps: int | None = Field(default=None, ge=1, le=100_000, description="gradient steps (default 600 when no seconds are given)")
     resize: int = Field(default=256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
     seed: int = Field(default=0, ge=0, description="random seed of the pixel minibatches")
     loss: Literal["rgb", "lab"] = Field(default="rgb", description="error measured in RGB or CIE Lab")
     weights: Path | None = Field(default=None, description="greyscale picture: which areas matter more (white)")
-    snapshot_every: int = Field(default=0, ge=0, description="take a time-lapse snapshot every K steps (0: none)")
+    snapshot_every: int = Field(default=0, ge=0, le=100_000, description="take a time-lapse snapshot every K steps (0: none)")
 
 
 def refine_scene(scene: S.Scene, picture: Picture, settings: RefineSettings, progress: bool = True) -> S.Scene:
