@@ -55,6 +55,7 @@ from generative.execution import Execution, ExecutionError, open_execution
 from generative.hillclimb import ClimbSettings, Evolution
 from generative.images import Picture, working, working_scale
 from generative.palette import hex_colors
+from generative.progress import SILENT, Progress, Reporter
 from generative.shapes.layout import ALPHA, BEZIER, KIND, POLYGON, SIDES, SIZE, TRIANGLE
 from renderers import scene as S
 from renderers.atomic import atomic_write_bytes
@@ -377,11 +378,13 @@ def evolve(
     checkpoint: Path | None = None,
     resume: bool = False,
     progress: bool = True,
+    reporter: Reporter = SILENT,
     scheduler: str | None = None,
 ) -> Result:
     """Evolve shapes for a picture; see the module docstring. KeyboardInterrupt saves the
-    checkpoint (if any), keeps it, and raises EvolveInterrupted with the result so far. Tiles run
-    on the Dask scheduler `scheduler` (or $GENART_SCHEDULER), else on local processes; a job
+    checkpoint (if any), keeps it, and raises EvolveInterrupted with the result so far.
+    `reporter` is told of the canvas every round (tiles) or shape, as it asks. Tiles run on
+    the Dask scheduler `scheduler` (or $GENART_SCHEDULER), else on local processes; a job
     the cluster lost for good saves the checkpoint and raises ExecutionError."""
     settings.check()
     if settings.resize is None and picture.width * picture.height > MAX_WORKING_PIXELS:
@@ -414,13 +417,13 @@ def evolve(
     try:
         if len(boxes) == 1:
             evo = _restore(target, background, settings, 0, result.tiles[0])
-            _run_one(result, evo, result.tiles[0], settings.n, settings, store, bar, started)
+            _run_one(result, evo, result.tiles[0], settings.n, settings, store, bar, started, reporter)
         else:
             assert execution is not None
-            _run_tiles(result, quotas, settings, store, bar, started, execution)
+            _run_tiles(result, quotas, settings, store, bar, started, execution, reporter)
             execution.close()
             _run_one(result, _seam_evolution(result, settings), result.seams, settings.seam_shapes, settings, store,
-                     bar, started)
+                     bar, started, reporter)
     except KeyboardInterrupt as stop:
         result.interrupted = True
         for state in result.states:
@@ -460,7 +463,7 @@ def _stop(result: Result, settings: EvolveSettings, started: float, share: float
 
 
 def _run_one(result: Result, evo: Evolution, state: TileState, quota: int, settings: EvolveSettings,
-             store: Checkpoint | None, bar: tqdm, started: float) -> None:
+             store: Checkpoint | None, bar: tqdm, started: float, reporter: Reporter = SILENT) -> None:
     """Grow one evolution in this process (threads share each search), checkpointing every 2 s."""
     pool = ThreadPoolExecutor(settings.climb.workers) if settings.climb.workers > 1 else None
     last_save = time.perf_counter()
@@ -475,6 +478,8 @@ def _run_one(result: Result, evo: Evolution, state: TileState, quota: int, setti
             state.errors.append(evo.error)
             bar.update(1)
             bar.set_postfix(rmse=f"{evo.rmse:.2f}", refresh=False)
+            if reporter.due():
+                reporter.report(_progress(result, settings, started, evo.rmse, evo.canvas.copy()))
             if store and time.perf_counter() - last_save > 2.0:
                 store.save(result.states, time.perf_counter() - started)
                 last_save = time.perf_counter()
@@ -484,7 +489,7 @@ def _run_one(result: Result, evo: Evolution, state: TileState, quota: int, setti
 
 
 def _run_tiles(result: Result, quotas: list[int], settings: EvolveSettings, store: Checkpoint | None, bar: tqdm,
-               started: float, execution: Execution) -> None:
+               started: float, execution: Execution, reporter: Reporter = SILENT) -> None:
     """Grow the tiles in rounds of `chunk` shapes each (more for big quotas: fewer rounds to restore)."""
     chunk = max(4, -(-max(quotas) // 32))
     stuck = [False] * len(result.boxes)
@@ -506,21 +511,44 @@ def _run_tiles(result: Result, quotas: list[int], settings: EvolveSettings, stor
                 store.save(result.states, time.perf_counter() - started)
                 last_save = time.perf_counter()
         bar.set_postfix(rmse=f"{result.rmse:.2f}", refresh=False)
+        if reporter.due():
+            reporter.report(_progress(result, settings, started, result.rmse, None))
         if store:
             store.save(result.states, time.perf_counter() - started)
 
 
-def _seam_evolution(result: Result, settings: EvolveSettings) -> Evolution:
-    """The seam pass's evolution: the tiles' shapes drawn on one canvas (with their own
-    colours, so every pixel is as its tile drew it), then the seam shapes so far."""
-    canvas = np.empty_like(result.target)
-    canvas[:] = result.background
-    for (x0, y0, x1, y1), tile in zip(result.boxes, result.tiles):
+def _progress(result: Result, settings: EvolveSettings, started: float, rmse: float,
+              canvas: np.ndarray | None) -> Progress:
+    """The run's state for a reporter: `canvas` (a copy) or, for tile rounds, the tiles drawn when asked."""
+    tiled = len(result.boxes) > 1
+    phase = "seams" if tiled and canvas is not None else "tiles" if tiled else "shapes"
+    quotas = _quotas(settings.n - settings.seam_shapes, len(result.boxes))
+    shares = tuple(len(t.params) / q for t, q in zip(result.tiles, quotas)) if tiled else ()
+    drawn = list(result.tiles)  # rounds replace a tile's state, never change it
+    picture = (lambda: canvas) if canvas is not None else (
+        lambda: tiles_canvas(result.target, result.background, result.boxes, drawn))
+    return Progress(phase, result.count, settings.n, "shape", time.perf_counter() - started, rmse, result.target,
+                    picture, settings.seconds, settings.tiles, shares)
+
+
+def tiles_canvas(target: np.ndarray, background: np.ndarray, boxes: list[tuple[int, int, int, int]],
+                 tiles: list[TileState]) -> np.ndarray:
+    """The tiles' shapes drawn on one canvas like `target`, each with its own colours."""
+    canvas = np.empty_like(target)
+    canvas[:] = background
+    for (x0, y0, x1, y1), tile in zip(boxes, tiles):
         lines, pts, xs = shapes.buffers(y1 - y0)
         for p, rgb in zip(tile.params, tile.colors):
             n = shapes.scanlines(np.asarray(p), y1 - y0, x1 - x0, lines, pts, xs)
             shifted = lines[:n] + np.array([y0, x0, x0], np.int32)
             blend_scanlines(canvas, shifted, rgb[0], rgb[1], rgb[2], p[ALPHA])
+    return canvas
+
+
+def _seam_evolution(result: Result, settings: EvolveSettings) -> Evolution:
+    """The seam pass's evolution: the tiles' shapes drawn on one canvas (with their own
+    colours, so every pixel is as its tile drew it), then the seam shapes so far."""
+    canvas = tiles_canvas(result.target, result.background, result.boxes, result.tiles)
     h, w = result.target.shape[:2]
     evo = Evolution(result.target, canvas, settings.climb, seam_bands(w, h, *settings.tiles), settings.seed,
                     len(result.boxes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,14 +18,19 @@ from pydantic.fields import FieldInfo
 
 from genart.errors import UserError
 from genart.outputs import add_poster_options, check_outputs, check_sizes, poster_options, write_outputs
+from genart.preview import add_preview_options, watching
+from genart.preview.live import Live
+from genart.report import render_report, report_path, write_report
 from genart.terminal import printable
 from generative.images import ImageError, Picture, load_picture, rmse_255, working
 from generative.interrupt import Interrupted
 from generative.methods import METHODS, Method, settings_error
 from generative.methods.refine import RefineSettings, refine_scene
 from generative.palette import Palette, PaletteError, palette_from, parse_palette
+from generative.progress import SILENT, Progress
 from renderers import scene as S
 from renderers.atomic import WriteError
+from renderers.cairo import render_array
 from renderers.scene import SceneError
 
 NAME = "{name}"  # in -o and --checkpoint with a folder of pictures: each picture's file stem
@@ -147,6 +153,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="hillclimb: continue from the checkpoint of an interrupted run")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_poster_options(p)
+    add_preview_options(p)
     p.set_defaults(func=run)
 
 
@@ -231,13 +238,16 @@ class Fitted:
 
 
 def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinement: RefineSettings | None,
-                picture: Picture, outputs: list[str], checkpoint: Path) -> Fitted:
-    """Fit one picture and write its outputs; an interrupted hill-climb writes its shapes so far."""
+                picture: Picture, outputs: list[str], checkpoint: Path, live: Live | None = None,
+                report: Path | None = None) -> Fitted:
+    """Fit one picture and write its outputs; an interrupted hill-climb writes its shapes so far.
+    `live` follows the run (the preview page); `report` is where a finished run's report goes."""
     check_sizes(S.Canvas(width=picture.width, height=picture.height), outputs, args.width or picture.width,
                 poster_options(args))
     stopped: Interrupted | None = None
     try:
-        drawing = method.fit(picture, settings, progress=not args.quiet, checkpoint=checkpoint, resume=args.resume)
+        drawing = method.fit(picture, settings, progress=not args.quiet, checkpoint=checkpoint, resume=args.resume,
+                             reporter=live or SILENT)
     except Interrupted as exc:
         if not method.checkpoints:
             raise
@@ -251,7 +261,19 @@ def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinem
     seconds = drawing.meta["seconds"]
     shapes = cast(S.ShapesLayer, drawing.layers[0]).shapes  # every evolve method draws one layer of shapes
     drawing = drawing.model_copy(update={"meta": {**drawing.meta, "rmse": round(rmse, 4)}})
+    if live is not None:
+        final = drawing
+        live.finish(Progress("done", len(shapes), settings.shapes, "shape", float(seconds or 0.0), rmse, target,
+                             lambda: render_array(final, target.shape[1], target.shape[0]), settings.seconds))
+    began = time.perf_counter()
     write_outputs(drawing, outputs, args.width or picture.width, options=poster_options(args))
+    if report is not None and live is not None and stopped is None:
+        write_report(report, render_report(
+            title=f"genart evolve {picture.name}", drawing=drawing, target=target,
+            curve=[(p.seconds, p.done, p.error) for p in live.curve()],
+            settings={"method": method.name, **settings.model_dump(mode="json")},
+            timings={"fit (s)": seconds, "joint refinement (s)": args.refine_seconds,
+                     "writing the outputs (s)": round(time.perf_counter() - began, 3)}))
     return Fitted(f"{len(shapes)} shapes, RMSE {rmse:.2f} at {target.shape[1]}x{target.shape[0]}, {seconds:.1f} s",
                   stopped)
 
@@ -275,11 +297,14 @@ def run(args: argparse.Namespace) -> int:
         refinement = _settings(RefineSettings, {**vars(args), "seconds": args.refine_seconds, "steps": None},
                                lambda f: "--refine-seconds" if f == "seconds" else _option(f))
     if Path(args.image).is_dir():
-        return _run_folder(args, method, settings, refinement)
+        with watching(args, "evolve") as live:
+            return _run_folder(args, method, settings, refinement, live)
     check_outputs(args.output)
     checkpoint = _checkpoint(args, method, args.image, args.output)
     picture = load_picture(args.image)
-    fitted = _evolve_one(args, method, settings, refinement, picture, args.output, checkpoint)
+    with watching(args, "evolve") as live:
+        fitted = _evolve_one(args, method, settings, refinement, picture, args.output, checkpoint, live,
+                             report_path(args.output[0]) if args.report else None)
     if fitted.stopped is not None:
         return _say_interrupted(fitted, args.output, checkpoint, settings.shapes)
     print(fitted.summary)
@@ -288,10 +313,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_folder(args: argparse.Namespace, method: Method, settings: Any, refinement: RefineSettings | None) -> int:
+def _run_folder(args: argparse.Namespace, method: Method, settings: Any, refinement: RefineSettings | None,
+                live: Live | None) -> int:
     """Every picture in a folder, one set of outputs each ({name}: the file's stem). Unreadable
     files are skipped with a warning; a failing picture is reported and the rest go on; the
-    exit status is 1 if any failed."""
+    exit status is 1 if any failed. With --report, each picture's report is NAME.report.html."""
     folder = Path(args.image)
     if not all(NAME in out for out in args.output):
         raise UserError(f"{folder} is a folder: every -o must hold {NAME} (the picture's name), "
@@ -321,7 +347,8 @@ def _run_folder(args: argparse.Namespace, method: Method, settings: Any, refinem
         outputs = [_named(out, path.stem) for out in args.output]
         try:
             checkpoint = _checkpoint(args, method, str(path), outputs)
-            fitted = _evolve_one(args, method, settings, refinement, picture, outputs, checkpoint)
+            fitted = _evolve_one(args, method, settings, refinement, picture, outputs, checkpoint, live,
+                                 report_path(outputs[0], f"{path.stem}.report.html") if args.report else None)
         except (UserError, SceneError, WriteError) as exc:
             print(f"genart evolve: error: {where}: {printable(str(exc))}", file=sys.stderr)
             failed += 1

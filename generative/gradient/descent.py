@@ -17,6 +17,7 @@ from generative.gradient.lab import image_to_lab
 from generative.gradient.params import Params, Shape, background, to_shapes
 from generative.gradient.soft_render import CIRCLE, ELLIPSE, LAB_SCALE, loss_and_grad, removal_costs, render_soft
 from generative.images import rmse_255
+from generative.progress import SILENT, Progress, Reporter
 from renderers import cairo
 from renderers.fields import rgba
 from renderers.scene import Canvas, Scene, ShapesLayer, Snapshot
@@ -66,6 +67,7 @@ class Plan:
     eval_every: int = 100
     progress: bool = True
     desc: str = "gradient"
+    reporter: Reporter = SILENT  # told of each evaluated render, as it asks
 
 
 def check_target(target: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -170,6 +172,9 @@ def descend(
         img = poster_render(to_shapes(params), background(params), h, w)
         last_rmse = rmse_255(img, target)
         result.loss_curve.append((time.perf_counter() - started, last_rmse))
+        if plan.reporter.due():
+            plan.reporter.report(Progress("steps", step, steps or 0, "step", result.loss_curve[-1][0], last_rmse,
+                                          target, lambda: img, seconds))
         score = objective(img, goal, weights, lab)
         if score < best[0]:
             best = (score, params.copy())

@@ -9,6 +9,7 @@ import numpy as np
 from generative.gradient import seeding
 from generative.gradient.descent import FitResult, Plan, check_target, descend
 from generative.gradient.soft_render import POSTER_SHARPNESS
+from generative.progress import SILENT, Reporter
 
 DEFAULT_STEPS = 2000
 
@@ -25,6 +26,7 @@ def fit_circles(
     weights: np.ndarray | None = None,
     snapshot_every: int = 0,
     progress: bool = True,
+    reporter: Reporter = SILENT,
 ) -> FitResult:
     """Fit `n` circles to `target` (float H×W×3 in [0, 1]); canvas units are its pixels.
 
@@ -36,7 +38,8 @@ def fit_circles(
     The budget is `steps` and/or `seconds` (whichever ends first; default
     DEFAULT_STEPS steps); with `steps` alone the same seed gives the same result.
     `loss` is "rgb" or "lab" (squared error in CIE Lab); `weights` an optional H×W map of
-    how much each pixel matters. A snapshot is taken every `snapshot_every` steps.
+    how much each pixel matters. A snapshot is taken every `snapshot_every` steps; `reporter`
+    is told of the poster render at each evaluation.
     The result is the best state seen, judged on its poster (antialiased) render.
     """
     started = time.perf_counter()
@@ -61,5 +64,6 @@ def fit_circles(
         snapshot_every=snapshot_every,
         progress=progress,
         desc=f"{n} circles",
+        reporter=reporter,
     )
     return descend(target, params, plan, weights=weights, lab=loss == "lab", rng=rng, started=started)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from generative.images import MAX_WORKING, MIN_WORKING, Picture
 from generative.methods.base import Method, Seconds, Workers
+from generative.progress import SILENT, Reporter
 from renderers.scene import Scene
 
 Count = Annotated[int, Field(ge=1, le=32)]
@@ -48,7 +49,7 @@ class AnnealMethodSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: AnnealMethodSettings, progress: bool = True, checkpoint: Path | None = None,
-        resume: bool = False) -> Scene:
+        resume: bool = False, reporter: Reporter = SILENT) -> Scene:
     """Anneal every tile (in parallel processes) and return the polygons' scene; no progress bar."""
     from generative.anneal import AnnealSettings, anneal, anneal_scene
 

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
 
 from generative.images import Picture
+from generative.progress import SILENT, Reporter
 from renderers.scene import Scene
 
 MAX_SECONDS = 7 * 24 * 3600.0  # a time budget beyond a week is a slip of the keyboard
@@ -43,13 +44,14 @@ Seconds = Annotated[float | None, Field(gt=0.0, le=MAX_SECONDS, allow_inf_nan=Fa
 class Fit(Protocol):
     """Fit a picture with a method's settings (an instance of its model) and return the scene.
 
-    `progress` shows a progress bar on stderr. `checkpoint` is the file where methods that
+    `progress` shows a progress bar on stderr; `reporter` receives progress events with the
+    current picture (the live preview), as often as it asks. `checkpoint` is the file where methods that
     support it (`Method.checkpoints`) save their progress; `resume` continues from it. The
     scene is in picture units and its `meta` holds the run's figures, `seconds` included.
     """
 
     def __call__(self, picture: Picture, settings: Any, progress: bool = True, checkpoint: Path | None = None,
-                 resume: bool = False) -> Scene: ...
+                 resume: bool = False, reporter: Reporter = SILENT) -> Scene: ...
 
 
 @dataclass(frozen=True)

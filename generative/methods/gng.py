@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Literal
 
-from PIL import ImageColor
+import numpy as np
+from PIL import Image, ImageColor, ImageDraw
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from generative.images import Picture
 from generative.interrupt import Interrupted
 from generative.methods.base import Method, MethodError, Seconds
+from generative.progress import SILENT, Progress, Reporter
 from renderers.scene import Meta, Scene, Source
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -31,6 +34,16 @@ def _rgba(value: object) -> object:
     except ValueError:
         raise ValueError(f"not a colour: {value!r} (use a name, #rrggbb or #rrggbbaa)") from None
     return tuple(c / 255.0 for c in (*rgba, 255)[:4])
+
+
+def graph_picture(xy: np.ndarray, ids: np.ndarray, edges: np.ndarray, width: int, height: int) -> np.ndarray:
+    """A graph's edges drawn one pixel wide, black on white, as an H×W×3 uint8 picture."""
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    rows = np.searchsorted(ids, edges)
+    for a, b in rows:
+        draw.line([tuple(xy[a]), tuple(xy[b])], fill="black")
+    return np.asarray(image)
 
 
 class GNGSettings(BaseModel):
@@ -107,16 +120,16 @@ class GNGSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: GNGSettings, progress: bool = True, checkpoint: Path | None = None,
-        resume: bool = False) -> Scene:
-    """Pick the points at the working resolution, grow the gas over them (a progress bar per epoch)
-    and return the graph's scene, in the (cut) picture's pixels.
+        resume: bool = False, reporter: Reporter = SILENT) -> Scene:
+    """Pick the points at the working resolution, grow the gas over them (a progress bar per epoch,
+    and the graph for `reporter`) and return the graph's scene, in the (cut) picture's pixels.
 
     Ctrl-C or SIGTERM raises `Interrupted` with the graph grown so far.
     """
     from tqdm import tqdm
 
     from generative import points as pts
-    from generative.gng import Graph, TrainingInterrupted, train
+    from generative.gng import Graph, TrainingInterrupted, mean_distance, train
     from generative.gng_scene import GraphStyle, gng_scene
 
     params = settings.gas()
@@ -150,10 +163,17 @@ def fit(picture: Picture, settings: GNGSettings, progress: bool = True, checkpoi
                    "working_width": rgb.shape[1], "working_height": rgb.shape[0]}
     source = Source(name=picture.name, sha256=picture.sha256)
     size = (cut.shape[1], cut.shape[0])
+    started = time.perf_counter()
     with tqdm(total=params.epochs, unit="epoch", desc="gng", file=sys.stderr, disable=not progress) as bar:
-        def on_epoch(_: int, graph: Graph) -> None:
+        def on_epoch(epoch: int, graph: Graph) -> None:
             bar.set_postfix(nodes=len(graph.ids), edges=len(graph.edges), refresh=False)
             bar.update()
+            if reporter.due():
+                xy, ids, edges = graph.xy, graph.ids, graph.edges
+                reporter.report(Progress(
+                    "epochs", epoch, params.epochs, "epoch", time.perf_counter() - started,
+                    mean_distance(points, graph), rgb, lambda: graph_picture(xy, ids, edges, rgb.shape[1], rgb.shape[0]),
+                    settings.seconds, error_name="mean distance of the points to the graph (px)"))
 
         try:
             result = train(points, params, snapshot_every=every, snapshot_epochs=settings.snapshots == "epoch",

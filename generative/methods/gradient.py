@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from generative.images import MAX_WORKING, MIN_WORKING, Picture, load_picture, working
 from generative.interrupt import Interrupted
 from generative.methods.base import Method, Seconds
+from generative.progress import SILENT, Reporter
 from renderers.scene import Meta, Scene
 
 
@@ -49,7 +50,7 @@ class GradientSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: GradientSettings, progress: bool = True, checkpoint: Path | None = None,
-        resume: bool = False) -> Scene:
+        resume: bool = False, reporter: Reporter = SILENT) -> Scene:
     """Fit the circles at the working size and return their scene; Ctrl-C or SIGTERM raises
     `Interrupted` with the best circles so far."""
     from generative.gradient import fit_circles
@@ -64,7 +65,7 @@ def fit(picture: Picture, settings: GradientSettings, progress: bool = True, che
     try:
         result = fit_circles(target, settings.shapes, steps=settings.steps, seconds=settings.seconds,
                              seed=settings.seed, loss=settings.loss, weights=weight_map(settings.weights, (w, h)),
-                             snapshot_every=settings.snapshot_every, progress=progress)
+                             snapshot_every=settings.snapshot_every, progress=progress, reporter=reporter)
     except DescentInterrupted as stop:
         meta |= {"seconds": round(time.perf_counter() - started, 3), "steps_run": stop.result.steps,
                  "interrupted": True}

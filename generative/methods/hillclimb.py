@@ -14,6 +14,7 @@ from generative.images import MAX_WORKING, MIN_WORKING, Picture
 from generative.interrupt import Interrupted
 from generative.methods.base import Method, Seconds, Workers
 from generative.palette import MAX_COLORS
+from generative.progress import SILENT, Reporter
 from renderers.scene import Scene
 
 ShapeName = Literal["triangle", "polygon", "rectangle", "rotated_rectangle", "ellipse", "rotated_ellipse", "circle", "bezier",
@@ -67,12 +68,12 @@ class HillclimbSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: HillclimbSettings, progress: bool = True, checkpoint: Path | None = None,
-        resume: bool = False) -> Scene:
+        resume: bool = False, reporter: Reporter = SILENT) -> Scene:
     """Evolve the shapes (checkpointed to `checkpoint`, if given) and return their scene;
     Ctrl-C or SIGTERM raises `Interrupted` with the scene of the shapes so far."""
     engine = settings.engine()
     try:
-        result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress,
+        result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress, reporter=reporter,
                         scheduler=settings.scheduler)
     except EvolveInterrupted as stop:
         raise Interrupted(tiles_scene(stop.result, picture, engine)) from stop

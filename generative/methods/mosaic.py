@@ -6,11 +6,15 @@ import time
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from generative.images import Picture
 from generative.methods.base import Method, MethodError
+from generative.progress import SILENT, Progress, Reporter
 from renderers.scene import Meta, Scene
+
+PREVIEW_WIDTH = 1024  # pixels across the mosaic a reporter is shown, at most (a pixel a cell at least)
 
 
 class MosaicSettings(BaseModel):
@@ -32,10 +36,12 @@ class MosaicSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: MosaicSettings, progress: bool = True, checkpoint: Path | None = None,
-        resume: bool = False) -> Scene:
-    """Match the collection's tiles to the picture's cells and return the mosaic's scene."""
+        resume: bool = False, reporter: Reporter = SILENT) -> Scene:
+    """Match the collection's tiles to the picture's cells and return the mosaic's scene; `reporter`
+    sees the picture while the tiles are matched, then (always) the matched mosaic."""
     from generative.mosaic.build import grid_size, mosaic_scene, plan_mosaic
     from generative.mosaic.collection import Collection, CollectionError
+    from generative.mosaic.image import cell_bands
     from generative.mosaic.match import MatchError
 
     if settings.collection is None:
@@ -44,10 +50,18 @@ def fit(picture: Picture, settings: MosaicSettings, progress: bool = True, check
     try:
         collection = Collection.load(settings.collection)
         columns, rows = grid_size(picture.width, picture.height, settings.grid, settings.cell)
+        if reporter.due():
+            reporter.report(Progress("match", 0, columns * rows, "cell", time.perf_counter() - start, None,
+                                     picture.rgb, lambda: picture.rgb, grid=(columns, rows)))
         mosaic = plan_mosaic(collection, picture.rgb, columns, rows, settings.match, settings.reuse,
                              settings.no_adjacent_repeats, settings.blend, settings.features, settings.space)
     except (CollectionError, MatchError) as exc:
         raise MethodError(str(exc)) from None
+    tile_px = max(1, min(64, PREVIEW_WIDTH // columns))
+    reporter.report(Progress(
+        "match", columns * rows, columns * rows, "cell", time.perf_counter() - start, None, picture.rgb,
+        lambda: np.concatenate([band.copy() for band in cell_bands(collection, mosaic.layer, tile_px)]),
+        grid=(columns, rows)))
     meta: Meta = {"match": settings.match, "features": settings.features, "space": settings.space,
             "match_seconds": round(time.perf_counter() - start, 3)}
     if settings.match == "budget":
