@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import time
 
 from pydantic import ValidationError
 
 from genart.errors import UserError
 from genart.outputs import add_poster_options, check_outputs, poster_options, write_outputs
+from genart.preview import add_preview_options, show_result, watching, write_run_report
+from genart.report import report_path
 from generative import points as pts
 from generative.images import load_picture
 from generative.methods import MethodError, get_method, settings_error
 from generative.methods.gng import GNGSettings
+from generative.progress import SILENT
 
 DEFAULTS = GNGSettings()
 
@@ -87,6 +91,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--node-color", default="black")
     d.add_argument("--background", default="white")
     add_poster_options(p)
+    add_preview_options(p)
     p.set_defaults(func=run)
 
 
@@ -105,11 +110,17 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--width must be at least 1, got {args.width}")
     settings = _settings(args)
     picture = load_picture(args.image)
-    try:
-        drawing = get_method("gng").fit(picture, settings, progress=not args.quiet)
-    except MethodError as exc:
-        raise UserError(str(exc)) from None
-    write_outputs(drawing, args.output, args.width, options=poster_options(args))
+    began = time.perf_counter()
+    with watching(args, "gng") as live:
+        try:
+            drawing = get_method("gng").fit(picture, settings, progress=not args.quiet, reporter=live or SILENT)
+        except MethodError as exc:
+            raise UserError(str(exc)) from None
+        show_result(live, drawing)
+        write_outputs(drawing, args.output, args.width, options=poster_options(args))
+        if live is not None and args.report:
+            write_run_report(live, report_path(args.output[0]), f"genart gng {picture.name}", drawing,
+                             settings.model_dump(mode="json"), time.perf_counter() - began)
     for out in args.output:
         print(out)
     if args.count_components:

@@ -15,6 +15,8 @@ from pydantic import ValidationError
 
 from genart.errors import UserError
 from genart.outputs import SCENE_SUFFIXES, add_poster_options, check_outputs, kind_of, poster_options, write_output
+from genart.preview import add_preview_options, watching, write_run_report
+from genart.report import report_path
 from generative.execution import SCHEDULER_VARIABLE, ExecutionError
 from generative.images import load_picture
 from generative.methods import MethodError, get_method, settings_error
@@ -24,6 +26,7 @@ from generative.mosaic.features import SPACES
 from generative.mosaic.image import write_mosaic_image
 from generative.mosaic.index import DEFAULT_SIZES, index_folder
 from generative.mosaic.match import MODES
+from generative.progress import SILENT
 from renderers import scene
 from renderers.atomic import WriteError, atomic_paths, write_error
 from renderers.scene import MosaicLayer
@@ -69,6 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--space", choices=SPACES, default="rgb",
                    help="colour space the features are compared in (default rgb: least squared error; lab: perceptual)")
     add_poster_options(b)
+    add_preview_options(b)
     b.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
                    help="output .png, .jpg, .scene.json(.gz), .pdf or .svg (repeatable)")
     b.set_defaults(func=run_build)
@@ -127,21 +131,27 @@ def run_build(args: argparse.Namespace) -> int:
     collection = _load(args.collection)
     picture = load_picture(args.target)
     start = time.perf_counter()
-    try:
-        drawing = get_method("mosaic").fit(picture, settings)
-    except MethodError as exc:
-        raise UserError(str(exc)) from None
-    layer = cast(MosaicLayer, drawing.layers[0])  # the mosaic method's one layer
-    with atomic_paths(args.output) as temps:  # all outputs or none
-        for out, tmp in zip(args.output, temps):
-            try:
-                _write_build_output(drawing, layer, collection, out, tmp, args)
-            except WriteError as exc:
-                raise WriteError(out, exc.reason) from None
-            except OSError as exc:
-                raise write_error(out, exc) from None
-            except ValueError as exc:
-                raise UserError(f"{out}: {exc}") from None
+    with watching(args, "mosaic build") as live:
+        try:
+            drawing = get_method("mosaic").fit(picture, settings, reporter=live or SILENT)
+        except MethodError as exc:
+            raise UserError(str(exc)) from None
+        layer = cast(MosaicLayer, drawing.layers[0])  # the mosaic method's one layer
+        if live is not None:
+            live.finish()  # the method showed the matched mosaic
+        with atomic_paths(args.output) as temps:  # all outputs or none
+            for out, tmp in zip(args.output, temps):
+                try:
+                    _write_build_output(drawing, layer, collection, out, tmp, args)
+                except WriteError as exc:
+                    raise WriteError(out, exc.reason) from None
+                except OSError as exc:
+                    raise write_error(out, exc) from None
+                except ValueError as exc:
+                    raise UserError(f"{out}: {exc}") from None
+        if live is not None and args.report:
+            write_run_report(live, report_path(args.output[0]), f"genart mosaic build {picture.name}", drawing,
+                             settings.model_dump(mode="json"), time.perf_counter() - start, collection.tile)
     print(build_summary(layer, collection, picture.rgb, time.perf_counter() - start))
     for out in args.output:
         print(out)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
 
 from genart.errors import UserError
 from genart.preview.live import Live
+from renderers.cairo import TileSource, render_array
+from renderers.scene import Scene
 
 
 def add_preview_options(p: argparse.ArgumentParser) -> None:
@@ -34,3 +38,30 @@ def watching(args: argparse.Namespace, command: str) -> Iterator[Live | None]:
             yield live
     else:
         yield Live(title=f"genart {command}") if getattr(args, "report", False) else None
+
+
+def show_result(live: Live | None, drawing: Scene, tiles: TileSource | None = None) -> None:
+    """Show the finished scene as the run's last state, drawn (by the page's thread) at the size of the
+    target the run reported; a run that reported nothing is just marked finished."""
+    if live is None:
+        return
+    last = live.latest
+    if last is None:
+        live.finish()
+        return
+    height, width = last.target.shape[:2]
+    live.finish(replace(last, phase="done", picture=lambda: render_array(drawing, width, height, tiles=tiles)))
+
+
+def write_run_report(live: Live, path: Path, title: str, drawing: Scene, settings: dict[str, object],
+                     seconds: float, tiles: TileSource | None = None) -> None:
+    """Write report.html of a finished run from what `live` recorded (its target, its curve)."""
+    from genart.report import render_report, write_report
+
+    last = live.latest
+    target = last.target if last is not None else render_array(drawing, tiles=tiles)
+    write_report(path, render_report(
+        title=title, drawing=drawing, target=target, curve=[(p.seconds, p.done, p.error) for p in live.curve()],
+        settings=settings, timings={"run (s)": round(seconds, 3)},
+        error_name=last.error_name if last is not None else "error", unit=last.unit if last is not None else "shape",
+        tiles=tiles))

@@ -18,6 +18,7 @@ from PIL import Image
 
 from generative.progress import Progress, Throttle
 
+SHOWN_SIDE = 1024  # pixels on the longer side of the pictures the page shows, at most
 RATE_WINDOW = 10.0  # seconds of recent progress the rate (and so the ETA) is measured over
 # the heat-map's colours from no difference to the largest: black, purple, orange, pale yellow
 HEAT = np.array([[0, 0, 0], [87, 16, 110], [188, 55, 84], [249, 142, 9], [252, 255, 164]], np.float64)
@@ -28,6 +29,16 @@ def as_rgb8(picture: np.ndarray) -> np.ndarray:
     if picture.dtype == np.uint8:
         return np.ascontiguousarray(picture[..., :3])
     return (np.clip(picture[..., :3], 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)
+
+
+def shown(picture: np.ndarray) -> np.ndarray:
+    """An H×W×3 uint8 picture brought down to SHOWN_SIDE pixels on its longer side, at most."""
+    h, w = picture.shape[:2]
+    if max(h, w) <= SHOWN_SIDE:
+        return picture
+    scale = SHOWN_SIDE / max(h, w)
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return np.asarray(Image.fromarray(picture).resize(size, Image.Resampling.BOX))
 
 
 def png(picture: np.ndarray) -> bytes:
@@ -164,8 +175,8 @@ class Live(Throttle):
             if p is None:
                 return None
             if self._pictures is None or self._pictures.version != version:
-                canvas = as_rgb8(p.picture())
-                self._pictures = Pictures(version, png(canvas), png(heat_map(canvas, as_rgb8(p.target))))
+                canvas = shown(as_rgb8(p.picture()))
+                self._pictures = Pictures(version, png(canvas), png(heat_map(canvas, shown(as_rgb8(p.target)))))
             return self._pictures
 
     def target_png(self) -> bytes | None:
@@ -175,7 +186,7 @@ class Live(Throttle):
             if p is None:
                 return None
             if self._target is None or self._target[0] != id(p.target):
-                self._target = (id(p.target), png(as_rgb8(p.target)))
+                self._target = (id(p.target), png(shown(as_rgb8(p.target))))
             return self._target[1]
 
 
