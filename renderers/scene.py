@@ -258,7 +258,8 @@ def _error_path(loc: tuple[Any, ...]) -> str:
         elif i > 0 and isinstance(loc[i - 1], int) and part in _TAGS:
             continue  # a union's discriminator tag adds nothing for the reader
         else:
-            out += f".{part}" if out else str(part)
+            text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(part)[:80])  # a key names itself
+            out += f".{text}" if out else text
     return out or "scene"
 
 
