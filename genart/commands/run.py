@@ -9,18 +9,23 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
 from genart.errors import UserError
+from genart.preview import add_preview_options, watching
+from genart.preview.live import Live
+from genart.preview.live import Stage as ShownStage
 from genart.script.cache import Cache
 from genart.script.check import Piece
 from genart.script.load import load
 from genart.script.plan import Stage, plan, select
 from genart.script.plan import run as run_stages
 from genart.terminal import printable
-from generative.images import ImageError
+from generative.images import ImageError, load_picture
+from generative.progress import SILENT, Progress
 from renderers.atomic import WriteError
 from renderers.scene import SceneError
 
@@ -40,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--watch", action="store_true",
                    help="run again on every save of the script or its inputs (Ctrl-C stops)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars and no stage lines")
+    add_preview_options(p, report=False)
     p.set_defaults(func=run)
 
 
@@ -48,8 +54,28 @@ def _say(args: argparse.Namespace, line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
-def _stages(args: argparse.Namespace, piece: Piece, cache: Cache) -> list[Stage]:
-    return select(plan(piece, cache, progress=not args.quiet), args.only, piece)
+def _stages(args: argparse.Namespace, piece: Piece, cache: Cache, live: Live | None = None) -> list[Stage]:
+    return select(plan(piece, cache, progress=not args.quiet, reporter=live or SILENT), args.only, piece)
+
+
+POSTER_PICTURES = (".png", ".jpg", ".jpeg")
+
+
+def _follow(live: Live, todo: list[Stage]) -> Callable[[Stage, str, float | None], None]:
+    """Show the stages on the page as they change, and each poster drawn as a picture (PNG and JPEG)."""
+    shown = [ShownStage(stage.label, "waiting") for stage in todo]
+    live.set_stages(shown)
+    began = time.perf_counter()
+
+    def on_stage(stage: Stage, state: str, seconds: float | None) -> None:
+        shown[todo.index(stage)] = ShownStage(stage.label, state, seconds)
+        live.set_stages(shown)
+        if state == "done" and stage.label.startswith("poster") and stage.target.suffix.lower() in POSTER_PICTURES:
+            poster = load_picture(stage.target).rgb
+            live.report(Progress("poster", 1, 1, "poster", time.perf_counter() - began, None, poster,
+                                 lambda: poster))
+
+    return on_stage
 
 
 def dry_run(args: argparse.Namespace, piece: Piece) -> None:
@@ -70,13 +96,17 @@ def dry_run(args: argparse.Namespace, piece: Piece) -> None:
         print(f"#   {state:6}  {stage.label}")
 
 
-def run_piece(args: argparse.Namespace, piece: Piece, summary: bool = False) -> None:
-    """Run the stages not cached; report each (unless quiet) and, with `summary` or not quiet, the totals."""
+def run_piece(args: argparse.Namespace, piece: Piece, summary: bool = False, live: Live | None = None) -> None:
+    """Run the stages not cached; report each (unless quiet) and, with `summary` or not quiet, the totals;
+    `live` (the preview page) follows the stages and the fits."""
     began = time.perf_counter()
     cache = Cache(piece.folder)
-    todo = _stages(args, piece, cache)
+    todo = _stages(args, piece, cache, live)
     cache.save_hashes()
-    ran, cached = run_stages(todo, cache, args.force, lambda line: _say(args, line))
+    ran, cached = run_stages(todo, cache, args.force, lambda line: _say(args, line),
+                             _follow(live, todo) if live is not None else None)
+    if live is not None:
+        live.finish()
     if summary or not args.quiet:
         print(f"{piece.source.name}: {ran} made, {cached} cached, {time.perf_counter() - began:.1f} s", file=sys.stderr,
               flush=True)
@@ -89,20 +119,22 @@ def run(args: argparse.Namespace) -> int:
             raise UserError("--watch and --dry-run do not go together")
         from genart.script.watch import watch
 
-        def once() -> Piece | None:
-            piece = None
-            try:
-                piece = load(script, args.sets, args.script)
-                run_piece(args, piece, summary=True)
-            except (UserError, SceneError, ImageError, WriteError) as exc:
-                print(f"genart run: error: {printable(str(exc))}", file=sys.stderr, flush=True)
-            return piece
+        with watching(args, "run") as live:
+            def once() -> Piece | None:
+                piece = None
+                try:
+                    piece = load(script, args.sets, args.script)
+                    run_piece(args, piece, summary=True, live=live)
+                except (UserError, SceneError, ImageError, WriteError) as exc:
+                    print(f"genart run: error: {printable(str(exc))}", file=sys.stderr, flush=True)
+                return piece
 
-        watch(script, once, lambda line: print(line, file=sys.stderr, flush=True))
+            watch(script, once, lambda line: print(line, file=sys.stderr, flush=True))
         return 0
     piece = load(script, args.sets, args.script)
     if args.dry_run:
         dry_run(args, piece)
     else:
-        run_piece(args, piece)
+        with watching(args, "run") as live:
+            run_piece(args, piece, live=live)
     return 0

@@ -14,15 +14,17 @@ from renderers.cairo import TileSource, render_array
 from renderers.scene import Scene
 
 
-def add_preview_options(p: argparse.ArgumentParser) -> None:
-    """--preview, --preview-port and --report."""
+def add_preview_options(p: argparse.ArgumentParser, report: bool = True) -> None:
+    """--preview, --preview-port and (with `report`) --report."""
     g = p.add_argument_group("watching the run")
     g.add_argument("--preview", action="store_true",
                    help="serve a live page of the run on 127.0.0.1 (its address is printed); Ctrl-C stops both")
     g.add_argument("--preview-port", type=int, default=0, metavar="PORT",
                    help="port of the preview page (default: a free one)")
-    g.add_argument("--report", action="store_true",
-                   help="write report.html beside the first output: target, result, error curve, settings, time-lapse")
+    if report:
+        g.add_argument("--report", action="store_true",
+                       help="write report.html beside the first output: target, result, error curve, settings, "
+                            "time-lapse")
 
 
 @contextmanager

@@ -65,7 +65,7 @@ class Stage:
     """One stage of a YAML run as the page lists it."""
 
     label: str
-    state: str  # "waiting", "cached", "running", "done", "failed"
+    state: str  # "waiting", "cached", "running", "done"
     seconds: float | None = None
 
 

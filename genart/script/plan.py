@@ -20,6 +20,7 @@ from genart.script.check import Piece
 from genart.script.errors import ScriptError, did_you_mean
 from genart.script.model import NOT_IN_KEY, Transition
 from genart.script.movie import join
+from generative.progress import SILENT, Reporter
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,9 @@ class Stage:
         return cache.output_current(self.target, self.key) if self.is_output else self.target.exists()
 
 
-def plan(piece: Piece, cache: Cache, progress: bool) -> list[Stage]:
-    """Every stage of the piece, in an order where each comes after those it builds on."""
+def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT) -> list[Stage]:
+    """Every stage of the piece, in an order where each comes after those it builds on; `reporter`
+    follows each scene's fit."""
     script = piece.script
     out: list[Stage] = []
     uses: dict[str, set[str]] = {name: {name} for name in script.scenes}  # scene → --only names that need it
@@ -66,7 +68,7 @@ def plan(piece: Piece, cache: Cache, progress: bool) -> list[Stage]:
         target = cache.path(f"scene-{key}.scene.json.gz")
         scenes[name] = Stage(f"scene {name} ({method})", key, target, False, frozenset(uses[name]),
                              partial(stages.fit_scene, entry, piece.pictures[entry.from_],
-                                     index.target if index else None, target, progress))
+                                     index.target if index else None, target, progress, reporter))
     out += indexes.values()
     out += scenes.values()
     for poster, path in zip(script.posters, piece.posters):
@@ -134,15 +136,23 @@ def select(stages_: list[Stage], only: str | None, piece: Piece) -> list[Stage]:
     return [s for s in stages_ if only in s.groups]
 
 
-def run(stages_: list[Stage], cache: Cache, force: bool, report: Callable[[str], None]) -> tuple[int, int]:
-    """Run the stages not done (all of them, with `force`); returns (ran, cached)."""
+def run(stages_: list[Stage], cache: Cache, force: bool, report: Callable[[str], None],
+        on_stage: Callable[[Stage, str, float | None], None] | None = None) -> tuple[int, int]:
+    """Run the stages not done (all of them, with `force`); returns (ran, cached). `on_stage` is told
+    of each stage's state as it changes ("cached", "running", "done"; with the seconds it took)."""
     ran = 0
     for stage in stages_:
         if not force and stage.done(cache):
             report(f"cached  {stage.label}")
+            if on_stage is not None:
+                on_stage(stage, "cached", None)
             continue
         began = time.perf_counter()
+        if on_stage is not None:
+            on_stage(stage, "running", None)
         stage.work()
+        if on_stage is not None:
+            on_stage(stage, "done", time.perf_counter() - began)
         if stage.is_output:
             cache.record_output(stage.target, stage.key)
         ran += 1

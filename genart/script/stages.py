@@ -21,6 +21,7 @@ from genart.outputs import write_outputs
 from genart.script.model import SCRIPT_SUPPLIED
 from generative.images import load_picture
 from generative.methods import METHODS, MethodError
+from generative.progress import SILENT, Reporter
 from renderers import scene
 from renderers.cairo import TileSource
 
@@ -45,8 +46,10 @@ def method_settings(entry: Any, collection: Path | None) -> BaseModel:
     return method.settings.model_validate(values)
 
 
-def fit_scene(entry: Any, picture_path: Path, collection: Path | None, target: Path, progress: bool) -> None:
-    """Fit the scene (resuming its checkpoint, if an earlier run was interrupted), refine it, save it."""
+def fit_scene(entry: Any, picture_path: Path, collection: Path | None, target: Path, progress: bool,
+              reporter: Reporter = SILENT) -> None:
+    """Fit the scene (resuming its checkpoint, if an earlier run was interrupted), refine it, save it;
+    `reporter` follows the fit."""
     from generative.methods.refine import RefineSettings, refine_scene
 
     method = METHODS[entry.method]
@@ -55,7 +58,7 @@ def fit_scene(entry: Any, picture_path: Path, collection: Path | None, target: P
     checkpoint = target.with_name(target.name.split(".")[0] + ".ckpt") if method.checkpoints else None
     try:
         drawing = method.fit(picture, settings, progress=progress, checkpoint=checkpoint,
-                             resume=checkpoint is not None and checkpoint.exists())
+                             resume=checkpoint is not None and checkpoint.exists(), reporter=reporter)
     except KeyboardInterrupt:
         if checkpoint is None:
             raise
