@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 import time
 from collections.abc import Callable
@@ -217,18 +216,6 @@ def _take_palette(args: argparse.Namespace, method: Method) -> None:
         raise UserError("--refine-seconds would move the colours off the palette; use one or the other")
 
 
-def _stopped_by(exc: BaseException) -> int:
-    """Exit status for an interrupt: 143 for SIGTERM, 130 for Ctrl-C (128 + the signal)."""
-    from genart.cli import Terminated
-
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, Terminated):
-            return 128 + signal.SIGTERM
-        seen = seen.__cause__ or seen.__context__
-    return 128 + signal.SIGINT
-
-
 @dataclass
 class Fitted:
     """One picture's run: what to print, and the interrupt that stopped it (if one did)."""
@@ -283,7 +270,9 @@ def _say_interrupted(fitted: Fitted, outputs: list[str], checkpoint: Path, asked
     shapes = fitted.stopped.scene.meta.get("shapes", 0)
     print(f"genart evolve: interrupted after {shapes} of {asked} shapes; wrote them to {', '.join(outputs)}; "
           f"progress kept in {checkpoint}: run the same command with --resume to continue", file=sys.stderr)
-    return _stopped_by(fitted.stopped)
+    from genart.cli import interrupt_status
+
+    return interrupt_status(fitted.stopped)
 
 
 def run(args: argparse.Namespace) -> int:
