@@ -119,7 +119,7 @@ def test_progress_bar_on_stderr(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("extra", "needle"),
     [
-        (["--max-nodes", "1"], "--max-nodes must be at least 2"),
+        (["--max-nodes", "1"], "--max-nodes must be between 2 and 50000"),
         (["--epochs", "0"], "--epochs"),
         (["--crop", "10:10,0:5"], "crop leaves no pixels"),
         (["--crop", "nonsense"], "expected Y0:Y1,X0:X1"),
