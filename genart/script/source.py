@@ -97,9 +97,9 @@ def parse(text: str, name: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        raise ScriptError(f"{where}: YAML syntax: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise ScriptError(f"{name}: YAML syntax: {exc}") from None
+        raise ScriptError(f"{where}: YAML syntax: {' '.join(str(exc.problem or exc.context).split())}") from None
+    except yaml.YAMLError as exc:  # PyYAML's reader errors add the position on a line of their own
+        raise ScriptError(f"{name}: YAML syntax: {str(exc).splitlines()[0]}") from None
     source = Source(name, {})
     if root is None:
         return source
