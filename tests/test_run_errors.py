@@ -179,3 +179,11 @@ def test_missing_script(folder: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_every_method_says_what_its_scene_holds() -> None:
     for method in METHODS.values():
         assert scene_contents(method, method.settings())
+
+
+def test_a_control_character_is_one_line(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = folder / "piece.yaml"
+    script.write_text("genart: 1\nseed: \x00\n")
+    assert main(["run", str(script)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "YAML syntax: unacceptable character" in err and "\n" not in err
