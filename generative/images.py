@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from renderers.limits import limit_from_env
+
 MAX_SOURCE_PIXELS = 250_000_000  # a bigger picture is refused before it is decoded
 BYTES_VARIABLE = "GENART_MAX_PICTURE_BYTES"
 DEFAULT_MAX_PICTURE_BYTES = 1 << 30  # a bigger picture file is refused before it is read
@@ -42,16 +44,10 @@ class Picture:
 
 def max_picture_bytes() -> int:
     """The largest picture file read: $GENART_MAX_PICTURE_BYTES, else DEFAULT_MAX_PICTURE_BYTES."""
-    text = os.environ.get(BYTES_VARIABLE, "")
-    if not text:
-        return DEFAULT_MAX_PICTURE_BYTES
     try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise ImageError(f"{BYTES_VARIABLE} must be a whole number of at least 1, got {text[:40]!r}")
-    return value
+        return limit_from_env(BYTES_VARIABLE, DEFAULT_MAX_PICTURE_BYTES)
+    except ValueError as exc:
+        raise ImageError(str(exc)) from None
 
 
 def read_regular(path: Path, limit: int) -> bytes:

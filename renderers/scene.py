@@ -24,6 +24,7 @@ from renderers.drawables import BY_TAG, Bezier, Circle, Ellipse, Polygon, Shape,
 from renderers.fields import MAX_CANVAS, Color, Model
 from renderers.layers import REGISTRY as LAYER_TYPES
 from renderers.layers import GraphLayer, Layer, MosaicLayer, ShapesLayer
+from renderers.limits import limit_from_env
 
 FORMAT: Final = "genart.scene"
 VERSION: Final = 1
@@ -183,16 +184,10 @@ def _short_int(text: str) -> int:
 
 def max_elements() -> int:
     """The most elements a scene may hold: $GENART_MAX_ELEMENTS, else DEFAULT_MAX_ELEMENTS."""
-    text = os.environ.get(ELEMENTS_VARIABLE, "")
-    if not text:
-        return DEFAULT_MAX_ELEMENTS
     try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise SceneError(f"{ELEMENTS_VARIABLE} must be a whole number of at least 1, got {text[:40]!r}")
-    return value
+        return limit_from_env(ELEMENTS_VARIABLE, DEFAULT_MAX_ELEMENTS)
+    except ValueError as exc:
+        raise SceneError(str(exc)) from None
 
 
 def _length(value: Any) -> int:

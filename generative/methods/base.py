@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 
 from generative.images import Picture
 from generative.progress import SILENT, Reporter
+from renderers.limits import limit_from_env
 from renderers.scene import Scene
 
 MAX_SECONDS = 7 * 24 * 3600.0  # a time budget beyond a week is a slip of the keyboard
@@ -26,8 +27,7 @@ class MethodError(ValueError):
 
 def max_workers() -> int:
     """The most worker processes a run may ask for: $GENART_MAX_WORKERS if set, else the machine's cores."""
-    text = os.environ.get(WORKERS_VARIABLE, "")
-    return int(text) if text.isdigit() and int(text) >= 1 else os.cpu_count() or 1
+    return limit_from_env(WORKERS_VARIABLE, os.cpu_count() or 1)
 
 
 def _within_cores(value: int | None) -> int | None:
