@@ -26,6 +26,7 @@ from animations.timeline import Loop, Playable, frame_times
 from genart.errors import UserError
 from genart.motion_options import add_motion_options, motion_settings
 from generative.execution import SCHEDULER_VARIABLE
+from generative.methods.base import WORKERS_VARIABLE, max_workers
 from renderers import scene
 from renderers.cairo import TileSource, save_png
 from renderers.framing import FRAMINGS, place
@@ -199,8 +200,9 @@ def run(args: argparse.Namespace) -> int:
     fps = PREVIEW_FPS if args.preview else args.fps
     if not 0 < fps <= 120:
         raise UserError(f"--fps must be in (0, 120], got {fps}")
-    if args.workers is not None and args.workers < 0:
-        raise UserError(f"--workers must be at least 0, got {args.workers}")
+    if args.workers is not None and not 0 <= args.workers <= max_workers():
+        raise UserError(f"--workers must be between 0 and {max_workers()} (the machine's cores; set "
+                        f"{WORKERS_VARIABLE} to allow more), got {args.workers}")
     drawing = scene.load(args.scene)
     if args.transparent:
         drawing = without_background(drawing)

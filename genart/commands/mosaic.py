@@ -20,6 +20,7 @@ from genart.report import report_path
 from generative.execution import SCHEDULER_VARIABLE, ExecutionError
 from generative.images import load_picture
 from generative.methods import MethodError, get_method, settings_error
+from generative.methods.base import WORKERS_VARIABLE, max_workers
 from generative.methods.mosaic import MosaicSettings
 from generative.mosaic.collection import Collection, CollectionError
 from generative.mosaic.features import SPACES
@@ -90,8 +91,11 @@ def run_index(args: argparse.Namespace) -> int:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     except ValueError:
         raise UserError(f"--sizes {args.sizes!r} is not a comma-separated list of pixel sizes") from None
-    if args.jobs < 1:
-        raise UserError(f"--jobs must be at least 1, got {args.jobs}")
+    if not args.output.lower().endswith(".npz"):
+        raise UserError(f"{args.output}: a collection is written as an .npz file")
+    if not 1 <= args.jobs <= max_workers():
+        raise UserError(f"--jobs must be between 1 and {max_workers()} (the machine's cores; set {WORKERS_VARIABLE} "
+                        f"to allow more), got {args.jobs}")
     if Path(args.output).is_dir() or not Path(args.output).parent.is_dir():
         raise UserError(f"{args.output}: cannot write a file there")
     start = time.perf_counter()

@@ -17,7 +17,7 @@ from PIL import Image
 
 from generative.mosaic.collection import Collection
 from renderers.atomic import atomic_path, atomic_save_image
-from renderers.scene import MosaicLayer
+from renderers.scene import MAX_PIXELS, MosaicLayer
 
 MAX_SIDE = 65_000  # JPEG's limit; PNG allows more but no viewer opens it
 
@@ -79,8 +79,9 @@ def write_jpeg(path: str | Path, width: int, height: int, bands: Iterator[np.nda
 def write_mosaic_image(collection: Collection, layer: MosaicLayer, path: str | Path, tile_px: int, quality: int = 90) -> tuple[int, int]:
     """Write the mosaic at `tile_px` pixels per cell to a .png or .jpg file; returns (width, height)."""
     width, height = layer.columns * tile_px, layer.rows * tile_px
-    if max(width, height) > MAX_SIDE:
-        raise ValueError(f"a {width}x{height} picture is too large (at most {MAX_SIDE} px a side)")
+    if max(width, height) > MAX_SIDE or width * height > MAX_PIXELS:
+        raise ValueError(f"a {width}x{height} picture is too large (at most {MAX_SIDE} px a side and "
+                         f"{MAX_PIXELS:,} px in all: fewer cells or a smaller --tile-px)")
     bands = cell_bands(collection, layer, tile_px)
     if str(path).lower().endswith(".png"):
         write_png(path, width, height, bands)

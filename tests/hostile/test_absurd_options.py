@@ -46,3 +46,19 @@ def test_absurd_numbers_in_a_scene(tmp_path: Path, meta: str) -> None:
 def test_a_vanishing_canvas(tmp_path: Path) -> None:
     (tmp_path / "s.scene.json").write_text('{"format":"genart.scene","version":1,"canvas":{"width":1e-300,"height":1}}')
     refused("absurd options", ["render", "s.scene.json", "-o", "s.png"], tmp_path, needle="canvas")
+
+
+def test_index_refuses_other_names_and_too_many_jobs(tmp_path: Path) -> None:
+    (tmp_path / "photos").mkdir()
+    shutil.copy(PICTURE, tmp_path / "photos" / "a.jpg")
+    refused("absurd options", ["mosaic", "index", "photos", "-o", "c.txt"], tmp_path, needle=".npz")
+    refused("absurd options", ["mosaic", "index", "photos", "-o", "c.npz", "--jobs", "200"], tmp_path,
+            needle="--jobs")
+
+
+def test_animate_refuses_more_workers_than_cores(tmp_path: Path) -> None:
+    (tmp_path / "s.scene.json").write_text(
+        '{"format":"genart.scene","version":1,"canvas":{"width":10,"height":10},"layers":[{"type":"shapes","shapes":'
+        '[{"kind":"circle","cx":1,"cy":1,"r":1,"color":[0,0,0,1]}]}]}')
+    refused("absurd options", ["animate", "s.scene.json", "--motion", "flyin", "--workers", "64", "-o", "m.mp4"],
+            tmp_path, needle="--workers")
