@@ -27,11 +27,6 @@ A checkpoint is genart's only when it carries the format tag and this run's sett
 fingerprint: anything else at the checkpoint path (another file, a folder, a FIFO, a link)
 is refused before the run and left untouched, and a resumed checkpoint is validated in
 full (counts, lengths, families, finite numbers) before any of it reaches the compiled code.
-
-A checkpoint is genart's only when it carries the format tag and this run's settings
-fingerprint: anything else at the checkpoint path (another file, a folder, a FIFO, a link)
-is refused before the run and left untouched, and a resumed checkpoint is validated in
-full (counts, lengths, families, finite numbers) before any of it reaches the compiled code.
 """
 
 from __future__ import annotations
