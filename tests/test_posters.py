@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
@@ -91,7 +92,7 @@ def test_mosaic_renders_without_seams_at_any_width(mosaic_scene: Path, tmp_path:
         canvas = drawing.canvas.model_copy(update={"background": (level, level, level, 1.0)})
         S.save(drawing.model_copy(update={"canvas": canvas}), path)
         paths.append(path)
-    (tmp_path / "c.npz").symlink_to(mosaic_scene.parent / "c.npz")
+    shutil.copy(mosaic_scene.parent / "c.npz", tmp_path / "c.npz")  # a link out of the folder is refused
     for width in (101, 157, 230, 333, 419):
         (black_png, black_svg), (white_png, white_svg) = (_render_both(p, tmp_path, width) for p in paths)
         assert black_png.shape[:2] == (round(width * 5 / 7), width)
