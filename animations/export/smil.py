@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import svgwrite
 
-from animations.export.keys import flight_keys, split_cubic
+from animations.export.keys import FlightKeys, flight_keys, split_cubic
 from animations.export.tracks import Appearances, Flights
 from renderers.drawables import Packed, drawable
 from renderers.drawables.base import CX, CY, svg_number
@@ -48,12 +48,11 @@ def _rest_shape(dwg: svgwrite.Drawing, packed: Packed, i: int) -> Any:
     return drawable(int(packed.kinds[i])).svg_element(dwg, shape, svg_paint(shape.color))
 
 
-def _flight(dwg: svgwrite.Drawing, flights: Flights, i: int, length: float) -> Any:
-    keys = flight_keys(flights)
+def _flight(dwg: svgwrite.Drawing, flights: Flights, keys: FlightKeys, i: int, length: float) -> Any:
     anchor = flights.rest.params[i, [CX, CY]]
     times = [0.0, *keys.times[i].tolist(), length]
-    linear, hold = "0 0 1 1", "0 0 1 1"
-    splines = [hold] + [f"0.333333 {y1:.6f} 0.666667 {y2:.6f}" for y1, y2 in keys.handles] + [hold]
+    linear = "0 0 1 1"  # also the spline of the holds before take-off and after landing
+    splines = [linear] + [f"0.333333 {y1:.6f} 0.666667 {y2:.6f}" for y1, y2 in keys.handles] + [linear]
     eased = keys.eased[i]
     scale = flights.start_scale + (1.0 - flights.start_scale) * eased
     turn = flights.spin[i] * (1.0 - eased)
@@ -63,7 +62,7 @@ def _flight(dwg: svgwrite.Drawing, flights: Flights, i: int, length: float) -> A
         return [texts[0], *texts, texts[-1]]
 
     # the path between keyframes: PATH_SAMPLES straight pieces per span, timed linearly within the span's curve
-    move_times, move_values, move_splines = [0.0], [], [hold]
+    move_times, move_values, move_splines = [0.0], [], [linear]
     starts = split_cubic(flights.path[i], 0.0, float(eased[0]))[3]
     move_values.append(starts - anchor)
     for j in range(len(keys.handles)):
@@ -80,7 +79,7 @@ def _flight(dwg: svgwrite.Drawing, flights: Flights, i: int, length: float) -> A
     move_times.append(float(keys.times[i, -1]))
     move_times.append(length)
     move_values.append(np.zeros(2))
-    move_splines.append(hold)
+    move_splines.append(linear)
     move_texts = [" ".join(svg_number(c) for c in v) for v in move_values]
     outer = dwg.g(transform=f"translate({svg_number(anchor[0])} {svg_number(anchor[1])})")
     moving = dwg.g()
@@ -135,8 +134,9 @@ def animated_svg(canvas: Canvas, parts: list[Flights | Appearances | Packed], le
                          **svg_paint(canvas.background)))
     for part in parts:
         if isinstance(part, Flights):
+            keys = flight_keys(part)
             for i in range(len(part.rest)):
-                dwg.add(_flight(dwg, part, i, length))
+                dwg.add(_flight(dwg, part, keys, i, length))
             continue
         if isinstance(part, Packed):
             for i in range(len(part)):

@@ -93,8 +93,7 @@ def flights(clip: FlyIn) -> list[Flights | tuple[Layer, ...]]:
             out.append(part.layers)
             continue
         takeoff = clip.start + clip.ranks[k] * clip.lag_ratio * span * clip.duration
-        rest = Packed(part.kinds, part.points, part.counts, part.params, part.colors)
-        out.append(Flights(rest, takeoff, takeoff + span * clip.duration, clip.nodes[k],
+        out.append(Flights(part, takeoff, takeoff + span * clip.duration, clip.nodes[k],
                            np.degrees(clip.spins[k]), clip.start_scale, clip.fade, clip.easing))
         k += 1
     return out
@@ -121,8 +120,7 @@ def appearances(clip: TimeLapse) -> Appearances:
         if prefix > shown:
             visible_from[shown:prefix] = clip.start + _first_progress(clip, index) * clip.duration
             shown = prefix
-    p = clip.poster
-    return Appearances(Packed(p.kinds, p.points, p.counts, p.params, p.colors), visible_from)
+    return Appearances(clip.poster, visible_from)
 
 
 def _first_progress(clip: TimeLapse, index: int) -> float:
