@@ -21,6 +21,7 @@ import numpy as np
 
 from animations.export.keys import FlightKeys, flight_keys, split_cubic
 from animations.export.tracks import Appearances, Flights
+from animations.motions.flyin import bernstein_points
 from renderers.drawables import Kind, Packed
 from renderers.drawables.base import ANGLE, CX, CY, RX, RY, STROKE
 from renderers.scene import Canvas
@@ -79,7 +80,8 @@ def _eased(keys: FlightKeys, i: int, values: np.ndarray, fps: float) -> Json:
 
 def _path(keys: FlightKeys, i: int, nodes: np.ndarray, fps: float) -> Json:
     """The anchor's position along its Bézier path, with each span's sub-curve as spatial tangents."""
-    prop = _eased(keys, i, np.array([split_cubic(nodes, 0.0, s)[3] for s in keys.eased[i]]), fps)
+    eased = keys.eased[i]
+    prop = _eased(keys, i, bernstein_points(np.broadcast_to(nodes, (len(eased), 4, 2)), eased), fps)
     for j, frame in enumerate(prop["k"][:-1]):
         sub = split_cubic(nodes, float(keys.eased[i, j]), float(keys.eased[i, j + 1]))
         frame["to"] = (sub[1] - sub[0]).tolist()

@@ -17,6 +17,7 @@ import svgwrite
 
 from animations.export.keys import FlightKeys, flight_keys, split_cubic
 from animations.export.tracks import Appearances, Flights
+from animations.motions.flyin import bernstein_points
 from renderers.drawables import Packed, drawable
 from renderers.drawables.base import CX, CY, svg_number
 from renderers.fields import rgba
@@ -63,8 +64,7 @@ def _flight(dwg: svgwrite.Drawing, flights: Flights, keys: FlightKeys, i: int, l
 
     # the path between keyframes: PATH_SAMPLES straight pieces per span, timed linearly within the span's curve
     move_times, move_values, move_splines = [0.0], [], [linear]
-    starts = split_cubic(flights.path[i], 0.0, float(eased[0]))[3]
-    move_values.append(starts - anchor)
+    move_values.append(bernstein_points(flights.path[i : i + 1], eased[:1])[0] - anchor)
     for j in range(len(keys.handles)):
         sub = split_cubic(flights.path[i], float(eased[j]), float(eased[j + 1]))
         y1, y2 = keys.handles[j]
