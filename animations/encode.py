@@ -153,19 +153,21 @@ def _ffmpeg(args: list[str], stdin: int | None = None, stdout: int | None = None
                                    stdout=stdout if stdout is not None else subprocess.DEVNULL, stderr=log,
                                    start_new_session=True)  # Ctrl-C reaches genart, which stops ffmpeg
         try:
-            yield process
-        except BrokenPipeError:
-            pass  # ffmpeg stopped reading: its exit status and log say why
-        except BaseException:
+            try:
+                yield process
+            except BrokenPipeError:
+                pass  # ffmpeg stopped reading: its exit status and log say why
+            finally:
+                for stream in (process.stdin, process.stdout):
+                    if stream is not None:
+                        with contextlib.suppress(BrokenPipeError):
+                            stream.close()
+            status = process.wait()
+        except BaseException:  # an error or a stop signal, in the block or while ffmpeg finishes
             process.kill()
             process.wait()
             raise
-        finally:
-            for stream in (process.stdin, process.stdout):
-                if stream is not None:
-                    with contextlib.suppress(BrokenPipeError):
-                        stream.close()
-        if process.wait() != 0:
+        if status != 0:
             log.seek(0)
             raise EncodeError(f"ffmpeg failed: {_last_error(log.read().decode(errors='replace'))}")
 

@@ -12,13 +12,16 @@ import os
 import pkgutil
 import signal
 import sys
+import traceback
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import NoReturn
 
 import genart.commands
 from genart import __version__
 from genart.errors import UserError
 from genart.terminal import printable
+from generative.execution import ExecutionError
 from generative.images import ImageError
 from generative.interrupt import Interrupted
 from renderers.atomic import WriteError
@@ -57,6 +60,8 @@ def build_parser(command: str) -> argparse.ArgumentParser:
         description="Generative art that moves: fit shapes to pictures, render posters and movies.",
     )
     parser.add_argument("--version", action="version", version=f"genart {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an error, print its traceback (a worker's too) before genart's one line")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, summary in COMMANDS.items():
         if name == command:
@@ -90,6 +95,16 @@ def _stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
+def _stop_in(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM anywhere in the exception's chain (an error raised while stopping), or None."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def interrupt_status(exc: BaseException) -> int:
     """130 for Ctrl-C, 143 for SIGTERM (128 + the signal), found anywhere in the exception's chain."""
     seen: BaseException | None = exc
@@ -98,6 +113,26 @@ def interrupt_status(exc: BaseException) -> int:
             return 128 + signal.SIGTERM
         seen = seen.__cause__ or seen.__context__
     return 128 + signal.SIGINT
+
+
+USER_ERRORS = (UserError, SceneError, ImageError, WriteError, ExecutionError)  # their message is the line
+INTERNAL_ERROR = 70  # exit status of a bug (EX_SOFTWARE); user and system errors exit 2
+
+
+def _error_line(exc: BaseException) -> tuple[str, int]:
+    """The one line (without the 'genart COMMAND: ' prefix) and exit status for an error."""
+    if isinstance(exc, USER_ERRORS):
+        return f"error: {exc}", 2
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename is not None else ""
+        return f"error: {exc.strerror or exc}{where}", 2
+    if isinstance(exc, MemoryError):
+        return "error: out of memory (ask for smaller sizes or fewer elements)", 2
+    if isinstance(exc, BrokenProcessPool):
+        return "error: a worker process died (killed from outside, or by the system for lack of memory)", 2
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return (f"internal error: {type(exc).__name__}{': ' if first else ''}{first} "
+            "(run again with genart --debug for the traceback, and please report it)", INTERNAL_ERROR)
 
 
 def _save_interrupted(args: argparse.Namespace, exc: Interrupted) -> int:
@@ -118,28 +153,35 @@ def _quiet_broken_pipe() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run a command; user errors become one line on stderr and exit status 2.
+    """Entry point: run a command; every failure becomes one line on stderr and a non-zero exit.
 
-    Ctrl-C and SIGTERM stop a run (exit status 130 and 143); a fit that was stopped with a
-    result so far (`Interrupted`) has it written to the command's outputs first.
+    User and system errors (bad input, OS errors, a dead worker) exit 2, bugs 70; with
+    --debug the traceback, a worker's included, is printed first. Ctrl-C and SIGTERM stop
+    a run (exit status 130 and 143); a fit that was stopped with a result so far
+    (`Interrupted`) has it written to the command's outputs first.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(_command_in(argv)).parse_args(argv)
     _stop_on_sigterm()
     try:
         try:
-            try:
-                return int(args.func(args) or 0)
-            except Interrupted as exc:
-                return _save_interrupted(args, exc)
-        except (UserError, SceneError, ImageError, WriteError) as exc:
-            print(f"genart {args.command}: error: {printable(str(exc))}", file=sys.stderr)
-            return 2
-        except KeyboardInterrupt as exc:
-            print(f"genart {args.command}: interrupted", file=sys.stderr)
-            return interrupt_status(exc)
+            return int(args.func(args) or 0)
+        except Interrupted as exc:
+            return _save_interrupted(args, exc)
     except BrokenPipeError:
         return _quiet_broken_pipe()
+    except BaseException as exc:  # every failure ends in genart's one line
+        if isinstance(exc, SystemExit):
+            raise
+        if args.debug:
+            traceback.print_exception(exc)
+        stop = _stop_in(exc)
+        if stop is not None:
+            print(f"genart {args.command}: interrupted", file=sys.stderr)
+            return interrupt_status(stop)
+        line, status = _error_line(exc)
+        print(f"genart {args.command}: {printable(line)}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":

@@ -10,13 +10,13 @@ in parallel processes with derived seeds, and each tile's best vector is recorde
 from __future__ import annotations
 
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 from scipy.optimize import dual_annealing
 
+from generative.execution import open_execution
 from generative.hillclimb_tiles import tile_boxes
 from generative.images import Picture, working, working_scale
 from renderers import scene as S
@@ -116,12 +116,8 @@ def anneal(picture: Picture, settings: AnnealSettings) -> AnnealResult:
     boxes = tile_boxes(target.shape[1], target.shape[0], *settings.tiles)
     parts = [np.ascontiguousarray(target[y0:y1, x0:x1]) for x0, y0, x1, y1 in boxes]
     started = time.perf_counter()
-    if settings.workers > 1:
-        with ProcessPoolExecutor(settings.workers) as pool:
-            jobs = [pool.submit(anneal_tile, part, background, settings, i, started) for i, part in enumerate(parts)]
-            results = [job.result() for job in jobs]
-    else:
-        results = [anneal_tile(part, background, settings, i, started) for i, part in enumerate(parts)]
+    with open_execution(settings.workers if settings.workers > 1 else 0, scheduler="") as execution:
+        results = execution.map(anneal_tile, [(part, background, settings, i, started) for i, part in enumerate(parts)])
     return AnnealResult(target, background, boxes, [r[0] for r in results], [r[1] for r in results],
                         [r[2] for r in results], time.perf_counter() - started)
 

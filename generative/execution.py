@@ -14,20 +14,31 @@ either backend and any number of workers.
   has killed `distributed.scheduler.allowed-failures` + 1 workers raises `ExecutionError`
   (one line) instead of hanging. Closing with `cancel=True` (Ctrl-C) cancels the
   cluster's outstanding work.
+
+Local workers leave Ctrl-C and SIGTERM to this process: a signal that reaches a worker
+(Ctrl-C in a terminal signals the whole process group) stops only the job it is running,
+quietly, and closing with `cancel=True` signals every worker that way, then reaps them. So
+an interrupted run ends with no worker left behind and no worker traceback printed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, ProcessPoolExecutor, wait
 from multiprocessing.context import BaseContext
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import Any, TypeVar
 
 SCHEDULER_VARIABLE = "GENART_SCHEDULER"
 CONNECT_SECONDS = 20  # to reach the scheduler before giving up
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_SECONDS = 10  # a worker told to stop its job gets this long before it is killed
 
 T = TypeVar("T")
 
@@ -40,6 +51,46 @@ def scheduler_address(given: str | None = None) -> str | None:
     """The Dask scheduler to use: `given`, else $GENART_SCHEDULER, else None (local processes)."""
     address = given if given is not None else os.environ.get(SCHEDULER_VARIABLE, "")
     return address.strip() or None
+
+
+_in_job = False  # in a local worker: whether a job is running
+_stopping = False  # in a local worker: a stop signal came; every job from now on ends at once
+
+
+def _stop_job(signum: int, frame: FrameType | None) -> None:
+    """A local worker's Ctrl-C and SIGTERM handler: interrupt the running job and every later one."""
+    global _stopping
+    _stopping = True
+    if _in_job:
+        raise KeyboardInterrupt
+
+
+def _quiet_stop(unraisable: sys.UnraisableHookArgs) -> None:
+    """A local worker's hook for exceptions Python cannot raise (in `__del__`, say): a stop signal's
+    KeyboardInterrupt landing there is dropped; anything else is reported as usual."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+
+
+def _worker_started() -> None:
+    """Initializer of a local worker: install `_stop_job`, then take the signals held back at its start."""
+    sys.unraisablehook = _quiet_stop
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _stop_job)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def _job(fn: Callable[..., T], /, *args: Any) -> T:
+    """Run `fn(*args)` in a local worker, where a stop signal interrupts it: its KeyboardInterrupt
+    becomes the job's result, which the parent, stopping too, drops."""
+    global _in_job
+    if _stopping:
+        raise KeyboardInterrupt
+    _in_job = True
+    try:
+        return fn(*args)
+    finally:
+        _in_job = False
 
 
 class Execution:
@@ -61,6 +112,14 @@ class Execution:
 
     def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
         """Start `fn(*args)`; with no pool it runs now, here."""
+        if isinstance(self._executor, ProcessPoolExecutor):
+            # workers start on the first job: they are forked with the stop signals held back
+            # until `_worker_started` has installed their handler
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+            try:
+                return self._executor.submit(_job, fn, *args)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
         if self._executor is not None:
             return self._executor.submit(fn, *args)
         done: Future[T] = Future()
@@ -133,7 +192,10 @@ class Execution:
         """Shut the backend down; `cancel` drops work not yet done (here and on the cluster)."""
         if self._executor is not None:
             if isinstance(self._executor, ProcessPoolExecutor):
-                self._executor.shutdown(wait=True, cancel_futures=cancel)
+                if cancel:
+                    _stop_workers(self._executor)
+                else:
+                    self._executor.shutdown(wait=True)
             else:
                 self._executor.shutdown(wait=not cancel)
             self._executor = None
@@ -148,6 +210,25 @@ class Execution:
         self.close(cancel=kind is not None)
 
 
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Shut `pool` down at once: interrupt its workers' jobs, drop queued ones, reap the workers
+    (killing any whose job has not ended after STOP_SECONDS, e.g. one inside a long C call)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGTERM)
+    closing = threading.Thread(target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True}, daemon=True)
+    closing.start()
+    closing.join(STOP_SECONDS)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    closing.join()
+    for process in processes:
+        process.join()
+
+
 def open_execution(workers: int | None = None, scheduler: str | None = None,
                    mp_context: BaseContext | None = None) -> Execution:
     """An Execution on the Dask scheduler `scheduler` (or $GENART_SCHEDULER), else on `workers`
@@ -156,7 +237,7 @@ def open_execution(workers: int | None = None, scheduler: str | None = None,
     address = scheduler_address(scheduler)
     if address is None:
         count = workers if workers is not None else os.cpu_count() or 1
-        pool = ProcessPoolExecutor(count, mp_context=mp_context) if count > 0 else None
+        pool = ProcessPoolExecutor(count, mp_context=mp_context, initializer=_worker_started) if count > 0 else None
         return Execution(pool, max(count, 1))
     try:
         from distributed import Client
