@@ -2,7 +2,9 @@
 
 Hypothesis mutates valid documents (values, types, lengths, nesting; bytes of a collection) and feeds
 each to its loader, which must return or raise its own one-line error: any other exception is a
-finding, printed with the document that caused it. Not part of the test run:
+finding, printed with the document that caused it. The mutations are the hostile suite's
+(tests/hostile/mutations.py), which feeds a few of each through the command line; this runs
+many more, in-process. Not part of the test run:
 
     .venv/bin/python tools/fuzz_loaders.py --minutes 10
 """
@@ -10,14 +12,13 @@ finding, printed with the document that caused it. Not part of the test run:
 from __future__ import annotations
 
 import argparse
-import json
+import shutil
 import sys
 import tempfile
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
@@ -27,70 +28,39 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from genart.errors import UserError  # noqa: E402
+from genart.terminal import printable  # noqa: E402
 from generative.hillclimb_tiles import Checkpoint, EvolveError  # noqa: E402
 from generative.mosaic.collection import Collection, CollectionError, write_collection  # noqa: E402
+from generative.shapes.layout import SIZE  # noqa: E402
 from renderers import scene as S  # noqa: E402
+from tests.hostile.mutations import checkpoint_texts, corrupted, scene_texts, script_texts  # noqa: E402
 
-SCENE = json.loads((ROOT / "assets" / "example.scene.json").read_text())
-SCRIPT = "piece: fuzz\nsources:\n  face: assets/astronaut.jpg\nscenes:\n  lines: {from: face, method: gng, max_nodes: 30}\n"
-ODD = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False, allow_infinity=False),
-                st.text(max_size=12), st.just([]), st.just({}), st.just([[[[[]]]]]))
+FINGERPRINT = "f" * 16
+CHECKPOINT = {"format": "genart.checkpoint", "version": 1, "fingerprint": FINGERPRINT, "seconds": 1.0,
+              "tiles": [{"params": [[10.0] * SIZE], "colors": [[0.5, 0.5, 0.5]], "errors": [1.0]}]}
 
 
-def mutate(doc: Any, data: st.DataObject, depth: int = 0) -> Any:
-    """`doc` with a value, a type, a length or a nesting changed somewhere (or several places)."""
-    if isinstance(doc, dict) and doc:
-        key = data.draw(st.sampled_from(sorted(doc)))
-        action = data.draw(st.sampled_from(["recurse", "replace", "drop", "add"]))
-        out = dict(doc)
-        if action == "recurse" and depth < 12:
-            out[key] = mutate(doc[key], data, depth + 1)
-        elif action == "replace":
-            out[key] = data.draw(ODD)
-        elif action == "drop":
-            del out[key]
-        else:
-            out[data.draw(st.text(max_size=8))] = data.draw(ODD)
-        return out
-    if isinstance(doc, list) and doc:
-        i = data.draw(st.integers(0, len(doc) - 1))
-        action = data.draw(st.sampled_from(["recurse", "replace", "repeat", "cut", "nest"]))
-        if action == "recurse" and depth < 12:
-            return [*doc[:i], mutate(doc[i], data, depth + 1), *doc[i + 1:]]
-        if action == "replace":
-            return [*doc[:i], data.draw(ODD), *doc[i + 1:]]
-        if action == "repeat":
-            return doc + [doc[i]] * data.draw(st.integers(1, 50))
-        if action == "cut":
-            return doc[:i]
-        return [doc]
-    return data.draw(ODD)
+def _one_line(exc: Exception) -> None:
+    """Assert the message is one line as the command line prints it (control characters escaped)."""
+    assert len(printable(str(exc)).splitlines()) <= 1, f"a message of several lines: {str(exc)!r}"
 
 
 def scene_case(data: st.DataObject) -> None:
-    doc = SCENE
-    for _ in range(data.draw(st.integers(1, 4))):
-        doc = mutate(doc, data)
     try:
-        S.parse(json.dumps(doc))
+        S.parse(data.draw(scene_texts()))
     except S.SceneError as exc:
-        assert "\n" not in str(exc), f"a message of several lines: {str(exc)!r}"
+        _one_line(exc)
 
 
 def script_case(data: st.DataObject, folder: Path) -> None:
-    import yaml
-
     from genart.script.load import load
 
-    doc = yaml.safe_load(SCRIPT)
-    for _ in range(data.draw(st.integers(1, 4))):
-        doc = mutate(doc, data)
     path = folder / "piece.yaml"
-    path.write_text(yaml.safe_dump(doc) if data.draw(st.booleans()) else data.draw(st.text(max_size=200)))
+    path.write_text(data.draw(script_texts("a.jpg")))
     try:
         load(path)
     except UserError as exc:
-        assert "\n" not in str(exc), f"a message of several lines: {str(exc)!r}"
+        _one_line(exc)
 
 
 def _collection_bytes(folder: Path) -> bytes:
@@ -108,33 +78,22 @@ def _collection_bytes(folder: Path) -> bytes:
 
 
 def collection_case(data: st.DataObject, folder: Path, valid: bytes) -> None:
-    raw = bytearray(valid)
-    for _ in range(data.draw(st.integers(1, 8))):
-        at = data.draw(st.integers(0, len(raw) - 1))
-        raw[at] = data.draw(st.integers(0, 255))
-    if data.draw(st.booleans()):
-        raw = raw[: data.draw(st.integers(0, len(raw)))]
     path = folder / "c.npz"
-    path.write_bytes(bytes(raw))
+    path.write_bytes(data.draw(corrupted(valid)))
     try:
         collection = Collection.load(path)
         collection.tile(0, 16)
     except CollectionError as exc:
-        assert "\n" not in str(exc), f"a message of several lines: {str(exc)!r}"
+        _one_line(exc)
 
 
 def checkpoint_case(data: st.DataObject, folder: Path) -> None:
-    doc = {"format": "genart.checkpoint", "fingerprint": "f" * 64, "seconds": 1.0,
-           "tiles": [{"params": [[10.0, 10.0, 20.0, 20.0, 5.0, 30.0]], "families": [0], "colors": [[0.5, 0.5, 0.5, 0.5]],
-                      "sse": 1.0, "history": []}]}
-    for _ in range(data.draw(st.integers(1, 4))):
-        doc = mutate(doc, data)
     path = folder / "run.ckpt"
-    path.write_text(json.dumps(doc))
+    path.write_text(data.draw(checkpoint_texts(CHECKPOINT)))
     try:
-        Checkpoint(path, "f" * 64).load(1)
+        Checkpoint(path, FINGERPRINT).load(1)
     except EvolveError as exc:
-        assert "\n" not in str(exc), f"a message of several lines: {str(exc)!r}"
+        _one_line(exc)
 
 
 def fuzz(name: str, case: Callable[[st.DataObject], None], seconds: float) -> tuple[int, list[str]]:
@@ -170,6 +129,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="genart-fuzz-") as tmp:
         folder = Path(tmp)
         valid = _collection_bytes(folder)
+        shutil.copy(ROOT / "assets" / "astronaut.jpg", folder / "a.jpg")  # the scripts' input
         loaders: dict[str, Callable[[st.DataObject], None]] = {
             "scene": scene_case,
             "yaml script": lambda d: script_case(d, folder),

@@ -1,6 +1,7 @@
 """Run genart as a stranger's file would: in a subprocess under a memory cap and a timeout, checking
 that it ends in one line of its own, exit status 2, and leaves its folder, $TMPDIR, /dev/shm and
-the process table as they were.
+the process table as they were (`refused`); or, for a file that may be valid, that it either does
+so or succeeds, changing only its declared outputs (`handled`).
 
 This process is made a child subreaper (Linux), so any process genart starts and leaves
 running is re-parented to it and found, whatever session or group it moved to."""
@@ -14,7 +15,9 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
+from stat import S_ISDIR
 
 import pytest
 
@@ -26,6 +29,7 @@ SHM = Path("/dev/shm")
 MEMORY_CAP = 2 << 30  # bytes of address space a hostile case may take
 TIMEOUT = 120  # seconds
 CASES: Counter[str] = Counter()  # cases run per class, printed at the end of the session
+DONE: Counter[str] = Counter()  # of those, cases `handled` that succeeded
 
 
 def _cap() -> None:
@@ -34,6 +38,16 @@ def _cap() -> None:
 
 def _listing(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")} if folder.exists() else set()
+
+
+def _stamps(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Each entry below `folder` (links not followed): its mode, and for all but folders its size and
+    modification time."""
+    found = {}
+    for name in _listing(folder):
+        st = os.lstat(folder / name)
+        found[name] = (st.st_mode, 0, 0) if S_ISDIR(st.st_mode) else (st.st_mode, st.st_size, st.st_mtime_ns)
+    return found
 
 
 def children() -> set[int]:
@@ -69,28 +83,66 @@ def shm() -> set[str]:
     return set(os.listdir(SHM)) if SHM.is_dir() else set()
 
 
-def refused(hostile: str, args: list[str], cwd: Path, env: dict[str, str] | None = None, needle: str = "") -> str:
-    """Run `genart ARGS` in `cwd`; assert one line 'genart ...: error: ...' (containing `needle`), exit 2,
-    and `cwd`, the temp folder, /dev/shm and the process table unchanged; count it under the class `hostile`;
-    the line."""
+def _genart(args: list[str], cwd: Path, env: dict[str, str] | None) -> tuple[int, list[str], str]:
+    """Run `genart ARGS` in `cwd` (TMPDIR `cwd`/tmp, under the memory cap and the timeout); assert
+    that no process was left and /dev/shm is unchanged; the exit status, the non-blank stderr lines
+    and the tail of stderr."""
     tmp = cwd / "tmp"
     tmp.mkdir(exist_ok=True)
-    before, shm_before, processes = _listing(cwd), shm(), children()
+    shm_before, processes = shm(), children()
     run_env = {**os.environ, "TMPDIR": str(tmp), **(env or {})}
     done = subprocess.run([sys.executable, "-m", "genart", *args], cwd=cwd, env=run_env, capture_output=True,
                           text=True, timeout=TIMEOUT, preexec_fn=_cap)
     assert not leftovers(processes)
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert done.returncode == 2 and len(lines) == 1 and lines[0].startswith("genart "), (args, done.returncode, done.stderr[-2000:])
-    assert needle in lines[0], lines[0]
-    assert _listing(cwd) == before, _listing(cwd) ^ before
     assert shm() == shm_before, shm() ^ shm_before
-    CASES[hostile] += 1
+    return done.returncode, [line for line in done.stderr.splitlines() if line.strip()], done.stderr[-2000:]
+
+
+def _one_line(args: list[str], status: int, lines: list[str], tail: str) -> str:
+    """Assert exit status 2 and one stderr line of genart's own; the line."""
+    assert status == 2 and len(lines) == 1 and lines[0].startswith("genart "), (args, status, tail)
     return lines[0]
+
+
+def refused(hostile: str, args: list[str], cwd: Path, env: dict[str, str] | None = None, needle: str = "") -> str:
+    """Run `genart ARGS` in `cwd`; assert one line 'genart ...: error: ...' (containing `needle`), exit 2,
+    and `cwd`, the temp folder, /dev/shm and the process table unchanged; count it under the class `hostile`;
+    the line."""
+    (cwd / "tmp").mkdir(exist_ok=True)
+    before = _listing(cwd)
+    line = _one_line(args, *_genart(args, cwd, env))
+    assert needle in line, line
+    assert _listing(cwd) == before, _listing(cwd) ^ before
+    CASES[hostile] += 1
+    return line
+
+
+def handled(hostile: str, args: list[str], cwd: Path, env: dict[str, str] | None = None,
+            outputs: Iterable[str] = ()) -> int:
+    """Run `genart ARGS` in `cwd` on input that may be valid or not; assert exit 0 with every entry of
+    `cwd` but `outputs` (names in `cwd`, made, changed or removed) as it was, or exit 2 with one line
+    'genart ...' and all of `cwd` as it was; the temp folder, /dev/shm and the process table unchanged
+    either way (exit 70, an internal error, fails); count it under the class `hostile`; the status."""
+    (cwd / "tmp").mkdir(exist_ok=True)
+    before = _stamps(cwd)
+    status, lines, tail = _genart(args, cwd, env)
+    after = _stamps(cwd)
+    changed = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+    if status == 0:
+        assert "Traceback" not in tail, (args, tail)
+        assert changed <= set(outputs), (args, changed - set(outputs))
+        DONE[hostile] += 1
+    else:
+        _one_line(args, status, lines, tail)
+        assert not changed, (args, changed)
+    CASES[hostile] += 1
+    return status
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if CASES:
-        terminalreporter.write_line("hostile cases refused in one line, within 2 GiB and 120 s, nothing left behind:")
+        terminalreporter.write_line("hostile cases refused in one line (or handled), within 2 GiB and 120 s, "
+                                    "nothing left behind:")
         for name, count in sorted(CASES.items()):
-            terminalreporter.write_line(f"  {name}: {count}")
+            done = f" ({DONE[name]} valid, done)" if DONE[name] else ""
+            terminalreporter.write_line(f"  {name}: {count}{done}")
