@@ -21,7 +21,7 @@ from PIL import Image, ImageColor
 
 from genart.errors import UserError
 from renderers import cairo, pdf, scene, svg
-from renderers.atomic import WriteError, atomic_paths, atomic_save_image, write_error
+from renderers.atomic import WriteError, atomic_paths, atomic_save_image, check_writable, write_error
 from renderers.cairo import TileSource
 from renderers.framing import FRAMINGS, Framing
 from renderers.layers.base import Outline
@@ -132,7 +132,7 @@ def kind_of(path: str | Path) -> str:
 
 
 def check_outputs(paths: Sequence[str | Path], allowed: Sequence[str] = KINDS) -> None:
-    """Fail early, before any work, on an output the command cannot write."""
+    """Fail early, before any work, on an output the command cannot write (its format, folder or permissions)."""
     if not paths:
         raise UserError("no output: name at least one with -o")
     for path in paths:
@@ -148,6 +148,7 @@ def check_outputs(paths: Sequence[str | Path], allowed: Sequence[str] = KINDS) -
             raise UserError(f"{path}: {exc.strerror}") from None
         if is_dir:
             raise UserError(f"{path}: is a directory")
+        check_writable(path)  # a read-only folder or a name too long, found before the work
 
 
 def check_sizes(canvas: scene.Canvas, paths: Sequence[str | Path], width: int | None = None,

@@ -52,6 +52,12 @@ def _temp_beside(path: Path) -> Path:
     return Path(tmp)
 
 
+def check_writable(path: str | Path) -> None:
+    """Raise WriteError unless a file can be written at `path` (its folder exists and is writable, its name is
+    not too long), by making and removing a temporary file beside it: the check to make before a long run."""
+    _discard(_temp_beside(Path(path)))
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

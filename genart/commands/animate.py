@@ -13,7 +13,7 @@ import contextlib
 import re
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
 from pathlib import Path
 
 from animations.dedupe import merge_duplicates
@@ -28,6 +28,7 @@ from genart.motion_options import add_motion_options, motion_settings
 from generative.execution import SCHEDULER_VARIABLE
 from generative.methods.base import WORKERS_VARIABLE, max_workers
 from renderers import scene
+from renderers.atomic import check_writable
 from renderers.cairo import TileSource, save_png
 from renderers.framing import FRAMINGS, place
 
@@ -156,6 +157,12 @@ def _output(text: str, still: bool) -> tuple[Path, str]:
         raise UserError(f"{out}: folder {folder_must_exist} does not exist")
     if out.is_dir():
         raise UserError(f"{out}: is a directory")
+    if fmt != "png":
+        check_writable(out)  # a read-only folder or a name too long, found before any frame is drawn
+    elif out.parent.is_dir():
+        check_writable(out.parent / (out.name % 0))  # the first frame's name
+    else:
+        check_writable(out.parent)  # the folder the frames go in, made in its parent
     return out, fmt
 
 
@@ -229,6 +236,7 @@ def run(args: argparse.Namespace) -> int:
     frames: Iterable[RenderedFrame] = render_frames(
         clip, size, fps, workers=args.workers, hashing=args.dedupe is not None, progress=not args.no_progress,
         desc=f"{args.motion} {fmt}", look=look, alpha=alpha, scheduler=args.scheduler)
+    rendering = frames
     if args.dedupe is not None:
         frames = merge_duplicates(frames, args.dedupe)
     try:
@@ -237,6 +245,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{out}: {exc}") from None
     except OSError as exc:
         raise UserError(f"{out}: could not write the movie ({exc})") from None
+    finally:  # stop the renderers and clear the progress bar before genart's line is printed
+        for stream in (frames, rendering):
+            if isinstance(stream, Generator):
+                stream.close()
     spent = time.perf_counter() - began
     print(f"{out}: {size[0]}x{size[1]}, {result.seconds:.2f} s, {result.frames_out} frames, made in {spent:.1f} s",
           file=sys.stderr)

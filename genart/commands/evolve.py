@@ -28,7 +28,7 @@ from generative.methods.refine import RefineSettings, refine_scene
 from generative.palette import Palette, PaletteError, palette_from, parse_palette
 from generative.progress import SILENT, Progress
 from renderers import scene as S
-from renderers.atomic import WriteError
+from renderers.atomic import WriteError, check_writable
 from renderers.cairo import render_array
 from renderers.scene import SceneError
 
@@ -192,6 +192,11 @@ def _checkpoint(args: argparse.Namespace, method: Method, image: str, outputs: l
         raise UserError(f"--checkpoint {checkpoint} is the input picture; choose another name")
     if any(_same_file(checkpoint, Path(out)) for out in outputs):
         raise UserError(f"--checkpoint {checkpoint} is also an output; choose another name")
+    if method.checkpoints:
+        try:
+            check_writable(checkpoint)  # before the fit, not at its first checkpoint
+        except WriteError as exc:
+            raise UserError(f"--checkpoint {checkpoint}: {exc.reason} (name another with --checkpoint)") from None
     return checkpoint
 
 

@@ -14,22 +14,31 @@ from PIL import Image
 from pydantic import ValidationError
 
 from genart.errors import UserError
-from genart.outputs import SCENE_SUFFIXES, add_poster_options, check_outputs, kind_of, poster_options, write_output
+from genart.outputs import (
+    SCENE_SUFFIXES,
+    add_poster_options,
+    check_outputs,
+    check_sizes,
+    kind_of,
+    poster_options,
+    write_output,
+)
 from genart.preview import add_preview_options, watching, write_run_report
 from genart.report import report_path
 from generative.execution import SCHEDULER_VARIABLE, ExecutionError
-from generative.images import load_picture
+from generative.images import Picture, load_picture
 from generative.methods import MethodError, get_method, settings_error
 from generative.methods.base import WORKERS_VARIABLE, max_workers
 from generative.methods.mosaic import MosaicSettings
+from generative.mosaic.build import grid_size
 from generative.mosaic.collection import Collection, CollectionError
 from generative.mosaic.features import SPACES
-from generative.mosaic.image import write_mosaic_image
+from generative.mosaic.image import check_image_size, write_mosaic_image
 from generative.mosaic.index import DEFAULT_SIZES, index_folder
-from generative.mosaic.match import MODES
+from generative.mosaic.match import MODES, MatchError
 from generative.progress import SILENT
 from renderers import scene
-from renderers.atomic import WriteError, atomic_paths, write_error
+from renderers.atomic import WriteError, atomic_paths, check_writable, write_error
 from renderers.scene import MosaicLayer
 
 JPEG_SUFFIXES = (".jpg", ".jpeg")
@@ -98,6 +107,7 @@ def run_index(args: argparse.Namespace) -> int:
                         f"to allow more), got {args.jobs}")
     if Path(args.output).is_dir() or not Path(args.output).parent.is_dir():
         raise UserError(f"{args.output}: cannot write a file there")
+    check_writable(args.output)  # a read-only folder is found before the photos are read
     start = time.perf_counter()
     try:
         report = index_folder(args.folder, args.output, sizes, args.jobs, not args.no_progress,
@@ -116,8 +126,31 @@ def _check_build_outputs(paths: list[str]) -> None:
     if others:
         check_outputs(others)
     for p in paths:
-        if p.lower().endswith(JPEG_SUFFIXES) and not Path(p).parent.is_dir():
-            raise UserError(f"{p}: folder {Path(p).parent} does not exist")
+        if p.lower().endswith(JPEG_SUFFIXES):
+            if not Path(p).parent.is_dir():
+                raise UserError(f"{p}: folder {Path(p).parent} does not exist")
+            check_writable(p)
+
+
+def _check_build_sizes(args: argparse.Namespace, picture: Picture) -> None:
+    """Refuse, before any matching, an output too large to write at the grid and --tile-px (or paper) asked for."""
+    try:
+        columns, rows = grid_size(picture.width, picture.height, args.grid, args.cell)
+    except MatchError as exc:
+        raise UserError(str(exc)) from None
+    options = poster_options(args)
+    canvas = scene.Canvas(width=picture.width, height=picture.width / columns * rows)
+    for out in args.output:
+        kind = kind_of(out)
+        try:
+            if kind in ("png", "jpeg") and args.paper is None:
+                check_image_size(columns, rows, args.tile_px)
+            else:
+                check_sizes(canvas, [out], columns * args.tile_px, options)
+        except ValueError as exc:  # SceneError too
+            shrink = "a lower --dpi" if args.paper is not None else "fewer cells (--grid, --cell) or a smaller --tile-px"
+            message = str(exc) if "--tile-px" in str(exc) else f"{exc}; use {shrink}"
+            raise UserError(message if message.startswith(f"{out}:") else f"{out}: {message}") from None
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -134,6 +167,7 @@ def run_build(args: argparse.Namespace) -> int:
         raise UserError(settings_error(exc, MosaicSettings, lambda f: f"--{f.replace('_', '-')}")) from None
     collection = _load(args.collection)
     picture = load_picture(args.target)
+    _check_build_sizes(args, picture)
     start = time.perf_counter()
     with watching(args, "mosaic build") as live:
         try:

@@ -76,12 +76,20 @@ def write_jpeg(path: str | Path, width: int, height: int, bands: Iterator[np.nda
     atomic_save_image(image, path, format="JPEG", quality=quality, optimize=True)
 
 
+def check_image_size(columns: int, rows: int, tile_px: int) -> tuple[int, int]:
+    """The (width, height) of a PNG/JPEG mosaic of columns × rows cells of `tile_px` pixels; ValueError,
+    naming the limits and the options that shrink it, if it is too large to write."""
+    width, height = columns * tile_px, rows * tile_px
+    if max(width, height) > MAX_SIDE or width * height > MAX_PIXELS:
+        raise ValueError(f"a {width}x{height} picture ({columns}x{rows} cells of --tile-px {tile_px}) is too large: "
+                         f"at most {MAX_SIDE:,} px a side and {MAX_PIXELS:,} px in all; use fewer cells "
+                         "(--grid, --cell) or a smaller --tile-px")
+    return width, height
+
+
 def write_mosaic_image(collection: Collection, layer: MosaicLayer, path: str | Path, tile_px: int, quality: int = 90) -> tuple[int, int]:
     """Write the mosaic at `tile_px` pixels per cell to a .png or .jpg file; returns (width, height)."""
-    width, height = layer.columns * tile_px, layer.rows * tile_px
-    if max(width, height) > MAX_SIDE or width * height > MAX_PIXELS:
-        raise ValueError(f"a {width}x{height} picture is too large (at most {MAX_SIDE} px a side and "
-                         f"{MAX_PIXELS:,} px in all: fewer cells or a smaller --tile-px)")
+    width, height = check_image_size(layer.columns, layer.rows, tile_px)
     bands = cell_bands(collection, layer, tile_px)
     if str(path).lower().endswith(".png"):
         write_png(path, width, height, bands)

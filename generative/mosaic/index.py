@@ -479,6 +479,9 @@ def index_folder(
     if warn:
         for m in messages:
             warn(m)
+    if not len(tiles):  # a collection of no tiles could build nothing: refuse it, keeping any previous one
+        raise CollectionError(f"{folder}: no photos to index ({len(messages)} unreadable, {ignored} other files "
+                              "skipped)")
     meta = {"format": FORMAT, "version": VERSION, "sizes": list(sizes), "folder": str(folder.resolve()),
             "tiles": [items[k][0] for k in tiles], "files": files}
     runs = _runs(source[tiles], row[tiles])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -45,16 +46,27 @@ def _broken(collection: Path, folder: Path, change: str) -> Path:
         arrays["rgb_grid"] = np.full_like(arrays["rgb_grid"], np.nan)
     elif change == "short lab":
         arrays["lab_mean"] = arrays["lab_mean"][:1]
+    elif change == "no tiles":
+        meta = json.loads(bytes(arrays["meta"]).decode())
+        meta["tiles"] = []
+        arrays = {k: v[:0] if k != "meta" and k != "duplicate_grid" else v for k, v in arrays.items()}
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+    elif change == "8 px thumbnails":  # smaller than every size the meta declares
+        arrays = {k: v[:, :8, :8] if k.startswith("thumbs_") else v for k, v in arrays.items()}
+    elif change == "misshapen grid":
+        arrays["rgb_grid"] = arrays["rgb_grid"].reshape(len(arrays["rgb_grid"]), -1)
     out = folder / "c.npz"
     np.savez(out, **arrays)
     return out
 
 
-@pytest.mark.parametrize("change", ["float thumbnails", "rgba thumbnails", "nan grid", "short lab"])
-def test_broken_collections_are_refused(collection: Path, tmp_path: Path, change: str) -> None:
+@pytest.mark.parametrize(("change", "needle"), [
+    ("float thumbnails", "thumbs_"), ("rgba thumbnails", "thumbs_"), ("nan grid", "rgb_grid"), ("short lab", "lab_mean"),
+    ("no tiles", "no tiles"), ("8 px thumbnails", "thumbs_"), ("misshapen grid", "rgb_grid")])
+def test_broken_collections_are_refused(collection: Path, tmp_path: Path, change: str, needle: str) -> None:
     _broken(collection, tmp_path, change)
     shutil.copy(PICTURE, tmp_path / "a.jpg")
-    refused("collections", ["mosaic", "build", "c.npz", "a.jpg", "--grid", "4", "-o", "m.png"], tmp_path)
+    refused("collections", ["mosaic", "build", "c.npz", "a.jpg", "--grid", "4", "-o", "m.png"], tmp_path, needle=needle)
 
 
 def test_a_nan_cell_size_is_refused(collection: Path, tmp_path: Path) -> None:
@@ -62,3 +74,36 @@ def test_a_nan_cell_size_is_refused(collection: Path, tmp_path: Path) -> None:
     shutil.copy(PICTURE, tmp_path / "a.jpg")
     refused("collections", ["mosaic", "build", "c.npz", "a.jpg", "--cell", "nan", "-o", "m.png"], tmp_path,
             needle="--cell")
+
+
+def test_a_link_loop_among_photos_is_skipped(tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    shutil.copy(PICTURE, photos / "p.jpg")
+    (photos / "a.jpg").symlink_to("b.jpg")
+    (photos / "b.jpg").symlink_to("a.jpg")
+    (photos / "here").symlink_to(".")  # a folder that contains itself
+    done = subprocess.run([sys.executable, "-m", "genart", "mosaic", "index", "photos", "-o", "c.npz", "-q"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr[-2000:]
+    assert "1 tiles" in done.stdout, done.stdout
+
+
+def test_a_folder_of_no_photos_is_refused(tmp_path: Path) -> None:
+    """Only a link loop and a FIFO: one line, and no collection of no tiles is written."""
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "a.jpg").symlink_to("b.jpg")
+    (photos / "b.jpg").symlink_to("a.jpg")
+    os.mkfifo(photos / "pipe.jpg")
+    refused("collections", ["mosaic", "index", "photos", "-o", "c.npz", "-q"], tmp_path, needle="no photos")
+
+
+@pytest.mark.parametrize("output", ["m.jpg", "m.png", "m.pdf", "m.tif"])
+def test_a_print_too_large_is_refused_before_matching(collection: Path, tmp_path: Path, output: str) -> None:
+    """1000x1000 cells of 64 px: 64,000 px a side; refused naming the limit and the options that shrink it."""
+    shutil.copy(collection, tmp_path / "c.npz")
+    shutil.copy(PICTURE, tmp_path / "a.jpg")
+    line = refused("collections", ["mosaic", "build", "c.npz", "a.jpg", "--grid", "1000", "--tile-px", "64", "-o", output],
+                   tmp_path, needle="--tile-px")
+    assert "64000x64000" in line and "(--grid, --cell)" in line and "400" in line, line
