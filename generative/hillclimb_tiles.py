@@ -61,6 +61,7 @@ MAX_SHAPES = 1_000_000
 CHECKPOINT_FORMAT: Final = "genart.checkpoint"
 CHECKPOINT_VERSION: Final = 1
 MAX_CHECKPOINT_BYTES = 256 * 2**20  # a larger file is no checkpoint of ours and is not read
+CHECKPOINT_BYTES_PER_SHAPE = 4096  # a resumed checkpoint holds at most this (and 1 MiB) per shape the run asks for
 MAX_REACH = 1_000_000.0  # no shape parameter (working pixels, radians) lies further from 0
 SEAM_SHARE = 0.1  # of a tiled run's shapes (and of its --seconds), spent on the seam pass
 SEAM_HALF_WIDTH = 8.0  # working pixels at 256 px either side of a tile border that seam shapes may cover
@@ -236,9 +237,10 @@ class Checkpoint:
     def _refuse(self, reason: str) -> EvolveError:
         return EvolveError(f"checkpoint {self.path}: {reason}")
 
-    def _read(self) -> dict[str, Any] | None:
-        """The checkpoint's JSON object, None where there is no file; anything else
-        at the path that is not this run's checkpoint raises EvolveError."""
+    def _read(self, shapes: int | None = None) -> dict[str, Any] | None:
+        """The checkpoint's JSON object, None where there is no file; anything else at the path
+        that is not this run's checkpoint, or (given) larger than one of `shapes` shapes could be
+        (not read), raises EvolveError."""
         if not self.path.parent.is_dir():
             raise self._refuse(f"folder {self.path.parent} does not exist")
         try:
@@ -254,13 +256,20 @@ class Checkpoint:
         if not stat.S_ISREG(mode):
             raise self._refuse("is not a regular file")
         not_ours = "not a genart checkpoint, so genart will not overwrite or delete it; choose another --checkpoint"
+        most = MAX_CHECKPOINT_BYTES if shapes is None else min(MAX_CHECKPOINT_BYTES,
+                                                               2**20 + CHECKPOINT_BYTES_PER_SHAPE * shapes)
         try:
             with open(self.path, "rb") as file:
-                data = file.read(MAX_CHECKPOINT_BYTES + 1)
+                size = os.fstat(file.fileno()).st_size
+                data = file.read(most + 1) if size <= most else b""
         except OSError as exc:
             raise self._refuse(f"cannot read it: {exc.strerror or exc}") from None
-        if len(data) > MAX_CHECKPOINT_BYTES:
+        size = max(size, len(data))  # a file may grow while it is read
+        if size > MAX_CHECKPOINT_BYTES:
             raise self._refuse(f"larger than {MAX_CHECKPOINT_BYTES // 2**20} MiB: {not_ours}")
+        if size > most:
+            raise self._refuse(f"{size / 2**20:.1f} MiB, more than a checkpoint of {shapes} shapes holds; "
+                               "resume with the shape count (-n) it was made with")
         try:
             doc = json.loads(data)
         except (ValueError, RecursionError):
@@ -280,9 +289,10 @@ class Checkpoint:
                "seconds": seconds, "tiles": [asdict(t) for t in tiles]}
         atomic_write_bytes(self.path, json.dumps(doc).encode())
 
-    def load(self, count: int) -> tuple[list[TileState], float]:
-        """The `count` saved tiles and the seconds spent on them, validated field by field."""
-        doc = self._read()
+    def load(self, count: int, shapes: int | None = None) -> tuple[list[TileState], float]:
+        """The `count` saved tiles and the seconds spent on them, validated field by field; a file
+        larger than a checkpoint of `shapes` shapes could be is refused unread."""
+        doc = self._read(shapes)
         if doc is None:
             raise self._refuse("none to resume from (run without --resume to start afresh)")
         if doc.get("version") != CHECKPOINT_VERSION:
@@ -396,7 +406,7 @@ def evolve(
     store = Checkpoint(checkpoint, settings.fingerprint(picture.sha256)) if checkpoint is not None else None
     earlier = 0.0
     if store is not None and resume:
-        states, earlier = store.load(len(result.states))
+        states, earlier = store.load(len(result.states), settings.n)
         _check_resumed(store.path, states, quotas + [settings.seam_shapes] * (len(boxes) > 1), settings)
         result.tiles = states[:len(boxes)]
         result.seams = states[len(boxes)] if len(boxes) > 1 else TileState()

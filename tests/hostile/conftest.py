@@ -9,15 +9,19 @@ running is re-parented to it and found, whatever session or group it moved to.""
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from stat import S_ISDIR
+from typing import Any
 
 import pytest
 
@@ -26,6 +30,9 @@ if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) !
     raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed: leftover processes could not be found")
 SHM = Path("/dev/shm")
 
+PICTURE = Path(__file__).resolve().parents[2] / "assets" / "astronaut.jpg"
+RESUME = ["evolve", "a.jpg", "-o", "o.png", "-n", "8", "--tiles", "2x1", "--workers", "1", "--resume", "--checkpoint",
+          "o.png.ckpt"]  # resumes the checkpoint `interrupted` gives, with a.jpg a copy of PICTURE
 MEMORY_CAP = 2 << 30  # bytes of address space a hostile case may take
 TIMEOUT = 120  # seconds
 CASES: Counter[str] = Counter()  # cases run per class, printed at the end of the session
@@ -137,6 +144,28 @@ def handled(hostile: str, args: list[str], cwd: Path, env: dict[str, str] | None
         assert not changed, (args, changed)
     CASES[hostile] += 1
     return status
+
+
+@pytest.fixture(scope="session")
+def interrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A real checkpoint of the run RESUME continues: `genart evolve` with more shapes (the count is not in
+    its fingerprint), stopped by Ctrl-C once it saved one, cut to two shapes a tile (within -n 8's quotas)."""
+    folder = tmp_path_factory.mktemp("interrupted")
+    shutil.copy(PICTURE, folder / "a.jpg")
+    path = folder / "o.png.ckpt"
+    args = [a if a != "8" else "200" for a in RESUME if a != "--resume"]
+    run = subprocess.Popen([sys.executable, "-m", "genart", *args, "-q"], cwd=folder, stderr=subprocess.PIPE, text=True)
+    end = time.monotonic() + TIMEOUT
+    while not path.exists() and run.poll() is None and time.monotonic() < end:
+        time.sleep(0.02)
+    run.send_signal(signal.SIGINT)
+    _, err = run.communicate(timeout=TIMEOUT)
+    assert run.returncode == 130 and path.exists(), err
+    doc: dict[str, Any] = json.loads(path.read_text())
+    for tile in doc["tiles"]:
+        for key in ("params", "colors", "errors"):
+            tile[key] = tile[key][:2]
+    return doc
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,14 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from tests.hostile.conftest import handled
+from tests.hostile.conftest import PICTURE, RESUME, handled
 from tests.hostile.mutations import checkpoint_texts, corrupted, scene_texts, script_texts
 
 ROOT = Path(__file__).resolve().parents[2]
-PICTURE = ROOT / "assets" / "astronaut.jpg"
 HOSTILE = "mutated documents"
-RESUME = ["evolve", "a.jpg", "-o", "o.png", "-n", "8", "--tiles", "2x1", "--workers", "1", "--resume", "--checkpoint",
-          "o.png.ckpt"]
 
 
 def few(examples: int) -> settings:
@@ -67,28 +62,6 @@ def collection(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return out.read_bytes()
 
 
-@pytest.fixture(scope="module")
-def checkpoint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """A real checkpoint of the run RESUME continues: `genart evolve` with more shapes (the count is not in
-    its fingerprint), stopped by Ctrl-C once it saved one, cut to two shapes a tile (within -n 8's quotas)."""
-    folder = tmp_path_factory.mktemp("interrupted")
-    shutil.copy(PICTURE, folder / "a.jpg")
-    path = folder / "o.png.ckpt"
-    args = [a if a != "8" else "200" for a in RESUME if a != "--resume"]
-    run = subprocess.Popen([sys.executable, "-m", "genart", *args, "-q"], cwd=folder, stderr=subprocess.PIPE, text=True)
-    end = time.monotonic() + 60
-    while not path.exists() and run.poll() is None and time.monotonic() < end:
-        time.sleep(0.02)
-    run.send_signal(signal.SIGINT)
-    _, err = run.communicate(timeout=60)
-    assert run.returncode == 130 and path.exists(), err
-    doc: dict[str, Any] = json.loads(path.read_text())
-    for tile in doc["tiles"]:
-        for key in ("params", "colors", "errors"):
-            tile[key] = tile[key][:2]
-    return doc
-
-
 @few(6)
 @given(text=scene_texts())
 def test_mutated_scenes(text: str) -> None:
@@ -111,14 +84,14 @@ def test_mutated_collections(collection: bytes, data: st.DataObject) -> None:
         handled(HOSTILE, ["mosaic", "build", "c.npz", "a.jpg", "--grid", "4", "-o", "m.png"], folder, outputs=["m.png"])
 
 
-def test_the_checkpoint_resumes(checkpoint: dict[str, Any]) -> None:
-    with case_folder({"a.jpg": PICTURE, "o.png.ckpt": json.dumps(checkpoint)}) as folder:
+def test_the_checkpoint_resumes(interrupted: dict[str, Any]) -> None:
+    with case_folder({"a.jpg": PICTURE, "o.png.ckpt": json.dumps(interrupted)}) as folder:
         assert handled(HOSTILE, RESUME, folder, outputs=["o.png", "o.png.ckpt"]) == 0
         assert not os.path.exists(folder / "o.png.ckpt")  # done: the checkpoint is removed
 
 
 @few(8)
 @given(data=st.data())
-def test_mutated_checkpoints(checkpoint: dict[str, Any], data: st.DataObject) -> None:
-    with case_folder({"a.jpg": PICTURE, "o.png.ckpt": data.draw(checkpoint_texts(checkpoint))}) as folder:
+def test_mutated_checkpoints(interrupted: dict[str, Any], data: st.DataObject) -> None:
+    with case_folder({"a.jpg": PICTURE, "o.png.ckpt": data.draw(checkpoint_texts(interrupted))}) as folder:
         handled(HOSTILE, RESUME, folder, outputs=["o.png", "o.png.ckpt"])
