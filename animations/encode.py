@@ -30,7 +30,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -109,8 +109,18 @@ def encode(
     """Write `frames` (each `size` = (w, h)) to `path`; the format follows the extension.
 
     `frame_count`, where known, is the most frames `frames` will yield: a GIF spool that
-    could not hold them is refused (WriteError) before the first frame is asked for.
+    could not hold them is refused (WriteError) before the first frame is asked for. A
+    generator of frames is closed on return, error or stop, so its renderers stop then.
     """
+    try:
+        return _encode(frames, path, size, fps, settings, frame_count)
+    finally:
+        if isinstance(frames, Generator):
+            frames.close()
+
+
+def _encode(frames: Iterable[Encodable], path: str | Path, size: tuple[int, int], fps: float,
+            settings: EncodeSettings, frame_count: int | None) -> EncodeResult:
     fmt = format_of(path)
     if fmt in ("mp4", "webm") and (size[0] % 2 or size[1] % 2):
         raise ValueError(f"{fmt} (yuv420p) needs an even width and height, got {size[0]}x{size[1]}")

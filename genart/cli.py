@@ -81,17 +81,26 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, stopping a run as Ctrl-C does (exit status 143 instead of 130)."""
 
 
-def _stop_on_sigterm() -> None:
-    """Make SIGTERM raise `Terminated` in this process; processes forked from it keep the default."""
+_terminated = False  # SIGTERM came (a library that turns it into a plain KeyboardInterrupt loses the type)
+
+
+def _stop_on_signals() -> None:
+    """Make Ctrl-C raise KeyboardInterrupt and SIGTERM `Terminated` in this process; processes forked
+    from it keep SIGTERM's default."""
+    global _terminated
     owner = os.getpid()
+    _terminated = False
 
     def handler(signum: int, frame: object) -> None:
+        global _terminated
         if os.getpid() != owner:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
+        _terminated = True
         raise Terminated
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, handler)
 
 
@@ -106,7 +115,9 @@ def _stop_in(exc: BaseException) -> KeyboardInterrupt | None:
 
 
 def interrupt_status(exc: BaseException) -> int:
-    """130 for Ctrl-C, 143 for SIGTERM (128 + the signal), found anywhere in the exception's chain."""
+    """130 for Ctrl-C, 143 for SIGTERM (128 + the signal): SIGTERM came, or is anywhere in the exception's chain."""
+    if _terminated:
+        return 128 + signal.SIGTERM
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, Terminated):
@@ -162,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(_command_in(argv)).parse_args(argv)
-    _stop_on_sigterm()
+    _stop_on_signals()
     try:
         try:
             return int(args.func(args) or 0)

@@ -28,8 +28,9 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, ProcessPoolExecutor, wait
 from multiprocessing.context import BaseContext
 from types import FrameType, TracebackType
@@ -93,6 +94,26 @@ def _job(fn: Callable[..., T], /, *args: Any) -> T:
         _in_job = False
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for the block, then deliver them: a worker forked in it starts with
+    them blocked (until `_worker_started`), and this process is not stopped half-way through
+    starting its workers (which would leave one the pool does not know, to outlive it)."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    caught: list[int] = []
+    here = threading.current_thread() is threading.main_thread()  # only the main thread handles signals
+    handlers = {signum: signal.signal(signum, lambda signum, frame: caught.append(signum)) for signum in STOP_SIGNALS} \
+        if here else {}
+    try:
+        yield
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        if caught:
+            os.kill(os.getpid(), caught[0])  # again, to the handler now back in place
+
+
 class Execution:
     """Runs jobs `fn(*args)` on the chosen backend; a context manager that closes it.
 
@@ -113,13 +134,8 @@ class Execution:
     def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
         """Start `fn(*args)`; with no pool it runs now, here."""
         if isinstance(self._executor, ProcessPoolExecutor):
-            # workers start on the first job: they are forked with the stop signals held back
-            # until `_worker_started` has installed their handler
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-            try:
+            with _signals_held():  # workers may start now: all of them, and all of them known to the pool
                 return self._executor.submit(_job, fn, *args)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
         if self._executor is not None:
             return self._executor.submit(fn, *args)
         done: Future[T] = Future()
@@ -149,14 +165,15 @@ class Execution:
             done: Callable[[int, T], None] | None = None) -> list[T]:
         """`fn(*job)` for every job, results in the jobs' order; `done(i, result)` is called as each finishes."""
         results: list[Any] = [None] * len(jobs)
-        for i, result in self.stream(fn, jobs, len(jobs)):
-            results[i] = result
-            if done is not None:
-                done(i, result)
+        with contextlib.closing(self.stream(fn, jobs, len(jobs))) as finished:
+            for i, result in finished:
+                results[i] = result
+                if done is not None:
+                    done(i, result)
         return results
 
     def stream(self, fn: Callable[..., T], jobs: Iterable[tuple[Any, ...]], window: int,
-               ordered: bool = False) -> Iterator[tuple[int, T]]:
+               ordered: bool = False) -> Generator[tuple[int, T], None, None]:
         """(i, `fn(*job)`) for the i-th job, as each finishes (`ordered`: in the jobs' order), with at
         most `window` jobs in flight; `jobs` is read only as jobs are started. Closing the
         iterator early cancels the jobs in flight."""
@@ -218,15 +235,13 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         if process.pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(process.pid, signal.SIGTERM)
-    closing = threading.Thread(target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True}, daemon=True)
-    closing.start()
-    closing.join(STOP_SECONDS)
+    pool.shutdown(wait=False, cancel_futures=True)  # its thread tells the workers to exit once their job ends
+    deadline = time.monotonic() + STOP_SECONDS
     for process in processes:
+        process.join(max(deadline - time.monotonic(), 0))
         if process.is_alive():
             process.kill()
-    closing.join()
-    for process in processes:
-        process.join()
+            process.join()
 
 
 def open_execution(workers: int | None = None, scheduler: str | None = None,

@@ -31,6 +31,7 @@ full (counts, lengths, families, finite numbers) before any of it reaches the co
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -506,15 +507,16 @@ def _run_tiles(result: Result, quotas: list[int], settings: EvolveSettings, stor
         wanted = {i: min(chunk, quotas[i] - len(result.tiles[i].params)) for i in todo}
         jobs = [(targets[i], result.background, settings, i, result.tiles[i], wanted[i]) for i in todo]
         last_save = time.perf_counter()
-        for k, grown in execution.stream(_grow_tile, jobs, len(jobs)):
-            i = todo[k]
-            added = len(grown.params) - len(result.tiles[i].params)
-            stuck[i] = added < wanted[i]
-            result.tiles[i] = grown
-            bar.update(added)
-            if store and time.perf_counter() - last_save > 2.0:
-                store.save(result.states, time.perf_counter() - started)
-                last_save = time.perf_counter()
+        with contextlib.closing(execution.stream(_grow_tile, jobs, len(jobs))) as finished:
+            for k, grown in finished:
+                i = todo[k]
+                added = len(grown.params) - len(result.tiles[i].params)
+                stuck[i] = added < wanted[i]
+                result.tiles[i] = grown
+                bar.update(added)
+                if store and time.perf_counter() - last_save > 2.0:
+                    store.save(result.states, time.perf_counter() - started)
+                    last_save = time.perf_counter()
         bar.set_postfix(rmse=f"{result.rmse:.2f}", refresh=False)
         if reporter.due():
             reporter.report(_progress(result, settings, started, result.rmse, None))

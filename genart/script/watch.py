@@ -33,7 +33,7 @@ def watched(script: Path, piece: Piece | None) -> tuple[set[Path], set[Path]]:
 
 def watch(script: Path, run_once: Callable[[], Piece | None], report: Callable[[str], None],
           stop: threading.Event | None = None) -> None:
-    """Run, then run again after every change, until `stop` is set or Ctrl-C.
+    """Run, then run again after every change, until `stop` is set, or Ctrl-C or SIGTERM (which raise).
 
     `run_once` runs the piece and returns it, or None where the script did not load (it
     reports its own errors).
@@ -49,7 +49,7 @@ def watch(script: Path, run_once: Callable[[], Piece | None], report: Callable[[
 
         live = False
         for changes in watchfiles.watch(*roots, watch_filter=relevant, debounce=DEBOUNCE_MS, step=50, stop_event=stop,
-                                        raise_interrupt=False, rust_timeout=LIVE_MS, yield_on_timeout=True):
+                                        raise_interrupt=True, rust_timeout=LIVE_MS, yield_on_timeout=True):
             if changes:
                 break
             if not live:  # the first timeout: the watcher is live, so no save from now on is missed

@@ -1,0 +1,234 @@
+"""Long runs stopped part-way: Ctrl-C to the process group (as a terminal sends it), SIGTERM to the
+group (as a service manager or `kill -- -PGID` sends it) and SIGTERM to genart alone.
+
+Every command that starts workers, ffmpeg or scratch files is stopped once it has started them.
+Each case must end with exit status 130 (Ctrl-C) or 143 (SIGTERM) and one line `genart ...:
+interrupted...` (no worker traceback), within the timeout, and leave no process, no scratch in
+$TMPDIR or /dev/shm, and no `.part` or other file beside its outputs except those an
+interrupted command promises (an evolve's best result so far and its checkpoint).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.hostile.conftest import CASES, children, leftovers, shm
+
+ROOT = Path(__file__).resolve().parents[2]
+PICTURE = ROOT / "assets" / "astronaut.jpg"
+STARTUP = 60  # seconds a command may take to reach the state it is stopped in
+STOPPING = 30  # seconds it may take to stop
+STOPS = {  # how a run is stopped: (signal, whole process group?)
+    "Ctrl-C to the group": (signal.SIGINT, True),
+    "SIGTERM to the group": (signal.SIGTERM, True),
+    "SIGTERM to genart": (signal.SIGTERM, False),
+}
+
+
+def descendants(root: int) -> list[int]:
+    """Every live process below `root`."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents.setdefault(int(stat[stat.rindex(")") + 2 :].split()[1]), []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _listing(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+
+
+Ready = Callable[[int, str], bool]  # (genart's pid, what it has printed on stderr) -> whether to stop it now
+
+
+def stopped(args: list[str], cwd: Path, stop: str, ready: Ready, kept: frozenset[str] = frozenset()) -> str:
+    """Run `genart ARGS` in `cwd` (its own process group), wait until `ready`, stop it as `stop` says; assert
+    the exit status, one 'interrupted' line after what it printed before, and nothing new but files
+    matching the patterns `kept`."""
+    signum, group = STOPS[stop]
+    tmp = cwd / "tmp"
+    tmp.mkdir(exist_ok=True)
+    before, shm_before, processes = _listing(cwd), shm(), children()
+    with (cwd.parent / f"{cwd.name}.stderr").open("w+") as log:
+        process = subprocess.Popen([sys.executable, "-m", "genart", *args], cwd=cwd, stdout=subprocess.DEVNULL,
+                                   stderr=log, env={**os.environ, "TMPDIR": str(tmp)}, start_new_session=True)
+        deadline = time.monotonic() + STARTUP
+        while not ready(process.pid, Path(log.name).read_text()):
+            assert process.poll() is None, f"{args} ended before it could be stopped: {log.read()[-2000:]}"
+            assert time.monotonic() < deadline, f"{args} did not reach the state to stop it in"
+            time.sleep(0.05)
+        earlier = len(Path(log.name).read_text().splitlines())
+        if group:
+            os.killpg(process.pid, signum)
+        else:
+            os.kill(process.pid, signum)
+        try:
+            status = process.wait(STOPPING)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise AssertionError(f"{args} did not stop within {STOPPING} s of {stop}") from None
+        log.seek(0)
+        printed = log.read().splitlines()
+    lines = [line for line in printed[earlier:] if line.strip()]
+    assert not leftovers(processes), f"{args}: processes outlived genart after {stop}"
+    assert status == 128 + signum, (status, printed[-40:])
+    assert len(lines) == 1 and lines[0].startswith(f"genart {args[0]}: interrupted"), printed[-40:]
+    new = _listing(cwd) - before - {"tmp"}
+    assert all(any(fnmatch.fnmatch(name, pattern) for pattern in kept) for name in new), sorted(new)
+    assert not any(".part" in name for name in new), sorted(new)
+    assert not list(tmp.iterdir()), list(tmp.iterdir())
+    assert shm() == shm_before, shm() ^ shm_before
+    CASES["interruptions"] += 1
+    return lines[0]
+
+
+def _command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def workers(count: int) -> Ready:
+    """Ready once genart has run `count` workers or ffmpeg below it for a few polls (the subprocesses
+    libraries run while genart imports them last milliseconds)."""
+    seen: list[set[int]] = []
+
+    def ready(pid: int, printed: str) -> bool:
+        found = {child for child in descendants(pid) if any(w in _command_line(child) for w in ("genart", "ffmpeg"))}
+        seen.append(found if len(found) >= count else set())
+        return len(seen) >= 4 and all(found and found <= earlier for earlier in seen[-4:])
+    return ready
+
+
+def busy(seconds: float) -> Ready:
+    """Ready once genart has used `seconds` of CPU time: past its imports (about 2 s), inside the work."""
+    def ready(pid: int, printed: str) -> bool:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        user, system = stat[stat.rindex(")") + 2 :].split()[11:13]
+        return (int(user) + int(system)) / os.sysconf("SC_CLK_TCK") >= seconds
+    return ready
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scene of 3,000 random circles: slow enough to animate that a movie can be stopped part-way."""
+    rng = np.random.default_rng(0)
+    shapes = [{"kind": "circle", "cx": float(x), "cy": float(y), "r": float(r), "color": [*map(float, c), 0.5]}
+              for x, y, r, c in zip(rng.uniform(0, 256, 3000), rng.uniform(0, 256, 3000), rng.uniform(2, 30, 3000),
+                                    rng.uniform(0, 1, (3000, 3)))]
+    path = tmp_path_factory.mktemp("scene") / "s.scene.json"
+    path.write_text(json.dumps({"format": "genart.scene", "version": 1, "canvas": {"width": 256, "height": 256},
+                                "layers": [{"type": "shapes", "shapes": shapes}]}))
+    return path
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """400 links to one 2,000-px photo: enough decoding for two index workers to be stopped mid-way."""
+    folder = tmp_path_factory.mktemp("photos")
+    Image.open(PICTURE).resize((2000, 2000)).save(folder / "p0.jpg", quality=95)
+    for i in range(1, 400):
+        os.link(folder / "p0.jpg", folder / f"p{i}.jpg")
+    return folder
+
+
+@pytest.fixture(params=list(STOPS))
+def stop(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def _picture(folder: Path) -> Path:
+    shutil.copy(PICTURE, folder / "a.jpg")
+    return folder / "a.jpg"
+
+
+def test_tiled_hillclimb_keeps_its_result_and_checkpoint(tmp_path: Path, stop: str) -> None:
+    _picture(tmp_path)
+    line = stopped(["evolve", "a.jpg", "-o", "o.png", "-n", "5000", "--tiles", "2x2", "--workers", "2", "-q"],
+                   tmp_path, stop, workers(2), frozenset({"o.png", "o.png.ckpt"}))
+    assert "--resume" in line
+    assert Image.open(tmp_path / "o.png").size == Image.open(PICTURE).size
+
+
+def test_anneal_workers(tmp_path: Path, stop: str) -> None:
+    _picture(tmp_path)
+    stopped(["evolve", "a.jpg", "--method", "anneal", "-o", "o.png", "--workers", "2", "-q"], tmp_path, stop,
+            workers(2), frozenset({"o.png"}))
+
+
+def test_gradient(tmp_path: Path, stop: str) -> None:
+    _picture(tmp_path)
+    stopped(["evolve", "a.jpg", "--method", "gradient", "-n", "300", "--steps", "100000", "-o", "o.png", "-q"],
+            tmp_path, stop, busy(5), frozenset({"o.png"}))
+
+
+def test_gng(tmp_path: Path, stop: str) -> None:
+    _picture(tmp_path)
+    stopped(["gng", "a.jpg", "-o", "g.png", "--max-nodes", "5000", "--epochs", "1000", "-q"], tmp_path, stop, busy(5),
+            frozenset({"g.png"}))
+
+
+def test_index_workers_and_shared_memory(tmp_path: Path, photos: Path, stop: str) -> None:
+    started = workers(2)
+    stopped(["mosaic", "index", str(photos), "-o", "c.npz", "--jobs", "2", "-q"], tmp_path, stop,
+            lambda pid, printed: started(pid, printed) and any(n.startswith("genart-index-") for n in shm()))
+
+
+def test_movie_workers_and_ffmpeg(tmp_path: Path, scene: Path, stop: str) -> None:
+    shutil.copy(scene, tmp_path)
+    stopped(["animate", "s.scene.json", "--motion", "flyin", "--duration", "30", "--size", "720x720", "-o", "m.mp4",
+             "--workers", "2", "-q"], tmp_path, stop, workers(3))  # two render workers and ffmpeg
+
+
+def test_gif_spool(tmp_path: Path, scene: Path, stop: str) -> None:
+    shutil.copy(scene, tmp_path)
+    stopped(["animate", "s.scene.json", "--motion", "flyin", "--duration", "30", "--size", "720x720", "-o", "m.gif",
+             "--gif-quality", "best", "--workers", "2", "-q"], tmp_path, stop,
+            lambda pid, printed: any((tmp_path / "tmp").glob("genart-gif-*/frames.bgra")))
+
+
+def test_script_movie(tmp_path: Path, stop: str) -> None:
+    (tmp_path / "piece.yaml").write_text(
+        "genart: 1\ninputs:\n  face: a.jpg\nscenes:\n  tris: {from: face, method: hillclimb, shapes: 300, resize: 64}\n"
+        "movie:\n  out: m.mp4\n  size: 720x720\n  shots:\n    - {scene: tris, motion: flyin, duration: 60}\n")
+    _picture(tmp_path)
+    stopped(["run", "piece.yaml", "-q"], tmp_path, stop, workers(3), frozenset({".genart-cache", ".genart-cache/*"}))
+
+
+def test_script_watch(tmp_path: Path, stop: str) -> None:
+    _picture(tmp_path)
+    (tmp_path / "piece.yaml").write_text(
+        "genart: 1\ninputs:\n  face: a.jpg\nscenes:\n  tris: {from: face, method: hillclimb, shapes: 4, resize: 32}\n"
+        "posters:\n  - {scene: tris, out: p.png, width: 32}\n")
+    done = subprocess.run([sys.executable, "-m", "genart", "run", "piece.yaml", "-q"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    made = frozenset(_listing(tmp_path))
+    stopped(["run", "piece.yaml", "--watch", "-q"], tmp_path, stop, lambda pid, printed: "watching" in printed, made)
