@@ -32,6 +32,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from types import FrameType, TracebackType
 from typing import Any, TypeVar
@@ -66,16 +67,11 @@ def _stop_job(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
 
-def _quiet_stop(unraisable: sys.UnraisableHookArgs) -> None:
-    """A local worker's hook for exceptions Python cannot raise (in `__del__`, say): a stop signal's
-    KeyboardInterrupt landing there is dropped; anything else is reported as usual."""
-    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
-        sys.__unraisablehook__(unraisable)
-
-
 def _worker_started() -> None:
     """Initializer of a local worker: install `_stop_job`, then take the signals held back at its start."""
-    sys.unraisablehook = _quiet_stop
+    # exceptions Python cannot raise (a stop signal's KeyboardInterrupt landing in a `__del__`, say)
+    # are dropped, by a C function, so no signal handler can run inside the hook itself
+    sys.unraisablehook = id
     for signum in STOP_SIGNALS:
         signal.signal(signum, _stop_job)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
@@ -146,7 +142,7 @@ class Execution:
         return done
 
     def result(self, future: Future[T]) -> T:
-        """The job's result; a job the cluster lost for good raises ExecutionError."""
+        """The job's result; a job the cluster lost for good, or whose local worker died, raises ExecutionError."""
         try:
             return future.result()
         except CancelledError:
@@ -154,6 +150,9 @@ class Execution:
                 raise ExecutionError(f"the Dask scheduler at {self.address} cancelled the work "
                                      "(it went away or restarted)") from None
             raise
+        except BrokenProcessPool:
+            raise ExecutionError("a worker process died (killed from outside, or by the system for lack of "
+                                 "memory)") from None
         except Exception as exc:
             if self.distributed and type(exc).__name__ == "KilledWorker":
                 raise ExecutionError(

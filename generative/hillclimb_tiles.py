@@ -391,7 +391,8 @@ def evolve(
     checkpoint (if any), keeps it, and raises EvolveInterrupted with the result so far.
     `reporter` is told of the canvas every round (tiles) or shape, as it asks. Tiles run on
     the Dask scheduler `scheduler` (or $GENART_SCHEDULER), else on local processes; a job
-    the cluster lost for good saves the checkpoint and raises ExecutionError."""
+    the cluster lost for good, or a local worker that died, saves the checkpoint and raises
+    ExecutionError."""
     settings.check()
     if settings.resize is None and picture.width * picture.height > MAX_WORKING_PIXELS:
         raise EvolveError(f"picture {picture.width}x{picture.height} is too large to work on at full size")
@@ -438,10 +439,12 @@ def evolve(
             store.save(result.states, time.perf_counter() - started)
         result.seconds = time.perf_counter() - started
         raise EvolveInterrupted(result) from stop
-    except ExecutionError:
-        if store:
-            store.save(result.states, time.perf_counter() - started)
-        raise
+    except ExecutionError as exc:
+        if not store:
+            raise
+        store.save(result.states, time.perf_counter() - started)
+        raise ExecutionError(f"{exc}; progress kept in {store.path}: run the same command with --resume to "
+                             "continue") from None
     finally:
         bar.close()
         if execution is not None:

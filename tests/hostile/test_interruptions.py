@@ -5,7 +5,9 @@ Every command that starts workers, ffmpeg or scratch files is stopped once it ha
 Each case must end with exit status 130 (Ctrl-C) or 143 (SIGTERM) and one line `genart ...:
 interrupted...` (no worker traceback), within the timeout, and leave no process, no scratch in
 $TMPDIR or /dev/shm, and no `.part` or other file beside its outputs except those an
-interrupted command promises (an evolve's best result so far and its checkpoint).
+interrupted command promises (an evolve's best result so far and its checkpoint). A worker
+killed outright (as the out-of-memory killer does) is an error: exit 2 and one line saying so,
+with the same checks (and a tiled evolve's progress kept in its checkpoint).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ STOPS = {  # how a run is stopped: (signal, whole process group?)
     "SIGTERM to the group": (signal.SIGTERM, True),
     "SIGTERM to genart": (signal.SIGTERM, False),
 }
+WORKER_KILLED = "SIGKILL to a worker"  # as the kernel's out-of-memory killer sends it: an error, not a stop
+STOPS[WORKER_KILLED] = (signal.SIGKILL, False)
 
 
 def descendants(root: int) -> list[int]:
@@ -80,7 +84,9 @@ def stopped(args: list[str], cwd: Path, stop: str, ready: Ready, kept: frozenset
             assert time.monotonic() < deadline, f"{args} did not reach the state to stop it in"
             time.sleep(0.05)
         earlier = len(Path(log.name).read_text().splitlines())
-        if group:
+        if stop == WORKER_KILLED:
+            os.kill(next(c for c in descendants(process.pid) if "genart" in _command_line(c)), signum)
+        elif group:
             os.killpg(process.pid, signum)
         else:
             os.kill(process.pid, signum)
@@ -94,8 +100,10 @@ def stopped(args: list[str], cwd: Path, stop: str, ready: Ready, kept: frozenset
         printed = log.read().splitlines()
     lines = [line for line in printed[earlier:] if line.strip()]
     assert not leftovers(processes), f"{args}: processes outlived genart after {stop}"
-    assert status == 128 + signum, (status, printed[-40:])
-    assert len(lines) == 1 and lines[0].startswith(f"genart {args[0]}: interrupted"), printed[-40:]
+    expected = (2, f"genart {args[0]}: error: a worker process died") if stop == WORKER_KILLED else \
+        (128 + signum, f"genart {args[0]}: interrupted")
+    assert status == expected[0], (status, printed[-40:])
+    assert len(lines) == 1 and lines[0].startswith(expected[1]), printed[-40:]
     new = _listing(cwd) - before - {"tmp"}
     assert all(any(fnmatch.fnmatch(name, pattern) for pattern in kept) for name in new), sorted(new)
     assert not any(".part" in name for name in new), sorted(new)
@@ -159,7 +167,7 @@ def photos(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(params=list(STOPS))
+@pytest.fixture(params=[name for name in STOPS if name != WORKER_KILLED])
 def stop(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
@@ -214,6 +222,16 @@ def test_gif_spool(tmp_path: Path, scene: Path, stop: str) -> None:
             lambda pid, printed: any((tmp_path / "tmp").glob("genart-gif-*/frames.bgra")))
 
 
+def test_gif_palette(tmp_path: Path, stop: str) -> None:
+    """Stopped while ffmpeg makes or applies the GIF's palette, after the spool is full."""
+    (tmp_path / "s.scene.json").write_text(json.dumps({
+        "format": "genart.scene", "version": 1, "canvas": {"width": 64, "height": 64}, "layers": [{"type": "shapes",
+        "shapes": [{"kind": "circle", "cx": 32, "cy": 32, "r": 20, "color": [0.9, 0.2, 0.1, 0.8]}]}]}))
+    stopped(["animate", "s.scene.json", "--motion", "flyin", "--duration", "20", "--size", "480x480", "-o", "m.gif",
+             "--gif-quality", "best", "--workers", "2", "-q"], tmp_path, stop,
+            lambda pid, printed: any("palette" in _command_line(child) for child in descendants(pid)))
+
+
 def test_script_movie(tmp_path: Path, stop: str) -> None:
     (tmp_path / "piece.yaml").write_text(
         "genart: 1\ninputs:\n  face: a.jpg\nscenes:\n  tris: {from: face, method: hillclimb, shapes: 300, resize: 64}\n"
@@ -232,3 +250,19 @@ def test_script_watch(tmp_path: Path, stop: str) -> None:
     assert done.returncode == 0, done.stderr
     made = frozenset(_listing(tmp_path))
     stopped(["run", "piece.yaml", "--watch", "-q"], tmp_path, stop, lambda pid, printed: "watching" in printed, made)
+
+
+@pytest.mark.parametrize("command", ["evolve", "index", "animate"])
+def test_a_killed_worker_is_one_line_and_nothing_is_left(tmp_path: Path, photos: Path, scene: Path, command: str) -> None:
+    _picture(tmp_path)
+    shutil.copy(scene, tmp_path)
+    args, kept = {
+        "evolve": (["evolve", "a.jpg", "-o", "o.png", "-n", "5000", "--tiles", "2x2", "--workers", "2", "-q"],
+                   frozenset({"o.png.ckpt"})),
+        "index": (["mosaic", "index", str(photos), "-o", "c.npz", "--jobs", "2", "-q"], frozenset()),
+        "animate": (["animate", "s.scene.json", "--motion", "flyin", "--duration", "30", "--size", "720x720", "-o",
+                     "m.mp4", "--workers", "2", "-q"], frozenset()),
+    }[command]
+    line = stopped(args, tmp_path, WORKER_KILLED, workers(2), kept)
+    if command == "evolve":
+        assert "progress kept in o.png.ckpt" in line and (tmp_path / "o.png.ckpt").is_file()
