@@ -86,3 +86,40 @@ def test_truncated_scene_leaves_existing_output_alone(tmp_path: Path) -> None:
     assert done.returncode == 2 and "not valid JSON" in done.stderr
     assert out.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.png", "t.scene.json"]
+
+
+def _boom(*args: object) -> None:
+    raise RuntimeError("boom\nsecond line")
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_bug_is_one_line_and_debug_shows_the_workers_traceback(tmp_path: Path, monkeypatch, capsys, workers) -> None:
+    """A bug, here in a tile job (in a worker process with --workers 2), ends in one line, exit 70;
+    `genart --debug` prints its traceback, the worker's included, before that line."""
+    import generative.hillclimb_tiles
+
+    monkeypatch.setattr(generative.hillclimb_tiles, "_grow_tile", _boom)
+    args = ["evolve", str(ROOT / "assets" / "astronaut.jpg"), "-o", str(tmp_path / "o.png"), "-n", "8",
+            "--tiles", "2x1", "--workers", workers, "-q"]
+    assert main(args) == 70
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("genart evolve: internal error: RuntimeError: boom (run again with"), lines
+    assert main(["--debug", *args]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback" in err and 'raise RuntimeError("boom' in err and err.splitlines()[-1] == lines[0]
+    assert ("concurrent.futures.process._RemoteTraceback" in err) == (workers == "2")
+    assert not list(tmp_path.iterdir())
+
+
+def test_system_errors_are_one_line(tmp_path: Path, monkeypatch, capsys) -> None:
+    """OS errors and a lack of memory, wherever they are raised, end in genart's one line with exit 2."""
+    import genart.commands.info
+
+    for error, needle in [(PermissionError(13, "Permission denied", "/x"), "error: Permission denied: /x"),
+                          (MemoryError(), "error: out of memory")]:
+        def fail(args: object, error: BaseException = error) -> int:
+            raise error
+        monkeypatch.setattr(genart.commands.info, "run", fail)
+        assert main(["info", str(EXAMPLE)]) == 2
+        lines = capsys.readouterr().err.splitlines()
+        assert lines == [f"genart info: {needle}" + (" (ask for smaller sizes or fewer elements)" if "memory" in needle else "")]

@@ -288,6 +288,8 @@ def test_info_escapes_control_characters(tmp_path, capsys):
 def test_printable_keeps_ordinary_text_and_escapes_the_rest():
     assert printable("crème brûlée 日本 ✓") == "crème brûlée 日本 ✓"
     assert printable("a\tb\nc\x1b\u202e\x00") == "a\\tb\\nc\\x1b\\u202e\\x00"
+    assert printable("a\u2028b\u2029c\x85d") == "a\\u2028b\\u2029c\\x85d"  # separators Python's splitlines splits at
+    assert len(printable("a\u2028b\u2029c\x85d\x1c\x1d\x1ee").splitlines()) == 1
 
 
 def test_gif_spool_that_would_not_fit_is_refused_before_it_fills_the_disk(tmp_path, monkeypatch):
