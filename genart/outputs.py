@@ -25,6 +25,7 @@ from renderers.atomic import WriteError, atomic_paths, atomic_save_image, check_
 from renderers.cairo import TileSource
 from renderers.framing import FRAMINGS, Framing
 from renderers.layers.base import Outline
+from renderers.layers.mosaic import check_vector_cells
 from renderers.paper import PAPER_MM, Paper, Sheet, paper_sheet, plain_sheet
 
 SCENE_SUFFIXES = (".scene.json", ".scene.json.gz", ".json", ".json.gz")
@@ -152,10 +153,18 @@ def check_outputs(paths: Sequence[str | Path], allowed: Sequence[str] = KINDS) -
 
 
 def check_sizes(canvas: scene.Canvas, paths: Sequence[str | Path], width: int | None = None,
-                options: PosterOptions = PosterOptions()) -> None:
-    """Raise SceneError, naming the file, if a raster or PDF output would be too large."""
+                options: PosterOptions = PosterOptions(), layers: Sequence[scene.Layer] = ()) -> None:
+    """Raise SceneError, naming the file, if a raster or PDF output would be too large, or (given
+    `layers`) an SVG or PDF would embed too many mosaic cells."""
     for path in paths:
         kind = kind_of(path)
+        if kind in ("svg", "pdf"):
+            try:
+                for layer in layers:
+                    if isinstance(layer, scene.MosaicLayer):
+                        check_vector_cells(layer.columns * layer.rows)
+            except ValueError as exc:
+                raise scene.SceneError(f"{path}: {exc}") from None
         if kind in ("scene", "svg"):  # an SVG has no pixels to count
             continue
         try:
@@ -177,7 +186,7 @@ def write_outputs(
     All outputs are checked first and written all or none (see the module's docstring).
     """
     check_outputs(paths)
-    check_sizes(drawing.canvas, paths, width, options)
+    check_sizes(drawing.canvas, paths, width, options, drawing.layers)
     with atomic_paths(paths) as temps:
         for path, tmp in zip(paths, temps):
             try:

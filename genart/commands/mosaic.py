@@ -39,6 +39,7 @@ from generative.mosaic.match import MODES, MatchError
 from generative.progress import SILENT
 from renderers import scene
 from renderers.atomic import WriteError, atomic_paths, check_writable, write_error
+from renderers.layers.mosaic import check_vector_cells
 from renderers.scene import MosaicLayer
 
 JPEG_SUFFIXES = (".jpg", ".jpeg")
@@ -143,13 +144,15 @@ def _check_build_sizes(args: argparse.Namespace, picture: Picture) -> None:
     for out in args.output:
         kind = kind_of(out)
         try:
+            if kind in ("svg", "pdf"):
+                check_vector_cells(columns * rows)
             if kind in ("png", "jpeg") and args.paper is None:
                 check_image_size(columns, rows, args.tile_px)
             else:
                 check_sizes(canvas, [out], columns * args.tile_px, options)
         except ValueError as exc:  # SceneError too
             shrink = "a lower --dpi" if args.paper is not None else "fewer cells (--grid, --cell) or a smaller --tile-px"
-            message = str(exc) if "--tile-px" in str(exc) else f"{exc}; use {shrink}"
+            message = str(exc) if "--tile-px" in str(exc) or "--grid" in str(exc) else f"{exc}; use {shrink}"
             raise UserError(message if message.startswith(f"{out}:") else f"{out}: {message}") from None
 
 

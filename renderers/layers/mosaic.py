@@ -46,6 +46,14 @@ class MosaicLayer(Model):
 
 
 SVG_OVERLAP = 1.5  # tile pixels by which an SVG cell reaches under its neighbours
+MAX_VECTOR_CELLS = 250_000  # cells an SVG or PDF may hold, each an embedded picture (200 x 200: 56 MB of SVG)
+
+
+def check_vector_cells(cells: int) -> None:
+    """ValueError if a mosaic of `cells` cells is too many for an SVG or PDF (PNG and JPEG have no such limit)."""
+    if cells > MAX_VECTOR_CELLS:
+        raise ValueError(f"{cells:,} mosaic cells are too many for an SVG or PDF (at most {MAX_VECTOR_CELLS:,}, "
+                         "each an embedded picture); use fewer cells (--grid, --cell) or write PNG or JPEG")
 
 
 def _cell_edges(ctx: cairocffi.Context, count: int, size: float, axis: int) -> list[float]:

@@ -99,11 +99,28 @@ def test_a_folder_of_no_photos_is_refused(tmp_path: Path) -> None:
     refused("collections", ["mosaic", "index", "photos", "-o", "c.npz", "-q"], tmp_path, needle="no photos")
 
 
-@pytest.mark.parametrize("output", ["m.jpg", "m.png", "m.pdf", "m.tif"])
-def test_a_print_too_large_is_refused_before_matching(collection: Path, tmp_path: Path, output: str) -> None:
-    """1000x1000 cells of 64 px: 64,000 px a side; refused naming the limit and the options that shrink it."""
+@pytest.mark.parametrize(("output", "grid", "tile_px"), [("m.jpg", 1000, 64), ("m.png", 1000, 64), ("m.tif", 1000, 64),
+                                                       ("m.pdf", 400, 160)])  # (a PDF has at most 250,000 cells)
+def test_a_print_too_large_is_refused_before_matching(collection: Path, tmp_path: Path, output: str, grid: int,
+                                                      tile_px: int) -> None:
+    """Cells of 64 or 160 px: 64,000 px a side; refused naming the limit and the options that shrink it."""
     shutil.copy(collection, tmp_path / "c.npz")
     shutil.copy(PICTURE, tmp_path / "a.jpg")
-    line = refused("collections", ["mosaic", "build", "c.npz", "a.jpg", "--grid", "1000", "--tile-px", "64", "-o", output],
-                   tmp_path, needle="--tile-px")
+    line = refused("collections", ["mosaic", "build", "c.npz", "a.jpg", "--grid", str(grid), "--tile-px", str(tile_px),
+                                   "-o", output], tmp_path, needle="--tile-px")
     assert "64000x64000" in line and "(--grid, --cell)" in line and "400" in line, line
+
+
+def test_a_vector_mosaic_of_too_many_cells_is_refused(collection: Path, tmp_path: Path) -> None:
+    """An SVG or PDF embeds a picture per cell: 1000x1000 cells (1.4 GB of SVG, minutes) is refused before matching,
+    and a scene of 360,000 cells is refused by render for SVG and PDF (not PNG)."""
+    shutil.copy(collection, tmp_path / "c.npz")
+    shutil.copy(PICTURE, tmp_path / "a.jpg")
+    line = refused("collections", ["mosaic", "build", "c.npz", "a.jpg", "--grid", "1000", "-o", "m.svg"], tmp_path,
+                   needle="too many for an SVG or PDF")
+    assert "1,000,000" in line and "(--grid, --cell)" in line
+    done = subprocess.run([sys.executable, "-m", "genart", "mosaic", "build", "c.npz", "a.jpg", "--grid", "600",
+                           "-o", "m.scene.json"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for output in ("m.svg", "m.pdf"):
+        refused("collections", ["render", "m.scene.json", "-o", output], tmp_path, needle="360,000 mosaic cells")
