@@ -1,21 +1,39 @@
-"""`python -m genart` and the `genart` script: the command line, ended quietly if stopped while it starts."""
+"""`python -m genart` and the `genart` script: the command line, ended in one line if stopped while it starts."""
 
 import signal
 import sys
 from types import FrameType
 
+STOPS = (signal.SIGINT, signal.SIGTERM)
+
 
 def _stopped_while_starting(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(128 + signum)  # nothing has been made yet: nothing to clean up
+    for stop in STOPS:  # the first stop is enough
+        signal.signal(stop, signal.SIG_IGN)
+    raise SystemExit(_interrupted(128 + signum))
+
+
+def _interrupted(status: int) -> int:
+    """Say that genart was stopped before its command ran (nothing was made, nothing to clean up)."""
+    command = next((word for word in sys.argv[1:] if not word.startswith("-")), "")
+    print(f"genart{' ' + command if command else ''}: interrupted", file=sys.stderr)
+    return status
 
 
 def run() -> int:
-    """Import and run the command line; Ctrl-C or SIGTERM before a command starts exits 130 or 143, quietly."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    """Import and run the command line. Ctrl-C or SIGTERM before a command starts exits 130 or 143
+    with one line; one that comes once genart has its answer changes nothing."""
+    for signum in STOPS:
         signal.signal(signum, _stopped_while_starting)
-    from genart.cli import main
+    from genart.cli import interrupt_status, main
 
-    return main()
+    try:
+        return main()
+    except KeyboardInterrupt as stop:  # stopped while its arguments were read
+        return _interrupted(interrupt_status(stop))
+    finally:
+        for signum in STOPS:
+            signal.signal(signum, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

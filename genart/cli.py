@@ -85,8 +85,9 @@ _terminated = False  # SIGTERM came (a library that turns it into a plain Keyboa
 
 
 def _stop_on_signals() -> None:
-    """Make Ctrl-C raise KeyboardInterrupt and SIGTERM `Terminated` in this process; processes forked
-    from it keep SIGTERM's default."""
+    """Make Ctrl-C raise KeyboardInterrupt and SIGTERM `Terminated` in this process, once: the first
+    stop ignores later ones, which would only cut short the clean-up and genart's line. Processes
+    forked from it keep the signals' defaults."""
     global _terminated
     owner = os.getpid()
     _terminated = False
@@ -97,10 +98,14 @@ def _stop_on_signals() -> None:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        _terminated = True
-        raise Terminated
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop, signal.SIG_IGN)
+        if signum == signal.SIGTERM:
+            _terminated = True
+            raise Terminated
+        raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
 
 

@@ -91,10 +91,11 @@ def _job(fn: Callable[..., T], /, *args: Any) -> T:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back for the block, then deliver them: a worker forked in it starts with
-    them blocked (until `_worker_started`), and this process is not stopped half-way through
-    starting its workers (which would leave one the pool does not know, to outlive it)."""
+def _signals_held(deliver: bool = True) -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for the block, then deliver the first that came (or, not `deliver`,
+    drop them): a worker forked in it starts with them blocked (until `_worker_started`), and this
+    process is not stopped half-way through starting or stopping its workers (which would leave one
+    to outlive it)."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     caught: list[int] = []
     here = threading.current_thread() is threading.main_thread()  # only the main thread handles signals
@@ -106,7 +107,7 @@ def _signals_held() -> Iterator[None]:
         for signum, handler in handlers.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        if caught:
+        if caught and deliver:
             os.kill(os.getpid(), caught[0])  # again, to the handler now back in place
 
 
@@ -228,7 +229,14 @@ class Execution:
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
     """Shut `pool` down at once: interrupt its workers' jobs, drop queued ones, reap the workers
-    (killing any whose job has not ended after STOP_SECONDS, e.g. one inside a long C call)."""
+    (killing any whose job has not ended after STOP_SECONDS, e.g. one inside a long C call). A second
+    Ctrl-C or SIGTERM meanwhile is dropped: the run is stopping already."""
+    with _signals_held(deliver=False):
+        _stop_now(pool)
+
+
+def _stop_now(pool: ProcessPoolExecutor) -> None:
+    """`_stop_workers`' work, with the stop signals held."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         if process.pid is not None:
