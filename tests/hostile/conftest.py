@@ -57,9 +57,9 @@ def _stamps(folder: Path) -> dict[str, tuple[int, int, int]]:
     return found
 
 
-def children() -> set[int]:
-    """Live processes whose parent is this one (genart's leftovers land here)."""
-    found = set()
+def process_table() -> dict[int, int]:
+    """Every live (not zombie) process on the machine, with its parent's pid."""
+    table = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -67,9 +67,14 @@ def children() -> set[int]:
             except OSError:
                 continue
             state, parent = stat[stat.rindex(")") + 2 :].split()[:2]
-            if int(parent) == os.getpid() and state != "Z":
-                found.add(int(entry))
-    return found
+            if state != "Z":
+                table[int(entry)] = int(parent)
+    return table
+
+
+def children() -> set[int]:
+    """Live processes whose parent is this one (genart's leftovers land here)."""
+    return {pid for pid, parent in process_table().items() if parent == os.getpid()}
 
 
 def leftovers(before: set[int]) -> list[str]:

@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.hostile.conftest import CASES, children, leftovers, shm
+from tests.hostile.conftest import CASES, children, leftovers, process_table, shm
 
 ROOT = Path(__file__).resolve().parents[2]
 PICTURE = ROOT / "assets" / "astronaut.jpg"
@@ -48,13 +48,8 @@ STOPS[TWICE] = (signal.SIGINT, True)
 def descendants(root: int) -> list[int]:
     """Every live process below `root`."""
     parents: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents.setdefault(int(stat[stat.rindex(")") + 2 :].split()[1]), []).append(int(entry))
+    for pid, parent in process_table().items():
+        parents.setdefault(parent, []).append(pid)
     found, todo = [], [root]
     while todo:
         for child in parents.get(todo.pop(), []):
