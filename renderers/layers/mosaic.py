@@ -53,7 +53,7 @@ def check_vector_cells(cells: int) -> None:
     """ValueError if a mosaic of `cells` cells is too many for an SVG or PDF (PNG and JPEG have no such limit)."""
     if cells > MAX_VECTOR_CELLS:
         raise ValueError(f"{cells:,} mosaic cells are too many for an SVG or PDF (at most {MAX_VECTOR_CELLS:,}, "
-                         "each an embedded picture); use fewer cells (--grid, --cell) or write PNG or JPEG")
+                         "each an embedded picture); use fewer cells (mosaic build --grid, --cell) or write PNG or JPEG")
 
 
 def _cell_edges(ctx: cairocffi.Context, count: int, size: float, axis: int) -> list[float]:
