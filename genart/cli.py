@@ -12,6 +12,7 @@ import os
 import pkgutil
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -81,32 +82,42 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, stopping a run as Ctrl-C does (exit status 143 instead of 130)."""
 
 
-_terminated = False  # SIGTERM came (a library that turns it into a plain KeyboardInterrupt loses the type)
+_stopped_by = 0  # the signal (SIGINT, SIGTERM) that stopped this run, 0 for none
+REDELIVER_SECONDS = 0.05  # after a stop lost in a callback, when it is sent again
 
 
 def _stop_on_signals() -> None:
     """Make Ctrl-C raise KeyboardInterrupt and SIGTERM `Terminated` in this process, once: the first
-    stop ignores later ones, which would only cut short the clean-up and genart's line. Processes
+    stop ignores later ones, which would only cut short the clean-up and genart's line. A stop
+    raised where Python cannot raise it (in a C callback, a `__del__`) is delivered again. Processes
     forked from it keep the signals' defaults."""
-    global _terminated
+    global _stopped_by
     owner = os.getpid()
-    _terminated = False
+    _stopped_by = 0
 
     def handler(signum: int, frame: object) -> None:
-        global _terminated
+        global _stopped_by
         if os.getpid() != owner:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
         for stop in (signal.SIGINT, signal.SIGTERM):
             signal.signal(stop, signal.SIG_IGN)
-        if signum == signal.SIGTERM:
-            _terminated = True
-            raise Terminated
-        raise KeyboardInterrupt
+        _stopped_by = signum
+        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+    def swallowed(unraisable: sys.UnraisableHookArgs) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt) or not _stopped_by:
+            sys.__unraisablehook__(unraisable)
+        elif os.getpid() == owner:  # the stop was lost in a callback: once more, soon, outside it
+            signal.signal(_stopped_by, handler)
+            again = threading.Timer(REDELIVER_SECONDS, os.kill, (owner, _stopped_by))
+            again.daemon = True
+            again.start()
 
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
+    sys.unraisablehook = swallowed
 
 
 def _stop_in(exc: BaseException) -> KeyboardInterrupt | None:
@@ -120,9 +131,10 @@ def _stop_in(exc: BaseException) -> KeyboardInterrupt | None:
 
 
 def interrupt_status(exc: BaseException) -> int:
-    """130 for Ctrl-C, 143 for SIGTERM (128 + the signal): SIGTERM came, or is anywhere in the exception's chain."""
-    if _terminated:
-        return 128 + signal.SIGTERM
+    """130 for Ctrl-C, 143 for SIGTERM (128 + the signal): the signal that stopped the run, else the one
+    found anywhere in the exception's chain."""
+    if _stopped_by:
+        return 128 + _stopped_by
     seen: BaseException | None = exc
     while seen is not None:
         if isinstance(seen, Terminated):
@@ -192,9 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exception(exc)
         stop = _stop_in(exc)
-        if stop is not None:
+        if stop is not None or _stopped_by:  # an error while stopping is part of the stop
             print(f"genart {args.command}: interrupted", file=sys.stderr)
-            return interrupt_status(stop)
+            return interrupt_status(stop or exc)
         line, status = _error_line(exc)
         print(f"genart {args.command}: {printable(line)}", file=sys.stderr)
         return status

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from genart.errors import UserError
@@ -164,6 +165,11 @@ class PreviewServer(ThreadingHTTPServer):
         self.live = live
         self.port: int = self.server_address[1]
         self._thread = threading.Thread(target=self.serve_forever, name="genart-preview", daemon=True)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A page that went away mid-answer (closed, reloaded) is no error; anything else is reported."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     @property
     def url(self) -> str:
