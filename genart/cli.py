@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from typing import NoReturn
 
@@ -120,14 +120,17 @@ def _stop_on_signals() -> None:
     sys.unraisablehook = swallowed
 
 
-def _stop_in(exc: BaseException) -> KeyboardInterrupt | None:
-    """The Ctrl-C or SIGTERM anywhere in the exception's chain (an error raised while stopping), or None."""
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and those it was raised from or while handling, in turn."""
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, KeyboardInterrupt):
-            return seen
+        yield seen
         seen = seen.__cause__ or seen.__context__
-    return None
+
+
+def _stop_in(exc: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C or SIGTERM anywhere in the exception's chain (an error raised while stopping), or None."""
+    return next((seen for seen in _chain(exc) if isinstance(seen, KeyboardInterrupt)), None)
 
 
 def interrupt_status(exc: BaseException) -> int:
@@ -135,12 +138,8 @@ def interrupt_status(exc: BaseException) -> int:
     found anywhere in the exception's chain."""
     if _stopped_by:
         return 128 + _stopped_by
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, Terminated):
-            return 128 + signal.SIGTERM
-        seen = seen.__cause__ or seen.__context__
-    return 128 + signal.SIGINT
+    terminated = any(isinstance(seen, Terminated) for seen in _chain(exc))
+    return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
 
 
 USER_ERRORS = (UserError, SceneError, ImageError, WriteError, ExecutionError)  # their message is the line

@@ -245,10 +245,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{out}: {exc}") from None
     except OSError as exc:
         raise UserError(f"{out}: could not write the movie ({exc})") from None
-    finally:  # stop the renderers and clear the progress bar before genart's line is printed
-        for stream in (frames, rendering):
-            if isinstance(stream, Generator):
-                stream.close()
+    finally:  # encode closed what it was given; the renderers under --dedupe's filter are closed here,
+        if isinstance(rendering, Generator):  # so the progress bar is gone before genart's line
+            rendering.close()
     spent = time.perf_counter() - began
     print(f"{out}: {size[0]}x{size[1]}, {result.seconds:.2f} s, {result.frames_out} frames, made in {spent:.1f} s",
           file=sys.stderr)
