@@ -50,8 +50,8 @@ def replaced_input(output: str | Path, inputs: Iterable[str | Path]) -> Path | N
 
     Examples
     --------
-    >>> replaced_input("/tmp/a.png", ["/tmp/b.png", "/tmp/./a.png"])
-    PosixPath('/tmp/./a.png')
+    >>> replaced_input("/tmp/a.png", ["/tmp/b.png", "/tmp/x/../a.png"])
+    PosixPath('/tmp/x/../a.png')
     >>> replaced_input("/tmp/c.png", ["/tmp/b.png"]) is None
     True
     """
