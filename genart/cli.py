@@ -22,7 +22,7 @@ import genart.commands
 from genart import __version__
 from genart.errors import UserError
 from genart.terminal import printable
-from generative.execution import ExecutionError
+from generative.execution import ExecutionError, scheduler_address
 from generative.images import ImageError
 from generative.interrupt import Interrupted
 from renderers.atomic import WriteError
@@ -192,6 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _stop_on_signals()
     try:
         try:
+            if hasattr(args, "scheduler"):  # the command line's, else the environment's, checked before any work
+                args.scheduler = scheduler_address(args.scheduler)
             return int(args.func(args) or 0)
         except Interrupted as exc:
             return _save_interrupted(args, exc)

@@ -8,7 +8,11 @@ either backend and any number of workers.
 - **local** (the default): a process pool on this machine (`workers` processes; one worker
   runs the jobs in this process).
 - **Dask**: `--scheduler tcp://host:8786` or the `GENART_SCHEDULER` variable names a
-  running `dask scheduler`; jobs go to its workers through a `distributed.Client`. Workers
+  running `dask scheduler`; jobs go to its workers through a `distributed.Client`. Only the
+  person running genart picks it (a command-line option or the environment), never a
+  script or a scene: results come back from the cluster unpickled, so its address is
+  trusted as a shell on this machine would be. It is parsed before use (`tcp://` or
+  `tls://`, a host and a port) and must answer within CONNECT_SECONDS. Workers
   need genart installed, not a shared file system: jobs carry their inputs. A worker that
   dies has its jobs re-run elsewhere by the scheduler (its nanny restarts it); a job that
   has killed `distributed.scheduler.allowed-failures` + 1 workers raises `ExecutionError`
@@ -23,9 +27,12 @@ an interrupted run ends with no worker left behind and no worker traceback print
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -36,9 +43,12 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from types import FrameType, TracebackType
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 SCHEDULER_VARIABLE = "GENART_SCHEDULER"
-CONNECT_SECONDS = 20  # to reach the scheduler before giving up
+SCHEDULER_SCHEMES = ("tcp", "tls")  # Dask's network transports; inproc:// and ucx:// are not for genart
+DEFAULT_PORT = 8786  # Dask's scheduler port, when an address gives none
+CONNECT_SECONDS = 10  # to reach the scheduler and hear it answer before giving up
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STOP_SECONDS = 10  # a worker told to stop its job gets this long before it is killed
 
@@ -49,10 +59,85 @@ class ExecutionError(ValueError):
     """The cluster cannot be used or lost a job for good; the message is one line."""
 
 
+def parse_scheduler(address: str) -> str:
+    """A Dask scheduler address, checked and written out in full (`tcp://host:port`), or ExecutionError
+    (one line naming it): a `tcp://` or `tls://` scheme (`tcp://` when none is given), a host name or
+    IP address (IPv6 in brackets) and a port (8786 when none is given).
+
+    Examples
+    --------
+    >>> parse_scheduler("10.0.0.5")
+    'tcp://10.0.0.5:8786'
+    >>> parse_scheduler("tls://[::1]:9000")
+    'tls://[::1]:9000'
+    >>> parse_scheduler("inproc://x")
+    Traceback (most recent call last):
+    ...
+    generative.execution.ExecutionError: scheduler inproc://x: genart connects only to tcp:// or tls:// schedulers
+    """
+    text = address.strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "tcp", text
+    if scheme.lower() not in SCHEDULER_SCHEMES:
+        raise ExecutionError(f"scheduler {text}: genart connects only to "
+                             f"{' or '.join(s + '://' for s in SCHEDULER_SCHEMES)} schedulers")
+    try:
+        parts = urlsplit(f"//{rest}")
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise ExecutionError(f"scheduler {text}: not an address ({exc})") from None
+    if not host or parts.path or parts.query or parts.fragment or parts.username or parts.password or \
+            not _HOST.fullmatch(host):
+        raise ExecutionError(f"scheduler {text}: give tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786")
+    if port == 0:
+        raise ExecutionError(f"scheduler {text}: the port must be between 1 and 65535")
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme.lower()}://{shown}:{port or DEFAULT_PORT}"
+
+
+_HOST = re.compile(r"[A-Za-z0-9._-]{1,253}|[0-9A-Fa-f:.]{2,45}")  # a DNS name, an IPv4 or an IPv6 address
+
+
 def scheduler_address(given: str | None = None) -> str | None:
-    """The Dask scheduler to use: `given`, else $GENART_SCHEDULER, else None (local processes)."""
+    """The Dask scheduler to use, checked (`parse_scheduler`): `given` (the command line), else
+    $GENART_SCHEDULER, else None (local processes)."""
     address = given if given is not None else os.environ.get(SCHEDULER_VARIABLE, "")
-    return address.strip() or None
+    if not address.strip():
+        return None
+    try:
+        return parse_scheduler(address)
+    except ExecutionError as exc:
+        raise ExecutionError(f"{'' if given is not None else '$' + SCHEDULER_VARIABLE + ': '}{exc}") from None
+
+
+async def _answers(address: str) -> None:
+    """Connect to the scheduler and hear its identity (a scheduler that accepts but never answers, or
+    is not a scheduler, holds this up: the caller bounds it)."""
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=CONNECT_SECONDS)
+    try:
+        await comm.write({"op": "identity"})
+        await comm.read()
+    finally:
+        await comm.close()
+
+
+def _reach(address: str) -> None:
+    """Check that the scheduler at `address` answers within CONNECT_SECONDS, or ExecutionError (one line).
+    `distributed.Client`'s own timeout does not cover a peer that accepts and then stays silent."""
+    host, _, port = address.partition("://")[2].rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+        asyncio.run(asyncio.wait_for(_answers(address), CONNECT_SECONDS))
+    except (asyncio.TimeoutError, TimeoutError):
+        raise ExecutionError(f"the Dask scheduler at {address} did not answer within {CONNECT_SECONDS} s") from None
+    except (OSError, ValueError, EOFError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExecutionError(f"cannot reach the Dask scheduler at {address}: {reason}") from None
+    except Exception as exc:  # distributed's CommClosedError and kin: the peer is not a Dask scheduler
+        raise ExecutionError(f"the Dask scheduler at {address} did not answer as one ({type(exc).__name__})") from None
 
 
 _in_job = False  # in a local worker: whether a job is running
@@ -255,7 +340,8 @@ def open_execution(workers: int | None = None, scheduler: str | None = None,
                    mp_context: BaseContext | None = None) -> Execution:
     """An Execution on the Dask scheduler `scheduler` (or $GENART_SCHEDULER), else on `workers`
     local processes (default all cores; 0 runs jobs in this process). ExecutionError (one
-    line) if Dask is missing or the scheduler cannot be reached."""
+    line) if the address is not one, Dask is missing, or the scheduler does not answer within
+    CONNECT_SECONDS. `scheduler` must come from the person running genart, never from a file."""
     address = scheduler_address(scheduler)
     if address is None:
         count = workers if workers is not None else os.cpu_count() or 1
@@ -265,6 +351,7 @@ def open_execution(workers: int | None = None, scheduler: str | None = None,
         from distributed import Client
     except ImportError:
         raise ExecutionError(f"a Dask scheduler ({address}) needs Dask: pip install 'genart[dask]'") from None
+    _reach(address)
     try:
         client = Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:

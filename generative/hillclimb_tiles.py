@@ -417,10 +417,10 @@ def evolve(
     elif resume:
         raise EvolveError("--resume needs a checkpoint")
     started = time.perf_counter() - earlier  # a resumed run counts the seconds its checkpoint spent
+    workers = min(settings.climb.workers, len(boxes))  # the cluster is reached (or not) before the bar shows
+    execution = open_execution(workers if workers > 1 else 0, scheduler) if len(boxes) > 1 else None
     bar = tqdm(total=settings.n, initial=result.count, desc="evolve", unit="shape", disable=not progress,
                dynamic_ncols=True)
-    workers = min(settings.climb.workers, len(boxes))
-    execution = open_execution(workers if workers > 1 else 0, scheduler) if len(boxes) > 1 else None
     try:
         if len(boxes) == 1:
             evo = _restore(target, background, settings, 0, result.tiles[0])

@@ -25,7 +25,7 @@ from animations.pipeline import RenderedFrame, render_frames
 from animations.timeline import Loop, Playable, frame_times
 from genart.errors import UserError
 from genart.motion_options import add_motion_options, motion_settings
-from generative.execution import SCHEDULER_VARIABLE
+from genart.options import add_scheduler_option
 from generative.methods.base import WORKERS_VARIABLE, max_workers
 from renderers import scene
 from renderers.atomic import check_writable
@@ -72,9 +72,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--preset", default="superfast", choices=X264_PRESETS,
                    help="MP4: x264 preset (default superfast; veryfast: smaller files, slower)")
     p.add_argument("--workers", type=int, help="render processes (default: one per core)")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help=f"render the frames on this Dask scheduler, e.g. tcp://host:8786 (default: ${SCHEDULER_VARIABLE}, "
-                        "else --workers local processes)")
+    add_scheduler_option(p, "the frame rendering", "--workers local processes")
     p.add_argument("--preview", action="store_true",
                    help=f"quick low-resolution pass: {PREVIEW_LONGEST} px, {PREVIEW_FPS} fps, fastest encoding")
     p.add_argument("-q", "--quiet", "--no-progress", dest="no_progress", action="store_true", help="no progress bar")

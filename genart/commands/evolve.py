@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from genart.errors import UserError
+from genart.options import add_scheduler_option
 from genart.outputs import add_poster_options, check_outputs, check_sizes, poster_options, write_outputs
 from genart.preview import add_preview_options, watching
 from genart.preview.live import Live
@@ -150,6 +151,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     steps.add_argument("--checkpoint", default=None, help="hillclimb: checkpoint file (default: first output + .ckpt)")
     steps.add_argument("--resume", action="store_true",
                        help="hillclimb: continue from the checkpoint of an interrupted run")
+    add_scheduler_option(p, "the tiles of a hillclimb")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_poster_options(p)
     add_preview_options(p)
@@ -239,7 +241,7 @@ def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinem
     stopped: Interrupted | None = None
     try:
         drawing = method.fit(picture, settings, progress=not args.quiet, checkpoint=checkpoint, resume=args.resume,
-                             reporter=live or SILENT)
+                             reporter=live or SILENT, scheduler=args.scheduler)
     except Interrupted as exc:
         if not method.checkpoints:
             raise

@@ -14,6 +14,7 @@ from PIL import Image
 from pydantic import ValidationError
 
 from genart.errors import UserError
+from genart.options import add_scheduler_option
 from genart.outputs import (
     SCENE_SUFFIXES,
     add_poster_options,
@@ -25,7 +26,7 @@ from genart.outputs import (
 )
 from genart.preview import add_preview_options, watching, write_run_report
 from genart.report import report_path
-from generative.execution import SCHEDULER_VARIABLE, ExecutionError
+from generative.execution import ExecutionError
 from generative.images import Picture, load_picture
 from generative.methods import MethodError, get_method, settings_error
 from generative.methods.base import WORKERS_VARIABLE, max_workers
@@ -59,9 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ix.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), metavar="PX,PX,...",
                     help="thumbnail sizes to store (default %(default)s; add e.g. 128,256 for big prints and zooms)")
     ix.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all %(default)s cores)")
-    ix.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                    help=f"read the photos on this Dask scheduler, e.g. tcp://host:8786 (default: ${SCHEDULER_VARIABLE}, "
-                         "else --jobs local processes); the photos travel to the workers as bytes")
+    add_scheduler_option(ix, "the photo reading (the photos travel to the workers as bytes)", "--jobs local processes")
     ix.add_argument("-q", "--quiet", "--no-progress", dest="no_progress", action="store_true", help="no progress bar")
     ix.set_defaults(func=run_index)
 

@@ -26,7 +26,7 @@ MAX_POSTER_WIDTH = 20_000
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", max_length=64)]
 HiddenPath = SkipJsonSchema[Optional[Path]]  # noqa: UP045  (a settings field the script fills in)
 SCRIPT_SUPPLIED = {"collection": "photos"}  # settings the script fills from another key
-NOT_IN_KEY = ("workers", "scheduler")  # settings that do not change a result (left out of cache keys)
+NOT_IN_KEY = ("workers",)  # settings that do not change a result (left out of cache keys)
 
 
 class Strict(BaseModel):

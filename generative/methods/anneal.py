@@ -49,7 +49,7 @@ class AnnealMethodSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: AnnealMethodSettings, progress: bool = True, checkpoint: Path | None = None,
-        resume: bool = False, reporter: Reporter = SILENT) -> Scene:
+        resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Anneal every tile (in parallel processes) and return the polygons' scene; no progress bar."""
     from generative.anneal import AnnealSettings, anneal, anneal_scene
 

@@ -46,12 +46,16 @@ class Fit(Protocol):
 
     `progress` shows a progress bar on stderr; `reporter` receives progress events with the
     current picture (the live preview), as often as it asks. `checkpoint` is the file where methods that
-    support it (`Method.checkpoints`) save their progress; `resume` continues from it. The
-    scene is in picture units and its `meta` holds the run's figures, `seconds` included.
+    support it (`Method.checkpoints`) save their progress; `resume` continues from it.
+    `scheduler` is the Dask scheduler that methods which spread their work run it on (else
+    $GENART_SCHEDULER, else local processes): it is passed beside the settings, never inside
+    them, because only the person running genart may choose where work runs (a script or a
+    scene never does: the cluster's results come back unpickled). The scene is in picture
+    units and its `meta` holds the run's figures, `seconds` included.
     """
 
     def __call__(self, picture: Picture, settings: Any, progress: bool = True, checkpoint: Path | None = None,
-                 resume: bool = False, reporter: Reporter = SILENT) -> Scene: ...
+                 resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene: ...
 
 
 @dataclass(frozen=True)

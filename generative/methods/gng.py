@@ -120,7 +120,7 @@ class GNGSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: GNGSettings, progress: bool = True, checkpoint: Path | None = None,
-        resume: bool = False, reporter: Reporter = SILENT) -> Scene:
+        resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Pick the points at the working resolution, grow the gas over them (a progress bar per epoch,
     and the graph for `reporter`) and return the graph's scene, in the (cut) picture's pixels.
 

@@ -50,7 +50,7 @@ class GradientSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: GradientSettings, progress: bool = True, checkpoint: Path | None = None,
-        resume: bool = False, reporter: Reporter = SILENT) -> Scene:
+        resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Fit the circles at the working size and return their scene; Ctrl-C or SIGTERM raises
     `Interrupted` with the best circles so far."""
     from generative.gradient import fit_circles

@@ -41,10 +41,6 @@ class HillclimbSettings(BaseModel):
     target_rmse: float | None = Field(
         default=None, ge=0.0, le=255.0, allow_inf_nan=False, description="stop when the RGB RMSE (0-255, of the pixel-centre render) reaches this")
     workers: Workers = Field(default=None, description="parallel workers (default: all cores); no effect on the result")
-    scheduler: str | None = Field(
-        default=None, min_length=1,
-        description="tiles run on this Dask scheduler, e.g. tcp://host:8786 (default: $GENART_SCHEDULER, "
-                    "else local processes); no effect on the result")
     candidates: int = Field(default=500, ge=1, le=100_000, description="random candidates per search")
     max_age: int = Field(default=100, ge=0, le=100_000, description="failed mutations before a climb stops")
     repeats: int = Field(default=8, ge=1, le=1_000, description="independent climbs per shape")
@@ -68,13 +64,14 @@ class HillclimbSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: HillclimbSettings, progress: bool = True, checkpoint: Path | None = None,
-        resume: bool = False, reporter: Reporter = SILENT) -> Scene:
-    """Evolve the shapes (checkpointed to `checkpoint`, if given) and return their scene;
-    Ctrl-C or SIGTERM raises `Interrupted` with the scene of the shapes so far."""
+        resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
+    """Evolve the shapes (checkpointed to `checkpoint`, if given; the tiles on the Dask `scheduler`, or
+    $GENART_SCHEDULER, if given) and return their scene; Ctrl-C or SIGTERM raises `Interrupted` with
+    the scene of the shapes so far."""
     engine = settings.engine()
     try:
         result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress, reporter=reporter,
-                        scheduler=settings.scheduler)
+                        scheduler=scheduler)
     except EvolveInterrupted as stop:
         raise Interrupted(tiles_scene(stop.result, picture, engine)) from stop
     return tiles_scene(result, picture, engine)

@@ -36,7 +36,7 @@ class MosaicSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: MosaicSettings, progress: bool = True, checkpoint: Path | None = None,
-        resume: bool = False, reporter: Reporter = SILENT) -> Scene:
+        resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Match the collection's tiles to the picture's cells and return the mosaic's scene; `reporter`
     sees the picture while the tiles are matched, then (always) the matched mosaic."""
     from generative.mosaic.build import grid_size, mosaic_scene, plan_mosaic
