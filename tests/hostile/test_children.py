@@ -3,11 +3,13 @@
 Stopped by a signal that reaches genart alone (`kill -HUP PID`, not the whole group as a terminal
 sends it), genart ends them itself and says "interrupted" (exit 129); killed outright (SIGKILL, as
 the out-of-memory killer does), it cannot clean up, but none of them outlives it by LINGER seconds.
-A Blender that starts processes of its own has them ended with it, on a stop and when it ends.
+A Blender that starts processes of its own has them ended with it, on a stop and when it ends; one
+stopped while it saves leaves no half-saved file.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -15,6 +17,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
+import pytest
 
 from tests.hostile.conftest import CASES, children, refused
 from tests.hostile.test_interruptions import (
@@ -47,6 +52,25 @@ def test_hangup_of_genart_alone_ends_blender(tmp_path: Path, scene: Path, blende
 def test_hangup_of_genart_alone_ends_ffmpeg_and_the_workers(tmp_path: Path, scene: Path) -> None:  # noqa: F811
     shutil.copy(scene, tmp_path)
     assert stopped(MOVIE, tmp_path, HANGUP, workers(3)) == "genart animate: interrupted"
+
+
+@pytest.fixture(scope="module")
+def big_scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20,000 circles: a .blend Blender takes about 0.1 s to save (through FILE@, renamed to FILE at the end)."""
+    rng = np.random.default_rng(0)
+    n = 20_000
+    shapes = [{"kind": "circle", "cx": float(x), "cy": float(y), "r": float(r), "color": [*map(float, c), 0.5]}
+              for x, y, r, c in zip(rng.uniform(0, 256, n), rng.uniform(0, 256, n), rng.uniform(2, 30, n),
+                                    rng.uniform(0, 1, (n, 3)))]
+    path = tmp_path_factory.mktemp("big") / "s.scene.json"
+    path.write_text(json.dumps({"format": "genart.scene", "version": 1, "canvas": {"width": 256, "height": 256},
+                                "layers": [{"type": "shapes", "shapes": shapes}]}))
+    return path
+
+
+def test_blender_stopped_while_it_saves_leaves_nothing(tmp_path: Path, big_scene: Path, blender: None) -> None:  # noqa: F811
+    shutil.copy(big_scene, tmp_path)
+    stopped(EXPORT, tmp_path, "SIGTERM to genart", lambda pid, printed: any(tmp_path.glob(".x.blend*@")))
 
 
 def killed(args: list[str], cwd: Path, ready: Ready) -> list[str]:
