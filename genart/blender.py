@@ -46,7 +46,8 @@ class Blender:
             try:
                 done = children.run(self.command(script, args), env={**os.environ, "TMPDIR": scratch})
             except OSError as exc:
-                raise UserError(f"{what}: cannot run Blender {printable(self.program)}: {exc.strerror or exc}") from None
+                reason = exc.strerror or exc
+                raise UserError(f"{what}: cannot run Blender {printable(self.program)}: {reason}") from None
         if done.returncode != 0:
             lines = [line.strip() for line in (done.stderr + "\n" + done.stdout).splitlines() if line.strip()]
             errors = [line for line in lines if "Error" in line] or lines

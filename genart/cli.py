@@ -133,7 +133,8 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _stop_in(exc: BaseException) -> KeyboardInterrupt | None:
-    """The stop (Ctrl-C, SIGTERM, SIGHUP) anywhere in the exception's chain (an error raised while stopping), or None."""
+    """The stop (Ctrl-C, SIGTERM, SIGHUP) anywhere in the exception's chain (an error raised while stopping),
+    or None."""
     return next((seen for seen in _chain(exc) if isinstance(seen, KeyboardInterrupt)), None)
 
 

@@ -68,7 +68,8 @@ def big_scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_blender_stopped_while_it_saves_leaves_nothing(tmp_path: Path, big_scene: Path, blender: None) -> None:  # noqa: F811
+def test_blender_stopped_while_it_saves_leaves_nothing(tmp_path: Path, big_scene: Path,
+                                                       blender: None) -> None:  # noqa: F811
     shutil.copy(big_scene, tmp_path)
     stopped(EXPORT, tmp_path, "SIGTERM to genart", lambda pid, printed: any(tmp_path.glob(".x.blend*@")))
 
@@ -86,8 +87,6 @@ def killed(args: list[str], cwd: Path, ready: Ready) -> list[str]:
         assert process.poll() is None, f"{args} ended before it could be killed"
         assert time.monotonic() < deadline, f"{args} did not reach the state to kill it in"
         time.sleep(0.05)
-    started = descendants(process.pid)
-    assert started
     os.kill(process.pid, signal.SIGKILL)
     assert process.wait(STOPPING) == -signal.SIGKILL
     CASES["children"] += 1
