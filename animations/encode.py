@@ -40,6 +40,7 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
+from generative.children import child, wait
 from renderers.atomic import WriteError, atomic_path, write_error
 
 FORMATS = ("mp4", "webm", "mov", "gif", "png")
@@ -157,12 +158,11 @@ def _last_error(log: str) -> str:
 
 @contextlib.contextmanager
 def _ffmpeg(args: list[str], stdin: int | None = None, stdout: int | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ffmpeg with `args`; after the block, raise EncodeError unless it exited 0 (it is killed on errors)."""
+    """Run ffmpeg with `args` for the block, as a `child` (it ends with genart: killed on an error or a stop);
+    after the block, raise EncodeError unless it exited 0."""
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", *args], stdin=stdin,
-                                   stdout=stdout if stdout is not None else subprocess.DEVNULL, stderr=log,
-                                   start_new_session=True)  # Ctrl-C reaches genart, which stops ffmpeg
-        try:
+        with child([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", *args], stdin=stdin,
+                   stdout=stdout if stdout is not None else subprocess.DEVNULL, stderr=log) as process:
             try:
                 yield process
             except BrokenPipeError:
@@ -172,11 +172,7 @@ def _ffmpeg(args: list[str], stdin: int | None = None, stdout: int | None = None
                     if stream is not None:
                         with contextlib.suppress(BrokenPipeError):
                             stream.close()
-            status = process.wait()
-        except BaseException:  # an error or a stop signal, in the block or while ffmpeg finishes
-            process.kill()
-            process.wait()
-            raise
+            status = wait(process)
         if status != 0:
             log.seek(0)
             raise EncodeError(f"ffmpeg failed: {_last_error(log.read().decode(errors='replace'))}")

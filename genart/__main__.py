@@ -4,11 +4,11 @@ import signal
 import sys
 from types import FrameType
 
-STOPS = (signal.SIGINT, signal.SIGTERM)
+from generative.interrupt import STOP_SIGNALS
 
 
 def _stopped_while_starting(signum: int, frame: FrameType | None) -> None:
-    for stop in STOPS:  # the first stop is enough
+    for stop in STOP_SIGNALS:  # the first stop is enough
         signal.signal(stop, signal.SIG_IGN)
     raise SystemExit(_interrupted(128 + signum))
 
@@ -21,9 +21,9 @@ def _interrupted(status: int) -> int:
 
 
 def run() -> int:
-    """Import and run the command line. Ctrl-C or SIGTERM before a command starts exits 130 or 143
-    with one line; one that comes once genart has its answer changes nothing."""
-    for signum in STOPS:
+    """Import and run the command line. Ctrl-C, SIGTERM or SIGHUP before a command starts exits 130, 143
+    or 129 with one line; one that comes once genart has its answer changes nothing."""
+    for signum in STOP_SIGNALS:
         signal.signal(signum, _stopped_while_starting)
     from genart.cli import interrupt_status, main
 
@@ -32,7 +32,7 @@ def run() -> int:
     except KeyboardInterrupt as stop:  # stopped while its arguments were read
         return _interrupted(interrupt_status(stop))
     finally:
-        for signum in STOPS:
+        for signum in STOP_SIGNALS:
             signal.signal(signum, signal.SIG_IGN)
 
 

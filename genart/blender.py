@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from genart.errors import UserError
 from genart.terminal import printable
+from generative import children
 
 ENVIRONMENT = "GENART_BLENDER"
 INSTALL_HINT = "tools/blender-env.sh builds one and prints the Python to use"
@@ -36,11 +37,17 @@ class Blender:
                 "--", *args]
 
     def run(self, script: Path, args: list[str], what: str) -> str:
-        """Run `script`; its output, or a UserError with the last line it printed (saying `what` failed)."""
-        try:
-            done = subprocess.run(self.command(script, args), capture_output=True, text=True, errors="replace")
-        except OSError as exc:
-            raise UserError(f"{what}: cannot run Blender {printable(self.program)}: {exc.strerror or exc}") from None
+        """Run `script`; its output, or a UserError with the last line it printed (saying `what` failed).
+
+        Blender runs as a `generative.children.child` (it ends with genart, and so does what it starts),
+        with its own scratch files in a temporary folder of genart's, removed however Blender ends.
+        """
+        with tempfile.TemporaryDirectory(prefix="genart-blender-") as scratch:
+            try:
+                done = children.run(self.command(script, args), env={**os.environ, "TMPDIR": scratch})
+            except OSError as exc:
+                reason = exc.strerror or exc
+                raise UserError(f"{what}: cannot run Blender {printable(self.program)}: {reason}") from None
         if done.returncode != 0:
             lines = [line.strip() for line in (done.stderr + "\n" + done.stdout).splitlines() if line.strip()]
             errors = [line for line in lines if "Error" in line] or lines

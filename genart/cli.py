@@ -24,7 +24,7 @@ from genart.errors import UserError
 from genart.terminal import printable
 from generative.execution import ExecutionError, scheduler_address
 from generative.images import ImageError
-from generative.interrupt import Interrupted
+from generative.interrupt import STOP_SIGNALS, Interrupted
 from renderers.atomic import WriteError
 from renderers.scene import SceneError
 
@@ -79,15 +79,19 @@ def _command_in(argv: Sequence[str]) -> str:
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM, stopping a run as Ctrl-C does (exit status 143 instead of 130)."""
+    """SIGTERM or SIGHUP (`signum`), stopping a run as Ctrl-C does (exit status 143 or 129 instead of 130)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__()
+        self.signum = signum
 
 
-_stopped_by = 0  # the signal (SIGINT, SIGTERM) that stopped this run, 0 for none
+_stopped_by = 0  # the signal (one of STOP_SIGNALS) that stopped this run, 0 for none
 REDELIVER_SECONDS = 0.05  # after a stop lost in a callback, when it is sent again
 
 
 def _stop_on_signals() -> None:
-    """Make Ctrl-C raise KeyboardInterrupt and SIGTERM `Terminated` in this process, once: the first
+    """Make Ctrl-C raise KeyboardInterrupt and SIGTERM or SIGHUP `Terminated` in this process, once: the first
     stop ignores later ones, which would only cut short the clean-up and genart's line. A stop
     raised where Python cannot raise it (in a C callback, a `__del__`) is delivered again. Processes
     forked from it keep the signals' defaults."""
@@ -101,10 +105,10 @@ def _stop_on_signals() -> None:
             signal.signal(signum, signal.SIG_DFL)
             os.kill(os.getpid(), signum)
             return
-        for stop in (signal.SIGINT, signal.SIGTERM):
+        for stop in STOP_SIGNALS:
             signal.signal(stop, signal.SIG_IGN)
         _stopped_by = signum
-        raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated(signum)
 
     def swallowed(unraisable: sys.UnraisableHookArgs) -> None:
         if not isinstance(unraisable.exc_value, KeyboardInterrupt) or not _stopped_by:
@@ -115,8 +119,8 @@ def _stop_on_signals() -> None:
             again.daemon = True
             again.start()
 
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
+    for stop in STOP_SIGNALS:
+        signal.signal(stop, handler)
     sys.unraisablehook = swallowed
 
 
@@ -129,17 +133,18 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _stop_in(exc: BaseException) -> KeyboardInterrupt | None:
-    """The Ctrl-C or SIGTERM anywhere in the exception's chain (an error raised while stopping), or None."""
+    """The stop (Ctrl-C, SIGTERM, SIGHUP) anywhere in the exception's chain (an error raised while stopping),
+    or None."""
     return next((seen for seen in _chain(exc) if isinstance(seen, KeyboardInterrupt)), None)
 
 
 def interrupt_status(exc: BaseException) -> int:
-    """130 for Ctrl-C, 143 for SIGTERM (128 + the signal): the signal that stopped the run, else the one
-    found anywhere in the exception's chain."""
+    """130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP (128 + the signal): the signal that stopped the run,
+    else the one found anywhere in the exception's chain."""
     if _stopped_by:
         return 128 + _stopped_by
-    terminated = any(isinstance(seen, Terminated) for seen in _chain(exc))
-    return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
+    terminated = next((seen for seen in _chain(exc) if isinstance(seen, Terminated)), None)
+    return 128 + (terminated.signum if terminated is not None else signal.SIGINT)
 
 
 USER_ERRORS = (UserError, SceneError, ImageError, WriteError, ExecutionError)  # their message is the line
@@ -183,9 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run a command; every failure becomes one line on stderr and a non-zero exit.
 
     User and system errors (bad input, OS errors, a dead worker) exit 2, bugs 70; with
-    --debug the traceback, a worker's included, is printed first. Ctrl-C and SIGTERM stop
-    a run (exit status 130 and 143); a fit that was stopped with a result so far
-    (`Interrupted`) has it written to the command's outputs first.
+    --debug the traceback, a worker's included, is printed first. Ctrl-C, SIGTERM and SIGHUP
+    stop a run (exit status 130, 143 and 129) and every process it started; a fit that was
+    stopped with a result so far (`Interrupted`) has it written to the command's outputs first.
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(_command_in(argv)).parse_args(argv)

@@ -19,7 +19,7 @@ either backend and any number of workers.
   (one line) instead of hanging. Closing with `cancel=True` (Ctrl-C) cancels the
   cluster's outstanding work.
 
-Local workers leave Ctrl-C and SIGTERM to this process: a signal that reaches a worker
+Local workers leave the stop signals (Ctrl-C, SIGTERM, SIGHUP) to this process: a signal that reaches a worker
 (Ctrl-C in a terminal signals the whole process group) stops only the job it is running,
 quietly, and closing with `cancel=True` signals every worker that way, then reaps them. So
 an interrupted run ends with no worker left behind and no worker traceback printed.
@@ -45,11 +45,13 @@ from types import FrameType, TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from generative.children import die_with
+from generative.interrupt import STOP_SIGNALS
+
 SCHEDULER_VARIABLE = "GENART_SCHEDULER"
 SCHEDULER_SCHEMES = ("tcp", "tls")  # Dask's network transports; inproc:// and ucx:// are not for genart
 DEFAULT_PORT = 8786  # Dask's scheduler port, when an address gives none
 CONNECT_SECONDS = 10  # to reach the scheduler and hear it answer before giving up
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 STOP_SECONDS = 10  # a worker told to stop its job gets this long before it is killed
 
 T = TypeVar("T")
@@ -145,7 +147,7 @@ _stopping = False  # in a local worker: a stop signal came; every job from now o
 
 
 def _stop_job(signum: int, frame: FrameType | None) -> None:
-    """A local worker's Ctrl-C and SIGTERM handler: interrupt the running job and every later one."""
+    """A local worker's stop signal handler: interrupt the running job and every later one."""
     global _stopping
     _stopping = True
     if _in_job:
@@ -153,7 +155,9 @@ def _stop_job(signum: int, frame: FrameType | None) -> None:
 
 
 def _worker_started() -> None:
-    """Initializer of a local worker: install `_stop_job`, then take the signals held back at its start."""
+    """Initializer of a local worker: die with the process that started it, install `_stop_job`, then take
+    the signals held back at its start."""
+    die_with(os.getppid())
     # exceptions Python cannot raise (a stop signal's KeyboardInterrupt landing in a `__del__`, say)
     # are dropped, by a C function, so no signal handler can run inside the hook itself
     sys.unraisablehook = id
@@ -177,7 +181,7 @@ def _job(fn: Callable[..., T], /, *args: Any) -> T:
 
 @contextlib.contextmanager
 def _signals_held(deliver: bool = True) -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back for the block, then deliver the first that came (or, not `deliver`,
+    """Hold the stop signals back for the block, then deliver the first that came (or, not `deliver`,
     drop them): a worker forked in it starts with them blocked (until `_worker_started`), and this
     process is not stopped half-way through starting or stopping its workers (which would leave one
     to outlive it)."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import stat
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageOps
 
 from renderers.limits import limit_from_env
 
@@ -68,7 +70,8 @@ def read_regular(path: Path, limit: int) -> bytes:
 
 
 def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Picture:
-    """Read an image file as 8-bit RGB (alpha composited on white); raise ImageError on any problem.
+    """Read an image file as 8-bit RGB (alpha composited on white), turned as its EXIF orientation says
+    (`upright`); raise ImageError on any problem.
 
     Deeper greyscale pictures are scaled by their real range: 16-bit (`I;16`) by 65535 → 255;
     32-bit integer (`I`) by the smallest range holding its values (0..255 as is, 0..65535 as
@@ -84,14 +87,13 @@ def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Pictu
     except OSError as exc:
         raise ImageError(f"{path}: cannot read ({exc.strerror or exc})") from None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
-                w, h = im.size
-                if w * h > max_pixels:
-                    raise ImageError(f"{path}: {w}x{h} is too large (at most {max_pixels} pixels)")
-                im.load()
-                rgb = _rgb_of(im, path)
+        with decoding(), Image.open(io.BytesIO(data)) as im:
+            w, h = im.size
+            if w * h > max_pixels:
+                raise ImageError(f"{path}: {w}x{h} is too large (at most {max_pixels} pixels)")
+            im.load()
+            upright(im)
+            rgb = _rgb_of(im, path)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -101,6 +103,30 @@ def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Pictu
     if rgb.size == 0:
         raise ImageError(f"{path}: image is empty")
     return Picture(rgb=rgb, name=path.name, sha256=hashlib.sha256(data).hexdigest())
+
+
+@contextlib.contextmanager
+def decoding() -> Iterator[None]:
+    """Warnings while a picture from anyone is opened and decoded: a decompression bomb's is an error;
+    Pillow's about broken metadata ("Corrupt EXIF data", "Truncated File Read") are dropped, as the
+    metadata is (the pixels are what counts)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        yield
+
+
+def upright(im: Image.Image) -> None:
+    """Turn a loaded picture, in place, the way its EXIF Orientation tag says a viewer shows it (a phone
+    photo taken upright is often stored sideways, tagged 6 or 8). Without the tag, with a value outside
+    1..8, or with an EXIF block that cannot be read, the picture stays as stored (call it in `decoding`,
+    and that is silent)."""
+    try:
+        ImageOps.exif_transpose(im, in_place=True)
+    except MemoryError:
+        raise
+    except Exception:  # Pillow raises many types for a broken EXIF block
+        pass
 
 
 def _rgb_of(im: Image.Image, path: Path) -> np.ndarray:

@@ -177,6 +177,9 @@ def export_blend(clip: Playable, out: Path, fps: float, blender: str | None = No
     with tempfile.TemporaryDirectory(prefix="genart-blend-") as folder, atomic_path(out) as tmp:
         data_path = Path(folder) / "data.json"
         data_path.write_text(data)
-        program.run(BUILDER, [str(data_path), str(tmp)], f"{out}")
+        try:
+            program.run(BUILDER, [str(data_path), str(tmp)], f"{out}")
+        finally:  # Blender saves to FILE@, then renames it to FILE: a Blender stopped while saving leaves it
+            tmp.with_name(f"{tmp.name}@").unlink(missing_ok=True)
         if tmp.stat().st_size == 0:
             raise UserError(f"{out}: Blender wrote nothing")

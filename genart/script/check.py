@@ -3,7 +3,6 @@ other, input files, output formats, motions a scene cannot play, the soundtrack.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from genart.script.contents import scene_contents
 from genart.script.errors import did_you_mean
 from genart.script.model import PhotosInput, Script, Transition
 from genart.script.source import Source
+from generative import children
 from generative.methods import METHODS
 
 MOVIE_FORMATS = (".mp4", ".webm")
@@ -127,8 +127,8 @@ def _soundtrack(source: Source, path: Path, given: str) -> Path:
     where = ("movie", "soundtrack")
     if not path.is_file():
         raise source.error(where, f"{given}: no such file")
-    probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-map", "0:a:0",
-                            "-t", "0.05", "-f", "null", "-"], capture_output=True, text=True)
+    probe = children.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-map", "0:a:0",
+                          "-t", "0.05", "-f", "null", "-"])
     if probe.returncode != 0:
         lines = [line for line in probe.stderr.splitlines() if line.strip()]
         raise source.error(where, f"{given}: not a readable sound file ({lines[-1].strip() if lines else 'no audio'})")

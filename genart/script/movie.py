@@ -8,13 +8,13 @@ seconds, encoded (AAC in MP4, Opus in WebM) and muxed beside the copied video.
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import imageio_ffmpeg
 
+from generative import children
 from renderers.atomic import WriteError, atomic_path
 
 AUDIO = {".mp4": ["-c:a", "aac", "-b:a", "192k"], ".webm": ["-c:a", "libopus", "-b:a", "160k"]}
@@ -38,9 +38,8 @@ def join(segments: Sequence[Path], out: Path, seconds: float, soundtrack: Path |
         if out.suffix.lower() == ".mp4":
             args += ["-movflags", "+faststart"]
         with atomic_path(out) as tmp:
-            done = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *args,
-                                   "-f", out.suffix.lower().lstrip("."), str(tmp)],
-                                  capture_output=True, text=True, stdin=subprocess.DEVNULL)
+            done = children.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", *args,
+                                 "-f", out.suffix.lower().lstrip("."), str(tmp)])
             if done.returncode != 0:
                 lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
                 raise WriteError(out, f"ffmpeg failed: {lines[-1] if lines else 'no message'}")

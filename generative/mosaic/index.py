@@ -1,8 +1,8 @@
 """Indexing a folder of photos into a collection file, in parallel and incrementally.
 
-Each readable photo is cropped to its centre square and reduced to thumbnails at a few
-sizes plus an 8×8 grid of mean colours; a perceptual hash (with a colour check) finds
-near-duplicate photos, of which only the first is kept. Re-indexing reuses every record
+Each readable photo, turned as its EXIF orientation says, is cropped to its centre square and
+reduced to thumbnails at a few sizes plus an 8×8 grid of mean colours; a perceptual hash (with a
+colour check) finds near-duplicate photos, of which only the first is kept. Re-indexing reuses every record
 whose file size and modification time are unchanged, so only new or changed files are read.
 
 Batches of files are read on an `Execution` (`generative.execution`): local processes
@@ -17,7 +17,6 @@ import os
 import shutil
 import sys
 import tempfile
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -30,6 +29,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from generative.execution import Execution, open_execution
+from generative.images import decoding, upright
 from generative.mosaic.collection import (
     FORMAT,
     GRID,
@@ -139,17 +139,16 @@ class _Sent(io.BytesIO):
 
 
 def _open_rgb(path: Path | _Sent, draft: int) -> Image.Image:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(path) as im:
-            if im.size[0] * im.size[1] > MAX_PHOTO_PIXELS:
-                raise ValueError(f"{im.size[0]}x{im.size[1]} is too large")
-            im.draft("RGB", (draft, draft))
-            im.load()
-            if im.mode in ("RGBA", "LA", "P", "PA"):
-                im = im.convert("RGBA")
-                im = Image.alpha_composite(Image.new("RGBA", im.size, (255, 255, 255, 255)), im)
-            return im.convert("RGB")
+    with decoding(), Image.open(path) as im:
+        if im.size[0] * im.size[1] > MAX_PHOTO_PIXELS:
+            raise ValueError(f"{im.size[0]}x{im.size[1]} is too large")
+        im.draft("RGB", (draft, draft))
+        im.load()
+        upright(im)
+        if im.mode in ("RGBA", "LA", "P", "PA"):
+            im = im.convert("RGBA")
+            im = Image.alpha_composite(Image.new("RGBA", im.size, (255, 255, 255, 255)), im)
+        return im.convert("RGB")
 
 
 def read_photo(path: Path | _Sent, sizes: tuple[int, ...]) -> tuple[int, dict[int, np.ndarray], np.ndarray]:

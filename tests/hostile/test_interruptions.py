@@ -1,10 +1,12 @@
 """Long runs stopped part-way: Ctrl-C to the process group (as a terminal sends it), SIGTERM to the
-group (as a service manager or `kill -- -PGID` sends it) and SIGTERM to genart alone.
+group (as a service manager or `kill -- -PGID` sends it), SIGTERM to genart alone and SIGHUP to the
+group (the terminal closed: the shell, or the kernel, hangs its jobs up).
 
-Every command that starts workers, ffmpeg or scratch files is stopped once it has started them.
-Each case must end with exit status 130 (Ctrl-C) or 143 (SIGTERM) and one line `genart ...:
-interrupted...` (no worker traceback), within the timeout, and leave no process, no scratch in
-$TMPDIR or /dev/shm, and no `.part` or other file beside its outputs except those an
+Every command that starts workers, Blender, ffmpeg or scratch files is stopped once it has started
+them. Each case must end with exit status 130 (Ctrl-C), 143 (SIGTERM) or 129 (SIGHUP) and one line
+`genart ...: interrupted...` (no worker traceback), within the timeout, and leave no process (none
+still running LINGER seconds after genart ended), no scratch in $TMPDIR or /dev/shm, and no
+`.part` or other file beside its outputs except those an
 interrupted command promises (an evolve's best result so far and its checkpoint). A worker
 killed outright (as the out-of-memory killer does) is an error: exit 2 and one line saying so,
 with the same checks (and a tiled evolve's progress kept in its checkpoint).
@@ -28,17 +30,23 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from genart.blender import find_blender
+from genart.errors import UserError
 from tests.hostile.conftest import CASES, children, leftovers, process_table, shm
 
 ROOT = Path(__file__).resolve().parents[2]
 PICTURE = ROOT / "assets" / "astronaut.jpg"
 STARTUP = 60  # seconds a command may take to reach the state it is stopped in
 STOPPING = 30  # seconds it may take to stop
+LINGER = 5  # seconds after genart ended by which every process it started must have ended too
 STOPS = {  # how a run is stopped: (signal, whole process group?)
     "Ctrl-C to the group": (signal.SIGINT, True),
     "SIGTERM to the group": (signal.SIGTERM, True),
     "SIGTERM to genart": (signal.SIGTERM, False),
+    "SIGHUP to the group": (signal.SIGHUP, True),
 }
+HANGUP = "SIGHUP to genart"  # genart alone hung up (`kill -HUP PID`): its children are not signalled
+STOPS[HANGUP] = (signal.SIGHUP, False)
 WORKER_KILLED = "SIGKILL to a worker"  # as the kernel's out-of-memory killer sends it: an error, not a stop
 STOPS[WORKER_KILLED] = (signal.SIGKILL, False)
 TWICE = "Ctrl-C twice to the group"  # an impatient artist: the second lands while genart stops its workers
@@ -83,7 +91,7 @@ def stopped(args: list[str], cwd: Path, stop: str, ready: Ready, kept: frozenset
             time.sleep(0.05)
         earlier = len(Path(log.name).read_text().splitlines())
         if stop == WORKER_KILLED:
-            os.kill(next(c for c in descendants(process.pid) if "genart" in _command_line(c)), signum)
+            os.kill(next(c for c in descendants(process.pid) if "genart" in command_line(c)), signum)
         elif stop == TWICE:
             os.killpg(process.pid, signum)
             time.sleep(0.3)
@@ -102,7 +110,7 @@ def stopped(args: list[str], cwd: Path, stop: str, ready: Ready, kept: frozenset
         log.seek(0)
         printed = log.read().splitlines()
     lines = [line for line in printed[earlier:] if line.strip()]
-    assert not leftovers(processes), f"{args}: processes outlived genart after {stop}"
+    assert not outlived(processes), f"{args}: processes outlived genart after {stop}"
     expected = (2, f"genart {args[0]}: error: ") if stop == WORKER_KILLED else \
         (128 + signum, f"genart {args[0]}: interrupted")
     assert status == expected[0], (status, printed[-40:])
@@ -117,7 +125,17 @@ def stopped(args: list[str], cwd: Path, stop: str, ready: Ready, kept: frozenset
     return lines[0]
 
 
-def _command_line(pid: int) -> str:
+def outlived(processes: set[int]) -> list[str]:
+    """The processes started since `processes` still running LINGER seconds from now (then killed), by
+    command line; waits no longer than it takes them to end."""
+    deadline = time.monotonic() + LINGER
+    while children() - processes and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return leftovers(processes)
+
+
+def command_line(pid: int) -> str:
+    """A process's command line, its words joined by NULs ('' once it has ended)."""
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
     except OSError:
@@ -130,7 +148,7 @@ def workers(count: int) -> Ready:
     seen: list[set[int]] = []
 
     def ready(pid: int, printed: str) -> bool:
-        found = {child for child in descendants(pid) if any(w in _command_line(child) for w in ("genart", "ffmpeg"))}
+        found = {child for child in descendants(pid) if any(w in command_line(child) for w in ("genart", "ffmpeg"))}
         seen.append(found if len(found) >= count else set())
         return len(seen) >= 4 and all(found and found <= earlier for earlier in seen[-4:])
     return ready
@@ -171,9 +189,26 @@ def photos(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-@pytest.fixture(params=[name for name in STOPS if name not in (WORKER_KILLED, TWICE)])
+@pytest.fixture(params=[name for name in STOPS if name not in (WORKER_KILLED, TWICE, HANGUP)])
 def stop(request: pytest.FixtureRequest) -> str:
     return str(request.param)
+
+
+@pytest.fixture
+def blender() -> None:
+    """A Blender, found as genart finds one (`blender` on PATH, else $GENART_BLENDER); the test fails without."""
+    try:
+        find_blender()
+    except UserError as exc:
+        pytest.fail(f"this test needs Blender: {exc}")
+
+
+def blender_started(tmp: Path) -> Ready:
+    """Ready once the Blender genart runs has started: it has made its scratch folder below `tmp` ($TMPDIR)."""
+    def ready(pid: int, printed: str) -> bool:
+        return any("blender_builder" in command_line(child) for child in descendants(pid)) and \
+            any(tmp.rglob("blender_*"))
+    return ready
 
 
 def _picture(folder: Path) -> Path:
@@ -219,6 +254,12 @@ def test_movie_workers_and_ffmpeg(tmp_path: Path, scene: Path, stop: str) -> Non
              "--workers", "2", "-q"], tmp_path, stop, workers(3))  # two render workers and ffmpeg
 
 
+def test_blend_export_and_blender(tmp_path: Path, scene: Path, stop: str, blender: None) -> None:
+    shutil.copy(scene, tmp_path)
+    stopped(["export", "s.scene.json", "--motion", "flyin", "-o", "x.blend"], tmp_path, stop,
+            blender_started(tmp_path / "tmp"))
+
+
 def test_gif_spool(tmp_path: Path, scene: Path, stop: str) -> None:
     shutil.copy(scene, tmp_path)
     stopped(["animate", "s.scene.json", "--motion", "flyin", "--duration", "30", "--size", "720x720", "-o", "m.gif",
@@ -233,7 +274,7 @@ def test_gif_palette(tmp_path: Path, stop: str) -> None:
         "shapes": [{"kind": "circle", "cx": 32, "cy": 32, "r": 20, "color": [0.9, 0.2, 0.1, 0.8]}]}]}))
     stopped(["animate", "s.scene.json", "--motion", "flyin", "--duration", "20", "--size", "480x480", "-o", "m.gif",
              "--gif-quality", "best", "--workers", "2", "-q"], tmp_path, stop,
-            lambda pid, printed: any("palette" in _command_line(child) for child in descendants(pid)))
+            lambda pid, printed: any("palette" in command_line(child) for child in descendants(pid)))
 
 
 def test_script_movie(tmp_path: Path, stop: str) -> None:
