@@ -59,9 +59,9 @@ class Output:
     """A file a command will write, in its plan (see `check_plan`).
 
     `label` names it in messages (`-o`, `--checkpoint`, `--report`, ...); `mark`, when set, is
-    what an existing file there must begin with (in its first MARK_BYTES) to be replaced: a
-    file genart names itself replaces only one genart wrote. `another` says how to choose
-    another name, for the messages.
+    what an existing file there must hold (in its first MARK_BYTES) to be replaced: a file
+    genart names itself replaces only one genart wrote. `another` says how to choose another
+    name, for the messages.
     """
 
     path: Path
@@ -70,8 +70,9 @@ class Output:
     another: str = ""
 
 
-def carries(path: str | Path, mark: bytes) -> bool:
-    """Whether nothing is at `path`, or a regular file (not a link) holding `mark` in its first MARK_BYTES."""
+def replaceable(path: str | Path, mark: bytes) -> bool:
+    """Whether an output of `mark` may go to `path`: nothing is there, or a regular file (not a link) holding
+    `mark` in its first MARK_BYTES (a file genart wrote)."""
     try:
         if not stat.S_ISREG(os.lstat(path).st_mode):
             return False
@@ -97,7 +98,7 @@ def _check_target(output: Output) -> None:
         raise UserError(f"{named}: {exc.strerror}{hint}") from None
     if is_dir:
         raise UserError(f"{named}: is a directory")
-    if output.mark is not None and not carries(path, output.mark):
+    if output.mark is not None and not replaceable(path, output.mark):
         raise UserError(f"{named}: a file genart did not write is there, and genart does not replace it; "
                         f"{output.another or 'remove it or choose another name'}")
     try:
@@ -115,7 +116,8 @@ def check_plan(outputs: Sequence[Output], inputs: Iterable[str | Path] = ()) -> 
         named = f"{output.label} {output.path}"
         replaced = replaced_input(output.path, read)
         if replaced is not None:
-            raise UserError(f"{named} would replace the input {replaced}; choose another name")
+            one = "" if replaced == output.path else " (they are one file)"
+            raise UserError(f"{named} would replace the input {replaced}{one}; choose another name")
         earlier = next((e for e in outputs[:i] if same_file(output.path, e.path)), None)
         if earlier is not None:
             also = "" if f"{earlier.label} {earlier.path}" == named else f" (also as {earlier.label} {earlier.path})"

@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -40,11 +41,12 @@ MARK = '<meta name="generator" content="genart'  # in every report genart writes
 SUFFIXES = (".html", ".htm")
 
 
-def report_output(given: str | bool | None, first_output: str | Path, name: str = "report.html") -> Output | None:
+def report_output(given: str | Literal[True] | None, first_output: str | Path,
+                  name: str = "report.html") -> Output | None:
     """The report in a command's plan: None without --report (`given` None), `name` beside the first output
     for a bare --report (`given` True), else the path given, which must end in .html. It replaces only a
-    report genart wrote (one that carries MARK)."""
-    if given is None or given is False:
+    report genart wrote (one that holds MARK)."""
+    if given is None:
         return None
     if given is True:
         path = Path(first_output).parent / name

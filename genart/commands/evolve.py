@@ -349,7 +349,6 @@ def _run_folder(args: argparse.Namespace, method: Method, settings: Any, refinem
             continue
         seen[path.stem] = path.name
         outputs = [_named(out, path.stem) for out in args.output]
-        checkpoint = None
         try:
             checkpoint = _checkpoint(args, method, str(path), outputs)
             report = report_output(_named(args.report, path.stem) if isinstance(args.report, str) else args.report,

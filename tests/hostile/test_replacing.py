@@ -106,6 +106,8 @@ REPLACES_AN_INPUT = {
                                                           "0", "-o", "l.png", "-q"]),
     "animate movie": (_hard_link("m.gif", "s.scene.json"), ["animate", "s.scene.json", "--motion", "flyin", "-o",
                                                             "m.gif", "-q"]),
+    "animate frames": (_hard_link("f00001.png", "s.scene.json"), ["animate", "s.scene.json", "--motion", "flyin",
+                                                                  "--fps", "4", "-o", "f%05d.png", "-q"]),
     "export lottie": (_nothing, ["export", "s.json", "--motion", "flyin", "-o", "s.json"]),
     "export builder's data": (_nothing, ["export", "s.json", "--motion", "flyin", "--blender-script", "-o", "s.py"]),
     "export svg link": (_symlink("l.svg", "s.json"), ["export", "s.json", "--motion", "flyin", "-o", "l.svg"]),
