@@ -20,3 +20,10 @@ def add_scheduler_option(parser: argparse._ActionsContainer, work: str, otherwis
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None, type=_scheduler,
                         help=f"run {work} on this Dask scheduler, tcp://HOST:PORT (default: ${SCHEDULER_VARIABLE}, "
                              f"else {otherwise}); trusted as a shell is: its results are unpickled here")
+
+
+def add_quiet_option(parser: argparse.ArgumentParser) -> None:
+    """Register -q / --quiet (and the older --no-progress) as `quiet`: no progress bar and no line but the
+    files written (a command's own answer, such as `info`'s, stays), warnings and errors."""
+    parser.add_argument("-q", "--quiet", "--no-progress", dest="quiet", action="store_true",
+                        help="no progress bar and no line but the files written (warnings and errors still show)")

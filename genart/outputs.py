@@ -1,18 +1,27 @@
-"""Writing a scene to the files the user named: format follows each file's extension.
+"""What a command writes: its plan of outputs, checked before any work, and the scene and its renders
+in the files the user named (the format follows each file's extension).
 
-Everything that can be checked (formats, folders, sizes) is checked before anything is
-written; then every output is written to a temporary file beside its target, and only
-when all of them succeeded are they renamed into place, so a failure leaves the previous
-files as they were.
+Every file a command writes is in its plan (`Output`: the `-o` outputs, and a checkpoint, a
+report or a data file named after them), and the whole plan is checked before any work
+(`check_plan`): no output may be an input (the same file by its name, another spelling, a
+symbolic or a hard link), none may be named twice, each must be writable, and none replaces
+a read-only file; a file whose name genart chose (a report, the Blender builder's data)
+replaces only a file genart wrote, known by the mark genart puts in it. Sizes are checked
+too; then every output is written to a temporary file beside its target, and only when all
+of them succeeded are they renamed into place, so a failure leaves the previous files as
+they were.
 
 `add_poster_options` registers the options every poster-writing command shares (paper,
 DPI, bleed, framing, transparency, outlines, JPEG quality); `poster_options` reads them.
+`add_quiet_option` registers `-q`, which every command takes.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+import os
+import stat
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +29,7 @@ import numpy as np
 from PIL import Image, ImageColor
 
 from genart.errors import UserError
+from genart.files import replaced_input, same_file
 from renderers import cairo, pdf, scene, svg
 from renderers.atomic import WriteError, atomic_paths, atomic_save_image, check_writable, write_error
 from renderers.cairo import TileSource
@@ -34,6 +44,78 @@ IMAGE_SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".jpg": "jpeg", "
 KINDS = ("scene", "png", "svg", "pdf", "jpeg", "tiff")
 RASTER_KINDS = ("png", "jpeg", "tiff")
 WHITE = (1.0, 1.0, 1.0, 1.0)
+MARK_BYTES = 1024  # how far into an existing file genart looks for its mark
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file a command will write, in its plan (see `check_plan`).
+
+    `label` names it in messages (`-o`, `--checkpoint`, `--report`, ...); `mark`, when set, is
+    what an existing file there must hold (in its first MARK_BYTES) to be replaced: a file
+    genart names itself replaces only one genart wrote. `another` says how to choose another
+    name, for the messages.
+    """
+
+    path: Path
+    label: str = "-o"
+    mark: bytes | None = None
+    another: str = ""
+
+
+def replaceable(path: str | Path, mark: bytes) -> bool:
+    """Whether an output of `mark` may go to `path`: nothing is there, or a regular file (not a link) holding
+    `mark` in its first MARK_BYTES (a file genart wrote)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        with open(path, "rb") as file:
+            return mark in file.read(MARK_BYTES)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _check_target(output: Output) -> None:
+    """Raise UserError or WriteError unless the file can be written: its folder exists, it is not a folder, a
+    file there may be replaced (writable; with a mark, one genart wrote)."""
+    path, hint = output.path, f" ({output.another})" if output.another else ""
+    named = str(path) if output.label == "-o" else f"{output.label} {path}"
+    folder = path.parent
+    if not folder.is_dir():
+        raise UserError(f"{named}: folder {folder} does not exist")
+    try:
+        is_dir = path.is_dir()
+    except OSError as exc:  # ENAMETOOLONG, ELOOP, ...
+        raise UserError(f"{named}: {exc.strerror}{hint}") from None
+    if is_dir:
+        raise UserError(f"{named}: is a directory")
+    if output.mark is not None and not replaceable(path, output.mark):
+        raise UserError(f"{named}: a file genart did not write is there, and genart does not replace it; "
+                        f"{output.another or 'remove it or choose another name'}")
+    try:
+        check_writable(path)  # a read-only folder or file, or a name too long, found before the work
+    except WriteError as exc:
+        raise WriteError(path, exc.reason + hint) from None
+
+
+def check_plan(outputs: Sequence[Output], inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse, before any work, a plan that would lose a file: an output that is one of `inputs` (by its
+    name, another spelling, a symbolic or a hard link: `genart.files.same_file`), one named twice, or one
+    that cannot be written (see `Output` and `renderers.atomic.check_writable`)."""
+    read = list(inputs)
+    for i, output in enumerate(outputs):
+        named = f"{output.label} {output.path}"
+        replaced = replaced_input(output.path, read)
+        if replaced is not None:
+            one = "" if replaced == output.path else " (they are one file)"
+            raise UserError(f"{named} would replace the input {replaced}{one}; choose another name")
+        earlier = next((e for e in outputs[:i] if same_file(output.path, e.path)), None)
+        if earlier is not None:
+            also = "" if f"{earlier.label} {earlier.path}" == named else f" (also as {earlier.label} {earlier.path})"
+            raise UserError(f"{named} is named twice{also}: name each output once")
+        _check_target(output)
 
 
 @dataclass(frozen=True)
@@ -132,24 +214,17 @@ def kind_of(path: str | Path) -> str:
     )
 
 
-def check_outputs(paths: Sequence[str | Path], allowed: Sequence[str] = KINDS) -> None:
-    """Fail early, before any work, on an output the command cannot write (its format, folder or permissions)."""
+def check_outputs(paths: Sequence[str | Path], allowed: Sequence[str] = KINDS, inputs: Iterable[str | Path] = (),
+                  also: Sequence[Output] = ()) -> None:
+    """Fail early, before any work, on an -o output the command cannot write (its format), and on a plan
+    (those outputs, then `also`: a checkpoint, a report) that `check_plan` refuses given the `inputs`."""
     if not paths:
         raise UserError("no output: name at least one with -o")
     for path in paths:
         kind = kind_of(path)
         if kind not in allowed:
             raise UserError(f"{path}: this command cannot write {kind} (it writes {', '.join(allowed)})")
-        folder = Path(path).parent
-        if not folder.is_dir():
-            raise UserError(f"{path}: folder {folder} does not exist")
-        try:
-            is_dir = Path(path).is_dir()
-        except OSError as exc:  # ENAMETOOLONG, ELOOP, ...
-            raise UserError(f"{path}: {exc.strerror}") from None
-        if is_dir:
-            raise UserError(f"{path}: is a directory")
-        check_writable(path)  # a read-only folder or a name too long, found before the work
+    check_plan([*(Output(Path(path)) for path in paths), *also], inputs)
 
 
 def check_sizes(canvas: scene.Canvas, paths: Sequence[str | Path], width: int | None = None,
@@ -180,17 +255,24 @@ def write_outputs(
     width: int | None = None,
     tiles: TileSource | None = None,
     options: PosterOptions = PosterOptions(),
+    inputs: Iterable[str | Path] = (),
 ) -> None:
     """Write the scene and/or its renders; `width` is the PNG/SVG/PDF width (default canvas size).
 
-    All outputs are checked first and written all or none (see the module's docstring).
+    All outputs are checked first (none may replace one of `inputs`; a scene file must be within
+    the limits of reading it back, before any render is drawn) and written all or none (see the
+    module's docstring).
     """
-    check_outputs(paths)
+    check_outputs(paths, inputs=inputs)
     check_sizes(drawing.canvas, paths, width, options, drawing.layers)
+    scene_files = {str(path): scene.encode(drawing, path) for path in paths if kind_of(path) == "scene"}
     with atomic_paths(paths) as temps:
         for path, tmp in zip(paths, temps):
             try:
-                write_output(drawing, kind_of(path), tmp, width, tiles, options)
+                if str(path) in scene_files:
+                    tmp.write_bytes(scene_files[str(path)])
+                else:
+                    write_output(drawing, kind_of(path), tmp, width, tiles, options)
             except WriteError as exc:
                 raise WriteError(path, exc.reason) from None
             except OSError as exc:

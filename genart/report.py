@@ -1,4 +1,9 @@
-"""`--report`: one self-contained `report.html` of a run, written beside its outputs.
+"""`--report [PATH]`: one self-contained HTML report of a run, at PATH or as `report.html` beside its
+first output.
+
+A report carries genart's mark (`<meta name="generator" content="genart VERSION">`, in its
+head), and a report replaces only a file that carries it: never a page of the user's. Its
+path is said on stderr once it is written.
 
 It holds the target and the result (PNG), the error curve against time and against the
 count of shapes (inline SVG, `genart.preview.plot`), the settings, the timings, the
@@ -10,13 +15,18 @@ from __future__ import annotations
 
 import base64
 import datetime
+import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from html import escape
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
+from genart import __version__
+from genart.errors import UserError
+from genart.outputs import Output
 from genart.preview.live import as_rgb8, png
 from genart.preview.plot import line_plot
 from renderers.atomic import atomic_write_bytes
@@ -27,11 +37,24 @@ GIF_WIDTH = 240  # pixels across the time-lapse
 GIF_SECONDS = 4.0
 GIF_FPS = 10.0
 SHOWN_WIDTH = 480  # pixels across the target and result pictures
+MARK = '<meta name="generator" content="genart'  # in every report genart writes, and in none of anyone else's
+SUFFIXES = (".html", ".htm")
 
 
-def report_path(first_output: str | Path, name: str = "report.html") -> Path:
-    """Where the report goes: beside the first output."""
-    return Path(first_output).parent / name
+def report_output(given: str | Literal[True] | None, first_output: str | Path,
+                  name: str = "report.html") -> Output | None:
+    """The report in a command's plan: None without --report (`given` None), `name` beside the first output
+    for a bare --report (`given` True), else the path given, which must end in .html. It replaces only a
+    report genart wrote (one that holds MARK)."""
+    if given is None:
+        return None
+    if given is True:
+        path = Path(first_output).parent / name
+    elif given.lower().endswith(SUFFIXES):
+        path = Path(given)
+    else:
+        raise UserError(f"--report {given}: a report is an .html file (name one, e.g. --report run.html)")
+    return Output(path, "--report", MARK.encode(), "remove it, or name another file with --report PATH")
 
 
 def timelapse_gif(drawing: Scene, tiles: TileSource | None = None) -> bytes | None:
@@ -94,7 +117,8 @@ def render_report(*, title: str, drawing: Scene, target: np.ndarray, curve: Sequ
     gif = timelapse_gif(drawing, tiles)
     when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
     parts = [
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{escape(title)}</title>"
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'>{MARK} {escape(__version__)}\">"
+        f"<title>{escape(title)}</title>"
         f"<style>{STYLE}</style></head><body><h1>{escape(title)}</h1><p>written {escape(when)}</p>",
         "<div class='row'>",
         f"<figure><img id='target' alt='target' src='{_data_uri('image/png', png(_shown(target)))}'>"
@@ -116,6 +140,7 @@ def render_report(*, title: str, drawing: Scene, target: np.ndarray, curve: Sequ
     return "".join(parts)
 
 
-def write_report(path: Path, html: str) -> None:
-    """Write a report's HTML atomically to `path`."""
+def write_report(path: Path, html: str, command: str) -> None:
+    """Write a report's HTML atomically to `path` (checked in the plan of `genart COMMAND`), and say where."""
     atomic_write_bytes(path, html.encode())
+    print(f"genart {command}: report written to {path}", file=sys.stderr)

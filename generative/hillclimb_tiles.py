@@ -49,7 +49,7 @@ from tqdm import tqdm
 from generative import shapes
 from generative.execution import Execution, ExecutionError, open_execution
 from generative.hillclimb import ClimbSettings, Evolution
-from generative.images import Picture, working, working_scale
+from generative.images import MAX_WORKING, Picture, working, working_scale
 from generative.palette import hex_colors
 from generative.progress import SILENT, Progress, Reporter
 from generative.shapes.layout import ALPHA, BEZIER, KIND, POLYGON, SIDES, SIZE, TRIANGLE
@@ -378,6 +378,17 @@ def _quotas(n: int, count: int) -> list[int]:
     return [n // count + (1 if i < n % count else 0) for i in range(count)]
 
 
+def _tiles_too_small(picture: Picture, tiles: tuple[int, int], w: int, h: int) -> str:
+    """Why tiles of at least 2 x 2 pixels do not fit a w x h working size: a picture too thin for any (under 2
+    working pixels across or high) is said as such, with its size; else the tiles are too many."""
+    if min(w, h) >= 2:
+        return f"tiles {tiles[0]}x{tiles[1]} are too small for a {w}x{h} working size"
+    larger = min(picture.width, picture.height) * MAX_WORKING / max(picture.width, picture.height) >= 1.5
+    return (f"{picture.name}: a {picture.width}x{picture.height} picture is too thin to fit shapes to: its aspect "
+            f"gives a working size of {w}x{h}, under 2 pixels {'wide' if w < 2 else 'high'}; crop or pad it to a "
+            f"less extreme aspect{f', or raise --resize (up to {MAX_WORKING})' if larger else ''}")
+
+
 def evolve(
     picture: Picture,
     settings: EvolveSettings,
@@ -402,7 +413,7 @@ def evolve(
                   else _background(target, settings.climb.palette))
     boxes = tile_boxes(w, h, *settings.tiles)
     if any(x1 - x0 < 2 or y1 - y0 < 2 for x0, y0, x1, y1 in boxes):
-        raise EvolveError(f"tiles {settings.tiles[0]}x{settings.tiles[1]} are too small for a {w}x{h} working size")
+        raise EvolveError(_tiles_too_small(picture, settings.tiles, w, h))
     quotas = _quotas(settings.n - settings.seam_shapes, len(boxes))
     result = Result(target, background, boxes, [TileState() for _ in boxes], 0.0)
     store = Checkpoint(checkpoint, settings.fingerprint(picture.sha256)) if checkpoint is not None else None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -54,8 +55,20 @@ def _temp_beside(path: Path) -> Path:
 
 def check_writable(path: str | Path) -> None:
     """Raise WriteError unless a file can be written at `path` (its folder exists and is writable, its name is
-    not too long), by making and removing a temporary file beside it: the check to make before a long run."""
-    _discard(_temp_beside(Path(path)))
+    not too long, no read-only file is there), by making and removing a temporary file beside it: the check to
+    make before a long run.
+
+    A file there that is read-only (no write permission bit, or none for this user) is kept: renaming over
+    it would work (the folder is writable), but whoever made it read-only asked for it to stay.
+    """
+    path = Path(path)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:  # nothing there yet (or a name the temporary file below finds wrong)
+        mode = 0
+    if stat.S_ISREG(mode) and (not mode & 0o222 or not os.access(path, os.W_OK)):
+        raise WriteError(path, "it is read-only (genart does not replace a read-only file)")
+    _discard(_temp_beside(path))
 
 
 def _fsync(path: Path) -> None:

@@ -32,6 +32,7 @@ MAX_FILE_BYTES = 1 << 30  # 1 GiB decompressed: larger is refused, not read
 MIN_CANVAS = 0.01  # canvas units per side: smaller scales overflow the renderers
 ELEMENTS_VARIABLE = "GENART_MAX_ELEMENTS"
 DEFAULT_MAX_ELEMENTS = 1_000_000  # graph nodes and edges, mosaic cells, snapshots and shapes (four each) in a scene
+RAISE_LIMIT = f"set {ELEMENTS_VARIABLE} to raise it, memory allowing"
 SHAPE_ELEMENTS = 4  # a shape holds about as many numbers, and takes as much memory, as four other elements
 VALUES_PER_ELEMENT = 6  # JSON values a scene may hold per allowed element (a triangle takes 12 for its 4)
 BYTES_PER_ELEMENT = 128  # decompressed bytes a scene file may take per allowed element (a triangle takes 90)
@@ -113,8 +114,8 @@ class Scene(Model):
 
 
 __all__ = ["FORMAT", "MAX_CANVAS", "VERSION", "Bezier", "Canvas", "Circle", "Ellipse", "GraphLayer", "Layer", "Meta",
-           "MosaicLayer", "Polygon", "Scene", "SceneError", "Shape", "ShapesLayer", "Snapshot", "Source", "dumps",
-           "json_schema", "load", "output_size", "parse", "save", "scaled"]
+           "MosaicLayer", "Polygon", "Scene", "SceneError", "Shape", "ShapesLayer", "Snapshot", "Source", "check_size",
+           "dumps", "encode", "json_schema", "load", "output_size", "parse", "save", "scaled"]
 
 MAX_PIXELS = 400_000_000  # refuse absurd output sizes before allocating them
 
@@ -155,13 +156,43 @@ def dumps(scene: Scene, digits: int = 4) -> str:
     return json.dumps(data, separators=(",", ":"), allow_nan=False)
 
 
-def save(scene: Scene, path: str | Path, digits: int = 4) -> Path:
-    """Write a scene atomically; a name ending in `.gz` is gzipped."""
-    path = Path(path)
+def encode(scene: Scene, name: str | Path, digits: int = 4) -> bytes:
+    """The bytes of the scene file `name` (gzipped for a name ending in `.gz`), floats rounded to `digits`.
+
+    A scene that `load` would refuse for its size (its elements, JSON values or bytes beyond the
+    limits of reading, `max_elements()`) is a SceneError naming the file and the limit: genart
+    never writes a scene it could not read back.
+    """
+    limit = check_size(scene, name)  # before the dump, which takes long for a scene too large
     data = dumps(scene, digits).encode()
-    if path.suffix == ".gz":
-        data = gzip.compress(data, compresslevel=6, mtime=0)
-    atomic_write_bytes(path, data)
+    problem = _too_many_values(data, limit)
+    if problem is None and len(data) > _byte_limit(limit):
+        problem = f"{len(data)} bytes, more than the {_byte_limit(limit)} a scene of the limit of {limit} elements may take"
+    if problem is not None:
+        raise SceneError(f"{name}: {_cannot_be_read_back(problem)}")
+    return gzip.compress(data, compresslevel=6, mtime=0) if str(name).endswith(".gz") else data
+
+
+def _cannot_be_read_back(problem: str) -> str:
+    return f"the scene would hold {problem}, so it could not be read back; not written ({RAISE_LIMIT})"
+
+
+def check_size(scene: Scene, name: str | Path) -> int:
+    """Raise SceneError, naming the file `name` and the limit, if `scene` holds more elements (`count_elements`)
+    than `load` reads (`max_elements()`); else that limit."""
+    try:
+        limit = max_elements()
+    except SceneError as exc:
+        raise SceneError(f"{name}: {exc}") from None
+    if (problem := _too_many_elements(scene, limit)) is not None:
+        raise SceneError(f"{name}: {_cannot_be_read_back(problem)}")
+    return limit
+
+
+def save(scene: Scene, path: str | Path, digits: int = 4) -> Path:
+    """Write a scene atomically (see `encode`: gzipped for a name ending in `.gz`, never beyond the limits)."""
+    path = Path(path)
+    atomic_write_bytes(path, encode(scene, path, digits))
     return path
 
 
@@ -194,37 +225,65 @@ def _length(value: Any) -> int:
     return len(value) if isinstance(value, list) else 0
 
 
+def _field(obj: Any, name: str) -> Any:
+    """A field of a raw object (a dict) or of a model, None where there is none."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None) if isinstance(obj, Model) else None
+
+
 def _layer_elements(layer: Any) -> int:
-    """Shapes, nodes, edges or cells of a raw layer object (the larger of a mosaic's grid and its tile list)."""
-    if not isinstance(layer, dict):
-        return 0
+    """Shapes, nodes, edges or cells of a layer, raw or a model (the larger of a mosaic's grid and its tile list)."""
     cells = 0
-    columns, rows = layer.get("columns"), layer.get("rows")
+    columns, rows = _field(layer, "columns"), _field(layer, "rows")
     if isinstance(columns, int) and isinstance(rows, int):
         cells = max(columns, 0) * max(rows, 0)
-    return max(cells, SHAPE_ELEMENTS * _length(layer.get("shapes")) + _length(layer.get("xy"))
-               + _length(layer.get("ids")) + _length(layer.get("edges")) + _length(layer.get("tiles")))
+    return max(cells, SHAPE_ELEMENTS * _length(_field(layer, "shapes")) + _length(_field(layer, "xy"))
+               + _length(_field(layer, "ids")) + _length(_field(layer, "edges")) + _length(_field(layer, "tiles")))
 
 
-def count_elements(obj: dict[str, Any]) -> int:
-    """Elements of a raw scene object: graph nodes and edges, mosaic cells, shapes (SHAPE_ELEMENTS each), in
-    its layers and its snapshots' layers, and snapshots, counted before any of them is validated."""
-    layers = obj.get("layers")
+def count_elements(obj: dict[str, Any] | Scene) -> int:
+    """Elements of a scene, a raw object or a model: graph nodes and edges, mosaic cells, shapes (SHAPE_ELEMENTS
+    each), in its layers and its snapshots' layers, and snapshots; a raw object is counted before any of it is
+    validated."""
+    layers = _field(obj, "layers")
     total = sum(_layer_elements(layer) for layer in layers) if isinstance(layers, list) else 0
-    snapshots = obj.get("snapshots")
+    snapshots = _field(obj, "snapshots")
     if isinstance(snapshots, list):
         total += len(snapshots)
         for snap in snapshots:
-            inner = snap.get("layers") if isinstance(snap, dict) else None
+            inner = _field(snap, "layers")
             if isinstance(inner, list):
                 total += sum(_layer_elements(layer) for layer in inner)
     return total
 
 
+def _byte_limit(elements: int) -> int:
+    """The most (decompressed) bytes a scene file of at most `elements` elements may take."""
+    return min(MAX_FILE_BYTES, elements * BYTES_PER_ELEMENT)
+
+
+def _too_many_values(data: bytes | str, limit: int) -> str | None:
+    """What is wrong with a document of more JSON values (counted by their separators) than a scene of `limit`
+    elements holds, else None."""
+    separators = data.count(b",") if isinstance(data, bytes) else data.count(",")
+    if separators > limit * VALUES_PER_ELEMENT:
+        return f"{separators} JSON values, more than a scene of the limit of {limit} elements would"
+    return None
+
+
+def _too_many_elements(obj: dict[str, Any] | Scene, limit: int) -> str | None:
+    """What is wrong with a scene (raw or a model) of more than `limit` elements (`count_elements`), else None."""
+    elements = count_elements(obj)
+    if elements > limit:
+        return f"{elements} elements (a shape counts {SHAPE_ELEMENTS}), more than the limit of {limit}"
+    return None
+
+
 def _read_limited(path: Path) -> bytes:
     """The (decompressed) bytes of a regular file, at most MAX_FILE_BYTES or BYTES_PER_ELEMENT per allowed
     element; FIFOs and devices are refused without being opened for reading."""
-    limit = min(MAX_FILE_BYTES, max_elements() * BYTES_PER_ELEMENT)
+    limit = _byte_limit(max_elements())
     mode = os.stat(path).st_mode
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(path)
@@ -269,10 +328,8 @@ def parse(data: bytes | str, name: str = "scene") -> Scene:
         limit = max_elements()
     except SceneError as exc:
         raise SceneError(f"{name}: {exc}") from None
-    separators = data.count(b",") if isinstance(data, bytes) else data.count(",")
-    if separators > limit * VALUES_PER_ELEMENT:
-        raise SceneError(f"{name}: holds {separators} JSON values, more than a scene of the limit of {limit} "
-                         f"elements would (set {ELEMENTS_VARIABLE} to raise it, memory allowing)")
+    if (problem := _too_many_values(data, limit)) is not None:
+        raise SceneError(f"{name}: holds {problem} ({RAISE_LIMIT})")
     try:
         obj = json.loads(data, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_short_int)
     except SceneError as exc:
@@ -287,10 +344,8 @@ def parse(data: bytes | str, name: str = "scene") -> Scene:
         raise SceneError(f"{name}: format: expected {FORMAT!r}, got {obj.get('format')!r}")
     if obj.get("version") != VERSION:
         raise SceneError(f"{name}: version: this genart reads version {VERSION}, got {obj.get('version')!r}")
-    elements = count_elements(obj)
-    if elements > limit:
-        raise SceneError(f"{name}: holds {elements} elements (a shape counts {SHAPE_ELEMENTS}), more than the limit "
-                         f"of {limit} (set {ELEMENTS_VARIABLE} to raise it, memory allowing)")
+    if (problem := _too_many_elements(obj, limit)) is not None:
+        raise SceneError(f"{name}: holds {problem} ({RAISE_LIMIT})")
     try:
         return Scene.model_validate(obj)
     except ValidationError as exc:

@@ -112,13 +112,19 @@ def test_compose_scales_a_scene_of_another_size_to_the_first(tmp_path: Path) -> 
     assert graph.xy == [(25.0, 0.0), (75.0, 50.0)] and graph.edge_width == 0.5
 
 
-def test_q_means_no_progress_bar_on_every_command() -> None:
-    from genart.cli import build_parser
+def test_q_is_one_option_on_every_command() -> None:
+    from genart.cli import COMMANDS, build_parser
 
-    for argv, dest in [(["evolve", "x.png", "-o", "y.png"], "quiet"), (["gng", "x.png", "-o", "y.png"], "quiet"),
-                       (["animate", "x.scene.json", "--motion", "flyin", "-o", "y.gif"], "no_progress"),
-                       (["mosaic", "index", "d", "-o", "c.npz"], "no_progress")]:
-        assert getattr(build_parser(argv[0]).parse_args([*argv, "-q"]), dest) is True, argv
+    words = {"mosaic": [["mosaic", "index", "d", "-o", "c.npz"], ["mosaic", "build", "c.npz", "t.png", "--grid", "4",
+                                                                 "-o", "m.png"]],
+             "export": [["export", "x.scene.json", "--motion", "flyin", "-o", "y.json"]],
+             "animate": [["animate", "x.scene.json", "--motion", "flyin", "-o", "y.gif"]],
+             "compose": [["compose", "x.scene.json", "-o", "y.png"]], "info": [["info", "x.scene.json"]],
+             "render": [["render", "x.scene.json", "-o", "y.png"]], "run": [["run", "x.yaml"]]}
+    for command in COMMANDS:
+        for argv in words.get(command, [[command, "x.png", "-o", "y.png"]]):
+            for flag in ("-q", "--quiet", *(["--no-progress"] if command != "run" else [])):
+                assert build_parser(command).parse_args([*argv, flag]).quiet is True, (argv, flag)
 
 
 def test_info_into_a_closed_pipe_is_quiet(tmp_path: Path) -> None:

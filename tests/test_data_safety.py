@@ -421,9 +421,9 @@ def test_checkpoint_that_is_the_input_or_an_output_is_refused(tmp_path, capsys, 
     before = picture.read_bytes()
     out = tmp_path / "o.png"
     assert _evolve(picture, "-n", 8, "--tiles", tiles, "--checkpoint", picture, "-o", out) == 2
-    _one_line(capsys, f"--checkpoint {picture} is the input picture")
+    _one_line(capsys, f"--checkpoint {picture} would replace the input {picture}")
     assert _evolve(picture, "-n", 8, "--tiles", tiles, "--checkpoint", out, "-o", tmp_path / "o.scene.json", "-o", out) == 2
-    _one_line(capsys, f"--checkpoint {out} is also an output")
+    _one_line(capsys, f"--checkpoint {out} is named twice (also as -o {out})")
     assert picture.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["p.png"]
 
 

@@ -118,7 +118,8 @@ def test_a_folder_of_pictures(tmp_path: Path) -> None:
     for name, size in (("a", 24), ("b", 30), ("c", 20)):
         Image.fromarray(data.chelsea()).resize((size, size)).save(folder / f"{name}.png")
     (folder / "broken.jpg").write_bytes(b"not a picture")
-    done = run_cli("evolve", str(folder), "-n", "4", "--resize", "16", *FAST, "-o", f"{outs}/{{name}}.png",
+    loud = [a for a in FAST if a != "-q"]  # a line for each picture, and the tally
+    done = run_cli("evolve", str(folder), "-n", "4", "--resize", "16", *loud, "-o", f"{outs}/{{name}}.png",
                    "-o", f"{outs}/{{name}}.scene.json")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in outs.iterdir()) == [f"{n}.{e}" for n in "abc" for e in ("png", "scene.json")]
@@ -128,7 +129,11 @@ def test_a_folder_of_pictures(tmp_path: Path) -> None:
     assert done.stderr.count("warning") == 1 and "broken.jpg" in done.stderr
     (outs / "c.png").unlink()
     (outs / "c.png").mkdir()  # one picture's output cannot be written: the others still are, exit 1
-    done = run_cli("evolve", str(folder), "-n", "4", "--resize", "16", *FAST, "-o", f"{outs}/{{name}}.png")
+    done = run_cli("evolve", str(folder), "-n", "4", "--resize", "16", *loud, "-o", f"{outs}/{{name}}.png")
     assert done.returncode == 1 and "c.png" in done.stderr and "2 evolved, 1 skipped, 1 failed" in done.stdout
+    done = run_cli("evolve", str(folder), "-n", "4", "--resize", "16", *FAST, "-o", f"{outs}/{{name}}.png")
+    assert done.returncode == 1 and done.stdout.splitlines() == [f"{outs}/a.png", f"{outs}/b.png"]  # -q: the files
+    done = run_cli("evolve", str(folder), "-n", "4", "-o", f"{folder}/{{name}}.scene.json")
+    assert done.returncode == 2 and "folder of pictures" in done.stderr  # the next run would read them
     done = run_cli("evolve", str(folder), "-o", f"{outs}/x.png")
     assert done.returncode == 2 and "{name}" in done.stderr

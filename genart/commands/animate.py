@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import re
 import sys
 import time
@@ -24,8 +25,10 @@ from animations.motions.mosaic_zoom import MosaicZoom, blur_warning
 from animations.pipeline import RenderedFrame, render_frames
 from animations.timeline import Loop, Playable, frame_times
 from genart.errors import UserError
+from genart.files import replaced_input
 from genart.motion_options import add_motion_options, motion_settings
-from genart.options import add_scheduler_option
+from genart.options import add_quiet_option, add_scheduler_option
+from genart.outputs import Output, check_plan
 from generative.methods.base import WORKERS_VARIABLE, max_workers
 from renderers import scene
 from renderers.atomic import check_writable
@@ -75,7 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_scheduler_option(p, "the frame rendering", "--workers local processes")
     p.add_argument("--preview", action="store_true",
                    help=f"quick low-resolution pass: {PREVIEW_LONGEST} px, {PREVIEW_FPS} fps, fastest encoding")
-    p.add_argument("-q", "--quiet", "--no-progress", dest="no_progress", action="store_true", help="no progress bar")
+    add_quiet_option(p)
     p.add_argument("--collection", metavar="PATH", help="a mosaic's collection file, wherever it is "
                    "(default: the one the scene names, inside the scene's folder)")
     p.set_defaults(func=run)
@@ -109,8 +112,9 @@ def parse_size(text: str | None, canvas: scene.Canvas, longest: int) -> tuple[in
     return w, h
 
 
-def _tiles(drawing: scene.Scene, scene_path: str, given: str | None = None) -> tuple[TileSource, int] | None:
-    """The mosaic's tile source and the largest thumbnail size its collection stores (None: no mosaic)."""
+def _tiles(drawing: scene.Scene, scene_path: str, given: str | None = None) -> tuple[TileSource, int, Path] | None:
+    """The mosaic's tile source, the largest thumbnail size its collection stores and the collection's file
+    (None: no mosaic)."""
     layer = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
     if layer is None:
         return None
@@ -118,7 +122,8 @@ def _tiles(drawing: scene.Scene, scene_path: str, given: str | None = None) -> t
     from generative.mosaic.collection import Collection, open_tiles, resolve_collection
 
     tiles = open_tiles(layer, scene_path, given)
-    return tiles, Collection.load(resolve_collection(layer.collection, scene_path, given)).sizes[-1]
+    path = resolve_collection(layer.collection, scene_path, given)
+    return tiles, Collection.load(path).sizes[-1], path
 
 
 def _clip(drawing: scene.Scene, settings: MotionSettings, scene_path: str, fps: float,
@@ -132,9 +137,10 @@ def _clip(drawing: scene.Scene, settings: MotionSettings, scene_path: str, fps: 
         raise UserError(f"{scene_path}: {exc}") from None
 
 
-def _output(text: str, still: bool) -> tuple[Path, str]:
+def _output(text: str, still: bool, inputs: list[str]) -> tuple[Path, str]:
     """The output path ('FOLDER/' or an existing folder → its PNG frame pattern) and its format:
-    'still', a movie format or 'png' (frames); a wrong extension or folder raises UserError."""
+    'still', a movie format or 'png' (frames); a wrong extension or folder, or an output that
+    `check_plan` refuses (the first frame's, for frames), raises UserError."""
     out = Path(text)
     if not still and (text.endswith(("/", "\\")) or out.is_dir()):
         out = out / SEQUENCE_NAME
@@ -153,15 +159,25 @@ def _output(text: str, still: bool) -> tuple[Path, str]:
     folder_must_exist = out.parent if fmt != "png" else out.parent.parent  # frames: their folder is made
     if not folder_must_exist.is_dir():
         raise UserError(f"{out}: folder {folder_must_exist} does not exist")
-    if out.is_dir():
-        raise UserError(f"{out}: is a directory")
     if fmt != "png":
-        check_writable(out)  # a read-only folder or a name too long, found before any frame is drawn
+        check_plan([Output(out)], inputs)  # an input, a read-only folder or a name too long, found before any frame
     elif out.parent.is_dir():
-        check_writable(out.parent / (out.name % 0))  # the first frame's name
+        check_plan([Output(out.parent / (out.name % 0))], inputs)  # the first frame's name; the others: _check_frames
     else:
         check_writable(out.parent)  # the folder the frames go in, made in its parent
     return out, fmt
+
+
+def _check_frames(pattern: Path, count: int, inputs: list[str]) -> None:
+    """Refuse PNG frames `pattern % k` (k < count) of which one would replace an input: as an input exists,
+    only a frame already there can be it (by its name or a link)."""
+    if not pattern.parent.is_dir():
+        return
+    names = {pattern.name % k for k in range(count)}
+    for entry in os.scandir(pattern.parent):
+        if entry.name in names and (given := replaced_input(entry.path, inputs)) is not None:
+            raise UserError(f"-o {pattern}: its frame {entry.path} would replace the input {given}; "
+                            "choose another name")
 
 
 def write_still(clip: Playable, at: float, out: Path, size: tuple[int, int], look: Look, alpha: bool) -> None:
@@ -194,7 +210,8 @@ def run(args: argparse.Namespace) -> int:
     motion = MOTIONS[args.motion]
     settings = motion_settings(motion, args)
     still = args.at is not None
-    out, fmt = _output(args.output, still)
+    inputs = [args.scene, *([args.collection] if args.collection else [])]
+    out, fmt = _output(args.output, still, inputs)
     if still and args.dedupe is not None:
         raise UserError("--dedupe applies to movies, not to a still (--at)")
     bars = args.frame_color or ((0.0, 0.0, 0.0, 0.0) if args.transparent else WHITE)
@@ -219,6 +236,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--dedupe must be between 0 and the {size[0] * size[1]} pixels of a frame, got {args.dedupe}")
     look = Look("fit" if args.framing == "fit" else "fill", bars)  # crop: the frame is cut to the scene's aspect
     tiles = _tiles(drawing, args.scene, args.collection) if motion.uses_tiles else None
+    if tiles is not None:
+        inputs.append(str(tiles[2]))
+        check_plan([Output(out if fmt != "png" else out.parent / (out.name % 0))], inputs)
     clip = _clip(drawing, settings, args.scene, fps, tiles[0] if tiles else None)
     zoom = clip.clip if isinstance(clip, Loop) else clip
     if tiles is not None and isinstance(zoom, MosaicZoom) and (warning := blur_warning(zoom, size, tiles[1], look.framing)):
@@ -226,19 +246,23 @@ def run(args: argparse.Namespace) -> int:
     began = time.perf_counter()
     if still:
         write_still(clip, args.at, out, size, look, alpha)
-        print(f"{out}: {size[0]}x{size[1]}, still at {args.at:g} s of {clip.length:g} s", file=sys.stderr)
+        if not args.quiet:
+            print(f"{out}: {size[0]}x{size[1]}, still at {args.at:g} s of {clip.length:g} s", file=sys.stderr)
         print(out)
         return 0
+    frame_count = len(frame_times(clip.length, fps, clip.periodic))
+    if fmt == "png":
+        _check_frames(out, frame_count, inputs)
     encoding = EncodeSettings(crf=args.crf, preset="ultrafast" if args.preview else args.preset,
                               gif_quality="fast" if args.preview else args.gif_quality, alpha=alpha)
     frames: Iterable[RenderedFrame] = render_frames(
-        clip, size, fps, workers=args.workers, hashing=args.dedupe is not None, progress=not args.no_progress,
+        clip, size, fps, workers=args.workers, hashing=args.dedupe is not None, progress=not args.quiet,
         desc=f"{args.motion} {fmt}", look=look, alpha=alpha, scheduler=args.scheduler)
     rendering = frames
     if args.dedupe is not None:
         frames = merge_duplicates(frames, args.dedupe)
     try:
-        result = _encode(frames, out, fmt, size, fps, encoding, len(frame_times(clip.length, fps, clip.periodic)))
+        result = _encode(frames, out, fmt, size, fps, encoding, frame_count)
     except ValueError as exc:
         raise UserError(f"{out}: {exc}") from None
     except OSError as exc:
@@ -247,7 +271,8 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(rendering, Generator):  # so the progress bar is gone before genart's line
             rendering.close()
     spent = time.perf_counter() - began
-    print(f"{out}: {size[0]}x{size[1]}, {result.seconds:.2f} s, {result.frames_out} frames, made in {spent:.1f} s",
-          file=sys.stderr)
+    if not args.quiet:
+        print(f"{out}: {size[0]}x{size[1]}, {result.seconds:.2f} s, {result.frames_out} frames, made in {spent:.1f} s",
+              file=sys.stderr)
     print(out)
     return 0

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from genart.errors import UserError
-from genart.outputs import check_outputs, write_outputs
+from genart.options import add_quiet_option
+from genart.outputs import check_outputs, kind_of, write_outputs
 from renderers import scene as S
 
 
@@ -26,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
                    help="output .scene.json[.gz], .png, .svg or .pdf (repeatable)")
     p.add_argument("--width", type=int, help="PNG/SVG/PDF width in pixels (default: the first scene's width)")
+    add_quiet_option(p)
     p.set_defaults(func=run)
 
 
@@ -62,11 +64,16 @@ def compose(parts: Sequence[S.Scene], names: Sequence[str]) -> S.Scene:
 
 
 def run(args: argparse.Namespace) -> int:
-    check_outputs(args.output)
+    check_outputs(args.output, inputs=args.scenes)
     if args.width is not None and args.width < 1:
         raise UserError(f"--width must be at least 1, got {args.width}")
-    drawing = compose([S.load(path) for path in args.scenes], args.scenes)
-    write_outputs(drawing, args.output, args.width)
+    parts = [S.load(path) for path in args.scenes]
+    whole = S.Scene.model_construct(canvas=parts[0].canvas, layers=[layer for part in parts for layer in part.layers])
+    for out in args.output:
+        if kind_of(out) == "scene":  # a scene too large to be read back is refused before it is composed
+            S.check_size(whole, out)
+    drawing = compose(parts, args.scenes)
+    write_outputs(drawing, args.output, args.width, inputs=args.scenes)
     for out in args.output:
         print(out)
     return 0

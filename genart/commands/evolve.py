@@ -16,11 +16,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from genart.errors import UserError
-from genart.options import add_scheduler_option
-from genart.outputs import add_poster_options, check_outputs, check_sizes, poster_options, write_outputs
+from genart.options import add_quiet_option, add_scheduler_option
+from genart.outputs import Output, add_poster_options, check_outputs, check_sizes, poster_options, write_outputs
 from genart.preview import add_preview_options, watching
 from genart.preview.live import Live
-from genart.report import render_report, report_path, write_report
+from genart.report import render_report, report_output, write_report
 from genart.terminal import printable
 from generative.images import ImageError, Picture, load_picture, rmse_255, working
 from generative.interrupt import Interrupted
@@ -29,7 +29,7 @@ from generative.methods.refine import RefineSettings, refine_scene
 from generative.palette import Palette, PaletteError, palette_from, parse_palette
 from generative.progress import SILENT, Progress
 from renderers import scene as S
-from renderers.atomic import WriteError, check_writable
+from renderers.atomic import WriteError
 from renderers.cairo import render_array
 from renderers.scene import SceneError
 
@@ -152,7 +152,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     steps.add_argument("--resume", action="store_true",
                        help="hillclimb: continue from the checkpoint of an interrupted run")
     add_scheduler_option(p, "the tiles of a hillclimb")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_quiet_option(p)
     add_poster_options(p)
     add_preview_options(p)
     p.set_defaults(func=run)
@@ -177,29 +177,23 @@ def _poster_rmse(drawing: S.Scene, target: np.ndarray) -> float:
     return rmse_255(render_array(drawing, target.shape[1], target.shape[0]), target)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    """Whether two paths name one file (or would: the same absolute path, links resolved)."""
-    try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
-    except OSError:
-        return False
+def _checkpoint(args: argparse.Namespace, method: Method, image: str, outputs: list[str]) -> Output | None:
+    """The checkpoint in the run's plan (None for a method that keeps none, which --checkpoint and --resume
+    do not apply to)."""
+    if not method.checkpoints:
+        if args.checkpoint is not None or args.resume:
+            raise UserError(f"--checkpoint and --resume apply to hillclimb, not to --method {method.name}")
+        return None
+    path = Path(_named(args.checkpoint, Path(image).stem) if args.checkpoint else f"{outputs[0]}.ckpt")
+    return Output(path, "--checkpoint", another="name another with --checkpoint")
 
 
-def _checkpoint(args: argparse.Namespace, method: Method, image: str, outputs: list[str]) -> Path:
-    """The checkpoint path; one line if it is the picture or an output, or the method keeps none."""
-    if not method.checkpoints and (args.checkpoint is not None or args.resume):
-        raise UserError(f"--checkpoint and --resume apply to hillclimb, not to --method {method.name}")
-    checkpoint = Path(_named(args.checkpoint, Path(image).stem) if args.checkpoint else f"{outputs[0]}.ckpt")
-    if _same_file(checkpoint, Path(image)):
-        raise UserError(f"--checkpoint {checkpoint} is the input picture; choose another name")
-    if any(_same_file(checkpoint, Path(out)) for out in outputs):
-        raise UserError(f"--checkpoint {checkpoint} is also an output; choose another name")
-    if method.checkpoints:
-        try:
-            check_writable(checkpoint)  # before the fit, not at its first checkpoint
-        except WriteError as exc:
-            raise UserError(f"--checkpoint {checkpoint}: {exc.reason} (name another with --checkpoint)") from None
-    return checkpoint
+def _check_plan(args: argparse.Namespace, image: str | Path, outputs: list[str], checkpoint: Output | None,
+                report: Output | None) -> None:
+    """Check one picture's plan (its outputs, checkpoint and report) before its fit: none may replace the
+    picture or the --palette-from picture, or another of them (see `genart.outputs.check_plan`)."""
+    inputs = [image, *([args.palette_from] if args.palette_from is not None else [])]
+    check_outputs(outputs, inputs=inputs, also=[planned for planned in (checkpoint, report) if planned is not None])
 
 
 def _named(pattern: str, name: str) -> str:
@@ -232,7 +226,7 @@ class Fitted:
 
 
 def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinement: RefineSettings | None,
-                picture: Picture, outputs: list[str], checkpoint: Path, live: Live | None = None,
+                picture: Picture, outputs: list[str], checkpoint: Path | None, live: Live | None = None,
                 report: Path | None = None) -> Fitted:
     """Fit one picture and write its outputs; an interrupted hill-climb writes its shapes so far.
     `live` follows the run (the preview page); `report` is where a finished run's report goes."""
@@ -267,13 +261,13 @@ def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinem
             curve=[(p.seconds, p.done, p.error) for p in live.curve()],
             settings={"method": method.name, **settings.model_dump(mode="json")},
             timings={"fit (s)": seconds, "joint refinement (s)": args.refine_seconds,
-                     "writing the outputs (s)": round(time.perf_counter() - began, 3)}))
+                     "writing the outputs (s)": round(time.perf_counter() - began, 3)}), "evolve")
     return Fitted(f"{len(shapes)} shapes, RMSE {rmse:.2f} at {target.shape[1]}x{target.shape[0]}, {seconds:.1f} s",
                   stopped)
 
 
-def _say_interrupted(fitted: Fitted, outputs: list[str], checkpoint: Path, asked: int) -> int:
-    assert fitted.stopped is not None
+def _say_interrupted(fitted: Fitted, outputs: list[str], checkpoint: Path | None, asked: int) -> int:
+    assert fitted.stopped is not None and checkpoint is not None  # only a method that keeps a checkpoint stops so
     shapes = fitted.stopped.scene.meta.get("shapes", 0)
     print(f"genart evolve: interrupted after {shapes} of {asked} shapes; wrote them to {', '.join(outputs)}; "
           f"progress kept in {checkpoint}: run the same command with --resume to continue", file=sys.stderr)
@@ -295,15 +289,17 @@ def run(args: argparse.Namespace) -> int:
     if Path(args.image).is_dir():
         with watching(args, "evolve") as live:
             return _run_folder(args, method, settings, refinement, live)
-    check_outputs(args.output)
     checkpoint = _checkpoint(args, method, args.image, args.output)
+    report = report_output(args.report, args.output[0])
+    _check_plan(args, args.image, args.output, checkpoint, report)
     picture = load_picture(args.image)
     with watching(args, "evolve") as live:
-        fitted = _evolve_one(args, method, settings, refinement, picture, args.output, checkpoint, live,
-                             report_path(args.output[0]) if args.report else None)
+        fitted = _evolve_one(args, method, settings, refinement, picture, args.output,
+                             checkpoint.path if checkpoint else None, live, report.path if report else None)
     if fitted.stopped is not None:
-        return _say_interrupted(fitted, args.output, checkpoint, settings.shapes)
-    print(fitted.summary)
+        return _say_interrupted(fitted, args.output, checkpoint.path if checkpoint else None, settings.shapes)
+    if not args.quiet:
+        print(fitted.summary)
     for out in args.output:
         print(out)
     return 0
@@ -313,14 +309,20 @@ def _run_folder(args: argparse.Namespace, method: Method, settings: Any, refinem
                 live: Live | None) -> int:
     """Every picture in a folder, one set of outputs each ({name}: the file's stem). Unreadable
     files are skipped with a warning; a failing picture is reported and the rest go on; the
-    exit status is 1 if any failed. With --report, each picture's report is NAME.report.html."""
+    exit status is 1 if any failed. With a bare --report, each picture's report is NAME.report.html beside
+    its first output. No output may go into the folder of pictures: the next run would read it as one."""
     folder = Path(args.image)
     if not all(NAME in out for out in args.output):
         raise UserError(f"{folder} is a folder: every -o must hold {NAME} (the picture's name), "
                         f"e.g. -o out/{NAME}.png")
-    if args.checkpoint is not None and NAME not in args.checkpoint:
-        raise UserError(f"{folder} is a folder: --checkpoint must hold {NAME}, or leave it out")
+    for option, pattern in (("--checkpoint", args.checkpoint), ("--report", args.report)):
+        if isinstance(pattern, str) and NAME not in pattern:
+            raise UserError(f"{folder} is a folder: {option} must hold {NAME}, or leave it out")
     check_outputs([_named(out, "x") for out in args.output])
+    for out in args.output:
+        if Path(_named(out, "x")).resolve().parent == folder.resolve():
+            raise UserError(f"-o {out} is in the folder of pictures {folder}: its outputs would be read as pictures "
+                            "(and could replace one); write them to another folder")
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     if not files:
         raise UserError(f"{folder}: no files in the folder")
@@ -343,15 +345,19 @@ def _run_folder(args: argparse.Namespace, method: Method, settings: Any, refinem
         outputs = [_named(out, path.stem) for out in args.output]
         try:
             checkpoint = _checkpoint(args, method, str(path), outputs)
-            fitted = _evolve_one(args, method, settings, refinement, picture, outputs, checkpoint, live,
-                                 report_path(outputs[0], f"{path.stem}.report.html") if args.report else None)
+            report = report_output(_named(args.report, path.stem) if isinstance(args.report, str) else args.report,
+                                   outputs[0], f"{path.stem}.report.html")
+            _check_plan(args, path, outputs, checkpoint, report)
+            fitted = _evolve_one(args, method, settings, refinement, picture, outputs,
+                                 checkpoint.path if checkpoint else None, live, report.path if report else None)
         except (UserError, SceneError, WriteError) as exc:
             print(f"genart evolve: error: {where}: {printable(str(exc))}", file=sys.stderr)
             failed += 1
             continue
         if fitted.stopped is not None:
-            return _say_interrupted(fitted, outputs, checkpoint, settings.shapes)
+            return _say_interrupted(fitted, outputs, checkpoint.path if checkpoint else None, settings.shapes)
         done += 1
-        print(f"{where}: {fitted.summary} -> {', '.join(outputs)}", flush=True)
-    print(f"{done} evolved, {skipped} skipped, {failed} failed")
+        print("\n".join(outputs) if args.quiet else f"{where}: {fitted.summary} -> {', '.join(outputs)}", flush=True)
+    if not args.quiet:
+        print(f"{done} evolved, {skipped} skipped, {failed} failed")
     return 1 if failed else 0

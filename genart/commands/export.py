@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 from animations.export import ExportError, parts
+from animations.export.blend import FORMAT as BLENDER_FORMAT
 from animations.export.blend import export_blend, write_blender_data, write_builder_script
 from animations.export.gltf import gltf_bytes
 from animations.export.lottie import animation
@@ -23,6 +24,8 @@ from animations.export.smil import animated_svg
 from animations.motions import MOTIONS, build_clip, get_motion
 from genart.errors import UserError
 from genart.motion_options import add_motion_options, motion_settings
+from genart.options import add_quiet_option
+from genart.outputs import Output, check_plan
 from renderers import scene
 from renderers.atomic import atomic_write_bytes
 
@@ -46,7 +49,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="-o build.py: write Blender's builder script and its data (build.json) instead of a .blend, "
                         "for `blender -b --python build.py -- build.json out.blend`")
     add_motion_options(p, [MOTIONS[name] for name in EXPORTABLE])
+    add_quiet_option(p)
     p.set_defaults(func=run)
+
+
+def plan(out: Path) -> list[Output]:
+    """The files `-o OUT` writes: OUT, and for the builder script (.py) its data beside it (OUT with .json), which
+    replaces only an earlier export's data (a file beginning as genart's Blender data does)."""
+    if out.suffix.lower() != ".py":
+        return [Output(out)]
+    mark = f'{{"format":"{BLENDER_FORMAT}"'.encode()
+    return [Output(out), Output(out.with_suffix(".json"), "the builder's data", mark,
+                                f"remove it, or choose another -o: the data goes beside it as {out.stem}.json")]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--fps must be in (0, 120], got {args.fps}")
     if args.width is not None and not 0 < args.width <= 100_000:
         raise UserError(f"--width must be in (0, 100000], got {args.width}")
+    outputs = plan(out)
+    check_plan(outputs, [args.scene])
     motion = get_motion(args.motion)
     settings = motion_settings(motion, args, [MOTIONS[name] for name in EXPORTABLE])
     drawing = scene.load(args.scene)
@@ -73,13 +89,15 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{args.scene}: {exc}") from None
     if suffix == ".blend":
         export_blend(clip, out, args.fps, args.blender)
-        print(f"{out}: {FORMATS[suffix]}, {clip.length:g} s at {args.fps:g} fps, {out.stat().st_size / 1e6:.2f} MB")
+        _say(args, out, f"{out}: {FORMATS[suffix]}, {clip.length:g} s at {args.fps:g} fps, "
+                         f"{out.stat().st_size / 1e6:.2f} MB")
         return 0
     if suffix == ".py":
-        data_file = out.with_suffix(".json")
+        data_file = outputs[1].path
         write_blender_data(clip, args.fps, data_file)
         write_builder_script(out)
-        print(f"{out}, {data_file}: run `blender -b --python {out} -- {data_file} OUT.blend`")
+        print(f"{out}\n{data_file}" if args.quiet else
+              f"{out}, {data_file}: run `blender -b --python {out} -- {data_file} OUT.blend`")
         return 0
     if suffix == ".json":
         data = json.dumps(animation(drawing.canvas, drawn, args.fps, clip.length), separators=(",", ":")).encode()
@@ -88,5 +106,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         data = gltf_bytes(drawn, args.fps, binary=suffix == ".glb")
     atomic_write_bytes(out, data)
-    print(f"{out}: {FORMATS[suffix]}, {clip.length:g} s at {args.fps:g} fps, {len(data) / 1e6:.2f} MB")
+    _say(args, out, f"{out}: {FORMATS[suffix]}, {clip.length:g} s at {args.fps:g} fps, {len(data) / 1e6:.2f} MB")
     return 0
+
+
+def _say(args: argparse.Namespace, out: Path, summary: str) -> None:
+    """The output written: its summary line, or with -q its path alone."""
+    print(out if args.quiet else summary)

@@ -8,9 +8,10 @@ import time
 from pydantic import ValidationError
 
 from genart.errors import UserError
+from genart.options import add_quiet_option
 from genart.outputs import add_poster_options, check_outputs, poster_options, write_outputs
 from genart.preview import add_preview_options, show_result, watching, write_run_report
-from genart.report import report_path
+from genart.report import report_output
 from generative import points as pts
 from generative.images import load_picture
 from generative.methods import MethodError, get_method, settings_error
@@ -48,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
                    help="output .scene.json[.gz], .png, .svg or .pdf (repeatable)")
     p.add_argument("--width", type=int, help="PNG/SVG/PDF width in pixels (default: the picture's width)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_quiet_option(p)
     g = p.add_argument_group("image to points")
     g.add_argument("--crop", metavar="Y0:Y1,X0:X1", help="cut the picture first (numpy-style rows, columns)")
     g.add_argument("--resize", type=int, default=DEFAULTS.resize, metavar="PX",
@@ -105,7 +106,8 @@ def _settings(args: argparse.Namespace) -> GNGSettings:
 
 
 def run(args: argparse.Namespace) -> int:
-    check_outputs(args.output)
+    report = report_output(args.report, args.output[0])
+    check_outputs(args.output, inputs=[args.image], also=[report] if report else [])
     if args.width is not None and args.width < 1:
         raise UserError(f"--width must be at least 1, got {args.width}")
     settings = _settings(args)
@@ -117,9 +119,9 @@ def run(args: argparse.Namespace) -> int:
         except MethodError as exc:
             raise UserError(str(exc)) from None
         show_result(live, drawing)
-        write_outputs(drawing, args.output, args.width, options=poster_options(args))
-        if live is not None and args.report:
-            write_run_report(live, report_path(args.output[0]), f"genart gng {picture.name}", drawing,
+        write_outputs(drawing, args.output, args.width, options=poster_options(args), inputs=[args.image])
+        if live is not None and report is not None:
+            write_run_report(live, report.path, "gng", f"genart gng {picture.name}", drawing,
                              settings.model_dump(mode="json"), time.perf_counter() - began)
     for out in args.output:
         print(out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
+from genart.options import add_quiet_option
 from genart.terminal import printable
 from renderers import scene
 
@@ -12,6 +13,7 @@ from renderers import scene
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("info", help="describe a scene file", description="Print a summary of a scene file.")
     p.add_argument("scene", help="scene file (.scene.json or .scene.json.gz)")
+    add_quiet_option(p)  # info writes no file and prints only its answer: -q changes nothing
     p.set_defaults(func=run)
 
 

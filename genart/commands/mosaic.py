@@ -14,18 +14,21 @@ from PIL import Image
 from pydantic import ValidationError
 
 from genart.errors import UserError
-from genart.options import add_scheduler_option
+from genart.files import inside
+from genart.options import add_quiet_option, add_scheduler_option
 from genart.outputs import (
     SCENE_SUFFIXES,
+    Output,
     add_poster_options,
     check_outputs,
+    check_plan,
     check_sizes,
     kind_of,
     poster_options,
     write_output,
 )
 from genart.preview import add_preview_options, watching, write_run_report
-from genart.report import report_path
+from genart.report import report_output
 from generative.execution import ExecutionError
 from generative.images import Picture, load_picture
 from generative.methods import MethodError, get_method, settings_error
@@ -35,15 +38,13 @@ from generative.mosaic.build import grid_size
 from generative.mosaic.collection import Collection, CollectionError
 from generative.mosaic.features import SPACES
 from generative.mosaic.image import check_image_size, write_mosaic_image
-from generative.mosaic.index import DEFAULT_SIZES, index_folder
+from generative.mosaic.index import DEFAULT_SIZES, IMAGE_SUFFIXES, index_folder
 from generative.mosaic.match import MODES, MatchError
 from generative.progress import SILENT
 from renderers import scene
-from renderers.atomic import WriteError, atomic_paths, check_writable, write_error
+from renderers.atomic import WriteError, atomic_paths, write_error
 from renderers.layers.mosaic import check_vector_cells
 from renderers.scene import MosaicLayer
-
-JPEG_SUFFIXES = (".jpg", ".jpeg")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="thumbnail sizes to store (default %(default)s; add e.g. 128,256 for big prints and zooms)")
     ix.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: all %(default)s cores)")
     add_scheduler_option(ix, "the photo reading (the photos travel to the workers as bytes)", "--jobs local processes")
-    ix.add_argument("-q", "--quiet", "--no-progress", dest="no_progress", action="store_true", help="no progress bar")
+    add_quiet_option(ix)
     ix.set_defaults(func=run_index)
 
     b = verbs.add_parser("build", help="build a mosaic of a picture from a collection",
@@ -81,6 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="colour features compared: the mean colour or an NxN grid of means, N ≤ 16 (default 6x6)")
     b.add_argument("--space", choices=SPACES, default="rgb",
                    help="colour space the features are compared in (default rgb: least squared error; lab: perceptual)")
+    add_quiet_option(b)
     add_poster_options(b)
     add_preview_options(b)
     b.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
@@ -107,29 +109,23 @@ def run_index(args: argparse.Namespace) -> int:
                         f"to allow more), got {args.jobs}")
     if Path(args.output).is_dir() or not Path(args.output).parent.is_dir():
         raise UserError(f"{args.output}: cannot write a file there")
-    check_writable(args.output)  # a read-only folder is found before the photos are read
+    # the collection is refreshed in place, so it is no input of its own; the photos are: only a link can
+    # make an .npz one of them, so the file it leads to is checked
+    resolved = Path(args.output).resolve()
+    photo = resolved.suffix.lower() in IMAGE_SUFFIXES and inside(resolved, args.folder)
+    check_plan([Output(Path(args.output))], [resolved] if photo else [])  # before the photos are read
     start = time.perf_counter()
     try:
-        report = index_folder(args.folder, args.output, sizes, args.jobs, not args.no_progress,
+        report = index_folder(args.folder, args.output, sizes, args.jobs, not args.quiet,
                               warn=lambda m: print(f"genart mosaic: warning: {m}", file=sys.stderr),
                               scheduler=args.scheduler)
     except (CollectionError, ExecutionError) as exc:
         raise UserError(str(exc)) from None
-    print(f"{args.output}: {report.tiles} tiles; read {report.processed} files, reused {report.reused}; "
+    print(args.output if args.quiet else
+          f"{args.output}: {report.tiles} tiles; read {report.processed} files, reused {report.reused}; "
           f"skipped {report.unreadable} unreadable, {report.duplicates} near-duplicates, {report.ignored} non-image files "
           f"({time.perf_counter() - start:.1f} s)")
     return 0
-
-
-def _check_build_outputs(paths: list[str]) -> None:
-    others = [p for p in paths if not p.lower().endswith(JPEG_SUFFIXES)]
-    if others:
-        check_outputs(others)
-    for p in paths:
-        if p.lower().endswith(JPEG_SUFFIXES):
-            if not Path(p).parent.is_dir():
-                raise UserError(f"{p}: folder {Path(p).parent} does not exist")
-            check_writable(p)
 
 
 def _check_build_sizes(args: argparse.Namespace, picture: Picture) -> None:
@@ -156,7 +152,8 @@ def _check_build_sizes(args: argparse.Namespace, picture: Picture) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    _check_build_outputs(args.output)
+    report = report_output(args.report, args.output[0])
+    check_outputs(args.output, inputs=[args.collection, args.target], also=[report] if report else [])
     if args.tile_px < 1 or args.tile_px > 1024:
         raise UserError(f"--tile-px must be between 1 and 1024, got {args.tile_px}")
     if not 1 <= args.quality <= 100:
@@ -179,20 +176,23 @@ def run_build(args: argparse.Namespace) -> int:
         layer = cast(MosaicLayer, drawing.layers[0])  # the mosaic method's one layer
         if live is not None:
             live.finish()  # the method showed the matched mosaic
-        with atomic_paths(args.output) as temps:  # all outputs or none
-            for out, tmp in zip(args.output, temps):
+        with atomic_paths(args.output) as temps:  # all outputs or none; scenes first, their limits checked
+            for out, tmp in sorted(zip(args.output, temps), key=lambda planned: kind_of(planned[0]) != "scene"):
                 try:
                     _write_build_output(drawing, layer, collection, out, tmp, args)
                 except WriteError as exc:
                     raise WriteError(out, exc.reason) from None
                 except OSError as exc:
                     raise write_error(out, exc) from None
+                except scene.SceneError:
+                    raise  # it names the output
                 except ValueError as exc:
                     raise UserError(f"{out}: {exc}") from None
-        if live is not None and args.report:
-            write_run_report(live, report_path(args.output[0]), f"genart mosaic build {picture.name}", drawing,
+        if live is not None and report is not None:
+            write_run_report(live, report.path, "mosaic build", f"genart mosaic build {picture.name}", drawing,
                              settings.model_dump(mode="json"), time.perf_counter() - start, collection.tile)
-    print(build_summary(layer, collection, picture.rgb, time.perf_counter() - start))
+    if not args.quiet:
+        print(build_summary(layer, collection, picture.rgb, time.perf_counter() - start))
     for out in args.output:
         print(out)
         if out.lower().endswith(SCENE_SUFFIXES) and (name := _collection_name(args.collection, out)).startswith(".."):
@@ -232,6 +232,7 @@ def _write_build_output(drawing: scene.Scene, layer: MosaicLayer, collection: Co
     elif kind == "scene":
         # the scene names its collection relative to its own folder, so the two can move together
         rel = _collection_name(args.collection, out)
-        scene.save(drawing.model_copy(update={"layers": [layer.model_copy(update={"collection": rel})]}), tmp)
+        mosaic = drawing.model_copy(update={"layers": [layer.model_copy(update={"collection": rel})]})
+        tmp.write_bytes(scene.encode(mosaic, out))
     else:
         write_output(drawing, kind, tmp, layer.columns * args.tile_px, collection.tile, poster_options(args))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from genart.errors import UserError
+from genart.options import add_quiet_option
 from genart.outputs import add_poster_options, check_outputs, color, poster_options, replace_background, write_outputs
 from renderers import scene
 
@@ -20,12 +21,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="draw the scene on this background instead of its own (transparent: none)")
     p.add_argument("--collection", metavar="PATH", help="a mosaic's collection file, wherever it is "
                    "(default: the one the scene names, inside the scene's folder)")
+    add_quiet_option(p)
     add_poster_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    check_outputs(args.output)
+    inputs = [args.scene, *([args.collection] if args.collection else [])]
+    check_outputs(args.output, inputs=inputs)
     if args.width is not None and args.width < 1:
         raise UserError(f"--width must be at least 1, got {args.width}")
     transparent = args.background is not None and args.background.lower() in ("transparent", "none")
@@ -36,10 +39,11 @@ def run(args: argparse.Namespace) -> int:
     tiles = None
     mosaic = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
     if mosaic is not None:  # a mosaic draws its tiles from the collection file the scene names
-        from generative.mosaic.collection import open_tiles
+        from generative.mosaic.collection import open_tiles, resolve_collection
 
+        inputs.append(str(resolve_collection(mosaic.collection, args.scene, args.collection)))
         tiles = open_tiles(mosaic, args.scene, args.collection)
-    write_outputs(drawing, args.output, args.width, tiles, options)
+    write_outputs(drawing, args.output, args.width, tiles, options, inputs)
     for out in args.output:
         print(out)
     return 0

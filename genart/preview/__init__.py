@@ -22,9 +22,10 @@ def add_preview_options(p: argparse.ArgumentParser, report: bool = True) -> None
     g.add_argument("--preview-port", type=int, default=0, metavar="PORT",
                    help="port of the preview page (default: a free one)")
     if report:
-        g.add_argument("--report", action="store_true",
-                       help="write report.html beside the first output: target, result, error curve, settings, "
-                            "time-lapse")
+        g.add_argument("--report", nargs="?", const=True, metavar="PATH",
+                       help="when the run is done, write its report (target, result, error curve, settings, "
+                            "time-lapse) to PATH, an .html file (default: report.html beside the first output); "
+                            "it never replaces a file genart did not write")
 
 
 @contextmanager
@@ -39,7 +40,7 @@ def watching(args: argparse.Namespace, command: str) -> Iterator[Live | None]:
         with Preview(Live(title=f"genart {command}"), args.preview_port, command) as live:
             yield live
     else:
-        yield Live(title=f"genart {command}") if getattr(args, "report", False) else None
+        yield Live(title=f"genart {command}") if getattr(args, "report", None) is not None else None
 
 
 def show_result(live: Live | None, drawing: Scene, tiles: TileSource | None = None) -> None:
@@ -55,9 +56,9 @@ def show_result(live: Live | None, drawing: Scene, tiles: TileSource | None = No
     live.finish(replace(last, phase="done", picture=lambda: render_array(drawing, width, height, tiles=tiles)))
 
 
-def write_run_report(live: Live, path: Path, title: str, drawing: Scene, settings: dict[str, object],
+def write_run_report(live: Live, path: Path, command: str, title: str, drawing: Scene, settings: dict[str, object],
                      seconds: float, tiles: TileSource | None = None) -> None:
-    """Write report.html of a finished run from what `live` recorded (its target, its curve)."""
+    """Write the report of a finished run of `genart COMMAND` from what `live` recorded (its target, its curve)."""
     from genart.report import render_report, write_report
 
     last = live.latest
@@ -66,4 +67,4 @@ def write_run_report(live: Live, path: Path, title: str, drawing: Scene, setting
         title=title, drawing=drawing, target=target, curve=[(p.seconds, p.done, p.error) for p in live.curve()],
         settings=settings, timings={"run (s)": round(seconds, 3)},
         error_name=last.error_name if last is not None else "error", unit=last.unit if last is not None else "shape",
-        tiles=tiles))
+        tiles=tiles), command)
