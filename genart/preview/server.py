@@ -1,7 +1,7 @@
 """The preview's web server: the page, its script and styles, the pictures, and a server-sent event stream.
 
 It is aiohttp's low-level server on an asyncio event loop of its own, in one background
-thread, and the pictures are drawn in one more: a connection costs a few kilobytes and no
+thread, and the pictures are drawn in one more: an idle connection costs some 12 KB and no
 thread, so hundreds of idle or slow ones (a browser's spare sockets, or someone on this
 computer holding them open on purpose) neither exhaust threads nor memory, and the run goes
 on. Server-sent events (one long response the page's `EventSource` reads) push each new
@@ -20,9 +20,12 @@ What it promises:
   oldest), so the page can always connect.
 - A connection must send its whole request line and headers within `REQUEST_TIMEOUT` (10 s)
   of opening, or it is closed (a connection that sends nothing, or trickles its headers byte
-  by byte). The request line is at most `MAX_LINE` (8190) bytes, each header (name and value)
-  at most `MAX_FIELD` (8190) bytes and there are at most `MAX_HEADERS` (32) of them, or the
-  answer is 400: a connection waiting for its request holds some 270 KB at the very most.
+  by byte; aiohttp's keep-alive timeout, which covers a connection's first request from
+  aiohttp 3.14.4 on). The request line is at most `MAX_LINE` (8190) bytes, each header (name
+  and value) at most `MAX_FIELD` (8190) bytes and there are at most `MAX_HEADERS` (32) of
+  them, or the answer is 400; a connection that sends more than `MAX_REQUEST` (32 KiB) before
+  its request is answered is closed unanswered. So connections waiting for their requests
+  hold some 40 MB at the very most (600 of 32 KiB each, as measured).
 - One request per connection: every answer says `Connection: close`, and whatever a client
   sends after its request (pipelined requests, a body) is not read.
 - An answer is sent in pieces of 64 KB as the client takes them, so a client that does not
@@ -62,6 +65,7 @@ REQUEST_TIMEOUT = 10.0  # seconds a connection has to send its request line and 
 MAX_LINE = 8190  # bytes of the request line
 MAX_FIELD = 8190  # bytes of one header, name and value
 MAX_HEADERS = 32  # headers of a request
+MAX_REQUEST = 1 << 15  # bytes a connection may send before its request is answered
 PIECE = 1 << 16  # bytes of an answer handed to the connection at a time
 SEND_TIMEOUT = 30.0  # seconds a client has to take each piece of an answer
 STOP_TIMEOUT = 2.0  # seconds answers under way get to finish when the server stops
@@ -94,28 +98,59 @@ def unsafe_path(raw: str) -> bool:
             or re.search(r"^/[A-Za-z]:", decoded) is not None)
 
 
+class Connection(web.RequestHandler):
+    """aiohttp's handler of one connection, closed once it has sent more than MAX_REQUEST bytes before its
+    request is answered."""
+
+    __slots__ = ("answering", "received")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answering = False  # whether its request is being answered
+        self.received = 0  # bytes received before that
+
+    def data_received(self, data: bytes) -> None:
+        if not self.answering:
+            self.received += len(data)
+            if self.received > MAX_REQUEST:
+                self.force_close()
+                return
+        super().data_received(data)
+
+
 class Connections(web.Server):
-    """aiohttp's low-level server holding at most MAX_CONNECTIONS connections (see the module docstring)."""
+    """aiohttp's low-level server holding at most MAX_CONNECTIONS connections, each for one request that
+    `route` answers (see the module docstring); `options` are those of aiohttp's `RequestHandler`."""
 
-    def __init__(self, handler: Callable[[web.BaseRequest], Awaitable[web.StreamResponse]], **kwargs: Any) -> None:
-        super().__init__(handler, **kwargs)
-        self.held: dict[web.RequestHandler, None] = {}  # the connections open or opening, oldest first
-        self.answering: set[web.RequestHandler] = set()  # those whose request is being answered
+    def __init__(self, route: Callable[[web.BaseRequest], Awaitable[web.StreamResponse]], **options: Any) -> None:
+        super().__init__(self._answer, handler_cancellation=True)
+        self._route = route
+        self._options = options
+        self.held: dict[Connection, None] = {}  # the connections open or opening, oldest first
 
-    def __call__(self) -> web.RequestHandler:
+    def __call__(self) -> Connection:
         """A new connection's handler, after closing the oldest connection if all places are taken (counted
         here: asyncio makes the handlers of a burst of connections before it tells the server of any)."""
         if len(self.held) >= MAX_CONNECTIONS:
-            oldest = next((c for c in self.held if c not in self.answering), next(iter(self.held)))
+            oldest = next((c for c in self.held if not c.answering), next(iter(self.held)))
             del self.held[oldest]
             oldest.force_close()
-        handler = super().__call__()
+        handler = Connection(self, loop=asyncio.get_running_loop(), **self._options)
         self.held[handler] = None
         return handler
 
     def connection_lost(self, handler: web.RequestHandler, exc: BaseException | None = None) -> None:
-        self.held.pop(handler, None)
+        if isinstance(handler, Connection):
+            self.held.pop(handler, None)
         super().connection_lost(handler, exc)
+
+    async def _answer(self, request: web.BaseRequest) -> web.StreamResponse:
+        """Answer a connection's one request (reading nothing after it)."""
+        connection = request.protocol
+        assert isinstance(connection, Connection)
+        connection.close()
+        connection.answering = True
+        return await self._route(request)
 
 
 class PreviewServer:
@@ -125,6 +160,7 @@ class PreviewServer:
     def __init__(self, live: Live, port: int = 0) -> None:
         self.live = live
         self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past this server's closed connections
         try:
             self.socket.bind((HOST, port))
             self.socket.listen(128)
@@ -159,7 +195,7 @@ class PreviewServer:
 
     async def _serve(self) -> None:
         self._changed = asyncio.Event()
-        connections = Connections(self._answer, handler_cancellation=True, logger=LOG, access_log=None,
+        connections = Connections(self._route, logger=LOG, access_log=None,
                                   keepalive_timeout=REQUEST_TIMEOUT, lingering_time=0, max_line_size=MAX_LINE,
                                   max_field_size=MAX_FIELD, max_headers=MAX_HEADERS)
         self._runner = web.ServerRunner(connections, shutdown_timeout=STOP_TIMEOUT)
@@ -180,18 +216,6 @@ class PreviewServer:
         if self._changed is not None:
             self._changed.set()
             self._changed = asyncio.Event()
-
-    async def _answer(self, request: web.BaseRequest) -> web.StreamResponse:
-        """Answer a connection's one request."""
-        protocol = request.protocol
-        protocol.close()  # read nothing after this request
-        assert self._runner is not None and isinstance(self._runner.server, Connections)
-        answering = self._runner.server.answering
-        answering.add(protocol)
-        try:
-            return await self._route(request)
-        finally:
-            answering.discard(protocol)
 
     async def _route(self, request: web.BaseRequest) -> web.StreamResponse:
         if request.method != "GET":
