@@ -299,3 +299,21 @@ def test_report_has_a_real_curve_and_a_timelapse(tmp_path: Path) -> None:
         assert Image.open(io.BytesIO(base64.b64decode(parsed.images[name].split(",", 1)[1]))).size[0] > 0
     gif = Image.open(io.BytesIO(base64.b64decode(parsed.images["timelapse"].split(",", 1)[1])))
     assert gif.format == "GIF" and gif.n_frames > 5
+
+
+def test_a_fixed_port_is_free_again_right_after_a_run() -> None:
+    """The server closes each connection after its answer (so the closed connection waits on its side):
+    the next run with the same --preview-port can still listen on it."""
+    first = PreviewServer(Live(title="first"))
+    first.start()
+    port = first.port
+    try:
+        assert _get(port, "/")[0] == 200
+    finally:
+        first.stop()
+    again = PreviewServer(Live(title="again"), port)
+    again.start()
+    try:
+        assert _get(port, "/")[0] == 200
+    finally:
+        again.stop()

@@ -1,15 +1,16 @@
 """The run as the preview sees it: the latest progress event, the error curve, a YAML run's stages.
 
 `Live` is the optimizer's reporter (throttled to a few events a second) and what the
-server's threads read: the optimizer only stores the event and wakes the readers; the
-pictures (canvas, target, difference heat-map) are drawn and encoded to PNG on request,
-in the server's threads, once per event.
+preview server reads: the optimizer only stores the event and calls the watchers (the
+server, which wakes its event streams); the pictures (canvas, target, difference heat-map)
+are drawn and encoded to PNG on request, in the server's drawing thread, once per event.
 """
 
 from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,8 +99,8 @@ class Live(Throttle):
     points: list[Point] = field(default_factory=list)
     stages: list[Stage] = field(default_factory=list)
     finished: bool = False
-    closed: bool = False
-    _changed: threading.Condition = field(default_factory=threading.Condition)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _watchers: list[Callable[[], None]] = field(default_factory=list)
     _drawing: threading.Lock = field(default_factory=threading.Lock)
     _pictures: Pictures | None = None
     _target: tuple[int, bytes] | None = None  # (id of the target array, its PNG)
@@ -109,52 +110,53 @@ class Live(Throttle):
 
     def report(self, progress: Progress) -> None:
         """Keep the event (and its point of the curve) and wake the page's streams."""
-        with self._changed:
+        with self._lock:
             if self.latest is not None and progress.seconds < self.latest.seconds:
                 self.points.clear()  # a new run (a refinement, a YAML run's next scene) starts its own curve
             self.latest = progress
             if progress.error is not None:
                 self.points.append(Point(progress.seconds, progress.done, progress.error))
-            self.version += 1
-            self._changed.notify_all()
+            self._changed()
 
     def finish(self, progress: Progress | None = None) -> None:
         """The run ended: show its last state (if given) as final."""
         if progress is not None:
             self.report(progress)
-        with self._changed:
+        with self._lock:
             self.finished = True
-            self.version += 1
-            self._changed.notify_all()
+            self._changed()
 
     def set_stages(self, stages: list[Stage]) -> None:
         """A YAML run's stages and their states."""
-        with self._changed:
+        with self._lock:
             self.stages = [Stage(s.label, s.state, s.seconds) for s in stages]
             self.finished = False
-            self.version += 1
-            self._changed.notify_all()
+            self._changed()
 
-    def close(self) -> None:
-        """Wake every stream for the last time (the server is stopping)."""
-        with self._changed:
-            self.closed = True
-            self._changed.notify_all()
+    def watch(self, watcher: Callable[[], None]) -> None:
+        """Call `watcher` (in the reporting thread, so it must only hand the news on) after each change."""
+        with self._lock:
+            self._watchers.append(watcher)
 
-    def wait(self, seen: int, timeout: float) -> int:
-        """Block until the version passes `seen`, the state is closed, or `timeout` seconds; the version."""
-        with self._changed:
-            self._changed.wait_for(lambda: self.version > seen or self.closed, timeout)
-            return self.version
+    def unwatch(self, watcher: Callable[[], None]) -> None:
+        """Stop calling `watcher`; once this returns, it is not called again."""
+        with self._lock:
+            self._watchers.remove(watcher)
+
+    def _changed(self) -> None:
+        """A new version (called with the lock held): tell the watchers."""
+        self.version += 1
+        for watcher in self._watchers:
+            watcher()
 
     def curve(self) -> list[Point]:
         """The error curve so far."""
-        with self._changed:
+        with self._lock:
             return list(self.points)
 
     def state(self) -> dict[str, Any]:
         """What the page shows, as JSON-able values: counts, rate, ETA, tiles, stages, the curve's length."""
-        with self._changed:
+        with self._lock:
             p, points, version = self.latest, list(self.points), self.version
             stages = [vars(s).copy() for s in self.stages]
             finished = self.finished
@@ -170,7 +172,7 @@ class Live(Throttle):
     def pictures(self) -> Pictures | None:
         """The latest event's canvas and heat-map as PNG, drawn here (the caller's thread) once per event."""
         with self._drawing:
-            with self._changed:
+            with self._lock:
                 p, version = self.latest, self.version
             if p is None:
                 return None
