@@ -35,7 +35,7 @@ class Stage:
     work: Callable[[], None]
 
     def done(self, cache: Cache) -> bool:
-        return cache.output_current(self.target, self.key) if self.is_output else self.target.exists()
+        return cache.output_current(self.target, self.key) if self.is_output else cache.holds(self.target)
 
 
 def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT) -> list[Stage]:
@@ -114,16 +114,9 @@ def _movie_stages(piece: Piece, cache: Cache, scenes: dict[str, Stage], progress
     sound = cache.file_hash(piece.soundtrack) if piece.soundtrack else None
     key = stage_key("movie", [s.key for s in segments], sound, movie.fade_out)
     out.append(Stage(f"movie {movie.out}", key, piece.movie, True, movie_only,
-                     partial(_join, [s.target for s in segments], piece.movie, movie.fps, piece.soundtrack,
+                     partial(join, [s.target for s in segments], piece.movie, movie.fps, piece.soundtrack,
                              movie.fade_out)))
     return out
-
-
-def _join(segments: list[Path], out: Path, fps: float, soundtrack: Path | None, fade_out: float) -> None:
-    from imageio_ffmpeg import count_frames_and_secs
-
-    frames = sum(count_frames_and_secs(str(s))[0] for s in segments)
-    join(segments, out, frames / fps, soundtrack, fade_out)
 
 
 def select(stages_: list[Stage], only: str | None, piece: Piece) -> list[Stage]:
