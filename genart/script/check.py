@@ -24,7 +24,7 @@ from genart.outputs import kind_of
 from genart.script.cache import cache_folder
 from genart.script.contents import scene_contents
 from genart.script.errors import did_you_mean
-from genart.script.model import PhotosInput, Script, Transition
+from genart.script.model import INPUT_NAMED, PhotosInput, Script, Transition
 from genart.script.movie import sound_problem
 from genart.script.source import Path_, Source, dotted
 from generative.images import BYTES_VARIABLE, max_picture_bytes
@@ -72,11 +72,12 @@ def check(source: Source, script: Script, script_path: Path, allow_outside: bool
     reach = _Reach(source, folder, allow_outside)
     pictures, photos = _inputs(reach, script)
     for name, entry in script.scenes.items():
-        picture = entry.from_
-        if picture not in pictures:
-            why = " is a photo folder, not a picture" if picture in photos else \
-                f" is not an input{did_you_mean(picture, pictures)}"
-            raise source.error(("scenes", name, "from"), f"{picture}{why}")
+        for setting in ("from", *INPUT_NAMED):
+            picture = getattr(entry, "from_" if setting == "from" else setting, None)
+            if picture is not None and picture not in pictures:
+                why = " is a photo folder, not a picture" if picture in photos else \
+                    f" is not an input{did_you_mean(picture, pictures)}"
+                raise source.error(("scenes", name, setting), f"{picture}{why}")
         group = getattr(entry, "photos", None)
         if group is not None and group not in photos:
             why = " is a picture, not a photo folder" if group in pictures else \

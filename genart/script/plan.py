@@ -18,7 +18,7 @@ from genart.script import stages
 from genart.script.cache import Cache, stage_key
 from genart.script.check import Piece
 from genart.script.errors import ScriptError, did_you_mean
-from genart.script.model import NOT_IN_KEY, Transition
+from genart.script.model import INPUT_NAMED, NOT_IN_KEY, Transition
 from genart.script.movie import join
 from generative.progress import SILENT, Reporter
 
@@ -63,12 +63,14 @@ def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT
         photos = getattr(entry, "photos", None)
         index = indexes[photos] if photos is not None else None
         method = entry.method
-        key = stage_key("scene", stages.as_plain(entry, ("from_", "photos", *NOT_IN_KEY)),
-                        cache.file_hash(piece.pictures[entry.from_]), index.key if index else None)
+        files = stages.named_files(entry, piece.pictures)
+        key = stage_key("scene", stages.as_plain(entry, ("from_", "photos", *INPUT_NAMED, *NOT_IN_KEY)),
+                        cache.file_hash(piece.pictures[entry.from_]), index.key if index else None,
+                        {name: cache.file_hash(path) for name, path in files.items()})
         target = cache.path(f"scene-{key}.scene.json.gz")
         scenes[name] = Stage(f"scene {name} ({method})", key, target, False, frozenset(uses[name]),
                              partial(stages.fit_scene, entry, piece.pictures[entry.from_],
-                                     index.target if index else None, target, progress, reporter))
+                                     index.target if index else None, files, target, progress, reporter))
     out += indexes.values()
     out += scenes.values()
     for poster, path in zip(script.posters, piece.posters):

@@ -25,7 +25,8 @@ LIVE_MS = 200  # how soon after starting the watcher says it is watching
 
 def watched(script: Path, piece: Piece | None) -> tuple[set[Path], set[Path]]:
     """(files, folders) whose changes re-run the piece: any change inside a folder counts."""
-    files = {script.resolve()}
+    named, real = script.absolute(), script.resolve()
+    files = {named, real} if real.is_file() else {named}  # the name given, and the file a link leads to
     folders: set[Path] = set()
     if piece is not None:
         files |= {p.resolve() for p in piece.pictures.values()}
