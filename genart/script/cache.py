@@ -35,7 +35,7 @@ import platformdirs
 from pydantic import BaseModel, StrictInt, StringConstraints, TypeAdapter, ValidationError
 
 from genart import __version__
-from renderers.atomic import atomic_write_bytes
+from renderers.atomic import WriteError, atomic_write_bytes
 
 CHUNK = 1 << 20
 MAX_RECORD_BYTES = 64 << 20  # a larger hashes.json or outputs.json is a bad record, not read
@@ -150,14 +150,17 @@ class Cache:
         return self.folder / name
 
     def holds(self, target: Path) -> bool:
-        """Whether the cache file `target` is there: a regular file (anything else there, a link, a FIFO or a
-        folder, is a miss, said in one warning line, and is replaced when the stage is made)."""
+        """Whether the cache file `target` is there: a regular file (anything else there, a link or a FIFO, is a
+        miss, said in one warning line, and is replaced when the stage is made; a folder, which genart does not
+        replace, raises WriteError)."""
         try:
             mode = os.lstat(target).st_mode
         except FileNotFoundError:
             return False
         if stat.S_ISREG(mode):
             return True
+        if stat.S_ISDIR(mode):
+            raise WriteError(target, "it is a directory (genart replaces no folder, even in its cache: remove it)")
         self._warn(f"{target}: not a regular file; made again")
         return False
 
