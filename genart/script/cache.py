@@ -35,6 +35,7 @@ import platformdirs
 from pydantic import BaseModel, StrictInt, StringConstraints, TypeAdapter, ValidationError
 
 from genart import __version__
+from genart.errors import UserError
 from renderers.atomic import WriteError, atomic_write_bytes
 
 CHUNK = 1 << 20
@@ -167,12 +168,14 @@ class Cache:
     def file_hash(self, path: Path) -> str:
         """SHA-256 of a file's content, read again only when its size, time or inode changed."""
         path = path.resolve()
-        st = path.stat()
-        known = self._hashes.get(str(path))
-        if known is not None and list(known[:3]) == _stamp(st):
-            return str(known[3])
-        digest = hashlib.sha256()
-        with open(path, "rb") as f:
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):  # checked before, then swapped: no FIFO or device is read
+                raise UserError(f"{path}: not a regular file (a FIFO, socket or device is not read)")
+            known = self._hashes.get(str(path))
+            if known is not None and list(known[:3]) == _stamp(st):
+                return str(known[3])
+            digest = hashlib.sha256()
             while block := f.read(CHUNK):
                 digest.update(block)
         entry = (*_stamp(st), digest.hexdigest())

@@ -122,10 +122,9 @@ def test_a_shared_folders_cache_is_neither_written_nor_read(tmp_path: Path) -> N
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / scene_name).symlink_to(tmp_path / "private.scene.json")
-    (tmp_path / "private.scene.json").write_text(json.dumps({
-        "format": 1, "canvas": {"width": 1, "height": 1}, "background": [0, 0, 0],
-        "layers": [{"type": "shapes", "shapes": [{"kind": "circle", "center": [0.5, 0.5], "radius": 0.4,
-                                                  "color": [255, 0, 0, 255]}]}]}))
+    (tmp_path / "private.scene.json").write_text(json.dumps({  # someone's own scene, which the link would leak
+        "format": "genart.scene", "version": 1, "canvas": {"width": 64, "height": 64}, "layers": [{"type": "shapes",
+        "shapes": [{"kind": "circle", "cx": 32, "cy": 32, "r": 20, "color": [0.9, 0.2, 0.1, 0.8]}]}]}))
     (folder / ".genart-cache").symlink_to("../elsewhere")
     before = sorted(p.name for p in elsewhere.iterdir())
     done = genart_run(tmp_path, "piece/piece.yaml", "-q")
