@@ -151,7 +151,7 @@ USER_ERRORS = (UserError, SceneError, ImageError, WriteError, ExecutionError)  #
 INTERNAL_ERROR = 70  # exit status of a bug (EX_SOFTWARE); user and system errors exit 2
 
 
-def _error_line(exc: BaseException) -> tuple[str, int]:
+def error_line(exc: BaseException) -> tuple[str, int]:
     """The one line (without the 'genart COMMAND: ' prefix) and exit status for an error."""
     if isinstance(exc, USER_ERRORS):
         return f"error: {exc}", 2
@@ -213,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if stop is not None or _stopped_by:  # an error while stopping is part of the stop
             print(f"genart {args.command}: interrupted", file=sys.stderr)
             return interrupt_status(stop or exc)
-        line, status = _error_line(exc)
+        line, status = error_line(exc)
         print(f"genart {args.command}: {printable(line)}", file=sys.stderr)
         return status
 

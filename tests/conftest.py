@@ -1,7 +1,9 @@
-"""Shared fixtures: small scenes that exercise every drawable kind."""
+"""Shared fixtures: small scenes that exercise every drawable kind; the user's cache kept out of the tests."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +12,10 @@ import pytest
 from renderers import scene as S
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+# `genart run` caches in the user's cache directory: the tests (and the genart processes they start, which
+# inherit it) get one of their own, so they neither read a user's cache nor leave entries in it
+_CACHE_HOME = tempfile.TemporaryDirectory(prefix="genart-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME.name
 
 
 @pytest.fixture

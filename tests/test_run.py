@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from queue import Empty, Queue
 
@@ -22,6 +23,7 @@ from PIL import Image
 
 from animations.timeline import frame_times
 from genart.cli import main
+from genart.script.cache import cache_folder
 from genart.script.load import load
 from genart.script.model import Transition, json_schema
 from renderers import scene as S
@@ -51,11 +53,20 @@ TINY = {  # --set values that make each example tiny
 }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's cache directory ($XDG_CACHE_HOME), where genart keeps the scripts' caches: one for the module."""
+    home = tmp_path_factory.mktemp("cachehome")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(home))
+        yield home
+
+
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of assets/scripts, where every example runs once."""
     out = tmp_path_factory.mktemp("scripts") / "scripts"
-    shutil.copytree(SCRIPTS, out, ignore=shutil.ignore_patterns("out", ".genart-cache"))
+    shutil.copytree(SCRIPTS, out, ignore=shutil.ignore_patterns("out"))
     return out
 
 
@@ -135,29 +146,31 @@ def test_example_runs_end_to_end_and_then_is_cached(folder: Path, name: str) -> 
     reader.close()
     if piece.soundtrack is not None:
         assert audio_seconds(piece.movie) == pytest.approx(frames / movie.fps, abs=0.03)
-    for cached in (folder / ".genart-cache").glob("scene-*.scene.json.gz"):
+    scenes = list(cache_folder(folder).glob("scene-*.scene.json.gz"))
+    assert scenes
+    for cached in scenes:
         S.load(cached)
-    before = files(folder)
+    before = files(folder), files(cache_folder(folder))
     began = time.perf_counter()
     code, err = genart_run(str(script), *sets)
     assert time.perf_counter() - began < 1.0
     assert code == 0 and not made(err), err
-    assert files(folder) == before, "an unchanged script rewrites nothing"
+    assert (files(folder), files(cache_folder(folder))) == before, "an unchanged script rewrites nothing"
 
 
 def test_a_changed_shot_is_rendered_alone(folder: Path) -> None:
     script = folder / "showcase.yaml"
     sets = [f"--set={s}" for s in TINY["showcase.yaml"]]
     assert genart_run(str(script), *sets)[0] == 0
-    before = files(folder)
+    before = files(folder) | {f"cache/{name}": s for name, s in files(cache_folder(folder)).items()}
     code, err = genart_run(str(script), *sets, "--set=movie.shots.4.hold=0.5")
     assert code == 0, err
     assert made(err) == {"shot 4 (mosaic_zoom of mosaic)", "crossfade 3", "movie out/showcase.mp4"}
-    after = files(folder)
+    after = files(folder) | {f"cache/{name}": s for name, s in files(cache_folder(folder)).items()}
     changed = {name for name in after if before.get(name) != after[name]}
-    new_segments = {n for n in changed if n.startswith(".genart-cache/shot-") or n.startswith(".genart-cache/fade-")}
+    new_segments = {n for n in changed if n.startswith(("cache/shot-", "cache/fade-"))}
     assert len(new_segments) == 2  # the shot and the cross-fade into it; the others are reused as they are
-    assert changed - new_segments == {"out/showcase.mp4", ".genart-cache/outputs.json"}
+    assert changed - new_segments == {"out/showcase.mp4", "cache/outputs.json"}
     movie = folder / "out" / "showcase.mp4"
     frames, _ = imageio_ffmpeg.count_frames_and_secs(str(movie))
     assert frames == movie_frames(script, [*TINY["showcase.yaml"], "movie.shots.4.hold=0.5"])
@@ -180,7 +193,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(folder: Path, capsys: pytest
 
 
 def test_only_and_force(tmp_path: Path) -> None:
-    shutil.copytree(SCRIPTS, tmp_path / "s", ignore=shutil.ignore_patterns("out", ".genart-cache"))
+    shutil.copytree(SCRIPTS, tmp_path / "s", ignore=shutil.ignore_patterns("out"))
     script = tmp_path / "s" / "showcase.yaml"
     sets = [f"--set={s}" for s in TINY["showcase.yaml"]]
     code, err = genart_run(str(script), *sets, "--only", "lines")
@@ -225,7 +238,7 @@ def test_watch_reruns_on_save_reports_a_broken_edit_and_recovers(tmp_path: Path)
             "resize: 32, candidates: 30, max_age: 10, repeats: 2, workers: 1}\n"
             "posters: [{scene: tris, out: out/tris.png, width: 32}]\n")
     script.write_text(good)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # $XDG_CACHE_HOME: the module's (see user_cache)
     watcher = subprocess.Popen([sys.executable, "-m", "genart", "run", "--watch", "-q", str(script)],
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env, cwd=tmp_path)
     lines: Queue[str] = Queue()

@@ -81,7 +81,7 @@ BROKEN = [
      r"movie\.shots\[0\]: a transition goes between two shots"),
     ("size: 64x64", "size: 65x64", 14, r"movie\.size: 65x64: both sides must be even, from 2 to 7680 px"),
     ("soundtrack: tone.wav", "soundtrack: song.ogg", 15, r"movie\.soundtrack: song\.ogg: no such file"),
-    ("soundtrack: tone.wav", "soundtrack: face.jpg", 15, r"movie\.soundtrack: face\.jpg: not a readable sound file .*"),
+    ("soundtrack: tone.wav", "soundtrack: face.jpg", 15, r"movie\.soundtrack: face\.jpg: not a sound file genart reads .*"),
     ("out: out/tris.png}", "out: out/tris.png}\n  - {scene: lines, out: out/../out/tris.png}", 12,
      r"posters\[1\]\.out: out/\.\./out/tris\.png is also written at line 11"),
     ('photos: snaps, grid: "4"}', 'photos: snaps, grid: "4", collection: c.npz}', 9,
@@ -94,7 +94,8 @@ BROKEN = [
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cachehome"))  # the user's cache directory
     shutil.copy(SCRIPTS / "face.jpg", tmp_path)
     shutil.copy(SCRIPTS / "tone.wav", tmp_path)
     (tmp_path / "photos").mkdir()

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from genart.errors import UserError
+from genart.options import add_quiet_option, add_scheduler_option
 from genart.preview import add_preview_options, watching
 from genart.preview.live import Live
 from genart.preview.live import Stage as ShownStage
@@ -24,17 +25,16 @@ from genart.script.load import load
 from genart.script.plan import Stage, plan, select
 from genart.script.plan import run as run_stages
 from genart.terminal import printable
-from generative.images import ImageError, load_picture
+from generative.images import load_picture
 from generative.progress import SILENT, Progress
-from renderers.atomic import WriteError
-from renderers.scene import SceneError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="make a piece from a YAML script: scenes, posters and a movie, cached",
                        description="Run a YAML script: fit its scenes, draw its posters, render and join its "
-                                   "movie. Every stage is cached beside the script (.genart-cache/) by a hash of "
-                                   "what it depends on, so only what changed is made again.")
+                                   "movie. Every stage is cached (in your cache directory, ~/.cache/genart/run/) by a "
+                                   "hash of what it depends on, so only what changed is made again. Every file the "
+                                   "script names must lie inside its folder.")
     p.add_argument("script", help="the script (.yaml)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="PATH=VALUE",
                    help="override a value, e.g. --set scenes.tris.shapes=800 or --set movie.shots.0.duration=3 "
@@ -44,7 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="make the chosen stages again even where cached")
     p.add_argument("--watch", action="store_true",
                    help="run again on every save of the script or its inputs (Ctrl-C stops)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars and no stage lines")
+    p.add_argument("--allow-outside", action="store_true",
+                   help="let the script read and write files outside its own folder (absolute paths, `..`, links "
+                        "leading out); only for a script you trust: a script cannot grant this itself")
+    add_scheduler_option(p, "the script's tiled hill-climbs and photo indexing")
+    add_quiet_option(p)
     add_preview_options(p, report=False)
     p.set_defaults(func=run)
 
@@ -55,7 +59,8 @@ def _say(args: argparse.Namespace, line: str) -> None:
 
 
 def _stages(args: argparse.Namespace, piece: Piece, cache: Cache, live: Live | None = None) -> list[Stage]:
-    return select(plan(piece, cache, progress=not args.quiet, reporter=live or SILENT), args.only, piece)
+    return select(plan(piece, cache, progress=not args.quiet, reporter=live or SILENT,
+                       scheduler=args.scheduler), args.only, piece)
 
 
 POSTER_PICTURES = (".png", ".jpg", ".jpeg")
@@ -117,21 +122,23 @@ def run(args: argparse.Namespace) -> int:
     if args.watch:
         if args.dry_run:
             raise UserError("--watch and --dry-run do not go together")
+        from genart.cli import error_line
         from genart.script.watch import watch
 
         with watching(args, "run") as live:
             def once() -> Piece | None:
+                """Load and run the piece; any error is said in one line and the watch goes on."""
                 piece = None
                 try:
-                    piece = load(script, args.sets, args.script)
+                    piece = load(script, args.sets, args.script, args.allow_outside)
                     run_piece(args, piece, summary=True, live=live)
-                except (UserError, SceneError, ImageError, WriteError) as exc:
-                    print(f"genart run: error: {printable(str(exc))}", file=sys.stderr, flush=True)
+                except Exception as exc:  # a watch outlives every error of one run
+                    print(f"genart run: {printable(error_line(exc)[0])}", file=sys.stderr, flush=True)
                 return piece
 
             watch(script, once, lambda line: print(line, file=sys.stderr, flush=True))
         return 0
-    piece = load(script, args.sets, args.script)
+    piece = load(script, args.sets, args.script, args.allow_outside)
     if args.dry_run:
         dry_run(args, piece)
     else:

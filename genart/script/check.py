@@ -1,24 +1,37 @@
 """Checks across a validated script, all before any long work: names that refer to each
-other, input files, output formats, motions a scene cannot play, the soundtrack."""
+other, input files, output formats, motions a scene cannot play, the soundtrack.
+
+A script may come from someone else, so every path it names is judged before anything
+is read: resolved (symbolic links followed, `..` collapsed), it must lie inside the
+script's folder, as must each photo of a photo folder, unless the person running genart
+passes --allow-outside (a script cannot grant it). Pictures, photos and the soundtrack
+must be regular files within their size limits (so nothing is hashed or probed that
+could hang), and no output may land on an input (the same file, a symbolic or hard link
+to it), inside a photo folder, or inside genart's cache.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import imageio_ffmpeg
-
 from animations.motions import MOTIONS
 from genart.errors import UserError
+from genart.files import inside, replaced_input
 from genart.outputs import kind_of
+from genart.script.cache import cache_folder
 from genart.script.contents import scene_contents
 from genart.script.errors import did_you_mean
-from genart.script.model import PhotosInput, Script, Transition
-from genart.script.source import Source
-from generative import children
+from genart.script.model import INPUT_NAMED, PhotosInput, Script, Transition
+from genart.script.movie import sound_problem
+from genart.script.source import Path_, Source, dotted
+from generative.images import BYTES_VARIABLE, max_picture_bytes
 from generative.methods import METHODS
 
 MOVIE_FORMATS = (".mp4", ".webm")
+MAX_SOUNDTRACK_BYTES = 1 << 30  # a larger soundtrack is refused before it is hashed or probed
 
 
 @dataclass(frozen=True)
@@ -35,21 +48,48 @@ class Piece:
     soundtrack: Path | None
 
 
-def check(source: Source, script: Script, folder: Path) -> Piece:
-    """The piece, or ScriptError naming the first mistake's line."""
-    pictures, photos = _inputs(source, script, folder)
+@dataclass(frozen=True)
+class _Reach:
+    """Where the paths of one script may lead: inside `folder`, or anywhere with `anywhere`."""
+
+    source: Source
+    folder: Path
+    anywhere: bool
+
+    def path(self, where: Path_, given: str) -> Path:
+        """The file `given` at key `where` names; ScriptError if it leads out of the folder."""
+        path = self.folder / given
+        if not self.anywhere and not inside(path, self.folder):
+            raise self.source.error(where, f"{given}: outside the script's folder (a script reads and writes only "
+                                           "inside its folder; genart run --allow-outside allows it)")
+        return path
+
+
+def check(source: Source, script: Script, script_path: Path, allow_outside: bool = False) -> Piece:
+    """The piece of the script at `script_path`, or ScriptError naming the first mistake's line; with
+    `allow_outside`, its paths may lead out of its folder."""
+    folder = script_path.resolve().parent
+    reach = _Reach(source, folder, allow_outside)
+    pictures, photos = _inputs(reach, script)
     for name, entry in script.scenes.items():
-        picture = entry.from_
-        if picture not in pictures:
-            why = " is a photo folder, not a picture" if picture in photos else \
-                f" is not an input{did_you_mean(picture, pictures)}"
-            raise source.error(("scenes", name, "from"), f"{picture}{why}")
+        for setting in ("from", *INPUT_NAMED):
+            picture = getattr(entry, "from_" if setting == "from" else setting, None)
+            if picture is not None and picture not in pictures:
+                why = " is a photo folder, not a picture" if picture in photos else \
+                    f" is not an input{did_you_mean(picture, pictures)}"
+                raise source.error(("scenes", name, setting), f"{picture}{why}")
         group = getattr(entry, "photos", None)
         if group is not None and group not in photos:
             why = " is a picture, not a photo folder" if group in pictures else \
                 f" is not an input{did_you_mean(group, photos)}"
             raise source.error(("scenes", name, "photos"), f"{group}{why}")
-    outputs: dict[Path, tuple[str | int, ...]] = {}
+    soundtrack = None
+    if script.movie is not None and script.movie.soundtrack is not None:
+        soundtrack = _soundtrack_file(reach, script.movie.soundtrack)
+    inputs: dict[Path_, Path] = {("inputs", name): path for name, path in pictures.items()}
+    inputs |= {("movie", "soundtrack"): soundtrack} if soundtrack is not None else {}
+    inputs[()] = script_path
+    outputs = _Outputs(reach, inputs, photos)
     posters = []
     for i, poster in enumerate(script.posters):
         _scene_named(source, script, ("posters", i, "scene"), poster.scene)
@@ -57,49 +97,110 @@ def check(source: Source, script: Script, folder: Path) -> Piece:
             kind_of(poster.out)
         except UserError as exc:
             raise source.error(("posters", i, "out"), str(exc).partition(": ")[2]) from None
-        posters.append(_output(source, folder, ("posters", i, "out"), poster.out, outputs))
-    movie = soundtrack = None
+        posters.append(outputs.add(("posters", i, "out"), poster.out))
+    movie = None
     if script.movie is not None:
         if Path(script.movie.out).suffix.lower() not in MOVIE_FORMATS:
             raise source.error(("movie", "out"), f"{script.movie.out}: a movie is .mp4 or .webm")
-        movie = _output(source, folder, ("movie", "out"), script.movie.out, outputs)
+        movie = outputs.add(("movie", "out"), script.movie.out)
         _shots(source, script)
-        if script.movie.soundtrack is not None:
-            soundtrack = _soundtrack(source, folder / script.movie.soundtrack, script.movie.soundtrack)
+        if soundtrack is not None:
+            problem = sound_problem(soundtrack)
+            if problem is not None:
+                raise source.error(("movie", "soundtrack"), f"{script.movie.soundtrack}: {problem}")
     return Piece(script, source, folder, pictures, photos, posters, movie, soundtrack)
 
 
-def _inputs(source: Source, script: Script, folder: Path) -> tuple[dict[str, Path], dict[str, Path]]:
+def _regular(reach: _Reach, where: Path_, given: str, path: Path, limit: int, limit_note: str = "") -> None:
+    """ScriptError unless `path` (named `given` at `where`) is a regular file of at most `limit` bytes."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise reach.source.error(where, f"{given}: no such file") from None
+    except OSError as exc:
+        raise reach.source.error(where, f"{given}: cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise reach.source.error(where, f"{given}: is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise reach.source.error(where, f"{given}: not a regular file (a FIFO, socket or device is not read)")
+    if st.st_size > limit:
+        raise reach.source.error(where, f"{given}: {st.st_size} bytes is larger than {limit}{limit_note}")
+
+
+def _inputs(reach: _Reach, script: Script) -> tuple[dict[str, Path], dict[str, Path]]:
     pictures, photos = {}, {}
+    limit, note = max_picture_bytes(), f" (set {BYTES_VARIABLE} to raise it)"
     for name, given in script.inputs.items():
         if isinstance(given, PhotosInput):
-            path = folder / given.photos
+            where: Path_ = ("inputs", name, "photos")
+            path = reach.path(where, given.photos)
             if not path.is_dir():
-                raise source.error(("inputs", name, "photos"), f"{given.photos}: no such folder")
+                raise reach.source.error(where, f"{given.photos}: no such folder")
+            _photos(reach, where, given.photos, path, limit, note)
             photos[name] = path
         else:
-            path = folder / given
-            if not path.is_file():
-                raise source.error(("inputs", name), f"{given}: " + ("is a folder (a photo folder is "
-                                   "{photos: folder})" if path.is_dir() else "no such file"))
+            where = ("inputs", name)
+            path = reach.path(where, given)
+            if path.is_dir():
+                raise reach.source.error(where, f"{given}: is a folder (a photo folder is {{photos: folder}})")
+            _regular(reach, where, given, path, limit, note)
             pictures[name] = path
     return pictures, photos
+
+
+def _photos(reach: _Reach, where: Path_, given: str, folder: Path, limit: int, note: str) -> None:
+    """ScriptError for a photo of `folder` the indexer would read that leads out of the script's folder or
+    is too large (found as the indexer finds them, without reading any)."""
+    from generative.mosaic.index import scan  # the indexer loads only for photo folders
+
+    for name, size, _ in scan(folder)[0]:
+        reach.path(where, f"{given}/{name}")
+        if size > limit:
+            raise reach.source.error(where, f"{given}/{name}: {size} bytes is larger than {limit}{note}")
+
+
+def _soundtrack_file(reach: _Reach, given: str) -> Path:
+    where = ("movie", "soundtrack")
+    path = reach.path(where, given)
+    _regular(reach, where, given, path, MAX_SOUNDTRACK_BYTES, "")
+    return path
+
+
+class _Outputs:
+    """The outputs of a script, each checked against the inputs, the photo folders, the cache and the others."""
+
+    def __init__(self, reach: _Reach, inputs: dict[Path_, Path], photos: dict[str, Path]) -> None:
+        self.reach, self.inputs, self.photos = reach, inputs, photos
+        self.cache = cache_folder(reach.folder)
+        self.seen: dict[Path, Path_] = {}
+
+    def add(self, where: Path_, out: str) -> Path:
+        """The output `out` at key `where`; ScriptError if it may not be written."""
+        source = self.reach.source
+        path = self.reach.path(where, out)
+        target = path.resolve()
+        if target in self.seen:
+            raise source.error(where, f"{out} is also written at line {source.where(self.seen[target]).line}")
+        if target.is_dir():
+            raise source.error(where, f"{out} is a directory")
+        replaced = replaced_input(path, self.inputs.values())
+        if replaced is not None:
+            key = next(key for key, given in self.inputs.items() if given == replaced)
+            what = f"its input {dotted(key)}" if key else "the script itself"
+            raise source.error(where, f"{out} would replace {what}")
+        for name, folder in self.photos.items():
+            if inside(path, folder):
+                raise source.error(where, f"{out} is inside the photo folder of inputs.{name} (it would become "
+                                          "one of its photos)")
+        if inside(path, self.cache):
+            raise source.error(where, f"{out} is inside genart's cache ({self.cache})")
+        self.seen[target] = where
+        return path
 
 
 def _scene_named(source: Source, script: Script, path: tuple[str | int, ...], name: str) -> None:
     if name not in script.scenes:
         raise source.error(path, f"no scene {name!r}{did_you_mean(name, script.scenes)}")
-
-
-def _output(source: Source, folder: Path, path: tuple[str | int, ...], out: str,
-            seen: dict[Path, tuple[str | int, ...]]) -> Path:
-    target = (folder / out).resolve()
-    if target in seen:
-        raise source.error(path, f"{out} is also written at line {source.where(seen[target]).line}")
-    if target.is_dir():
-        raise source.error(path, f"{out} is a directory")
-    seen[target] = path
-    return folder / out
 
 
 def _shots(source: Source, script: Script) -> None:
@@ -121,15 +222,3 @@ def _shots(source: Source, script: Script) -> None:
             raise source.error(("movie", "shots", i, "motion"),
                                f"{motion.name} needs {' and '.join(n.what for n in motion.requires)}, but scene "
                                f"{scene_name} ({method.name}) will have {missing[0].lack}")
-
-
-def _soundtrack(source: Source, path: Path, given: str) -> Path:
-    where = ("movie", "soundtrack")
-    if not path.is_file():
-        raise source.error(where, f"{given}: no such file")
-    probe = children.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-map", "0:a:0",
-                          "-t", "0.05", "-f", "null", "-"])
-    if probe.returncode != 0:
-        lines = [line for line in probe.stderr.splitlines() if line.strip()]
-        raise source.error(where, f"{given}: not a readable sound file ({lines[-1].strip() if lines else 'no audio'})")
-    return path

@@ -2,7 +2,8 @@
 
 A scene entry is its method's own settings model plus the script's keys (`method`,
 `from`, and `refine_seconds` for methods that draw shapes; `photos` in place of
-`collection` for methods that tile a photo collection); a shot is its motion's settings
+`collection` for methods that tile a photo collection; a file setting such as `weights`
+names a picture input, so every file a script reads is one of its inputs); a shot is its motion's settings
 model plus `motion` and `scene`. So a script is validated by exactly the models the
 command line uses, and `json_schema()` (published as genart/script/schema.json) follows
 the registries.
@@ -26,6 +27,7 @@ MAX_POSTER_WIDTH = 20_000
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$", max_length=64)]
 HiddenPath = SkipJsonSchema[Optional[Path]]  # noqa: UP045  (a settings field the script fills in)
 SCRIPT_SUPPLIED = {"collection": "photos"}  # settings the script fills from another key
+INPUT_NAMED = ("weights",)  # file settings a script gives by the name of one of its picture inputs
 NOT_IN_KEY = ("workers",)  # settings that do not change a result (left out of cache keys)
 
 
@@ -62,6 +64,10 @@ def _scene_model(method: Method) -> type[BaseModel]:
     if method.draws_shapes:
         fields["refine_seconds"] = (float | None, Field(None, gt=0.0, le=MAX_SECONDS, allow_inf_nan=False,
                                                         description="then refine all shapes jointly this many seconds"))
+    for name in INPUT_NAMED:
+        if name in method.settings.model_fields:
+            fields[name] = (Name | None, Field(None, description="a picture input, by its name: " +
+                                               str(method.settings.model_fields[name].description)))
     if "collection" in method.settings.model_fields:
         fields["photos"] = (Name, Field(description="the photo-folder input whose photos tile the mosaic"))
         fields["collection"] = (HiddenPath, Field(None, exclude=True))

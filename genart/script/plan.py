@@ -18,7 +18,7 @@ from genart.script import stages
 from genart.script.cache import Cache, stage_key
 from genart.script.check import Piece
 from genart.script.errors import ScriptError, did_you_mean
-from genart.script.model import NOT_IN_KEY, Transition
+from genart.script.model import INPUT_NAMED, NOT_IN_KEY, Transition
 from genart.script.movie import join
 from generative.progress import SILENT, Reporter
 
@@ -35,12 +35,14 @@ class Stage:
     work: Callable[[], None]
 
     def done(self, cache: Cache) -> bool:
-        return cache.output_current(self.target, self.key) if self.is_output else self.target.exists()
+        return cache.output_current(self.target, self.key) if self.is_output else cache.holds(self.target)
 
 
-def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT) -> list[Stage]:
+def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT,
+         scheduler: str | None = None) -> list[Stage]:
     """Every stage of the piece, in an order where each comes after those it builds on; `reporter`
-    follows each scene's fit."""
+    follows each scene's fit; fits and indexes run on the Dask `scheduler` if one is given (by the
+    person running genart: `genart run --scheduler`, or $GENART_SCHEDULER)."""
     script = piece.script
     out: list[Stage] = []
     uses: dict[str, set[str]] = {name: {name} for name in script.scenes}  # scene → --only names that need it
@@ -57,18 +59,20 @@ def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT
         key = stage_key("index", cache.folder_hash(folder), list(DEFAULT_SIZES))
         groups = frozenset().union(*(uses[s] for s, e in script.scenes.items() if getattr(e, "photos", None) == name))
         indexes[name] = Stage(f"index {name}", key, cache.path(f"index-{key}.npz"), False, groups,
-                              partial(stages.index_photos, folder, cache.path(f"index-{key}.npz"), progress))
+                              partial(stages.index_photos, folder, cache.path(f"index-{key}.npz"), progress, scheduler))
     scenes: dict[str, Stage] = {}
     for name, entry in script.scenes.items():
         photos = getattr(entry, "photos", None)
         index = indexes[photos] if photos is not None else None
         method = entry.method
-        key = stage_key("scene", stages.as_plain(entry, ("from_", "photos", *NOT_IN_KEY)),
-                        cache.file_hash(piece.pictures[entry.from_]), index.key if index else None)
+        files = stages.named_files(entry, piece.pictures)
+        key = stage_key("scene", stages.as_plain(entry, ("from_", "photos", *INPUT_NAMED, *NOT_IN_KEY)),
+                        cache.file_hash(piece.pictures[entry.from_]), index.key if index else None,
+                        {name: cache.file_hash(path) for name, path in files.items()})
         target = cache.path(f"scene-{key}.scene.json.gz")
         scenes[name] = Stage(f"scene {name} ({method})", key, target, False, frozenset(uses[name]),
                              partial(stages.fit_scene, entry, piece.pictures[entry.from_],
-                                     index.target if index else None, target, progress, reporter))
+                                     index.target if index else None, files, target, progress, reporter, scheduler))
     out += indexes.values()
     out += scenes.values()
     for poster, path in zip(script.posters, piece.posters):
@@ -114,16 +118,9 @@ def _movie_stages(piece: Piece, cache: Cache, scenes: dict[str, Stage], progress
     sound = cache.file_hash(piece.soundtrack) if piece.soundtrack else None
     key = stage_key("movie", [s.key for s in segments], sound, movie.fade_out)
     out.append(Stage(f"movie {movie.out}", key, piece.movie, True, movie_only,
-                     partial(_join, [s.target for s in segments], piece.movie, movie.fps, piece.soundtrack,
+                     partial(join, [s.target for s in segments], piece.movie, movie.fps, piece.soundtrack,
                              movie.fade_out)))
     return out
-
-
-def _join(segments: list[Path], out: Path, fps: float, soundtrack: Path | None, fade_out: float) -> None:
-    from imageio_ffmpeg import count_frames_and_secs
-
-    frames = sum(count_frames_and_secs(str(s))[0] for s in segments)
-    join(segments, out, frames / fps, soundtrack, fade_out)
 
 
 def select(stages_: list[Stage], only: str | None, piece: Piece) -> list[Stage]:

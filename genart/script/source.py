@@ -6,10 +6,17 @@ into plain data by hand: mappings, sequences and the core scalars only. Any othe
 value's position is kept by its path (`("scenes", "tris", "shape")`), so an error found
 later by validation can name its file, line and column. `--set` overrides are applied to
 the data and remembered as their own locations.
+
+The script file is opened without blocking and judged by what was opened (a regular file
+of at most MAX_SCRIPT_BYTES) before a byte is read, so a FIFO, a device or a huge file is
+refused at once; an alias that contains itself, or data nested deeper than MAX_DEPTH, is
+refused as one line too.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +31,8 @@ from genart.script.errors import ScriptError
 CORE = "tag:yaml.org,2002:"
 SCALARS = {CORE + t for t in ("null", "bool", "int", "float", "str")}
 MAX_NODES = 100_000  # aliases can repeat a subtree: bounded so an alias bomb stays small
+MAX_DEPTH = 64  # mappings and lists inside each other (a script needs about 6)
+MAX_SCRIPT_BYTES = 1 << 20  # a larger script file is refused before it is read
 Path_ = tuple[str | int, ...]
 
 
@@ -78,16 +87,39 @@ def _mark(name: str, node: Node) -> Where:
 
 
 def read(path: Path, shown: str) -> Source:
-    """The script at `path` (named `shown` in messages) as data with positions; bad YAML raises ScriptError."""
+    """The script at `path` (named `shown` in messages) as data with positions; a file that is not a
+    regular file of at most MAX_SCRIPT_BYTES, or bad YAML, raises ScriptError."""
+    return parse(read_text(path, shown), shown)
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The text of the script file at `path`: opened without blocking (a FIFO does not wait for a
+    writer), checked by what was opened, then read; anything else raises ScriptError, one line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise ScriptError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise ScriptError(f"{shown}: is a directory, not a script") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScriptError(f"{shown}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
-    return parse(text, shown)
+    except OSError as exc:
+        raise ScriptError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ScriptError(f"{shown}: is a directory, not a script")
+        if not stat.S_ISREG(st.st_mode):
+            raise ScriptError(f"{shown}: not a regular file (a FIFO, socket or device is not read)")
+        if st.st_size > MAX_SCRIPT_BYTES:
+            raise ScriptError(f"{shown}: {st.st_size} bytes; a script is at most {MAX_SCRIPT_BYTES >> 20} MiB")
+        data = os.read(fd, MAX_SCRIPT_BYTES + 1)
+    except OSError as exc:
+        raise ScriptError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_SCRIPT_BYTES:
+        raise ScriptError(f"{shown}: grew past {MAX_SCRIPT_BYTES >> 20} MiB while it was read")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScriptError(f"{shown}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def parse(text: str, name: str) -> Source:
@@ -100,17 +132,27 @@ def parse(text: str, name: str) -> Source:
         raise ScriptError(f"{where}: YAML syntax: {' '.join(str(exc.problem or exc.context).split())}") from None
     except yaml.YAMLError as exc:  # PyYAML's reader errors add the position on a line of their own
         raise ScriptError(f"{name}: YAML syntax: {str(exc).splitlines()[0]}") from None
+    except RecursionError:  # PyYAML's composer recurses once per level of nesting
+        raise ScriptError(f"{name}: the script nests too deeply (at most {MAX_DEPTH} levels)") from None
     source = Source(name, {})
     if root is None:
         return source
     budget = iter(range(MAX_NODES))
-    source.data = _build(root, (), source, budget)
+    source.data = _build(root, (), source, budget, ())
     return source
 
 
-def _build(node: Node, path: Path_, source: Source, budget: Iterator[int]) -> Any:
+def _build(node: Node, path: Path_, source: Source, budget: Iterator[int], within: tuple[int, ...]) -> Any:
+    """Plain data from `node` at `path`; `within` holds the ids of the nodes it is inside (an alias to
+    one of them would hold itself)."""
+    if id(node) in within:
+        raise ScriptError(f"{_mark(source.name, node)}: {dotted(path) + ': ' if path else ''}"
+                          "an alias refers to a value that holds it (a recursive alias)")
+    if len(within) > MAX_DEPTH:
+        raise ScriptError(f"{_mark(source.name, node)}: the script nests too deeply (at most {MAX_DEPTH} levels)")
     if next(budget, None) is None:
         raise source.error(path, f"the script is too large (more than {MAX_NODES} values, counting aliases)")
+    within = (*within, id(node))
     source.values[path] = _mark(source.name, node)
     if isinstance(node, MappingNode):
         if node.tag != CORE + "map":
@@ -125,12 +167,12 @@ def _build(node: Node, path: Path_, source: Source, budget: Iterator[int]) -> An
             if key in out:
                 raise ScriptError(f"{_mark(source.name, key_node)}: {dotted(inner)}: given twice")
             source.keys[inner] = _mark(source.name, key_node)
-            out[key] = _build(value_node, inner, source, budget)
+            out[key] = _build(value_node, inner, source, budget, within)
         return out
     if isinstance(node, SequenceNode):
         if node.tag != CORE + "seq":
             raise _tag_error(node, source)
-        return [_build(item, (*path, i), source, budget) for i, item in enumerate(node.value)]
+        return [_build(item, (*path, i), source, budget, within) for i, item in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
     if node.tag == CORE + "timestamp":  # a date-like word is just text here
         return str(node.value)

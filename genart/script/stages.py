@@ -18,7 +18,7 @@ from animations.pipeline import render_frames
 from animations.timeline import Playable, crossfade, frame_times
 from genart.errors import UserError
 from genart.outputs import write_outputs
-from genart.script.model import SCRIPT_SUPPLIED
+from genart.script.model import INPUT_NAMED, SCRIPT_SUPPLIED
 from generative.images import load_picture
 from generative.methods import METHODS, MethodError
 from generative.progress import SILENT, Reporter
@@ -26,39 +26,50 @@ from renderers import scene
 from renderers.cairo import TileSource
 
 
-def index_photos(folder: Path, target: Path, progress: bool) -> None:
-    """Index a photo folder into the collection file `target`."""
+def index_photos(folder: Path, target: Path, progress: bool, scheduler: str | None = None) -> None:
+    """Index a photo folder into the collection file `target` (on the Dask `scheduler` the person running
+    genart chose, if any)."""
     from generative.mosaic.collection import CollectionError
     from generative.mosaic.index import index_folder
 
     try:
-        index_folder(folder, target, progress=progress, warn=lambda m: print(f"  {m}", file=sys.stderr))
+        index_folder(folder, target, progress=progress, warn=lambda m: print(f"  {m}", file=sys.stderr),
+                     scheduler=scheduler)
     except CollectionError as exc:
         raise UserError(str(exc)) from None
 
 
-def method_settings(entry: Any, collection: Path | None) -> BaseModel:
-    """The method's own settings from a script's scene entry (the script's keys left out)."""
+def named_files(entry: Any, pictures: dict[str, Path]) -> dict[str, Path]:
+    """The files a scene entry's settings name by input (`weights: mask` → the file of input `mask`)."""
+    return {name: pictures[given] for name in INPUT_NAMED if (given := getattr(entry, name, None)) is not None}
+
+
+def method_settings(entry: Any, collection: Path | None, files: dict[str, Path]) -> BaseModel:
+    """The method's own settings from a script's scene entry (the script's keys left out, `files` (see
+    `named_files`) in place of the input names)."""
     method = METHODS[entry.method]
-    values = {name: getattr(entry, name) for name in method.settings.model_fields if name not in SCRIPT_SUPPLIED}
+    values = {name: files.get(name, getattr(entry, name)) for name in method.settings.model_fields
+              if name not in SCRIPT_SUPPLIED}
     if "collection" in method.settings.model_fields:
         values["collection"] = collection
     return method.settings.model_validate(values)
 
 
-def fit_scene(entry: Any, picture_path: Path, collection: Path | None, target: Path, progress: bool,
-              reporter: Reporter = SILENT) -> None:
+def fit_scene(entry: Any, picture_path: Path, collection: Path | None, files: dict[str, Path], target: Path,
+              progress: bool, reporter: Reporter = SILENT, scheduler: str | None = None) -> None:
     """Fit the scene (resuming its checkpoint, if an earlier run was interrupted), refine it, save it;
-    `reporter` follows the fit."""
+    `files` are those its settings name (see `named_files`); `reporter` follows the fit; `scheduler` is
+    the Dask scheduler the person running genart chose (never the script's)."""
     from generative.methods.refine import RefineSettings, refine_scene
 
     method = METHODS[entry.method]
-    settings = method_settings(entry, collection)
+    settings = method_settings(entry, collection, files)
     picture = load_picture(picture_path)
     checkpoint = target.with_name(target.name.split(".")[0] + ".ckpt") if method.checkpoints else None
     try:
         drawing = method.fit(picture, settings, progress=progress, checkpoint=checkpoint,
-                             resume=checkpoint is not None and checkpoint.exists(), reporter=reporter)
+                             resume=checkpoint is not None and checkpoint.exists(), reporter=reporter,
+                             scheduler=scheduler)
     except KeyboardInterrupt:
         if checkpoint is None:
             raise
