@@ -40,6 +40,7 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
+from genart.errors import GenartError
 from generative.children import child, wait
 from renderers.atomic import WriteError, atomic_path, write_error
 
@@ -54,7 +55,7 @@ COLOR_PARAMS = [  # exact BT.709 conversion, tagged so players decode the colour
 SPOOL_MARGIN = 256 * 2**20  # bytes the GIF frame spool leaves free on its disk
 
 
-class EncodeError(RuntimeError):
+class EncodeError(GenartError, RuntimeError):
     """ffmpeg failed, or the frame spool would not fit; the message is one line."""
 
 

@@ -20,13 +20,9 @@ from typing import NoReturn
 
 import genart.commands
 from genart import __version__
-from genart.errors import UserError
+from genart.errors import GenartError
 from genart.terminal import printable
-from generative.execution import ExecutionError, scheduler_address
-from generative.images import ImageError
 from generative.interrupt import STOP_SIGNALS, Interrupted
-from renderers.atomic import WriteError
-from renderers.scene import SceneError
 
 # Each module genart.commands.NAME defines `register(subparsers)`, which sets `func`.
 COMMANDS = {
@@ -147,13 +143,12 @@ def interrupt_status(exc: BaseException) -> int:
     return 128 + (terminated.signum if terminated is not None else signal.SIGINT)
 
 
-USER_ERRORS = (UserError, SceneError, ImageError, WriteError, ExecutionError)  # their message is the line
 INTERNAL_ERROR = 70  # exit status of a bug (EX_SOFTWARE); user and system errors exit 2
 
 
 def error_line(exc: BaseException) -> tuple[str, int]:
     """The one line (without the 'genart COMMAND: ' prefix) and exit status for an error."""
-    if isinstance(exc, USER_ERRORS):
+    if isinstance(exc, GenartError):  # genart's own errors: their message is the line
         return f"error: {exc}", 2
     if isinstance(exc, OSError):
         where = f": {exc.filename}" if exc.filename is not None else ""
@@ -198,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             if hasattr(args, "scheduler"):  # the command line's, else the environment's, checked before any work
+                from generative.execution import scheduler_address
+
                 args.scheduler = scheduler_address(args.scheduler)
             return int(args.func(args) or 0)
         except Interrupted as exc:

@@ -140,14 +140,14 @@ def color(text: str) -> tuple[float, float, float, float]:
     return (values[0] / 255, values[1] / 255, values[2] / 255, values[3] / 255 if len(values) == 4 else 1.0)
 
 
-def _outline(text: str) -> Outline:
+def _outline(text: str, option: str = "--") -> Outline:
     width, _, paint = text.partition(":")
     try:
         value = float(width)
     except ValueError:
-        raise UserError(f"--outline {text!r} is not WIDTH[:COLOUR]") from None
+        raise UserError(f"{option}outline {text!r} is not WIDTH[:COLOUR]") from None
     if not 0.0 < value <= 1000.0:
-        raise UserError(f"--outline width must be in (0, 1000], got {width}")
+        raise UserError(f"{option}outline width must be in (0, 1000], got {width}")
     return Outline(value, color(paint) if paint else (0.0, 0.0, 0.0, 1.0))
 
 
@@ -169,24 +169,54 @@ def add_poster_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--quality", type=int, default=90, help="JPEG quality 1..100 (default 90)")
 
 
-def poster_options(args: argparse.Namespace, transparent: bool = False) -> PosterOptions:
-    """The poster options from parsed arguments (`transparent` forces a transparent background)."""
-    if not 1 <= args.quality <= 100:
-        raise UserError(f"--quality must be between 1 and 100, got {args.quality}")
-    paper = None
-    if args.paper is not None:
+def poster_settings(paper: str | None = None, landscape: bool = False, dpi: float | None = None, bleed: float = 0.0,
+                    framing: Framing = "fit", frame_color: str | None = None, transparent: bool = False,
+                    outline: str | None = None, quality: int = 90, option: str = "") -> PosterOptions:
+    """The poster options, checked, from their values (the Python API's keywords; `option` "--" names them as
+    the command line's options in messages); a bad one is a UserError.
+
+    Examples
+    --------
+    >>> poster_settings(paper="A4", dpi=150).dpi
+    150
+    >>> poster_settings(quality=0)
+    Traceback (most recent call last):
+    ...
+    genart.errors.UserError: quality must be between 1 and 100, got 0
+    """
+    if not 1 <= quality <= 100:
+        raise UserError(f"{option}quality must be between 1 and 100, got {quality}")
+    if framing not in FRAMINGS:
+        raise UserError(f"{option}framing must be one of {', '.join(FRAMINGS)}, got {framing!r}")
+    chosen = None
+    if paper is not None:
         try:
-            paper = Paper(args.paper, args.landscape, args.dpi or 300.0, args.bleed)
+            chosen = Paper(paper, landscape, dpi or 300.0, bleed)
         except ValueError as exc:
             raise UserError(str(exc)) from None
-    elif args.landscape or args.bleed:
-        raise UserError("--landscape and --bleed need --paper")
-    if args.dpi is not None and not 1.0 <= args.dpi <= 4800.0:
-        raise UserError(f"--dpi must be between 1 and 4800, got {args.dpi:g}")
-    clear = transparent or args.transparent
-    frame = color(args.frame_color) if args.frame_color else (None if clear else WHITE)
-    return PosterOptions(paper, args.dpi or (paper.dpi if paper else None), args.framing, frame, clear,
-                         _outline(args.outline) if args.outline else None, args.quality)
+    elif landscape or bleed:
+        raise UserError(f"{option}landscape and {option}bleed need {option}paper")
+    if dpi is not None and not 1.0 <= dpi <= 4800.0:
+        raise UserError(f"{option}dpi must be between 1 and 4800, got {dpi:g}")
+    frame = color(frame_color) if frame_color else (None if transparent else WHITE)
+    return PosterOptions(chosen, dpi or (chosen.dpi if chosen else None), framing, frame, transparent,
+                         _outline(outline, option) if outline else None, quality)
+
+
+def poster_options(args: argparse.Namespace, transparent: bool = False) -> PosterOptions:
+    """The poster options from parsed arguments (`transparent` forces a transparent background)."""
+    return poster_settings(args.paper, args.landscape, args.dpi, args.bleed, args.framing, args.frame_color,
+                           transparent or args.transparent, args.outline, args.quality, option="--")
+
+
+def export_plan(out: Path) -> list[Output]:
+    """The files an export to `out` writes: `out`, and the companions its format writes beside it (the builder
+    script's data), each of which replaces only an earlier export's (a file beginning as genart's does)."""
+    from animations.export.formats import BUILDER_DATA_MARK, format_of
+
+    return [Output(out), *(Output(data, "the builder's data", BUILDER_DATA_MARK,
+                                  f"remove it, or choose another -o: the data goes beside it as {data.name}")
+                           for data in format_of(out).companions(out))]
 
 
 def sheet_for(canvas: scene.Canvas, kind: str, width: float | None, options: PosterOptions) -> Sheet:

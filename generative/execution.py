@@ -45,6 +45,7 @@ from types import FrameType, TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from genart.errors import GenartError
 from generative.children import die_with
 from generative.interrupt import STOP_SIGNALS
 
@@ -57,7 +58,7 @@ STOP_SECONDS = 10  # a worker told to stop its job gets this long before it is k
 T = TypeVar("T")
 
 
-class ExecutionError(ValueError):
+class ExecutionError(GenartError, ValueError):
     """The cluster cannot be used or lost a job for good; the message is one line."""
 
 

@@ -46,6 +46,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from tqdm import tqdm
 
+from genart.errors import GenartError
 from generative import shapes
 from generative.execution import Execution, ExecutionError, open_execution
 from generative.hillclimb import ClimbSettings, Evolution
@@ -68,7 +69,7 @@ SEAM_SHARE = 0.1  # of a tiled run's shapes (and of its --seconds), spent on the
 SEAM_HALF_WIDTH = 8.0  # working pixels at 256 px either side of a tile border that seam shapes may cover
 
 
-class EvolveError(ValueError):
+class EvolveError(GenartError, ValueError):
     """Settings or a checkpoint that cannot be used; the message is one line."""
 
 

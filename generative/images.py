@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from genart.errors import GenartError
 from renderers.limits import limit_from_env
 
 MAX_SOURCE_PIXELS = 250_000_000  # a bigger picture is refused before it is decoded
@@ -23,7 +24,7 @@ DEFAULT_MAX_PICTURE_BYTES = 1 << 30  # a bigger picture file is refused before i
 MIN_WORKING, MAX_WORKING = 8, 4096  # bounds of a working resolution's longer side
 
 
-class ImageError(ValueError):
+class ImageError(GenartError, ValueError):
     """A picture that cannot be used; the message is one line naming the file."""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.cluster.vq import kmeans2
 
+from genart.errors import GenartError
 from generative.images import resize_to
 
 Palette = tuple[tuple[float, float, float], ...]
@@ -18,7 +19,7 @@ MAX_COLORS = 256
 SAMPLE_SIDE = 128  # the picture is clustered at this size (longer side): plenty for a few colours
 
 
-class PaletteError(ValueError):
+class PaletteError(GenartError, ValueError):
     """A palette that cannot be used; the message is one line."""
 
 

@@ -22,8 +22,10 @@ from typing import Any
 
 from PIL import Image
 
+from genart.errors import GenartError
 
-class WriteError(Exception):
+
+class WriteError(GenartError):
     """An output that could not be written: one line naming the file and the reason."""
 
     def __init__(self, path: str | Path, reason: str) -> None:

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import Field, ValidationError, model_validator
 
+from genart.errors import GenartError
 from renderers.atomic import atomic_write_bytes
 from renderers.drawables import BY_TAG, Bezier, Circle, Ellipse, Polygon, Shape, scaled
 from renderers.fields import MAX_CANVAS, Color, Model
@@ -39,7 +40,7 @@ BYTES_PER_ELEMENT = 128  # decompressed bytes a scene file may take per allowed 
 MAX_INT_DIGITS = 20  # a longer integer in a scene file is refused before it is converted
 
 
-class SceneError(ValueError):
+class SceneError(GenartError, ValueError):
     """A scene file that cannot be read or does not validate; the message is one line."""
 
 

@@ -14,13 +14,14 @@ from animations.export.tracks import Appearances, Flights, appearances, flights
 from animations.motions.flyin import FlyIn
 from animations.motions.timelapse import TimeLapse
 from animations.timeline import Playable
+from genart.errors import GenartError
 from renderers.drawables import Bezier, Circle, Packed, Shape, pack
 from renderers.scene import GraphLayer, Layer, ShapesLayer
 
 Part = Flights | Appearances | Packed
 
 
-class ExportError(ValueError):
+class ExportError(GenartError, ValueError):
     """A clip or scene the exporters cannot write; the message is one line."""
 
 

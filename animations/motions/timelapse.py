@@ -21,11 +21,12 @@ import numpy as np
 from animations.dedupe import drop_schedule
 from animations.frame import Frame, SceneLayers, Shapes
 from animations.timeline import Clip
+from genart.errors import GenartError
 from renderers.cairo import TileSource
 from renderers.scene import Canvas, Layer, Scene, ShapesLayer
 
 
-class NoSnapshotsError(ValueError):
+class NoSnapshotsError(GenartError, ValueError):
     """The scene has no snapshots to replay."""
 
 

@@ -9,22 +9,19 @@ The motions, their help and their options come from the registry
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import re
 import sys
 import time
-from collections.abc import Generator, Iterable
 from pathlib import Path
 
-from animations.dedupe import merge_duplicates
-from animations.encode import ALPHA_FORMATS, GIF_QUALITIES, EncodeResult, EncodeSettings, encode, format_of
+from animations.encode import ALPHA_FORMATS, GIF_QUALITIES, format_of
 from animations.frame import WHITE, Look, render_rgb, render_rgba, without_background
 from animations.motions import MOTIONS, MotionSettings, build_clip
 from animations.motions.mosaic_zoom import MosaicZoom, blur_warning
-from animations.pipeline import RenderedFrame, render_frames
+from animations.movie import write_movie
 from animations.timeline import Loop, Playable, frame_times
-from genart.errors import UserError
+from genart.errors import GenartError, UserError
 from genart.files import replaced_input
 from genart.motion_options import add_motion_options, motion_settings
 from genart.options import add_quiet_option, add_scheduler_option
@@ -191,21 +188,6 @@ def write_still(clip: Playable, at: float, out: Path, size: tuple[int, int], loo
         raise UserError(f"{out}: could not write the still ({exc})") from None
 
 
-def _encode(frames: Iterable[RenderedFrame], out: Path, fmt: str, size: tuple[int, int], fps: float,
-            settings: EncodeSettings, frame_count: int) -> EncodeResult:
-    """Encode; PNG frames get their folder made (and removed again if nothing was written)."""
-    made = fmt == "png" and not out.parent.exists()
-    if made:
-        out.parent.mkdir()
-    try:
-        return encode(frames, out, size, fps, settings, frame_count=frame_count)
-    except BaseException:
-        if made:
-            with contextlib.suppress(OSError):
-                out.parent.rmdir()
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     motion = MOTIONS[args.motion]
     settings = motion_settings(motion, args)
@@ -253,23 +235,17 @@ def run(args: argparse.Namespace) -> int:
     frame_count = len(frame_times(clip.length, fps, clip.periodic))
     if fmt == "png":
         _check_frames(out, frame_count, inputs)
-    encoding = EncodeSettings(crf=args.crf, preset="ultrafast" if args.preview else args.preset,
-                              gif_quality="fast" if args.preview else args.gif_quality, alpha=alpha)
-    frames: Iterable[RenderedFrame] = render_frames(
-        clip, size, fps, workers=args.workers, hashing=args.dedupe is not None, progress=not args.quiet,
-        desc=f"{args.motion} {fmt}", look=look, alpha=alpha, scheduler=args.scheduler)
-    rendering = frames
-    if args.dedupe is not None:
-        frames = merge_duplicates(frames, args.dedupe)
     try:
-        result = _encode(frames, out, fmt, size, fps, encoding, frame_count)
+        result = write_movie(clip, out, size, fps, look, alpha, crf=args.crf,
+                             preset="ultrafast" if args.preview else args.preset,
+                             gif_quality="fast" if args.preview else args.gif_quality, workers=args.workers,
+                             dedupe=args.dedupe, progress=not args.quiet, scheduler=args.scheduler, desc=args.motion)
     except ValueError as exc:
+        if isinstance(exc, GenartError):
+            raise
         raise UserError(f"{out}: {exc}") from None
     except OSError as exc:
         raise UserError(f"{out}: could not write the movie ({exc})") from None
-    finally:  # encode closed what it was given; the renderers under --dedupe's filter are closed here,
-        if isinstance(rendering, Generator):  # so the progress bar is gone before genart's line
-            rendering.close()
     spent = time.perf_counter() - began
     if not args.quiet:
         print(f"{out}: {size[0]}x{size[1]}, {result.seconds:.2f} s, {result.frames_out} frames, made in {spent:.1f} s",

@@ -12,6 +12,7 @@ import annotated_types as at
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
 
+from genart.errors import GenartError
 from generative.images import Picture
 from generative.progress import SILENT, Reporter
 from renderers.limits import limit_from_env
@@ -21,7 +22,7 @@ MAX_SECONDS = 7 * 24 * 3600.0  # a time budget beyond a week is a slip of the ke
 WORKERS_VARIABLE = "GENART_MAX_WORKERS"
 
 
-class MethodError(ValueError):
+class MethodError(GenartError, ValueError):
     """An unknown method, or one that cannot fit this picture with these settings; one line."""
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from genart.errors import GenartError
 from renderers.atomic import atomic_path
 from renderers.cairo import TileSource
 from renderers.scene import MosaicLayer, SceneError
@@ -37,7 +38,7 @@ LAB_GRID = 4  # side of the stored Lab grid (block means of the 8×8 grid in Lab
 MAX_THUMB = 1024  # largest thumbnail side in pixels
 
 
-class CollectionError(ValueError):
+class CollectionError(GenartError, ValueError):
     """A collection file that is missing, unreadable or not a collection; one-line message."""
 
 

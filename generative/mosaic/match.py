@@ -18,12 +18,13 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial import cKDTree
 
+from genart.errors import GenartError
 from generative.mosaic.auction import auction_assign
 
 MODES = ("nearest", "budget", "unique")
 
 
-class MatchError(ValueError):
+class MatchError(GenartError, ValueError):
     """A matching that cannot be made (too few tiles, for instance); one-line message."""
 
 

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from genart.errors import GenartError
 from renderers.fields import Color, Model
 
 PARAMS = 6
@@ -32,7 +33,7 @@ class Kind(IntEnum):
     BEZIER = 3
 
 
-class UnknownKindError(ValueError):
+class UnknownKindError(GenartError, ValueError):
     """A kind id or tag that no drawable module registered."""
 
 

@@ -1,0 +1,472 @@
+"""genart from Python: fit a picture, then save, render, animate and export the scene.
+
+The functions and classes here are what `import genart` offers (`genart.fit`,
+`genart.load`, `genart.mosaic_index`, `genart.Scene`, `genart.Clip`); the `genart`
+command and `genart run` scripts call the same code, with the same setting names (a
+method's settings are its YAML keys and, with dashes, its command-line options), so
+the three cannot disagree.
+
+Examples
+--------
+>>> import genart
+>>> scene = genart.fit("assets/astronaut.jpg", method="hillclimb", shapes=20, resize=64, seed=1,
+...                    candidates=50, max_age=20, repeats=2, progress=False)
+>>> len(scene.shapes), scene.width
+(20, 256.0)
+>>> clip = scene.animate("flyin", duration=2, fps=10, size=(64, 64))
+>>> clip.frame(1.0).shape
+(64, 64, 3)
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ValidationError
+
+from genart.errors import GenartError, SettingsError
+from renderers import scene as S
+
+if TYPE_CHECKING:
+    from animations.timeline import Playable
+    from generative.images import Picture
+    from generative.mosaic.index import IndexReport
+    from renderers.cairo import TileSource
+
+PREVIEW_LONGEST = 480  # pixels of the longer side of a scene or clip shown in a notebook
+
+
+def settings_of(model: type[BaseModel], values: dict[str, Any], label: Any = str) -> Any:
+    """`model(**values)`, validated; a bad value raises SettingsError naming it (by `label(field)`).
+
+    Examples
+    --------
+    >>> from generative.methods.gng import GNGSettings
+    >>> settings_of(GNGSettings, {"max_nodes": 0})
+    Traceback (most recent call last):
+    ...
+    genart.errors.SettingsError: max_nodes must be between 2 and 50000, got 0
+    """
+    from generative.methods.base import settings_error
+
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise SettingsError(settings_error(exc, model, label)) from None
+
+
+def _picture(picture: str | os.PathLike[str] | np.ndarray) -> Picture:
+    from generative.images import Picture, load_picture
+
+    if isinstance(picture, np.ndarray):
+        rgb = np.ascontiguousarray(picture[..., :3] if picture.ndim == 3 else np.stack([picture] * 3, axis=-1))
+        if rgb.dtype != np.uint8 or rgb.ndim != 3:
+            raise SettingsError(f"a picture array must be uint8 (H, W) or (H, W, 3|4), got {picture.dtype} "
+                                f"{picture.shape}")
+        return Picture(rgb=rgb, name="array", sha256=hashlib.sha256(rgb.tobytes()).hexdigest())
+    return load_picture(Path(picture))
+
+
+def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb", *, progress: bool = True,
+        refine_seconds: float | None = None, scheduler: str | None = None, **settings: Any) -> Scene:
+    """Fit a picture with a method and return its scene.
+
+    Parameters
+    ----------
+    picture
+        A picture file (PNG, JPEG, WebP, ...) or a uint8 array (H, W[, 3|4]).
+    method
+        ``hillclimb`` (translucent shapes, the default), ``anneal``, ``gradient`` (soft
+        circles), ``gng`` (Growing Neural Gas line art) or ``mosaic`` (photo mosaic; needs
+        ``collection=``, a file made by `mosaic_index`).
+    progress
+        Show a progress bar (a widget in a notebook).
+    refine_seconds
+        For methods that draw shapes: refine all shapes jointly by gradient descent this long.
+    scheduler
+        A Dask scheduler address (``tcp://host:8786``) to run the work on; default
+        ``$GENART_SCHEDULER``, else local processes. Its results are unpickled here: trust it
+        as you would a shell.
+    **settings
+        The method's settings, by their YAML names (``shapes``, ``shape``, ``seed``,
+        ``max_nodes``, ``grid``, ...); see the settings reference.
+
+    Returns
+    -------
+    Scene
+        The fitted scene, in the picture's pixels; its ``meta`` holds the run's figures.
+
+    Raises
+    ------
+    genart.errors.SettingsError
+        An unknown method or a bad setting (also a ValueError).
+    genart.errors.GenartError
+        A picture that cannot be read, a cluster that cannot be reached, ...
+
+    Examples
+    --------
+    >>> lines = fit("assets/astronaut.jpg", method="gng", max_nodes=200, epochs=2, progress=False)
+    >>> lines.document.layers[0].type
+    'graph'
+    >>> fit("assets/astronaut.jpg", method="hillclimb", shapse=3)
+    Traceback (most recent call last):
+    ...
+    genart.errors.SettingsError: shapse: Extra inputs are not permitted
+    """
+    from generative.methods import METHODS, MethodError
+    from generative.methods.refine import RefineSettings, refine_scene
+
+    if method not in METHODS:
+        raise SettingsError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
+    chosen = METHODS[method]
+    values = dict(settings)
+    collection = values.get("collection")
+    chosen_settings = settings_of(chosen.settings, values)
+    refinement = None
+    if refine_seconds is not None:
+        if not chosen.draws_shapes:
+            raise SettingsError(f"refine_seconds applies to methods that draw shapes, not to {method}")
+        refinement = settings_of(RefineSettings, {"seconds": refine_seconds,
+                                                 "resize": getattr(chosen_settings, "resize", 256),
+                                                 "seed": getattr(chosen_settings, "seed", 0)})
+    source = _picture(picture)
+    try:
+        drawing = chosen.fit(source, chosen_settings, progress=progress, scheduler=scheduler)
+    except MethodError as exc:
+        raise SettingsError(str(exc)) from None
+    if refinement is not None:
+        drawing = refine_scene(drawing, source, refinement, progress=progress)
+    if chosen.draws_shapes:
+        drawing = with_poster_rmse(drawing, source, getattr(chosen_settings, "resize", None))
+    return Scene(drawing, collection=Path(collection) if collection is not None else None)
+
+
+def with_poster_rmse(drawing: S.Scene, picture: Picture, resize: int | None) -> S.Scene:
+    """The scene with ``meta.rmse``: the RGB RMSE (0–255) of its antialiased render, as its PNG shows it,
+    against the picture at the working size `resize`."""
+    from generative.images import rmse_255, working
+    from renderers.cairo import render_array
+
+    target = working(picture, resize).target
+    rmse = rmse_255(render_array(drawing, target.shape[1], target.shape[0]), target)
+    return drawing.model_copy(update={"meta": {**drawing.meta, "rmse": round(rmse, 4)}})
+
+
+def load(path: str | os.PathLike[str], collection: str | os.PathLike[str] | None = None) -> Scene:
+    """Read a scene file (``.scene.json`` or ``.scene.json.gz``), validated.
+
+    A mosaic's tiles come from the collection its scene names (inside the scene's folder), or
+    from `collection`.
+
+    Examples
+    --------
+    >>> scene = load("assets/example.scene.json")
+    >>> scene.width, scene.height
+    (200.0, 150.0)
+    """
+    return Scene(S.load(Path(path)), Path(path), Path(collection) if collection is not None else None)
+
+
+def mosaic_index(folder: str | os.PathLike[str], collection: str | os.PathLike[str], *,
+                 sizes: Sequence[int] | None = None, jobs: int | None = None, progress: bool = True,
+                 scheduler: str | None = None) -> IndexReport:
+    """Index a folder of photos into a collection file (``.npz``) for `fit` ``method="mosaic"``.
+
+    Re-indexing reads only new or changed photos. `sizes` are the thumbnail sizes kept
+    (default 16, 32, 64); `jobs` worker processes (default all cores) or a Dask `scheduler`.
+
+    Returns
+    -------
+    IndexReport
+        What was read, reused and skipped.
+    """
+    from generative.mosaic.collection import CollectionError
+    from generative.mosaic.index import DEFAULT_SIZES, index_folder
+
+    try:
+        return index_folder(Path(folder), Path(collection), sizes or DEFAULT_SIZES, jobs, progress,
+                            scheduler=scheduler)
+    except CollectionError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+@dataclass
+class Scene:
+    """A scene: shapes, a graph or a mosaic on a canvas, as a scene file holds it.
+
+    `document` is the validated scene model (`renderers.scene.Scene`); `path` the file it
+    was read from, if any; `collection` a mosaic's collection file, if given.
+    """
+
+    document: S.Scene
+    path: Path | None = None
+    collection: Path | None = None
+
+    @property
+    def width(self) -> float:
+        """The canvas width, in scene units (the picture's pixels for a fit)."""
+        return self.document.canvas.width
+
+    @property
+    def height(self) -> float:
+        """The canvas height, in scene units."""
+        return self.document.canvas.height
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The run's figures: method, settings, seconds, RMSE, ..."""
+        return dict(self.document.meta)
+
+    @property
+    def shapes(self) -> list[S.Shape]:
+        """Every shape of the scene's shape layers, back to front."""
+        return [shape for layer in self.document.layers if isinstance(layer, S.ShapesLayer) for shape in layer.shapes]
+
+    def tiles(self) -> TileSource | None:
+        """The mosaic's tile source (None for a scene without a mosaic layer)."""
+        from generative.mosaic.collection import open_tiles
+
+        layer = next((layer for layer in self.document.layers if isinstance(layer, S.MosaicLayer)), None)
+        if layer is None:
+            return None
+        return open_tiles(layer, self.path, self.collection)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the scene file (``.scene.json``, or ``.scene.json.gz`` compressed), atomically; the path.
+
+        A mosaic's scene names its collection relative to the scene's folder."""
+        from genart.outputs import check_outputs
+
+        out = Path(path)
+        check_outputs([out], ("scene",), inputs=[p for p in (self.path,) if p is not None])
+        document = self.document
+        if self.collection is not None:
+            rel = os.path.relpath(self.collection.resolve(), out.resolve().parent)
+            document = document.model_copy(update={"layers": [
+                layer.model_copy(update={"collection": rel}) if isinstance(layer, S.MosaicLayer) else layer
+                for layer in document.layers]})
+        S.save(document, out)
+        self.path = out
+        return out
+
+    def render(self, path: str | os.PathLike[str], width: int | None = None, **options: Any) -> Path:
+        """Draw the scene to a PNG, JPEG, TIFF, SVG or PDF file (by its extension); the path.
+
+        `width` is the output's width in pixels (PDF: points), default the canvas width;
+        `options` are the poster options of `genart render` by their names: ``paper`` (``"A4"``,
+        ...), ``landscape``, ``bleed`` (mm), ``dpi``, ``framing`` (``fit``, ``fill``, ``crop``),
+        ``frame_color``, ``transparent``, ``outline``, ``quality`` (JPEG).
+        """
+        from genart.outputs import poster_settings, write_outputs
+
+        out = Path(path)
+        write_outputs(self.document, [out], width, self.tiles(), poster_settings(**options),
+                      inputs=[p for p in (self.path, self.collection) if p is not None])
+        return out
+
+    def to_array(self, width: int | None = None, height: int | None = None, alpha: bool = False) -> np.ndarray:
+        """The scene drawn as a uint8 array (H, W, 3), or (H, W, 4) with `alpha`; default the canvas size."""
+        from renderers.cairo import render_array
+
+        return render_array(self.document, width, height, tiles=self.tiles(), alpha=alpha)
+
+    def animate(self, motion: str = "flyin", *, fps: float = 30.0, size: tuple[int, int] | int | None = None,
+                framing: Literal["fit", "fill"] = "fit", background: str | None = None, transparent: bool = False,
+                **settings: Any) -> Clip:
+        """The scene in motion, as a `Clip`.
+
+        Parameters
+        ----------
+        motion
+            ``flyin``, ``growth`` (a GNG scene), ``mosaic_zoom`` or ``timelapse``.
+        fps
+            Frames per second.
+        size
+            (width, height) in pixels, or a width (the height keeps the scene's aspect); default
+            1280 px on the longer side. Both sides are rounded to even numbers.
+        framing
+            A `size` of another aspect than the scene: ``fit`` (bars) or ``fill`` (cut).
+        background
+            The bars' colour (a name, ``#rrggbb`` or ``#rrggbbaa``), default white.
+        transparent
+            Leave the scene's background out (frames are RGBA).
+        **settings
+            The motion's settings by their YAML names: ``duration``, ``easing``, ``order``,
+            ``lag_ratio``, ``hold``, ``loop``, ``seed``, ...
+
+        Examples
+        --------
+        >>> clip = load("assets/example.scene.json").animate("flyin", duration=1, fps=10, size=64)
+        >>> clip.size, clip.frame_count
+        ((64, 48), 20)
+        """
+        from animations.frame import WHITE, Look, without_background
+        from animations.motions import build_clip, get_motion
+        from genart.outputs import color
+
+        try:
+            chosen = get_motion(motion)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        motion_settings = settings_of(chosen.settings, settings)
+        document = without_background(self.document) if transparent else self.document
+        pixels = frame_size(document.canvas, size)
+        bars = color(background) if background is not None else ((0.0, 0.0, 0.0, 0.0) if transparent else WHITE)
+        if framing not in ("fit", "fill"):
+            raise SettingsError(f"framing must be fit or fill, got {framing!r}")
+        tiles = self.tiles() if chosen.uses_tiles else None
+        try:
+            playable = build_clip(document, motion_settings, fps, tiles)
+        except ValueError as exc:
+            if isinstance(exc, S.SceneError):
+                raise
+            raise SettingsError(str(exc)) from None
+        return Clip(playable, fps, pixels, Look(framing, bars), transparent or bars[3] < 1.0, motion)
+
+    def export(self, path: str | os.PathLike[str], motion: str = "flyin", *, fps: float = 30.0,
+               width: float | None = None, blender: str | None = None, **settings: Any) -> Path:
+        """Hand a motion to other tools; the format follows the extension (see `genart export`):
+        ``.json`` Lottie, ``.svg`` SVG with SMIL, ``.gltf``/``.glb`` glTF 2.0, ``.blend`` a Blender
+        scene (made by the Blender `blender` names, else ``blender`` on PATH, else ``$GENART_BLENDER``).
+
+        Examples
+        --------
+        >>> import tempfile, json, pathlib
+        >>> out = pathlib.Path(tempfile.mkdtemp()) / "x.json"
+        >>> _ = load("assets/example.scene.json").export(out, "flyin", duration=1, fps=10)
+        >>> json.loads(out.read_text())["fr"]
+        10
+        """
+        from animations.export.formats import export_motion
+        from animations.motions import get_motion
+        from genart.outputs import check_plan, export_plan
+
+        try:
+            chosen = get_motion(motion)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
+        out = Path(path)
+        check_plan(export_plan(out), [p for p in (self.path,) if p is not None])
+        try:
+            export_motion(self.document, settings_of(chosen.settings, settings), out, fps, width, blender)
+        except ValueError as exc:
+            if isinstance(exc, GenartError):
+                raise
+            raise SettingsError(str(exc)) from None
+        return out
+
+    def _repr_png_(self) -> bytes:
+        """The scene at most PREVIEW_LONGEST px across, for Jupyter."""
+        import io
+
+        from PIL import Image
+
+        k = min(1.0, PREVIEW_LONGEST / max(self.width, self.height))
+        pixels = self.to_array(max(1, round(self.width * k)), max(1, round(self.height * k)))
+        buffer = io.BytesIO()
+        Image.fromarray(pixels).save(buffer, format="PNG")
+        return buffer.getvalue()
+
+
+def frame_size(canvas: S.Canvas, size: tuple[int, int] | int | None, longest: int = 1280) -> tuple[int, int]:
+    """Frame pixels from a size: (w, h), a width (the height keeps the canvas' aspect) or None (`longest` on
+    the longer side); both even, at most 7680 a side.
+
+    Examples
+    --------
+    >>> frame_size(S.Canvas(width=400, height=300), 101)
+    (100, 76)
+    """
+    if size is None:
+        k = longest / max(canvas.width, canvas.height)
+        w, h = canvas.width * k, canvas.height * k
+    elif isinstance(size, int):
+        w, h = size, size * canvas.height / canvas.width
+    else:
+        w, h = size
+    w, h = max(2, 2 * round(w / 2)), max(2, 2 * round(h / 2))
+    if w > 7680 or h > 7680:
+        raise SettingsError(f"size {w}x{h} is too large (at most 7680 px a side)")
+    return int(w), int(h)
+
+
+@dataclass
+class Clip:
+    """A motion of a scene at a frame rate and size: its frames, or a movie of them.
+
+    Time t (seconds) is frame t · fps; `frame_count` frames cover 0 to `length`.
+    """
+
+    playable: Playable
+    fps: float
+    size: tuple[int, int]
+    look: Any
+    alpha: bool
+    motion: str
+    _times: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def length(self) -> float:
+        """Seconds from the first frame to the last."""
+        return float(self.playable.length)
+
+    def times(self) -> np.ndarray:
+        """The time of every frame of the movie, in seconds."""
+        from animations.timeline import frame_times
+
+        if self._times is None:
+            self._times = frame_times(self.playable.length, self.fps, self.playable.periodic)
+        return self._times
+
+    @property
+    def frame_count(self) -> int:
+        """How many frames the movie has."""
+        return len(self.times())
+
+    def frame(self, t: float) -> np.ndarray:
+        """The frame at `t` seconds: uint8 (H, W, 3), or (H, W, 4) when transparent."""
+        from animations.frame import render_rgb, render_rgba
+
+        if not 0.0 <= t <= self.length:
+            raise SettingsError(f"t = {t:g} is outside the clip (0 to {self.length:g} s)")
+        state = self.playable.frame_at(t)
+        return render_rgba(state, *self.size, self.look) if self.alpha else render_rgb(state, *self.size, self.look)
+
+    def frames(self) -> Iterator[np.ndarray]:
+        """Every frame of the movie in turn."""
+        for t in self.times():
+            yield self.frame(float(t))
+
+    def save(self, path: str | os.PathLike[str], *, crf: int = 20, preset: str = "superfast",
+             gif_quality: str = "fast", workers: int | None = None, dedupe: int | None = None,
+             progress: bool = True, scheduler: str | None = None) -> Path:
+        """Write the movie: ``.mp4``, ``.webm``, ``.mov`` (ProRes 4444, keeps alpha), ``.gif``, or PNG
+        frames (``NAME%05d.png``); the path. Frames render on `workers` processes (default all cores)
+        or a Dask `scheduler`; `dedupe` merges runs of frames differing in at most that many pixels."""
+        from animations.movie import write_movie
+
+        out = Path(path)
+        write_movie(self.playable, out, self.size, self.fps, self.look, self.alpha, crf=crf, preset=preset,
+                    gif_quality=gif_quality, workers=workers, dedupe=dedupe, progress=progress,
+                    scheduler=scheduler, desc=self.motion)
+        return out
+
+    def _repr_html_(self) -> str:
+        """The clip as an inline looping video (MP4, at most PREVIEW_LONGEST px), for Jupyter."""
+        w, h = self.size
+        k = min(1.0, PREVIEW_LONGEST / max(w, h))
+        small = Clip(self.playable, self.fps, (max(2, 2 * round(w * k / 2)), max(2, 2 * round(h * k / 2))),
+                     self.look, False, self.motion)
+        with tempfile.TemporaryDirectory(prefix="genart-clip-") as folder:
+            movie = small.save(Path(folder) / "clip.mp4", preset="ultrafast", workers=1, progress=False)
+            data = base64.b64encode(movie.read_bytes()).decode()
+        return (f'<video width="{small.size[0]}" height="{small.size[1]}" controls autoplay loop muted>'
+                f'<source src="data:video/mp4;base64,{data}" type="video/mp4"></video>')
