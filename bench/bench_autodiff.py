@@ -2,7 +2,7 @@
 
 Issue 4 asks that the default path of the gradient fit be the faster one on a CPU,
 measured against an autodiff framework. This compares one loss + gradient evaluation of
-`generative.gradient.soft_render.loss_and_grad` (circles, RGB loss, no weight map: what
+`genart.generative.gradient.soft_render.loss_and_grad` (circles, RGB loss, no weight map: what
 `fit_circles` calls every step) with the same loss written in PyTorch and differentiated by
 autograd: a dense circles × pixels coverage matrix, composited either in closed form with a
 cumulative product of the transparencies over the circles ("cumprod") or by a loop over
@@ -45,11 +45,11 @@ from collections.abc import Callable
 import numpy as np
 from skimage import data
 
-from generative.gradient import seeding
-from generative.gradient import soft_render as sr
-from generative.gradient.descent import _Batches
-from generative.gradient.params import Params
-from generative.images import resize_to, to_float
+from genart.generative.gradient import seeding
+from genart.generative.gradient import soft_render as sr
+from genart.generative.gradient.descent import _Batches
+from genart.generative.gradient.params import Params
+from genart.generative.images import resize_to, to_float
 
 try:
     import torch
@@ -165,7 +165,7 @@ def _median_ms(step: Callable, args: tuple, reps: int, max_s: float) -> float:
 _COMPILE = """
 import time
 import numpy as np
-from generative.gradient import soft_render as sr
+from genart.generative.gradient import soft_render as sr
 g, c, b = np.zeros((2, 3)), np.zeros((2, 4)), np.zeros(3)
 t0 = time.perf_counter()
 sr.loss_and_grad(np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros((4, 4, 3)), np.zeros((0, 0)), False,

@@ -2,10 +2,10 @@
 
 Target: `skimage.data.astronaut()` area-resized to 256×256. Prints RGB RMSE (0–255) of the
 poster render (antialiased by cairo, as the PNG, SVG and PDF show the result) against
-time, and at the end also of the pixel-centre render (`renderers.raster`), for
+time, and at the end also of the pixel-centre render (`genart.render.raster`), for
   1. `fit_circles` with 100 circles in 20 s (goal: RMSE ≤ 28; primitive: 29.5 in 26 s
      with 100 ellipses),
-  2. the greedy hill-climb (`generative.hillclimb_tiles`) with 100 ellipses / triangles, then
+  2. the greedy hill-climb (`genart.generative.hillclimb_tiles`) with 100 ellipses / triangles, then
      `refine` on top, greedy + refine within primitive's 26 s (goal: ≥ 5% below greedy).
 Numba compile time is measured first, apart. Runs are single-threaded. Part 1 runs seeds
 0 … `--seeds`−1 and prints each, their mean and the worst; part 2 runs seed 0.
@@ -24,13 +24,13 @@ import time
 import numpy as np
 from skimage import data
 
-from generative.gradient import FitResult, fit_circles, refine
-from generative.gradient import soft_render as sr
-from generative.gradient.params import from_shapes
-from generative.hillclimb import ClimbSettings
-from generative.hillclimb_tiles import EvolveSettings, evolve, tiles_scene
-from generative.images import Picture, resize_to, rmse_255, to_float
-from renderers import cairo, raster, scene
+from genart.generative.gradient import FitResult, fit_circles, refine
+from genart.generative.gradient import soft_render as sr
+from genart.generative.gradient.params import from_shapes
+from genart.generative.hillclimb import ClimbSettings
+from genart.generative.hillclimb_tiles import EvolveSettings, evolve, tiles_scene
+from genart.generative.images import Picture, resize_to, rmse_255, to_float
+from genart.render import cairo, raster, scene
 
 PRIMITIVE_SECONDS = 26.0
 

@@ -19,13 +19,13 @@ import time
 import numpy as np
 from skimage import data
 
-from generative.anneal import AnnealSettings, anneal, anneal_scene
-from generative.gradient import refine
-from generative.hillclimb import ClimbSettings
-from generative.hillclimb_tiles import EvolveSettings, Result, evolve, tiles_scene
-from generative.images import Picture, rmse_255, to_float
-from renderers import cairo, raster
-from renderers import scene as S
+from genart.generative.anneal import AnnealSettings, anneal, anneal_scene
+from genart.generative.gradient import refine
+from genart.generative.hillclimb import ClimbSettings
+from genart.generative.hillclimb_tiles import EvolveSettings, Result, evolve, tiles_scene
+from genart.generative.images import Picture, rmse_255, to_float
+from genart.render import cairo, raster
+from genart.render import scene as S
 
 PRIMITIVE = {("triangle", 100): (27.0, 16.0), ("triangle", 200): (21.0, 30.0), ("ellipse", 100): (29.5, 26.0)}
 

@@ -26,10 +26,10 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_flyin import poster_scene
 
-from animations.frame import render_rgb
-from animations.motions.flyin import flyin
+from genart.animate.frame import render_rgb
+from genart.animate.motions.flyin import flyin
 from genart.cli import main
-from renderers import scene as S
+from genart.render import scene as S
 
 TIMES = (1.5, 3.0, 4.5)
 OPTIONS = ("--motion", "flyin", "--duration", "6", "--hold", "1", "--seed", "0")

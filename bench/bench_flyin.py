@@ -25,10 +25,10 @@ import imageio_ffmpeg
 import numpy as np
 from skimage import data
 
-from animations.encode import EncodeSettings, encode
-from animations.motions.flyin import flyin
-from animations.pipeline import default_workers, render_frames
-from renderers.scene import Canvas, Polygon, Scene, ShapesLayer
+from genart.animate.encode import EncodeSettings, encode
+from genart.animate.motions.flyin import flyin
+from genart.animate.pipeline import default_workers, render_frames
+from genart.render.scene import Canvas, Polygon, Scene, ShapesLayer
 
 
 def poster_scene(n: int = 1000, seed: int = 0) -> Scene:

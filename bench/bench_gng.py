@@ -15,9 +15,9 @@ import time
 import numpy as np
 import skimage
 
-from generative import gng
-from generative import points as pts
-from generative.components import count_components
+from genart.generative import gng
+from genart.generative import points as pts
+from genart.generative.components import count_components
 
 ARTICLE = gng.GNGParams(step=0.2, neighbour_step=0.005, max_edge_age=50, max_nodes=2400,
                         n_iter_before_neuron_added=100, after_split_error_decay_rate=0.5,

@@ -23,12 +23,12 @@ import skimage.data as data
 from PIL import Image
 from skimage.metrics import structural_similarity
 
-from generative.mosaic.build import plan_mosaic
-from generative.mosaic.collection import Collection
-from generative.mosaic.features import cell_features, tile_features
-from generative.mosaic.image import cell_bands, write_mosaic_image
-from generative.mosaic.index import index_folder
-from generative.mosaic.match import assign, match
+from genart.generative.mosaic.build import plan_mosaic
+from genart.generative.mosaic.collection import Collection
+from genart.generative.mosaic.features import cell_features, tile_features
+from genart.generative.mosaic.image import cell_bands, write_mosaic_image
+from genart.generative.mosaic.index import index_folder
+from genart.generative.mosaic.match import assign, match
 
 
 def best_of(repeat: int, fn):
@@ -127,7 +127,7 @@ def _rss() -> float:
 def _exact_cost(cells: np.ndarray, tiles: np.ndarray) -> float:
     from scipy.optimize import linear_sum_assignment
 
-    from generative.mosaic.match import cost_matrix
+    from genart.generative.mosaic.match import cost_matrix
 
     cost = cost_matrix(cells, tiles)
     rows, cols = linear_sum_assignment(cost)
@@ -136,7 +136,7 @@ def _exact_cost(cells: np.ndarray, tiles: np.ndarray) -> float:
 
 def _greedy_cost(cells: np.ndarray, tiles: np.ndarray) -> float:
     """Cells in order of their best match each take their nearest tile still free."""
-    from generative.mosaic.match import cost_matrix
+    from genart.generative.mosaic.match import cost_matrix
 
     cost = cost_matrix(cells, tiles)
     free = np.ones(len(tiles), bool)

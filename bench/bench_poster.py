@@ -25,10 +25,10 @@ from bench_evolve import hard_rmse, seam_errors
 from PIL import Image
 from skimage import data
 
-import generative.hillclimb_tiles as E
-from generative.hillclimb import ClimbSettings
-from generative.images import Picture
-from renderers import scene as S
+import genart.generative.hillclimb_tiles as E
+from genart.generative.hillclimb import ClimbSettings
+from genart.generative.images import Picture
+from genart.render import scene as S
 
 
 @dataclass

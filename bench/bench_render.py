@@ -13,8 +13,8 @@ import time
 
 import numpy as np
 
-from renderers import cairo
-from renderers import scene as S
+from genart.render import cairo
+from genart.render import scene as S
 
 
 def triangle_scene(n: int = 10_000, seed: int = 0) -> S.Scene:

@@ -4,7 +4,7 @@ import signal
 import sys
 from types import FrameType
 
-from generative.interrupt import STOP_SIGNALS
+from genart.runtime.interrupt import STOP_SIGNALS
 
 
 def _stopped_while_starting(signum: int, frame: FrameType | None) -> None:

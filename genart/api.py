@@ -33,13 +33,13 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from genart.errors import GenartError, SettingsError
-from renderers import scene as S
+from genart.render import scene as S
 
 if TYPE_CHECKING:
-    from animations.timeline import Playable
-    from generative.images import Picture
-    from generative.mosaic.index import IndexReport
-    from renderers.cairo import TileSource
+    from genart.animate.timeline import Playable
+    from genart.generative.images import Picture
+    from genart.generative.mosaic.index import IndexReport
+    from genart.render.cairo import TileSource
 
 PREVIEW_LONGEST = 480  # pixels of the longer side of a scene or clip shown in a notebook
 
@@ -49,13 +49,13 @@ def settings_of(model: type[BaseModel], values: dict[str, Any], label: Any = str
 
     Examples
     --------
-    >>> from generative.methods.gng import GNGSettings
+    >>> from genart.generative.methods.gng import GNGSettings
     >>> settings_of(GNGSettings, {"max_nodes": 0})
     Traceback (most recent call last):
     ...
     genart.errors.SettingsError: max_nodes must be between 2 and 50000, got 0
     """
-    from generative.methods.base import settings_error
+    from genart.generative.methods.base import settings_error
 
     try:
         return model(**values)
@@ -64,7 +64,7 @@ def settings_of(model: type[BaseModel], values: dict[str, Any], label: Any = str
 
 
 def _picture(picture: str | os.PathLike[str] | np.ndarray) -> Picture:
-    from generative.images import Picture, load_picture
+    from genart.generative.images import Picture, load_picture
 
     if isinstance(picture, np.ndarray):
         rgb = np.ascontiguousarray(picture[..., :3] if picture.ndim == 3 else np.stack([picture] * 3, axis=-1))
@@ -121,8 +121,8 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
     ...
     genart.errors.SettingsError: shapse: Extra inputs are not permitted
     """
-    from generative.methods import METHODS, MethodError
-    from generative.methods.refine import RefineSettings, refine_scene
+    from genart.generative.methods import METHODS, MethodError
+    from genart.generative.methods.refine import RefineSettings, refine_scene
 
     if method not in METHODS:
         raise SettingsError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
@@ -152,8 +152,8 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
 def with_poster_rmse(drawing: S.Scene, picture: Picture, resize: int | None) -> S.Scene:
     """The scene with ``meta.rmse``: the RGB RMSE (0–255) of its antialiased render, as its PNG shows it,
     against the picture at the working size `resize`."""
-    from generative.images import rmse_255, working
-    from renderers.cairo import render_array
+    from genart.generative.images import rmse_255, working
+    from genart.render.cairo import render_array
 
     target = working(picture, resize).target
     rmse = rmse_255(render_array(drawing, target.shape[1], target.shape[0]), target)
@@ -188,8 +188,8 @@ def mosaic_index(folder: str | os.PathLike[str], collection: str | os.PathLike[s
     IndexReport
         What was read, reused and skipped.
     """
-    from generative.mosaic.collection import CollectionError
-    from generative.mosaic.index import DEFAULT_SIZES, index_folder
+    from genart.generative.mosaic.collection import CollectionError
+    from genart.generative.mosaic.index import DEFAULT_SIZES, index_folder
 
     try:
         return index_folder(Path(folder), Path(collection), sizes or DEFAULT_SIZES, jobs, progress,
@@ -202,7 +202,7 @@ def mosaic_index(folder: str | os.PathLike[str], collection: str | os.PathLike[s
 class Scene:
     """A scene: shapes, a graph or a mosaic on a canvas, as a scene file holds it.
 
-    `document` is the validated scene model (`renderers.scene.Scene`); `path` the file it
+    `document` is the validated scene model (`genart.render.scene.Scene`); `path` the file it
     was read from, if any; `collection` a mosaic's collection file, if given.
     """
 
@@ -232,7 +232,7 @@ class Scene:
 
     def tiles(self) -> TileSource | None:
         """The mosaic's tile source (None for a scene without a mosaic layer)."""
-        from generative.mosaic.collection import open_tiles
+        from genart.generative.mosaic.collection import open_tiles
 
         layer = next((layer for layer in self.document.layers if isinstance(layer, S.MosaicLayer)), None)
         if layer is None:
@@ -274,7 +274,7 @@ class Scene:
 
     def to_array(self, width: int | None = None, height: int | None = None, alpha: bool = False) -> np.ndarray:
         """The scene drawn as a uint8 array (H, W, 3), or (H, W, 4) with `alpha`; default the canvas size."""
-        from renderers.cairo import render_array
+        from genart.render.cairo import render_array
 
         return render_array(self.document, width, height, tiles=self.tiles(), alpha=alpha)
 
@@ -308,8 +308,8 @@ class Scene:
         >>> clip.size, clip.frame_count
         ((64, 48), 20)
         """
-        from animations.frame import WHITE, Look, without_background
-        from animations.motions import build_clip, get_motion
+        from genart.animate.frame import WHITE, Look, without_background
+        from genart.animate.motions import build_clip, get_motion
         from genart.outputs import color
 
         try:
@@ -345,8 +345,8 @@ class Scene:
         >>> json.loads(out.read_text())["fr"]
         10
         """
-        from animations.export.formats import export_motion
-        from animations.motions import get_motion
+        from genart.animate.export.formats import export_motion
+        from genart.animate.motions import get_motion
         from genart.outputs import check_plan, export_plan
 
         try:
@@ -420,7 +420,7 @@ class Clip:
 
     def times(self) -> np.ndarray:
         """The time of every frame of the movie, in seconds."""
-        from animations.timeline import frame_times
+        from genart.animate.timeline import frame_times
 
         if self._times is None:
             self._times = frame_times(self.playable.length, self.fps, self.playable.periodic)
@@ -433,7 +433,7 @@ class Clip:
 
     def frame(self, t: float) -> np.ndarray:
         """The frame at `t` seconds: uint8 (H, W, 3), or (H, W, 4) when transparent."""
-        from animations.frame import render_rgb, render_rgba
+        from genart.animate.frame import render_rgb, render_rgba
 
         if not 0.0 <= t <= self.length:
             raise SettingsError(f"t = {t:g} is outside the clip (0 to {self.length:g} s)")
@@ -451,7 +451,7 @@ class Clip:
         """Write the movie: ``.mp4``, ``.webm``, ``.mov`` (ProRes 4444, keeps alpha), ``.gif``, or PNG
         frames (``NAME%05d.png``); the path. Frames render on `workers` processes (default all cores)
         or a Dask `scheduler`; `dedupe` merges runs of frames differing in at most that many pixels."""
-        from animations.movie import write_movie
+        from genart.animate.movie import write_movie
 
         out = Path(path)
         write_movie(self.playable, out, self.size, self.fps, self.look, self.alpha, crf=crf, preset=preset,

@@ -21,8 +21,8 @@ from typing import NoReturn
 import genart.commands
 from genart import __version__
 from genart.errors import GenartError
-from genart.terminal import printable
-from generative.interrupt import STOP_SIGNALS, Interrupted
+from genart.runtime.interrupt import STOP_SIGNALS, Interrupted
+from genart.runtime.terminal import printable
 
 # Each module genart.commands.NAME defines `register(subparsers)`, which sets `func`.
 COMMANDS = {
@@ -193,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             if hasattr(args, "scheduler"):  # the command line's, else the environment's, checked before any work
-                from generative.execution import scheduler_address
+                from genart.runtime.execution import scheduler_address
 
                 args.scheduler = scheduler_address(args.scheduler)
             return int(args.func(args) or 0)

@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import ValidationError
 
-from animations.motions import MOTIONS, Motion, MotionSettings
+from genart.animate.motions import MOTIONS, Motion, MotionSettings
 from genart.errors import UserError
 
 

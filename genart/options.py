@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from generative.execution import SCHEDULER_VARIABLE, ExecutionError, parse_scheduler
+from genart.runtime.execution import SCHEDULER_VARIABLE, ExecutionError, parse_scheduler
 
 
 def _scheduler(text: str) -> str:

@@ -30,13 +30,13 @@ from PIL import Image, ImageColor
 
 from genart.errors import UserError
 from genart.files import replaced_input, same_file
-from renderers import cairo, pdf, scene, svg
-from renderers.atomic import WriteError, atomic_paths, atomic_save_image, check_writable, write_error
-from renderers.cairo import TileSource
-from renderers.framing import FRAMINGS, Framing
-from renderers.layers.base import Outline
-from renderers.layers.mosaic import check_vector_cells
-from renderers.paper import PAPER_MM, Paper, Sheet, paper_sheet, plain_sheet
+from genart.render import cairo, pdf, scene, svg
+from genart.render.atomic import WriteError, atomic_paths, atomic_save_image, check_writable, write_error
+from genart.render.cairo import TileSource
+from genart.render.framing import FRAMINGS, Framing
+from genart.render.layers.base import Outline
+from genart.render.layers.mosaic import check_vector_cells
+from genart.render.paper import PAPER_MM, Paper, Sheet, paper_sheet, plain_sheet
 
 SCENE_SUFFIXES = (".scene.json", ".scene.json.gz", ".json", ".json.gz")
 IMAGE_SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".tif": "tiff",
@@ -103,7 +103,7 @@ def _check_target(output: Output) -> None:
 def check_plan(outputs: Sequence[Output], inputs: Iterable[str | Path] = ()) -> None:
     """Refuse, before any work, a plan that would lose a file: an output that is one of `inputs` (by its
     name, another spelling, a symbolic or a hard link: `genart.files.same_file`), one named twice, or one
-    that cannot be written (see `Output` and `renderers.atomic.check_writable`)."""
+    that cannot be written (see `Output` and `genart.render.atomic.check_writable`)."""
     read = list(inputs)
     for i, output in enumerate(outputs):
         named = f"{output.label} {output.path}"
@@ -212,7 +212,7 @@ def poster_options(args: argparse.Namespace, transparent: bool = False) -> Poste
 def export_plan(out: Path) -> list[Output]:
     """The files an export to `out` writes: `out`, and the companions its format writes beside it (the builder
     script's data), each of which replaces only an earlier export's (a file beginning as genart's does)."""
-    from animations.export.formats import BUILDER_DATA_MARK, format_of
+    from genart.animate.export.formats import BUILDER_DATA_MARK, format_of
 
     return [Output(out), *(Output(data, "the builder's data", BUILDER_DATA_MARK,
                                   f"remove it, or choose another -o: the data goes beside it as {data.name}")

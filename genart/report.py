@@ -29,9 +29,9 @@ from genart.errors import UserError
 from genart.outputs import Output
 from genart.preview.live import as_rgb8, png
 from genart.preview.plot import line_plot
-from renderers.atomic import atomic_write_bytes
-from renderers.cairo import TileSource, render_array
-from renderers.scene import Scene
+from genart.render.atomic import atomic_write_bytes
+from genart.render.cairo import TileSource, render_array
+from genart.render.scene import Scene
 
 GIF_WIDTH = 240  # pixels across the time-lapse
 GIF_SECONDS = 4.0
@@ -59,9 +59,9 @@ def report_output(given: str | Literal[True] | None, first_output: str | Path,
 
 def timelapse_gif(drawing: Scene, tiles: TileSource | None = None) -> bytes | None:
     """A small GIF of the scene's time-lapse, or None for a scene without snapshots."""
-    from animations.encode import encode
-    from animations.motions.timelapse import timelapse
-    from animations.pipeline import render_frames
+    from genart.animate.encode import encode
+    from genart.animate.motions.timelapse import timelapse
+    from genart.animate.pipeline import render_frames
 
     if not drawing.snapshots:
         return None

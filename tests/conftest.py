@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from renderers import scene as S
+from genart.render import scene as S
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 # `genart run` caches in the user's cache directory: the tests (and the genart processes they start, which

@@ -8,16 +8,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animations.dedupe import drop_schedule, fingerprint, merge_duplicates
-from animations.easing import EASINGS, get_easing
-from animations.encode import EncodeSettings, encode
-from animations.frame import SettledCache, render_bgra, render_rgb
-from animations.motions.flyin import bernstein_points, flyin
-from animations.pipeline import RenderedFrame, render_frames
-from animations.timeline import Succession, frame_times, stagger
-from generative.images import rmse_255
-from renderers.cairo import render_array
-from renderers.scene import (
+from genart.animate.dedupe import drop_schedule, fingerprint, merge_duplicates
+from genart.animate.easing import EASINGS, get_easing
+from genart.animate.encode import EncodeSettings, encode
+from genart.animate.frame import SettledCache, render_bgra, render_rgb
+from genart.animate.motions.flyin import bernstein_points, flyin
+from genart.animate.pipeline import RenderedFrame, render_frames
+from genart.animate.timeline import Succession, frame_times, stagger
+from genart.generative.images import rmse_255
+from genart.render.cairo import render_array
+from genart.render.scene import (
     Canvas,
     Circle,
     Ellipse,

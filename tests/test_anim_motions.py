@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animations.frame import Frame, SettledCache, Shapes, render_bgra, render_rgb
-from animations.motions.flyin import flyin
-from animations.motions.growth import growth
-from animations.motions.mosaic_zoom import TileCache, mosaic_zoom
-from animations.motions.timelapse import NoSnapshotsError, timelapse
-from animations.timeline import Succession, crossfade
+from genart.animate.frame import Frame, SettledCache, Shapes, render_bgra, render_rgb
+from genart.animate.motions.flyin import flyin
+from genart.animate.motions.growth import growth
+from genart.animate.motions.mosaic_zoom import TileCache, mosaic_zoom
+from genart.animate.motions.timelapse import NoSnapshotsError, timelapse
+from genart.animate.timeline import Succession, crossfade
 from genart.cli import main
-from generative.images import rmse_255
-from renderers.cairo import render_array
-from renderers.scene import Canvas, GraphLayer, MosaicLayer, Scene, Snapshot, save
+from genart.generative.images import rmse_255
+from genart.render.cairo import render_array
+from genart.render.scene import Canvas, GraphLayer, MosaicLayer, Scene, Snapshot, save
 from tests.test_anim import decode, gif_delays, shapes_scene
 
 WHITE = (1.0, 1.0, 1.0, 1.0)

@@ -16,14 +16,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animations.export.blend import export_blend
-from animations.frame import render_rgb
-from animations.motions.flyin import flyin
-from animations.motions.growth import growth
-from animations.timeline import frame_times
-from genart.blender import Blender, find_blender
+from genart.animate.export.blend import export_blend
+from genart.animate.export.blender import Blender, find_blender
+from genart.animate.frame import render_rgb
+from genart.animate.motions.flyin import flyin
+from genart.animate.motions.growth import growth
+from genart.animate.timeline import frame_times
 from genart.errors import UserError
-from renderers import scene as S
+from genart.render import scene as S
 from tests.conftest import random_scene
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from genart.cli import main
-from renderers import scene as S
+from genart.render import scene as S
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -174,7 +174,7 @@ def test_gng_time_budget_ends_at_a_whole_epoch(tmp_path: Path) -> None:
 @pytest.fixture()
 def mosaic_parts(tmp_path: Path) -> tuple[Path, Path]:
     """A collection in `tmp_path/lib` and a mosaic scene of it in `tmp_path/work`."""
-    from generative.mosaic.index import index_folder
+    from genart.generative.mosaic.index import index_folder
     from tests.test_mosaic import _photos
 
     _photos(tmp_path / "photos", count=12)

@@ -15,15 +15,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animations.motions.flyin import flyin
-from animations.pipeline import render_frames
+from genart.animate.motions.flyin import flyin
+from genart.animate.pipeline import render_frames
 from genart.cli import main
-from generative.execution import SCHEDULER_VARIABLE, ExecutionError, open_execution
-from generative.images import Picture
-from generative.methods.hillclimb import HillclimbSettings, fit
-from generative.mosaic.collection import Collection
-from generative.mosaic.index import index_folder
-from renderers import scene as S
+from genart.generative.images import Picture
+from genart.generative.methods.hillclimb import HillclimbSettings, fit
+from genart.generative.mosaic.collection import Collection
+from genart.generative.mosaic.index import index_folder
+from genart.render import scene as S
+from genart.runtime.execution import SCHEDULER_VARIABLE, ExecutionError, open_execution
 from tests.conftest import random_scene
 from tests.test_mosaic import _photos
 

@@ -21,17 +21,17 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animations import encode as enc
-from animations.encode import EncodeSettings, encode
+from genart.animate import encode as enc
+from genart.animate.encode import EncodeSettings, encode
 from genart.cli import main
 from genart.commands.info import describe
-from genart.terminal import printable
-from generative import hillclimb_tiles as E
-from generative.hillclimb import Evolution
-from generative.images import ImageError, load_picture
-from generative.shapes.layout import ALPHA, KIND, SIDES, SIZE
-from renderers import scene as S
-from renderers.atomic import WriteError, atomic_path
+from genart.generative import hillclimb_tiles as E
+from genart.generative.hillclimb import Evolution
+from genart.generative.images import ImageError, load_picture
+from genart.generative.shapes.layout import ALPHA, KIND, SIDES, SIZE
+from genart.render import scene as S
+from genart.render.atomic import WriteError, atomic_path
+from genart.runtime.terminal import printable
 from tests.conftest import random_scene
 
 FREE = 16 * 1024  # bytes a "small disk" lets an output grow to
@@ -216,7 +216,7 @@ def test_a_failing_output_leaves_none_of_the_others(tmp_path, monkeypatch, capsy
     def full_disk(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("renderers.pdf.render_pdf", full_disk)
+    monkeypatch.setattr("genart.render.pdf.render_pdf", full_disk)
     outputs = ["o.scene.json", "o.png", "o.svg", "o.pdf"]
     assert main(["render", str(source), *[a for p in outputs for a in ("-o", str(tmp_path / p))]]) == 2
     err = capsys.readouterr().err
@@ -329,7 +329,7 @@ def test_mosaic_build_outputs_are_all_written_or_none(tmp_path, monkeypatch, cap
     def full_disk(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("renderers.pdf.render_pdf", full_disk)
+    monkeypatch.setattr("genart.render.pdf.render_pdf", full_disk)
     out = tmp_path / "out"
     out.mkdir()
     (out / "o.png").write_bytes(OLD)

@@ -16,14 +16,14 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from animations.frame import render_rgb
-from animations.motions.flyin import flyin
-from generative import shapes
-from generative.images import rmse_255
-from generative.shapes.layout import BEZIER, DRAWS, NAMES
-from renderers import cairo, drawables, pdf, raster, svg
-from renderers import scene as S
-from renderers.scanlines.bezier import bezier_scanlines
+from genart.animate.frame import render_rgb
+from genart.animate.motions.flyin import flyin
+from genart.generative import shapes
+from genart.generative.images import rmse_255
+from genart.generative.shapes.layout import BEZIER, DRAWS, NAMES
+from genart.render import cairo, drawables, pdf, raster, svg
+from genart.render import scene as S
+from genart.render.scanlines.bezier import bezier_scanlines
 
 ROOT = Path(__file__).resolve().parent.parent
 COLOR = (0.8, 0.2, 0.1, 0.7)

@@ -16,17 +16,17 @@ from hypothesis import strategies as st
 from PIL import Image
 from skimage import data
 
-from generative import hillclimb_tiles as E
-from generative import shapes
-from generative.energy import STATS, new_prefix, shape_delta, total_error
-from generative.hillclimb import ClimbSettings, Evolution
-from generative.images import Picture, rmse_255
-from generative.shapes.layout import ALPHA, NAMES, SIZE
-from renderers import cairo, raster
-from renderers import scene as S
-from renderers.scanlines import blend_scanlines
-from renderers.scanlines.ellipse import ellipse_scanlines
-from renderers.scanlines.polygon import polygon_scanlines
+from genart.generative import hillclimb_tiles as E
+from genart.generative import shapes
+from genart.generative.energy import STATS, new_prefix, shape_delta, total_error
+from genart.generative.hillclimb import ClimbSettings, Evolution
+from genart.generative.images import Picture, rmse_255
+from genart.generative.shapes.layout import ALPHA, NAMES, SIZE
+from genart.render import cairo, raster
+from genart.render import scene as S
+from genart.render.scanlines import blend_scanlines
+from genart.render.scanlines.ellipse import ellipse_scanlines
+from genart.render.scanlines.polygon import polygon_scanlines
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ClimbSettings(candidates=40, max_age=15, repeats=2)

@@ -14,11 +14,11 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from generative import hillclimb_tiles as E
-from generative.hillclimb import ClimbSettings
-from generative.images import Picture
-from generative.palette import PaletteError, palette_from, parse_palette
-from renderers import scene as S
+from genart.generative import hillclimb_tiles as E
+from genart.generative.hillclimb import ClimbSettings
+from genart.generative.images import Picture
+from genart.generative.palette import PaletteError, palette_from, parse_palette
+from genart.render import scene as S
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = ["--candidates", "30", "--max-age", "10", "--repeats", "2", "-q"]

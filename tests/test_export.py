@@ -20,13 +20,13 @@ import pytest
 from PIL import Image
 from rlottie_python import LottieAnimation
 
-from animations.export.tracks import Flights, appearances, flights, placed
-from animations.frame import render_rgb
-from animations.motions.flyin import flyin
-from animations.motions.timelapse import timelapse
-from renderers import cairo
-from renderers import scene as S
-from renderers.drawables.base import CX, CY
+from genart.animate.export.tracks import Flights, appearances, flights, placed
+from genart.animate.frame import render_rgb
+from genart.animate.motions.flyin import flyin
+from genart.animate.motions.timelapse import timelapse
+from genart.render import cairo
+from genart.render import scene as S
+from genart.render.drawables.base import CX, CY
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMES = (0.4, 1.0, 1.6)

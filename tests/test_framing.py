@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from renderers.framing import place
+from genart.render.framing import place
 
 
 def test_fit_letterboxes_and_centres() -> None:

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import skimage
 
-from generative import gng
-from generative import points as pts
-from generative.components import component_labels, count_components
+from genart.generative import gng
+from genart.generative import points as pts
+from genart.generative.components import component_labels, count_components
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ import skimage
 from PIL import Image
 
 from genart.cli import main
-from renderers import scene as S
+from genart.render import scene as S
 from tests.test_gng import blobs_picture
 
 ROOT = Path(__file__).resolve().parent.parent

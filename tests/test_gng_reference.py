@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from generative import gng
-from generative.gng import GNGParams, train
+from genart.generative import gng
+from genart.generative.gng import GNGParams, train
 
 
 def reference_gng(points: np.ndarray, p: GNGParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -14,7 +14,7 @@ def reference_gng(points: np.ndarray, p: GNGParams) -> tuple[np.ndarray, np.ndar
 
     Nodes live in dicts keyed by id; the edge set is a dict {(a, b): age} with a < b; every
     error is decayed explicitly after every update. Randomness is drawn in the same order
-    as `generative.gng.train` (start points, then one permutation per epoch).
+    as `genart.generative.gng.train` (start points, then one permutation per epoch).
     """
     rng = np.random.default_rng(p.seed)
     n = len(points)

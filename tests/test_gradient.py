@@ -1,4 +1,4 @@
-"""Soft renderer gradients, circle fitting and joint refinement (generative.gradient)."""
+"""Soft renderer gradients, circle fitting and joint refinement (genart.generative.gradient)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import pytest
 from PIL import Image
 from skimage import data, transform
 
-from generative.gradient import FitResult, fit_circles, refine
-from generative.gradient import soft_render as sr
-from generative.gradient.lab import image_to_lab
-from generative.gradient.params import from_shapes
-from generative.images import rmse_255
-from renderers import cairo, raster, svg
-from renderers.scene import Canvas, Circle, Ellipse, Polygon, Scene, ShapesLayer
+from genart.generative.gradient import FitResult, fit_circles, refine
+from genart.generative.gradient import soft_render as sr
+from genart.generative.gradient.lab import image_to_lab
+from genart.generative.gradient.params import from_shapes
+from genart.generative.images import rmse_255
+from genart.render import cairo, raster, svg
+from genart.render.scene import Canvas, Circle, Ellipse, Polygon, Scene, ShapesLayer
 
 
 @pytest.fixture(scope="module")

@@ -11,16 +11,16 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from generative.images import Picture, rmse_255, working
-from generative.methods import METHODS, MethodError, get_method, settings_error
-from generative.methods.hillclimb import HillclimbSettings
-from generative.methods.refine import RefineSettings, refine_scene
-from generative.mosaic.features import SPACES
-from generative.mosaic.index import index_folder
-from generative.mosaic.match import MODES
-from generative.shapes.layout import NAMES
-from renderers import scene as S
-from renderers.cairo import render_array
+from genart.generative.images import Picture, rmse_255, working
+from genart.generative.methods import METHODS, MethodError, get_method, settings_error
+from genart.generative.methods.hillclimb import HillclimbSettings
+from genart.generative.methods.refine import RefineSettings, refine_scene
+from genart.generative.mosaic.features import SPACES
+from genart.generative.mosaic.index import index_folder
+from genart.generative.mosaic.match import MODES
+from genart.generative.shapes.layout import NAMES
+from genart.render import scene as S
+from genart.render.cairo import render_array
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {
@@ -112,7 +112,7 @@ def test_hillclimb_via_the_registry_equals_the_cli(tmp_path: Path) -> None:
                            "--candidates", "30", "--max-age", "10", "--repeats", "2", "--seed", "5", "--shape",
                            "ellipse", "--quiet", "-o", str(out)], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    from generative.images import load_picture
+    from genart.generative.images import load_picture
 
     settings = HillclimbSettings(shapes=8, resize=32, candidates=30, max_age=10, repeats=2, seed=5, shape="ellipse")
     drawing = get_method("hillclimb").fit(load_picture(picture_file), settings, progress=False,

@@ -13,11 +13,11 @@ from PIL import Image
 from scipy.optimize import linear_sum_assignment
 
 from genart.cli import main
-from generative.mosaic.collection import Collection, open_tiles, write_collection
-from generative.mosaic.index import find_duplicates, index_folder
-from generative.mosaic.match import MatchError, adjacent_repeats, assign, match
-from renderers import scene
-from renderers.scene import MosaicLayer, SceneError
+from genart.generative.mosaic.collection import Collection, open_tiles, write_collection
+from genart.generative.mosaic.index import find_duplicates, index_folder
+from genart.generative.mosaic.match import MatchError, adjacent_repeats, assign, match
+from genart.render import scene
+from genart.render.scene import MosaicLayer, SceneError
 
 SIZES = (8, 16)
 
@@ -229,7 +229,7 @@ def test_cli_errors_are_one_line_and_leave_no_output(folder: Path, tmp_path: Pat
 def test_auction_is_certified_and_near_the_exact_optimum(cells: int, slots: int, seed: int) -> None:
     from scipy.optimize import linear_sum_assignment
 
-    from generative.mosaic.auction import auction_assign
+    from genart.generative.mosaic.auction import auction_assign
 
     rng = np.random.default_rng(seed)
     a, b = rng.normal(size=(cells, 12)), rng.normal(size=(slots, 12))

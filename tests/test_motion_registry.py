@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 from pydantic import ValidationError
 
-from animations.easing import EASINGS
-from animations.frame import render_rgb
-from animations.motions import (
+from genart.animate.easing import EASINGS
+from genart.animate.frame import render_rgb
+from genart.animate.motions import (
     CLIP_OPTIONS,
     CONTEXT,
     MOTIONS,
@@ -21,13 +21,13 @@ from animations.motions import (
     get_motion,
     motion_of,
 )
-from animations.motions.flyin import ORDERS
-from animations.pipeline import render_frames
-from animations.timeline import frame_times
+from genart.animate.motions.flyin import ORDERS
+from genart.animate.pipeline import render_frames
+from genart.animate.timeline import frame_times
 from genart.cli import main
-from generative.images import rmse_255
-from renderers.cairo import render_array
-from renderers.scene import Canvas, MosaicLayer, Scene, save
+from genart.generative.images import rmse_255
+from genart.render.cairo import render_array
+from genart.render.scene import Canvas, MosaicLayer, Scene, save
 from tests.test_anim import shapes_scene
 from tests.test_anim_motions import graph_scene
 

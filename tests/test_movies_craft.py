@@ -12,18 +12,18 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from animations.dedupe import merge_duplicates
-from animations.encode import encode
-from animations.frame import render_rgb
-from animations.motions import MOTIONS, build_clip
-from animations.motions.growth import growth
-from animations.pipeline import RenderedFrame, render_frames
+from genart.animate.dedupe import merge_duplicates
+from genart.animate.encode import encode
+from genart.animate.frame import render_rgb
+from genart.animate.motions import MOTIONS, build_clip
+from genart.animate.motions.growth import growth
+from genart.animate.pipeline import RenderedFrame, render_frames
 from genart.cli import main
-from generative.images import rmse_255
-from generative.mosaic.collection import Collection
-from generative.mosaic.index import index_folder
-from renderers.cairo import render_array
-from renderers.scene import Canvas, Circle, GraphLayer, Polygon, Scene, ShapesLayer, Snapshot, save
+from genart.generative.images import rmse_255
+from genart.generative.mosaic.collection import Collection
+from genart.generative.mosaic.index import index_folder
+from genart.render.cairo import render_array
+from genart.render.scene import Canvas, Circle, GraphLayer, Polygon, Scene, ShapesLayer, Snapshot, save
 from tests.test_anim import shapes_scene
 from tests.test_mosaic import _photos
 

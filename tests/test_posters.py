@@ -16,8 +16,8 @@ from PIL import Image
 from skimage import data
 
 from genart.cli import main
-from generative.mosaic.index import index_folder
-from renderers import scene as S
+from genart.generative.mosaic.index import index_folder
+from genart.render import scene as S
 from tests.test_mosaic import _photos
 
 

@@ -28,12 +28,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from genart.generative.hillclimb import ClimbSettings
+from genart.generative.hillclimb_tiles import EvolveSettings, evolve
+from genart.generative.images import Picture
 from genart.preview.live import Live
 from genart.preview.server import PreviewServer
-from generative.hillclimb import ClimbSettings
-from generative.hillclimb_tiles import EvolveSettings, evolve
-from generative.images import Picture
-from generative.progress import SILENT, Progress
+from genart.runtime.progress import SILENT, Progress
 
 ASTRONAUT = Path(__file__).resolve().parent.parent / "assets" / "astronaut.jpg"
 GENART = [sys.executable, "-m", "genart"]

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from generative.images import rmse_255
-from renderers import cairo, pdf, raster, svg
-from renderers import scene as S
+from genart.generative.images import rmse_255
+from genart.render import cairo, pdf, raster, svg
+from genart.render import scene as S
 from tests.conftest import random_scene
 
 

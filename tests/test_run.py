@@ -21,12 +21,12 @@ import pytest
 import yaml
 from PIL import Image
 
-from animations.timeline import frame_times
+from genart.animate.timeline import frame_times
 from genart.cli import main
+from genart.render import scene as S
 from genart.script.cache import cache_folder
 from genart.script.load import load
 from genart.script.model import Transition, json_schema
-from renderers import scene as S
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "assets" / "scripts"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from genart.cli import main
+from genart.generative.methods import METHODS
 from genart.script.contents import scene_contents
-from generative.methods import METHODS
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "assets" / "scripts"
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renderers import scene as S
+from genart.render import scene as S
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ def test_snapshot_prefix_layers(example_scene: S.Scene) -> None:
 
 
 def test_published_schema_is_current() -> None:
-    published = json.loads((ROOT / "renderers" / "scene.schema.json").read_text())
+    published = json.loads((ROOT / "genart" / "render" / "scene.schema.json").read_text())
     assert published == S.json_schema()
 
 

@@ -28,11 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from genart.errors import UserError  # noqa: E402
-from genart.terminal import printable  # noqa: E402
-from generative.hillclimb_tiles import Checkpoint, EvolveError  # noqa: E402
-from generative.mosaic.collection import Collection, CollectionError, write_collection  # noqa: E402
-from generative.shapes.layout import SIZE  # noqa: E402
-from renderers import scene as S  # noqa: E402
+from genart.generative.hillclimb_tiles import Checkpoint, EvolveError  # noqa: E402
+from genart.generative.mosaic.collection import Collection, CollectionError, write_collection  # noqa: E402
+from genart.generative.shapes.layout import SIZE  # noqa: E402
+from genart.render import scene as S  # noqa: E402
+from genart.runtime.terminal import printable  # noqa: E402
 from tests.hostile.mutations import checkpoint_texts, corrupted, scene_texts, script_texts  # noqa: E402
 
 FINGERPRINT = "f" * 16

@@ -2,7 +2,7 @@
 `--at SECONDS -o STILL.png`.
 
 The motions, their help and their options come from the registry
-(`animations.motions.MOTIONS`): every field of a motion's settings model is an option
+(`genart.animate.motions.MOTIONS`): every field of a motion's settings model is an option
 (`lag_ratio` → `--lag-ratio`), and an option the chosen motion does not take is an error.
 """
 
@@ -15,22 +15,22 @@ import sys
 import time
 from pathlib import Path
 
-from animations.encode import ALPHA_FORMATS, GIF_QUALITIES, format_of
-from animations.frame import WHITE, Look, render_rgb, render_rgba, without_background
-from animations.motions import MOTIONS, MotionSettings, build_clip
-from animations.motions.mosaic_zoom import MosaicZoom, blur_warning
-from animations.movie import write_movie
-from animations.timeline import Loop, Playable, frame_times
+from genart.animate.encode import ALPHA_FORMATS, GIF_QUALITIES, format_of
+from genart.animate.frame import WHITE, Look, render_rgb, render_rgba, without_background
+from genart.animate.motions import MOTIONS, MotionSettings, build_clip
+from genart.animate.motions.mosaic_zoom import MosaicZoom, blur_warning
+from genart.animate.movie import write_movie
+from genart.animate.timeline import Loop, Playable, frame_times
 from genart.errors import GenartError, UserError
 from genart.files import replaced_input
+from genart.generative.methods.base import WORKERS_VARIABLE, max_workers
 from genart.motion_options import add_motion_options, motion_settings
 from genart.options import add_quiet_option, add_scheduler_option
 from genart.outputs import Output, check_plan
-from generative.methods.base import WORKERS_VARIABLE, max_workers
-from renderers import scene
-from renderers.atomic import check_writable
-from renderers.cairo import TileSource, save_png
-from renderers.framing import FRAMINGS, place
+from genart.render import scene
+from genart.render.atomic import check_writable
+from genart.render.cairo import TileSource, save_png
+from genart.render.framing import FRAMINGS, place
 
 DEFAULT_LONGEST = {"mp4": 1280, "webm": 1280, "mov": 1280, "gif": 480, "png": 1280, "still": 1280}
 SEQUENCE_NAME = "%05d.png"  # frame names in an output folder
@@ -116,7 +116,7 @@ def _tiles(drawing: scene.Scene, scene_path: str, given: str | None = None) -> t
     if layer is None:
         return None
     # the mosaic package loads only for mosaics
-    from generative.mosaic.collection import Collection, open_tiles, resolve_collection
+    from genart.generative.mosaic.collection import Collection, open_tiles, resolve_collection
 
     tiles = open_tiles(layer, scene_path, given)
     path = resolve_collection(layer.collection, scene_path, given)

@@ -15,7 +15,7 @@ from pathlib import Path
 from genart.errors import UserError
 from genart.options import add_quiet_option
 from genart.outputs import check_outputs, kind_of, write_outputs
-from renderers import scene as S
+from genart.render import scene as S
 
 
 def register(sub: argparse._SubParsersAction) -> None:

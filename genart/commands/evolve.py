@@ -16,22 +16,22 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from genart.errors import UserError
+from genart.generative.images import ImageError, Picture, load_picture, rmse_255, working
+from genart.generative.methods import METHODS, Method, settings_error
+from genart.generative.methods.refine import RefineSettings, refine_scene
+from genart.generative.palette import Palette, PaletteError, palette_from, parse_palette
 from genart.options import add_quiet_option, add_scheduler_option
 from genart.outputs import Output, add_poster_options, check_outputs, check_sizes, poster_options, write_outputs
 from genart.preview import add_preview_options, watching
 from genart.preview.live import Live
+from genart.render import scene as S
+from genart.render.atomic import WriteError
+from genart.render.cairo import render_array
+from genart.render.scene import SceneError
 from genart.report import render_report, report_output, write_report
-from genart.terminal import printable
-from generative.images import ImageError, Picture, load_picture, rmse_255, working
-from generative.interrupt import Interrupted
-from generative.methods import METHODS, Method, settings_error
-from generative.methods.refine import RefineSettings, refine_scene
-from generative.palette import Palette, PaletteError, palette_from, parse_palette
-from generative.progress import SILENT, Progress
-from renderers import scene as S
-from renderers.atomic import WriteError
-from renderers.cairo import render_array
-from renderers.scene import SceneError
+from genart.runtime.interrupt import Interrupted
+from genart.runtime.progress import SILENT, Progress
+from genart.runtime.terminal import printable
 
 NAME = "{name}"  # in -o and --checkpoint with a folder of pictures: each picture's file stem
 
@@ -172,7 +172,7 @@ def _settings(model: type[BaseModel], values: dict[str, Any], option: Callable[[
 
 def _poster_rmse(drawing: S.Scene, target: np.ndarray) -> float:
     """RGB RMSE (0–255) of the scene's antialiased render, as its PNG shows it, at the target's size."""
-    from renderers.cairo import render_array
+    from genart.render.cairo import render_array
 
     return rmse_255(render_array(drawing, target.shape[1], target.shape[0]), target)
 

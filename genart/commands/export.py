@@ -1,6 +1,6 @@
 """`genart export SCENE --motion flyin|timelapse -o OUT.{json,svg,gltf,glb,blend}`: hand a motion to other tools.
 
-By the output's extension (the registry `animations.export.formats.FORMATS`): `.json` a
+By the output's extension (the registry `genart.animate.export.formats.FORMATS`): `.json` a
 Lottie animation (lottie-spec 1.0), `.svg` an SVG animated with SMIL whose static geometry
 is the final pose, `.gltf`/`.glb` glTF 2.0 with a node per shape and the motion as
 animation channels, `.blend` a Blender scene built by a Blender genart finds (`--blender`),
@@ -14,14 +14,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from animations.export import ExportError
-from animations.export.formats import EXPORTABLE, FORMATS, MAX_WIDTH, export_motion
-from animations.motions import MOTIONS, get_motion
+from genart.animate.export import ExportError
+from genart.animate.export.formats import EXPORTABLE, FORMATS, MAX_WIDTH, export_motion
+from genart.animate.motions import MOTIONS, get_motion
 from genart.errors import UserError
 from genart.motion_options import add_motion_options, motion_settings
 from genart.options import add_quiet_option
 from genart.outputs import check_plan, export_plan
-from renderers import scene
+from genart.render import scene
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -8,15 +8,15 @@ import time
 from pydantic import ValidationError
 
 from genart.errors import UserError
+from genart.generative import points as pts
+from genart.generative.images import load_picture
+from genart.generative.methods import MethodError, get_method, settings_error
+from genart.generative.methods.gng import GNGSettings
 from genart.options import add_quiet_option
 from genart.outputs import add_poster_options, check_outputs, poster_options, write_outputs
 from genart.preview import add_preview_options, show_result, watching, write_run_report
 from genart.report import report_output
-from generative import points as pts
-from generative.images import load_picture
-from generative.methods import MethodError, get_method, settings_error
-from generative.methods.gng import GNGSettings
-from generative.progress import SILENT
+from genart.runtime.progress import SILENT
 
 DEFAULTS = GNGSettings()
 

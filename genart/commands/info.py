@@ -6,8 +6,8 @@ import argparse
 from collections import Counter
 
 from genart.options import add_quiet_option
-from genart.terminal import printable
-from renderers import scene
+from genart.render import scene
+from genart.runtime.terminal import printable
 
 
 def register(sub: argparse._SubParsersAction) -> None:

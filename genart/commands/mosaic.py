@@ -15,6 +15,16 @@ from pydantic import ValidationError
 
 from genart.errors import UserError
 from genart.files import inside
+from genart.generative.images import Picture, load_picture
+from genart.generative.methods import MethodError, get_method, settings_error
+from genart.generative.methods.base import WORKERS_VARIABLE, max_workers
+from genart.generative.methods.mosaic import MosaicSettings
+from genart.generative.mosaic.build import grid_size
+from genart.generative.mosaic.collection import Collection, CollectionError
+from genart.generative.mosaic.features import SPACES
+from genart.generative.mosaic.image import check_image_size, write_mosaic_image
+from genart.generative.mosaic.index import DEFAULT_SIZES, IMAGE_SUFFIXES, index_folder
+from genart.generative.mosaic.match import MODES, MatchError
 from genart.options import add_quiet_option, add_scheduler_option
 from genart.outputs import (
     SCENE_SUFFIXES,
@@ -28,23 +38,13 @@ from genart.outputs import (
     write_output,
 )
 from genart.preview import add_preview_options, watching, write_run_report
+from genart.render import scene
+from genart.render.atomic import WriteError, atomic_paths, write_error
+from genart.render.layers.mosaic import check_vector_cells
+from genart.render.scene import MosaicLayer
 from genart.report import report_output
-from generative.execution import ExecutionError
-from generative.images import Picture, load_picture
-from generative.methods import MethodError, get_method, settings_error
-from generative.methods.base import WORKERS_VARIABLE, max_workers
-from generative.methods.mosaic import MosaicSettings
-from generative.mosaic.build import grid_size
-from generative.mosaic.collection import Collection, CollectionError
-from generative.mosaic.features import SPACES
-from generative.mosaic.image import check_image_size, write_mosaic_image
-from generative.mosaic.index import DEFAULT_SIZES, IMAGE_SUFFIXES, index_folder
-from generative.mosaic.match import MODES, MatchError
-from generative.progress import SILENT
-from renderers import scene
-from renderers.atomic import WriteError, atomic_paths, write_error
-from renderers.layers.mosaic import check_vector_cells
-from renderers.scene import MosaicLayer
+from genart.runtime.execution import ExecutionError
+from genart.runtime.progress import SILENT
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -7,7 +7,7 @@ import argparse
 from genart.errors import UserError
 from genart.options import add_quiet_option
 from genart.outputs import add_poster_options, check_outputs, color, poster_options, replace_background, write_outputs
-from renderers import scene
+from genart.render import scene
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     tiles = None
     mosaic = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
     if mosaic is not None:  # a mosaic draws its tiles from the collection file the scene names
-        from generative.mosaic.collection import open_tiles, resolve_collection
+        from genart.generative.mosaic.collection import open_tiles, resolve_collection
 
         inputs.append(str(resolve_collection(mosaic.collection, args.scene, args.collection)))
         tiles = open_tiles(mosaic, args.scene, args.collection)

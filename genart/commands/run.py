@@ -15,18 +15,18 @@ from pathlib import Path
 import yaml
 
 from genart.errors import UserError
+from genart.generative.images import load_picture
 from genart.options import add_quiet_option, add_scheduler_option
 from genart.preview import add_preview_options, watching
 from genart.preview.live import Live
 from genart.preview.live import Stage as ShownStage
+from genart.runtime.progress import SILENT, Progress
+from genart.runtime.terminal import printable
 from genart.script.cache import Cache
 from genart.script.check import Piece
 from genart.script.load import load
 from genart.script.plan import Stage, plan, select
 from genart.script.plan import run as run_stages
-from genart.terminal import printable
-from generative.images import load_picture
-from generative.progress import SILENT, Progress
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from genart.errors import UserError
 from genart.preview.live import Live
-from renderers.cairo import TileSource, render_array
-from renderers.scene import Scene
+from genart.render.cairo import TileSource, render_array
+from genart.render.scene import Scene
 
 
 def add_preview_options(p: argparse.ArgumentParser, report: bool = True) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from generative.progress import Progress, Throttle
+from genart.runtime.progress import Progress, Throttle
 
 SHOWN_SIDE = 1024  # pixels on the longer side of the pictures the page shows, at most
 RATE_WINDOW = 10.0  # seconds of recent progress the rate (and so the ETA) is measured over

@@ -36,7 +36,7 @@ from pydantic import BaseModel, StrictInt, StringConstraints, TypeAdapter, Valid
 
 from genart import __version__
 from genart.errors import UserError
-from renderers.atomic import WriteError, atomic_write_bytes
+from genart.render.atomic import WriteError, atomic_write_bytes
 
 CHUNK = 1 << 20
 MAX_RECORD_BYTES = 64 << 20  # a larger hashes.json or outputs.json is a bad record, not read
@@ -184,7 +184,7 @@ class Cache:
 
     def folder_hash(self, folder: Path) -> str:
         """A hash of the photos a collection would index in `folder`: their names and contents."""
-        from generative.mosaic.index import scan  # the indexer loads only for photo folders
+        from genart.generative.mosaic.index import scan  # the indexer loads only for photo folders
 
         items, _ = scan(folder)
         return stage_key([(name, self.file_hash(folder / name)) for name, _, _ in items])

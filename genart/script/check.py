@@ -17,9 +17,11 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from animations.motions import MOTIONS
+from genart.animate.motions import MOTIONS
 from genart.errors import UserError
 from genart.files import inside, replaced_input
+from genart.generative.images import BYTES_VARIABLE, max_picture_bytes
+from genart.generative.methods import METHODS
 from genart.outputs import kind_of
 from genart.script.cache import cache_folder
 from genart.script.contents import scene_contents
@@ -27,8 +29,6 @@ from genart.script.errors import did_you_mean
 from genart.script.model import INPUT_NAMED, PhotosInput, Script, Transition
 from genart.script.movie import sound_problem
 from genart.script.source import Path_, Source, dotted
-from generative.images import BYTES_VARIABLE, max_picture_bytes
-from generative.methods import METHODS
 
 MOVIE_FORMATS = (".mp4", ".webm")
 MAX_SOUNDTRACK_BYTES = 1 << 30  # a larger soundtrack is refused before it is hashed or probed
@@ -151,7 +151,7 @@ def _inputs(reach: _Reach, script: Script) -> tuple[dict[str, Path], dict[str, P
 def _photos(reach: _Reach, where: Path_, given: str, folder: Path, limit: int, note: str) -> None:
     """ScriptError for a photo of `folder` the indexer would read that leads out of the script's folder or
     is too large (found as the indexer finds them, without reading any)."""
-    from generative.mosaic.index import scan  # the indexer loads only for photo folders
+    from genart.generative.mosaic.index import scan  # the indexer loads only for photo folders
 
     for name, size, _ in scan(folder)[0]:
         reach.path(where, f"{given}/{name}")

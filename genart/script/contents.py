@@ -1,6 +1,6 @@
 """What a method's scene will contain, known from its settings before it is fitted.
 
-A shot's motion needs things of its scene (`animations.motions.Requirement`: shapes, a
+A shot's motion needs things of its scene (`genart.animate.motions.Requirement`: shapes, a
 graph, a mosaic, snapshots). A script is checked against these before any long work
 starts; the real scene is checked again (`build_clip`) when the shot is rendered.
 """
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from animations.motions import GRAPH, MOSAIC, SHAPES, SNAPSHOTS, Requirement
-from generative.methods import Method
+from genart.animate.motions import GRAPH, MOSAIC, SHAPES, SNAPSHOTS, Requirement
+from genart.generative.methods import Method
 
 LAYERS: dict[str, Requirement] = {"gng": GRAPH, "mosaic": MOSAIC}  # methods whose layer is not shapes
 NO_HISTORY = ("mosaic",)  # methods that record no snapshots whatever their settings

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union, cast
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from animations.motions import MAX_SECONDS, MOTIONS, Motion
-from generative.methods import METHODS, Method
+from genart.animate.motions import MAX_SECONDS, MOTIONS, Motion
+from genart.generative.methods import METHODS, Method
 
 FORMAT = 1
 MAX_SIDE = 7680  # movie frames, as `genart animate`

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
-from generative import children
-from renderers.atomic import WriteError, atomic_path
+from genart.render.atomic import WriteError, atomic_path
+from genart.runtime import children
 
 AUDIO = {".mp4": ["-c:a", "aac", "-b:a", "192k"], ".webm": ["-c:a", "libopus", "-b:a", "160k"]}
 RATE = ["-ar", "48000"]  # AAC and Opus both at 48 kHz, whatever the soundtrack's rate

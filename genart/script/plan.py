@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from genart.runtime.progress import SILENT, Reporter
 from genart.script import stages
 from genart.script.cache import Cache, stage_key
 from genart.script.check import Piece
 from genart.script.errors import ScriptError, did_you_mean
 from genart.script.model import INPUT_NAMED, NOT_IN_KEY, Transition
 from genart.script.movie import join
-from generative.progress import SILENT, Reporter
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT
             uses[shot.scene].add("movie")
     indexes: dict[str, Stage] = {}
     for name, folder in piece.photos.items():
-        from generative.mosaic.index import DEFAULT_SIZES  # the indexer loads only for photo folders
+        from genart.generative.mosaic.index import DEFAULT_SIZES  # the indexer loads only for photo folders
 
         key = stage_key("index", cache.folder_hash(folder), list(DEFAULT_SIZES))
         groups = frozenset().union(*(uses[s] for s, e in script.scenes.items() if getattr(e, "photos", None) == name))

@@ -11,26 +11,26 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from animations.encode import EncodeSettings, encode
-from animations.frame import Frame
-from animations.motions import MOTIONS, build_clip
-from animations.pipeline import render_frames
-from animations.timeline import Playable, crossfade, frame_times
+from genart.animate.encode import EncodeSettings, encode
+from genart.animate.frame import Frame
+from genart.animate.motions import MOTIONS, build_clip
+from genart.animate.pipeline import render_frames
+from genart.animate.timeline import Playable, crossfade, frame_times
 from genart.errors import UserError
+from genart.generative.images import load_picture
+from genart.generative.methods import METHODS, MethodError
 from genart.outputs import write_outputs
+from genart.render import scene
+from genart.render.cairo import TileSource
+from genart.runtime.progress import SILENT, Reporter
 from genart.script.model import INPUT_NAMED, SCRIPT_SUPPLIED
-from generative.images import load_picture
-from generative.methods import METHODS, MethodError
-from generative.progress import SILENT, Reporter
-from renderers import scene
-from renderers.cairo import TileSource
 
 
 def index_photos(folder: Path, target: Path, progress: bool, scheduler: str | None = None) -> None:
     """Index a photo folder into the collection file `target` (on the Dask `scheduler` the person running
     genart chose, if any)."""
-    from generative.mosaic.collection import CollectionError
-    from generative.mosaic.index import index_folder
+    from genart.generative.mosaic.collection import CollectionError
+    from genart.generative.mosaic.index import index_folder
 
     try:
         index_folder(folder, target, progress=progress, warn=lambda m: print(f"  {m}", file=sys.stderr),
@@ -60,7 +60,7 @@ def fit_scene(entry: Any, picture_path: Path, collection: Path | None, files: di
     """Fit the scene (resuming its checkpoint, if an earlier run was interrupted), refine it, save it;
     `files` are those its settings name (see `named_files`); `reporter` follows the fit; `scheduler` is
     the Dask scheduler the person running genart chose (never the script's)."""
-    from generative.methods.refine import RefineSettings, refine_scene
+    from genart.generative.methods.refine import RefineSettings, refine_scene
 
     method = METHODS[entry.method]
     settings = method_settings(entry, collection, files)
@@ -92,7 +92,7 @@ def _tiles(drawing: scene.Scene, scene_path: Path) -> TileSource | None:
     layer = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
     if layer is None:
         return None
-    from generative.mosaic.collection import open_tiles
+    from genart.generative.mosaic.collection import open_tiles
 
     return open_tiles(layer, scene_path)
 

@@ -7,12 +7,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from animations.easing import EASINGS
-from animations.motions import MOTIONS
+from genart.animate.easing import EASINGS
+from genart.animate.motions import MOTIONS
+from genart.generative.methods import METHODS
 from genart.script.errors import ScriptError, did_you_mean
 from genart.script.model import SCENE_MODELS, SCRIPT_SUPPLIED, SHOT_MODELS, Script, known_keys
 from genart.script.source import Path_, Source
-from generative.methods import METHODS
 
 _BOUNDS = {"greater_than": "greater than {gt}", "greater_than_equal": "at least {ge}",
            "less_than": "less than {lt}", "less_than_equal": "at most {le}"}

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from generative.mosaic.collection import Collection
+from genart.generative.mosaic.collection import Collection
 from tests.hostile.conftest import refused
 
 ROOT = Path(__file__).resolve().parents[2]

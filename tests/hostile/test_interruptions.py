@@ -30,7 +30,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from genart.blender import find_blender
+from genart.animate.export.blender import find_blender
 from genart.errors import UserError
 from tests.hostile.conftest import CASES, children, leftovers, process_table, shm
 

@@ -39,8 +39,8 @@ def test_the_limit_is_a_documented_variable(tmp_path: Path) -> None:
 
 
 def test_40000_prefix_snapshots_replay_in_linear_memory() -> None:
-    from animations.motions.timelapse import timelapse
-    from renderers import scene as S
+    from genart.animate.motions.timelapse import timelapse
+    from genart.render import scene as S
 
     shapes = [{"kind": "circle", "cx": 1, "cy": 1, "r": 1, "color": [0, 0, 0, 1]}] * 40_000
     doc = json.loads(HEAD + "]}")

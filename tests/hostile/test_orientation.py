@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from generative.images import load_picture
+from genart.generative.images import load_picture
 from tests.hostile.conftest import CASES, handled
 
 BLOCK = 12  # pixels a side of each colour block

@@ -25,7 +25,7 @@ import pytest
 
 from genart.preview.live import Live
 from genart.preview.server import MAX_CONNECTIONS, MAX_REQUEST, REQUEST_TIMEOUT, PreviewServer
-from generative.progress import Progress
+from genart.runtime.progress import Progress
 from tests.hostile.conftest import CASES, MEMORY_CAP, PICTURE, TIMEOUT, children, leftovers, shm
 
 SIEGE = 500  # connections held open at once

@@ -241,7 +241,7 @@ def test_q_is_accepted_everywhere_and_leaves_only_the_files_written(work: Path, 
 
 def _triangles(path: Path, count: int, seed: int) -> None:
     """A scene of `count` random triangles, written as genart writes it."""
-    from renderers import scene as S
+    from genart.render import scene as S
 
     rng = np.random.default_rng(seed)
     shapes = [S.Polygon(points=[tuple(p) for p in rng.uniform(0, 100, (3, 2))], color=(0.5, 0.2, 0.1, 0.5))

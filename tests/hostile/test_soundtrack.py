@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from renderers.atomic import WriteError
+from genart.render.atomic import WriteError
 from tests.hostile.test_scripts import MOVIE, SCRIPTS, make_piece, refused_quickly
 from tests.hostile.traps import Listener, OpenedFifo
 

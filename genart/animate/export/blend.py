@@ -1,0 +1,185 @@
+"""A fly-in as a Blender scene: genart writes the data, Blender builds and saves the .blend.
+
+genart tessellates every shape (polygons as n-gons, ellipses and circles as n-gons of
+`SEGMENTS` sides, Bézier strokes as ribbon quads with round caps) into one mesh per
+shapes layer in Blender units (`UNIT` per canvas unit, y up), each shape a small `DEPTH`
+above the one before it so painter's order holds. The per-shape colour, alpha and flight
+(take-off, landing, Bézier path, spin) go along as face attributes; `blender_builder.py`,
+run inside Blender, makes the meshes, the geometry-nodes motion, the camera and the
+render settings (see that file). Colours stay genart's sRGB values: Blender blends them as
+cairo does, and its compositor turns the result back to linear light before the Standard
+view transform, so the render shows genart's own colours. Blender's frame N shows genart's frame N, at
+t = N · length / (frames − 1) as `genart.animate.timeline.frame_times` numbers them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from genart.animate.export.blender import find_blender
+from genart.animate.export.tracks import Flights, flights
+from genart.animate.motions.flyin import FlyIn
+from genart.animate.timeline import Playable, frame_times
+from genart.errors import UserError
+from genart.render.atomic import atomic_path, atomic_write_bytes
+from genart.render.drawables import Kind, Packed
+from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, STROKE
+from genart.render.scene import Canvas
+
+FORMAT, VERSION = "genart.blender", 1
+BUILDER = Path(__file__).with_name("blender_builder.py")
+EASINGS = ("linear", "smooth")  # the easings the geometry nodes implement exactly
+UNIT = 0.01  # Blender units per canvas unit
+DEPTH = 1e-4  # Blender units between consecutive shapes (painter's order)
+SEGMENTS = 48  # sides of an ellipse or circle
+CURVE_STEPS = 16  # ribbon quads along a Bézier stroke
+CAP_STEPS = 8  # edges of a round cap's half circle
+RESOLUTION = 1280  # the longer side of the .blend's render size, in pixels
+
+
+def _ellipse_rings(params: np.ndarray) -> np.ndarray:
+    """(N, SEGMENTS, 2) outlines of packed ellipses or circles."""
+    t = np.linspace(0.0, 2.0 * np.pi, SEGMENTS, endpoint=False)
+    a = np.radians(params[:, ANGLE])[:, None]
+    ex, ey = params[:, RX, None] * np.cos(t), params[:, RY, None] * np.sin(t)
+    x = params[:, CX, None] + ex * np.cos(a) - ey * np.sin(a)
+    y = params[:, CY, None] + ex * np.sin(a) + ey * np.cos(a)
+    return np.stack([x, y], axis=-1)
+
+
+def _stroke_faces(curve: np.ndarray, width: float) -> list[np.ndarray]:
+    """The outline of one stroked quadratic Bézier (3, 2) as faces: ribbon quads, two half-disc caps."""
+    u = np.linspace(0.0, 1.0, CURVE_STEPS + 1)[:, None]
+    p0, p1, p2 = curve
+    centre = (1 - u) ** 2 * p0 + 2 * u * (1 - u) * p1 + u**2 * p2
+    tangent = 2 * (1 - u) * (p1 - p0) + 2 * u * (p2 - p1)
+    length = np.hypot(tangent[:, 0], tangent[:, 1])[:, None]
+    chord = p2 - p0 if np.hypot(*(p2 - p0)) > 0 else np.array([1.0, 0.0])
+    tangent = np.where(length > 1e-12, tangent / np.maximum(length, 1e-12), chord / max(np.hypot(*chord), 1e-12))
+    normal = np.stack([-tangent[:, 1], tangent[:, 0]], axis=1) * (width / 2)
+    left, right = centre + normal, centre - normal
+    faces = [np.array([left[i], left[i + 1], right[i + 1], right[i]]) for i in range(CURVE_STEPS)]
+    for end, sign in ((0, -1.0), (CURVE_STEPS, 1.0)):
+        start = math.atan2(normal[end, 1], normal[end, 0])
+        turn = start - sign * np.linspace(0.0, np.pi, CAP_STEPS + 1)
+        faces.append(centre[end] + (width / 2) * np.stack([np.cos(turn), np.sin(turn)], axis=1))
+    return faces
+
+
+def shape_faces(shapes: Packed) -> tuple[list[np.ndarray], np.ndarray]:
+    """Every packed shape as faces (lists of (k, 2) outlines in canvas units), and each face's shape index."""
+    faces: list[np.ndarray] = []
+    owner: list[int] = []
+    rings = np.zeros((len(shapes), SEGMENTS, 2))
+    round_rows = np.flatnonzero(np.isin(shapes.kinds, (Kind.ELLIPSE, Kind.CIRCLE)))
+    rings[round_rows] = _ellipse_rings(shapes.params[round_rows])
+    for i, kind in enumerate(shapes.kinds.tolist()):
+        if kind == Kind.POLYGON:
+            shape = [shapes.points[i, : shapes.counts[i]]]
+        elif kind in (Kind.ELLIPSE, Kind.CIRCLE):
+            shape = [rings[i]]
+        elif kind == Kind.BEZIER:
+            shape = _stroke_faces(shapes.points[i, :3], float(shapes.params[i, STROKE]))
+        else:
+            raise UserError(f"the .blend export cannot draw drawable kind {kind}")
+        faces.extend(shape)
+        owner.extend([i] * len(shape))
+    return faces, np.array(owner, np.int64)
+
+
+def _numbers(a: np.ndarray, digits: int = 6) -> list[float]:
+    return [float(v) for v in np.round(np.asarray(a, np.float64), digits).ravel()]
+
+
+def _layer(part: Flights, canvas: Canvas, first: int, name: str) -> dict[str, Any]:
+    """One shapes layer's mesh and per-shape attributes in Blender coordinates."""
+    n = len(part.rest)
+    faces, owner = shape_faces(part.rest)
+    depth = (first + 1 + np.arange(n)) * DEPTH
+    corners = np.concatenate(faces) if faces else np.zeros((0, 2))
+    sizes = np.array([len(f) for f in faces], np.int64)
+    vertex_owner = np.repeat(owner, sizes)
+    positions = np.column_stack([corners[:, 0] * UNIT, (canvas.height - corners[:, 1]) * UNIT, depth[vertex_owner]])
+    path = np.concatenate([part.path[..., :1] * UNIT, (canvas.height - part.path[..., 1:]) * UNIT,
+                           np.broadcast_to(depth[:, None, None], (n, 4, 1))], axis=-1)
+    colors = np.clip(part.rest.colors, 0.0, 1.0)
+    return {
+        "name": name,
+        "positions": _numbers(positions),
+        "face_sizes": sizes.tolist(),
+        "face_shape": owner.tolist(),
+        "color": _numbers(colors[:, :3]),
+        "alpha": _numbers(colors[:, 3]),
+        "takeoff": _numbers(part.takeoff),
+        "landing": _numbers(part.landing),
+        "spin": _numbers(-part.spin),  # Blender's y points up: a turn the other way round
+        "path": _numbers(path),
+        "start_scale": part.start_scale,
+        "fade": part.fade,
+        "easing": part.easing,
+    }
+
+
+def blender_data(clip: Playable, fps: float) -> dict[str, Any]:
+    """What the builder needs to make the .blend of `clip` at `fps`; a UserError for what it cannot replay."""
+    if not isinstance(clip, FlyIn):
+        raise UserError("the .blend export replays the flyin motion only")
+    if clip.easing not in EASINGS:
+        raise UserError(f"the .blend export supports the easings {', '.join(EASINGS)}, not {clip.easing!r}")
+    if not 0 < fps <= 1000:
+        raise UserError(f"--fps must be in (0, 1000], got {fps}")
+    canvas = clip.canvas
+    layers: list[dict[str, Any]] = []
+    first = 0
+    for part in flights(clip):
+        if not isinstance(part, Flights):
+            kinds = ", ".join(sorted({type(layer).__name__ for layer in part}))
+            raise UserError(f"the .blend export draws shapes layers only, not {kinds}")
+        layers.append(_layer(part, canvas, first, f"shapes {len(layers) + 1}"))
+        first += len(part.rest)
+    times = frame_times(clip.length, fps)
+    scale = RESOLUTION / max(canvas.width, canvas.height)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "canvas": {"width": canvas.width * UNIT, "height": canvas.height * UNIT,
+                   "color": _numbers(np.array(canvas.background[:3])),
+                   "alpha": float(canvas.background[3])},
+        "resolution": [max(2, round(canvas.width * scale)), max(2, round(canvas.height * scale))],
+        "fps": fps,
+        "frames": len(times),
+        "seconds_per_frame": float(times[1] - times[0]) if len(times) > 1 else 0.0,
+        "top": (first + 1) * DEPTH,
+        "layers": layers,
+    }
+
+
+def write_builder_script(out: Path) -> None:
+    """The builder script alone, for `blender -b --python build.py -- data.json [out.blend]`."""
+    atomic_write_bytes(out, BUILDER.read_bytes())
+
+
+def write_blender_data(clip: Playable, fps: float, out: Path) -> None:
+    """The builder's data file (JSON) for `clip` at `fps`."""
+    atomic_write_bytes(out, json.dumps(blender_data(clip, fps), separators=(",", ":")).encode())
+
+
+def export_blend(clip: Playable, out: Path, fps: float, blender: str | None = None) -> None:
+    """Write `clip` (a fly-in) as a .blend at `out`, built by the Blender `blender` (see `find_blender`)."""
+    data = json.dumps(blender_data(clip, fps), separators=(",", ":"))
+    program = find_blender(blender)
+    with tempfile.TemporaryDirectory(prefix="genart-blend-") as folder, atomic_path(out) as tmp:
+        data_path = Path(folder) / "data.json"
+        data_path.write_text(data)
+        try:
+            program.run(BUILDER, [str(data_path), str(tmp)], f"{out}")
+        finally:  # Blender saves to FILE@, then renames it to FILE: a Blender stopped while saving leaves it
+            tmp.with_name(f"{tmp.name}@").unlink(missing_ok=True)
+        if tmp.stat().st_size == 0:
+            raise UserError(f"{out}: Blender wrote nothing")

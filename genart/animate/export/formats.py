@@ -1,0 +1,129 @@
+"""The export formats: an output suffix → its writer and the motions it carries, in one registry.
+
+`genart export`, `Scene.export` of the Python API and scripts all go through `export_motion`,
+so a format is added by one `Format` record and its writer; no caller branches on a suffix.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from genart.animate.export import ExportError, parts
+from genart.animate.export.blend import FORMAT as BLENDER_FORMAT
+from genart.animate.export.blend import export_blend, write_blender_data, write_builder_script
+from genart.animate.export.gltf import gltf_bytes
+from genart.animate.export.lottie import animation
+from genart.animate.export.smil import animated_svg
+from genart.animate.motions import MotionSettings, build_clip, motion_of
+from genart.animate.timeline import Playable
+from genart.render import scene
+from genart.render.atomic import atomic_write_bytes
+
+MAX_WIDTH = 100_000  # an SVG's displayed width
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What a writer is given: the scene, its clip at `fps`, the output and the options of some formats."""
+
+    drawing: scene.Scene
+    clip: Playable
+    out: Path
+    fps: float
+    width: float | None = None  # SVG: displayed width
+    blender: str | None = None  # .blend: the Blender to build it with
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format: its suffix, what it is, the motions it carries, its writer (→ the files it wrote)
+    and the files beside the output that it writes too (`companions`)."""
+
+    suffix: str
+    name: str
+    motions: tuple[str, ...]
+    write: Callable[[ExportRequest], list[Path]]
+    companions: Callable[[Path], list[Path]] = lambda out: []
+
+
+def _bytes(data: Callable[[ExportRequest], bytes]) -> Callable[[ExportRequest], list[Path]]:
+    def write(request: ExportRequest) -> list[Path]:
+        atomic_write_bytes(request.out, data(request))
+        return [request.out]
+    return write
+
+
+def _lottie(request: ExportRequest) -> bytes:
+    doc = animation(request.drawing.canvas, parts(request.clip), request.fps, request.clip.length)
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def _smil(request: ExportRequest) -> bytes:
+    return animated_svg(request.drawing.canvas, parts(request.clip), request.clip.length, request.width).encode()
+
+
+def _blend(request: ExportRequest) -> list[Path]:
+    parts(request.clip)  # a clip no exporter can carry is refused before Blender starts
+    export_blend(request.clip, request.out, request.fps, request.blender)
+    return [request.out]
+
+
+def builder_data(out: Path) -> Path:
+    """The data file the builder script `out` (.py) is written with: beside it, as .json."""
+    return out.with_suffix(".json")
+
+
+BUILDER_DATA_MARK = f'{{"format":"{BLENDER_FORMAT}"'.encode()  # how the builder's data file begins
+
+
+def _builder(request: ExportRequest) -> list[Path]:
+    parts(request.clip)
+    data = builder_data(request.out)
+    write_blender_data(request.clip, request.fps, data)
+    write_builder_script(request.out)
+    return [request.out, data]
+
+
+MOVING = ("flyin", "timelapse")  # the motions the exporters carry today
+FORMATS: dict[str, Format] = {f.suffix: f for f in (
+    Format(".json", "Lottie JSON", MOVING, _bytes(_lottie)),
+    Format(".svg", "SVG animated with SMIL", MOVING, _bytes(_smil)),
+    Format(".gltf", "glTF 2.0", MOVING, _bytes(lambda r: gltf_bytes(parts(r.clip), r.fps, binary=False))),
+    Format(".glb", "binary glTF 2.0", MOVING, _bytes(lambda r: gltf_bytes(parts(r.clip), r.fps, binary=True))),
+    Format(".blend", "Blender scene", MOVING, _blend),
+    Format(".py", "Blender builder script and its data", MOVING, _builder, lambda out: [builder_data(out)]),
+)}
+EXPORTABLE = tuple(dict.fromkeys(m for f in FORMATS.values() for m in f.motions))
+
+
+def format_of(out: Path) -> Format:
+    """The format of an output, by its suffix; an unknown one raises ExportError listing the known ones.
+
+    Examples
+    --------
+    >>> format_of(Path("a.GLB")).name
+    'binary glTF 2.0'
+    """
+    found = FORMATS.get(out.suffix.lower())
+    if found is None:
+        raise ExportError(f"{out}: unknown export format (use {', '.join(FORMATS)})")
+    return found
+
+
+def export_motion(drawing: scene.Scene, settings: MotionSettings, out: Path, fps: float, width: float | None = None,
+                  blender: str | None = None) -> tuple[Playable, list[Path]]:
+    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix); the clip and the
+    files written. A motion or scene the format cannot carry raises ExportError (one line)."""
+    chosen = format_of(out)
+    motion = motion_of(settings).name
+    if motion not in chosen.motions:
+        raise ExportError(f"{out}: {chosen.name} carries {' and '.join(chosen.motions)}, not {motion}")
+    if not 0 < fps <= 120:
+        raise ExportError(f"fps must be in (0, 120], got {fps:g}")
+    if width is not None and not 0 < width <= MAX_WIDTH:
+        raise ExportError(f"width must be in (0, {MAX_WIDTH}], got {width:g}")
+    clip = build_clip(drawing, settings, fps)
+    return clip, chosen.write(ExportRequest(drawing, clip, out, fps, width, blender))

@@ -1,0 +1,162 @@
+"""Lottie JSON (lottie-spec 1.0) of a fly-in or a greedy time-lapse: one shape layer per shape.
+
+Each shape is a layer holding one group: the shape at rest and a group transform that
+carries the motion: anchor = the rest anchor, position = the anchor's path, scale and
+rotation keyed (`genart.animate.export.keys`) with easing handles that follow genart's
+easing. The motion is on the group, not the layer transform, and the fade-in on the
+shape's own fill (or stroke) opacity, not the layer's: the same picture, and players
+agree on it (rlottie ignores a 2-D layer's `r` and composites hundreds of partly
+transparent layers wrongly: the background loses alpha).
+Positions between keyframes follow the path's own sub-curves (spatial tangents). A
+time-lapse shape is a still layer whose in-point is when it first shows. Lottie draws
+its first layer on top, so layers are listed in reverse draw order.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from genart.animate.export.keys import FlightKeys, flight_keys, split_cubic
+from genart.animate.export.tracks import Appearances, Flights
+from genart.animate.motions.flyin import bernstein_points
+from genart.render.drawables import Kind, Packed
+from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, STROKE
+from genart.render.scene import Canvas
+
+Json = dict[str, Any]
+
+
+def _static(value: float | list[float]) -> Json:
+    return {"a": 0, "k": value}
+
+
+def _transform(anchor: list[float], position: Json, scale: Json, rotation: Json, opacity: Json) -> Json:
+    return {"a": _static(anchor), "p": position, "s": scale, "r": rotation, "o": opacity}
+
+
+IDENTITY = _transform([0.0, 0.0], _static([0.0, 0.0]), _static([100.0, 100.0]), _static(0.0), _static(100.0))
+
+
+def _shape_items(kind: int, points: np.ndarray, count: int, params: np.ndarray, color: np.ndarray,
+                 opacity: Json | None = None) -> list[Json]:
+    """Lottie shape items drawing one packed drawable at rest; `opacity` (0–100) replaces its alpha if given."""
+    rgb = [float(c) for c in color[:3]] + [1.0]
+    alpha = opacity if opacity is not None else _static(float(color[3]) * 100.0)
+    if kind == Kind.BEZIER:
+        p0, p1, p2 = (points[i] for i in range(3))
+        path = {"c": False, "v": [p0.tolist(), p2.tolist()],
+                "o": [((p1 - p0) * 2 / 3).tolist(), [0.0, 0.0]], "i": [[0.0, 0.0], ((p1 - p2) * 2 / 3).tolist()]}
+        return [{"ty": "sh", "ks": _static(path)},  # type: ignore[arg-type]
+                {"ty": "st", "c": _static(rgb), "o": alpha, "w": _static(float(params[STROKE])),
+                 "lc": 2, "lj": 2}]
+    fill = {"ty": "fl", "c": _static(rgb), "o": alpha, "r": 2}  # even-odd, as genart fills
+    if kind == Kind.POLYGON:
+        zero = [[0.0, 0.0]] * count
+        path = {"c": True, "v": points[:count].tolist(), "i": zero, "o": zero}
+        return [{"ty": "sh", "ks": _static(path)}, fill]  # type: ignore[arg-type]
+    centre = [float(params[CX]), float(params[CY])]
+    ellipse = {"ty": "el", "p": _static(centre), "s": _static([2 * float(params[RX]), 2 * float(params[RY])])}
+    turn = {"ty": "tr", "a": _static(centre), "p": _static(centre), "s": _static([100.0, 100.0]),
+            "r": _static(float(params[ANGLE]) if kind == Kind.ELLIPSE else 0.0), "o": _static(100.0)}
+    return [{"ty": "gr", "it": [ellipse, fill, turn]}]
+
+
+def _eased(keys: FlightKeys, i: int, values: np.ndarray, fps: float) -> Json:
+    """An animated property whose keyframes (K+1 values, each a list) ease as the flight does."""
+    frames = []
+    k = len(keys.handles)
+    for j in range(k + 1):
+        frame: Json = {"t": float(keys.times[i, j] * fps), "s": np.atleast_1d(values[j]).tolist()}
+        if j < k:
+            y1, y2 = keys.handles[j]
+            frame["o"] = {"x": [1 / 3], "y": [float(y1)]}
+            frame["i"] = {"x": [2 / 3], "y": [float(y2)]}
+        frames.append(frame)
+    return {"a": 1, "k": frames}
+
+
+def _path(keys: FlightKeys, i: int, nodes: np.ndarray, fps: float) -> Json:
+    """The anchor's position along its Bézier path, with each span's sub-curve as spatial tangents."""
+    eased = keys.eased[i]
+    prop = _eased(keys, i, bernstein_points(np.broadcast_to(nodes, (len(eased), 4, 2)), eased), fps)
+    for j, frame in enumerate(prop["k"][:-1]):
+        sub = split_cubic(nodes, float(keys.eased[i, j]), float(keys.eased[i, j + 1]))
+        frame["to"] = (sub[1] - sub[0]).tolist()
+        frame["ti"] = (sub[2] - sub[3]).tolist()
+    return prop
+
+
+def _opacity(takeoff: float, landing: float, fade: float, fps: float, alpha: float) -> Json:
+    """The shape's alpha (0–100) fading in over the first `fade` of its flight, linearly in time."""
+    full = takeoff + fade * (landing - takeoff)
+    if full <= takeoff:
+        return {"a": 1, "k": [{"t": takeoff * fps, "s": [0.0], "h": 1}, {"t": takeoff * fps, "s": [alpha]}]}
+    linear = {"o": {"x": [0.0], "y": [0.0]}, "i": {"x": [1.0], "y": [1.0]}}
+    return {"a": 1, "k": [{"t": takeoff * fps, "s": [0.0], **linear}, {"t": full * fps, "s": [alpha]}]}
+
+
+def _layer(index: int, items: list[Json], transform: Json, out_frame: float, in_frame: float = 0.0) -> Json:
+    return {"ty": 4, "ind": index, "ip": in_frame, "op": out_frame, "st": 0, "ks": transform, "shapes": items}
+
+
+def flight_layers(flights: Flights, fps: float, out_frame: float) -> list[Json]:
+    """One layer per flying shape, in draw order."""
+    keys = flight_keys(flights)
+    rest = flights.rest
+    layers = []
+    for i in range(len(rest)):
+        anchor = rest.params[i, [CX, CY]].tolist()
+        scale = 100.0 * (flights.start_scale + (1.0 - flights.start_scale) * keys.eased[i])
+        turn = flights.spin[i] * (1.0 - keys.eased[i])
+        motion = {"ty": "tr", **_transform(anchor, _path(keys, i, flights.path[i], fps),
+                                           _eased(keys, i, np.stack([scale, scale], axis=1), fps),
+                                           _eased(keys, i, turn, fps), _static(100.0))}
+        fading = _opacity(float(flights.takeoff[i]), float(flights.landing[i]), flights.fade, fps,
+                          float(rest.colors[i, 3]) * 100.0)
+        items = _shape_items(int(rest.kinds[i]), rest.points[i], int(rest.counts[i]), rest.params[i], rest.colors[i],
+                             fading)
+        layers.append(_layer(0, [{"ty": "gr", "it": [*items, motion]}], IDENTITY, out_frame))
+    return layers
+
+
+def still_layers(shapes: Packed, out_frame: float, visible_from: np.ndarray | None = None, fps: float = 0.0) -> list[Json]:
+    """One still layer per shape, in draw order, shown from `visible_from` (seconds) on if given."""
+    layers = []
+    for i in range(len(shapes)):
+        items = _shape_items(int(shapes.kinds[i]), shapes.points[i], int(shapes.counts[i]), shapes.params[i],
+                             shapes.colors[i])
+        shown = 0.0 if visible_from is None else float(visible_from[i] * fps)
+        if math.isfinite(shown):
+            layers.append(_layer(0, items, IDENTITY, out_frame, shown))
+    return layers
+
+
+def background_layer(canvas: Canvas, out_frame: float) -> Json:
+    """The canvas background as a full-size rectangle."""
+    r, g, b, a = canvas.background
+    rect = {"ty": "rc", "p": _static([canvas.width / 2, canvas.height / 2]), "s": _static([canvas.width, canvas.height]),
+            "r": _static(0.0)}
+    fill = {"ty": "fl", "c": _static([r, g, b, 1.0]), "o": _static(a * 100.0), "r": 1}
+    return _layer(0, [rect, fill], IDENTITY, out_frame)
+
+
+def animation(canvas: Canvas, parts: list[Flights | Appearances | Packed], fps: float, length: float,
+              name: str = "genart") -> Json:
+    """The whole Lottie document: background, then each part's layers, top layer first."""
+    out_frame = length * fps
+    layers = [background_layer(canvas, out_frame)] if canvas.background[3] > 0 else []
+    for part in parts:
+        if isinstance(part, Flights):
+            layers += flight_layers(part, fps, out_frame)
+        elif isinstance(part, Appearances):
+            layers += still_layers(part.shapes, out_frame, part.visible_from, fps)
+        else:
+            layers += still_layers(part, out_frame)
+    layers.reverse()
+    for index, layer in enumerate(layers, start=1):
+        layer["ind"] = index
+    return {"v": "5.7.0", "fr": fps, "ip": 0, "op": out_frame, "w": round(canvas.width), "h": round(canvas.height),
+            "nm": name, "ddd": 0, "assets": [], "layers": layers}

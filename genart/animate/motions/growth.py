@@ -1,0 +1,166 @@
+"""Growth: a Growing Neural Gas played back from its snapshots.
+
+Between consecutive snapshots, nodes present in both glide from the old to the new
+position (matched by node id); new nodes spring from a neighbour that already existed
+(or appear in place) while growing and fading in; removed nodes fade out where they
+were. New edges grow out from one end, removed edges fade out.
+
+The clip is paced by growth, not by snapshot: GNG reaches its node budget early and then
+only moves and rewires, so equal time per snapshot shows the whole graph in the first
+seconds. Instead GROWTH_SHARE (90%) of the time goes to the transitions in proportion to
+the nodes each adds or removes, and the rest is shared equally by all transitions (the
+graph still settles visibly). A run without node changes falls back to equal shares. The
+easing shapes the pace over the whole clip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from genart.animate.frame import Dots, Frame, Segments
+from genart.animate.motions.timelapse import NoSnapshotsError
+from genart.animate.timeline import Clip
+from genart.render.scene import Canvas, GraphLayer, Scene
+
+
+@dataclass(frozen=True, eq=False)
+class GraphState:
+    """One snapshot as arrays: ids sorted, their positions and colours; edges as sorted id pairs."""
+
+    ids: np.ndarray  # (N,) int64, sorted
+    xy: np.ndarray  # (N, 2)
+    node_colors: np.ndarray  # (N, 4)
+    edges: np.ndarray  # (M, 2) int64, each pair (low, high), rows sorted by key
+    edge_colors: np.ndarray  # (M, 4)
+    edge_width: float
+    node_radius: float
+
+    @classmethod
+    def of(cls, layer: GraphLayer) -> GraphState:
+        ids = np.asarray(layer.ids, np.int64)
+        order = np.argsort(ids)
+        xy = np.asarray(layer.xy, np.float64).reshape(-1, 2)[order]
+        ncol = np.asarray(layer.node_colors if layer.node_colors is not None else [layer.node_color] * len(ids), np.float64)
+        edges = np.sort(np.asarray(layer.edges, np.int64).reshape(-1, 2), axis=1)
+        ecol = np.asarray(layer.edge_colors if layer.edge_colors is not None else [layer.edge_color] * len(edges), np.float64)
+        _, first = np.unique(_keys(edges), return_index=True)
+        return cls(ids[order], xy, ncol.reshape(-1, 4)[order], edges[first], ecol.reshape(-1, 4)[first],
+                   layer.edge_width, layer.node_radius)
+
+
+def _keys(edges: np.ndarray) -> np.ndarray:
+    return edges[:, 0] * (1 << 32) + edges[:, 1]
+
+
+def _lookup(ids: np.ndarray, table: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """values[row of each id in the sorted `table`]."""
+    return values[np.searchsorted(table, ids)]
+
+
+GROWTH_SHARE = 0.9  # of the clip's time, shared by the transitions in proportion to their node changes
+
+
+def growth_pace(states: list[GraphState]) -> np.ndarray:
+    """Where each state falls in [0, 1] of the clip: (len(states),) increasing from 0 to 1 (see module doc)."""
+    if len(states) < 2:
+        return np.zeros(len(states))
+    changes = np.array([np.setxor1d(a.ids, b.ids).size for a, b in zip(states, states[1:])], np.float64)
+    even = np.full(len(changes), 1.0 / len(changes))
+    shares = even if changes.sum() == 0 else GROWTH_SHARE * changes / changes.sum() + (1 - GROWTH_SHARE) * even
+    return np.concatenate([[0.0], np.minimum(np.cumsum(shares), 1.0)])
+
+
+@dataclass(eq=False, kw_only=True)
+class Growth(Clip):
+    """The growth clip; build it with `growth(scene, ...)`."""
+
+    canvas: Canvas
+    states: list[GraphState]
+    knots: np.ndarray  # growth_pace(states)
+
+    def at(self, u: float) -> Frame:
+        if len(self.states) == 1:
+            return self._still(self.states[0])
+        x = float(np.clip(self.ease(u), 0.0, 1.0))
+        j = int(np.clip(np.searchsorted(self.knots, x, side="right") - 1, 0, len(self.states) - 2))
+        f = (x - self.knots[j]) / (self.knots[j + 1] - self.knots[j])
+        return self._between(self.states[j], self.states[j + 1], float(np.clip(f, 0.0, 1.0)))
+
+    def _still(self, s: GraphState) -> Frame:
+        pos = s.xy
+        ends = np.searchsorted(s.ids, s.edges)
+        return Frame(canvas=self.canvas, items=(
+            Segments(pos[ends[:, 0]], pos[ends[:, 1]], s.edge_colors, s.edge_width),
+            Dots(pos, np.full(len(pos), s.node_radius), s.node_colors),
+        ))
+
+    def _between(self, a: GraphState, b: GraphState, f: float) -> Frame:
+        ids = np.union1d(a.ids, b.ids)
+        in_a, in_b = np.isin(ids, a.ids), np.isin(ids, b.ids)
+        pos = np.zeros((len(ids), 2))
+        alpha = np.ones(len(ids))
+        radius = np.full(len(ids), b.node_radius)
+        colors = np.zeros((len(ids), 4))
+        born, gone = in_b & ~in_a, in_a & ~in_b
+        pa = _lookup(ids[in_a], a.ids, a.xy)
+        pb = _lookup(ids[in_b], b.ids, b.xy)
+        full_a, full_b = np.zeros((len(ids), 2)), np.zeros((len(ids), 2))
+        full_a[in_a], full_b[in_b] = pa, pb
+        full_a[born] = _birthplaces(ids[born], full_b[born], a, b)
+        full_b[gone] = full_a[gone]
+        pos[:] = full_a + (full_b - full_a) * f
+        colors[in_b] = _lookup(ids[in_b], b.ids, b.node_colors)
+        colors[gone] = _lookup(ids[gone], a.ids, a.node_colors)
+        alpha[born], alpha[gone] = f, 1.0 - f
+        radius[born] *= f
+        radius[gone] = a.node_radius
+        colors[:, 3] *= alpha
+
+        keys_a, keys_b = _keys(a.edges), _keys(b.edges)
+        kept_b = np.isin(keys_b, keys_a)
+        gone_a = ~np.isin(keys_a, keys_b)
+        edges = np.concatenate([b.edges, a.edges[gone_a]])
+        ecol = np.concatenate([b.edge_colors, a.edge_colors[gone_a]])
+        ends = np.searchsorted(ids, edges)
+        starts, stops = pos[ends[:, 0]], pos[ends[:, 1]].copy()
+        growing = np.concatenate([~kept_b, np.zeros(gone_a.sum(), bool)])
+        stops[growing] = starts[growing] + (stops[growing] - starts[growing]) * f
+        ecol[:, 3] *= np.concatenate([np.where(kept_b, 1.0, f), np.full(gone_a.sum(), 1.0 - f)])
+        width = a.edge_width + (b.edge_width - a.edge_width) * f
+        return Frame(canvas=self.canvas, items=(Segments(starts, stops, ecol, width), Dots(pos, radius, colors)))
+
+
+def _birthplaces(born: np.ndarray, own: np.ndarray, a: GraphState, b: GraphState) -> np.ndarray:
+    """Where each new node starts: an old neighbour's old position (GNG inserts between nodes), else its own."""
+    out = own.copy()
+    if len(born) == 0 or len(b.edges) == 0:
+        return out
+    row = {int(i): k for k, i in enumerate(born)}
+    old = set(a.ids.tolist())
+    for p, q in b.edges.tolist():
+        for new, other in ((p, q), (q, p)):
+            k = row.get(new)
+            if k is not None and other in old:
+                out[k] = a.xy[np.searchsorted(a.ids, other)]
+                del row[new]
+    return out
+
+
+def growth(scene: Scene, *, duration: float = 8.0, start: float = 0.0, hold: float = 1.0, easing: str = "linear") -> Growth:
+    """Play back the graph snapshots of `scene` (then its final graph)."""
+    if not scene.snapshots:
+        raise NoSnapshotsError("this scene has no snapshots to play back (growth needs a GNG run that saves snapshots)")
+    layers = []
+    for snap in scene.snapshots:
+        graph = next((layer for layer in scene.snapshot_layers(snap) if isinstance(layer, GraphLayer)), None)
+        if graph is None:
+            raise ValueError(f"snapshot at step {snap.step} has no graph layer (growth plays back GNG scenes)")
+        layers.append(graph)
+    final = next((layer for layer in scene.layers if isinstance(layer, GraphLayer)), None)
+    if final is not None and final != layers[-1]:
+        layers.append(final)
+    states = [GraphState.of(layer) for layer in layers]
+    return Growth(duration=duration, start=start, hold=hold, easing=easing, canvas=scene.canvas, states=states,
+                  knots=growth_pace(states))

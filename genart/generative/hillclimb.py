@@ -1,0 +1,159 @@
+"""Greedy shape-by-shape evolution in the style of primitive, compiled with numba.
+
+For each new shape: score many random candidates, hill-climb the best by small mutations
+until `max_age` mutations in a row fail to improve it, repeat that `repeats` times and keep
+the best. Each candidate's colour is solved in closed form and scored from row prefix sums
+(`genart.generative.energy`), so a score costs O(rows) of the shape. Repeats draw from streams
+keyed by (seed, tile, shape index, repeat), so results do not depend on how many threads
+share the work.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from genart.generative import shapes
+from genart.generative.energy import STATS, new_prefix, shape_delta, total_error, update_prefix
+from genart.generative.fastrng import stream
+from genart.generative.shapes.layout import ALPHA, SIZE
+from genart.render.scanlines import blend_scanlines
+
+
+@dataclass(frozen=True)
+class ClimbSettings:
+    """Search effort and shape options (alpha ≤ 0 means alpha is optimized per shape; an
+    empty palette means any colour)."""
+
+    shape: str = "triangle"
+    sides: int = 4
+    alpha: float = 0.0
+    candidates: int = 500
+    max_age: int = 100
+    repeats: int = 8
+    workers: int = 1
+    palette: tuple[tuple[float, float, float], ...] = ()  # colours shapes may take (empty: any)
+
+
+@numba.njit(cache=True, nogil=True)
+def _score(prefix, p, height, width, palette, lines, pts, xs, sums, rgb) -> float:
+    n = shapes.scanlines(p, height, width, lines, pts, xs)
+    return shape_delta(prefix, lines, n, p[ALPHA], palette, sums, rgb)
+
+
+@numba.njit(cache=True, nogil=True)
+def climb(
+    prefix: np.ndarray,
+    kinds: np.ndarray,
+    sides: int,
+    alpha: float,
+    bounds: np.ndarray,
+    candidates: int,
+    max_age: int,
+    palette: np.ndarray,
+    rng: np.ndarray,
+    best: np.ndarray,
+) -> float:
+    """One repeat: best of `candidates` random shapes, then hill-climbed; returns its error change."""
+    height, width = prefix.shape[0], prefix.shape[1] - 1
+    lines, pts, xs = shapes.buffers(height)
+    sums = np.empty(STATS)
+    rgb = np.empty(3)
+    p = np.zeros(SIZE)
+    best_delta = np.inf
+    for _ in range(candidates):
+        shapes.random_shape(p, kinds, sides, alpha, bounds, rng)
+        d = _score(prefix, p, height, width, palette, lines, pts, xs, sums, rgb)
+        if d < best_delta:
+            best_delta = d
+            best[:] = p
+    p[:] = best
+    age = 0
+    while age < max_age:
+        shapes.mutate(p, alpha <= 0.0, bounds, rng)
+        d = _score(prefix, p, height, width, palette, lines, pts, xs, sums, rgb)
+        if d < best_delta:
+            best_delta = d
+            best[:] = p
+            age = 0
+        else:
+            p[:] = best
+            age += 1
+    return best_delta
+
+
+@numba.njit(cache=True, nogil=True)
+def _climb_many(prefix, kinds, sides, alpha, bounds, candidates, max_age, palette, states, out, deltas) -> None:
+    for r in range(states.shape[0]):
+        deltas[r] = climb(prefix, kinds, sides, alpha, bounds[r], candidates, max_age, palette, states[r], out[r])
+
+
+class Evolution:
+    """One tile's greedy evolution: a target, the canvas so far, and the shapes added.
+
+    `background` is a colour or a whole starting canvas. `bounds` is one bounds vector
+    (`genart.generative.shapes.layout`) or several, one row per area: repeat r of each search
+    climbs in area r mod their count, and the best repeat wins.
+    """
+
+    def __init__(self, target: np.ndarray, background: np.ndarray, settings: ClimbSettings,
+                 bounds: np.ndarray, seed: int = 0, tile: int = 0) -> None:
+        self.target = np.ascontiguousarray(target, dtype=np.float64)
+        self.height, self.width = self.target.shape[:2]
+        self.canvas = np.empty_like(self.target)
+        self.canvas[:] = background
+        self.prefix = new_prefix(self.target, self.canvas)
+        self.settings = settings
+        self.kinds = shapes.kinds_for(settings.shape)
+        self.bounds = np.atleast_2d(np.asarray(bounds, np.float64))
+        self.palette = np.asarray(settings.palette, np.float64).reshape(-1, 3)
+        self.seed, self.tile = seed, tile
+        self.params: list[np.ndarray] = []
+        self.colors: list[np.ndarray] = []
+        self.errors: list[float] = []  # squared error after each shape
+        self.error = total_error(self.prefix)
+        self._lines, self._pts, self._xs = shapes.buffers(self.height)
+
+    @property
+    def rmse(self) -> float:
+        """RGB RMSE on the 0–255 scale."""
+        return float(np.sqrt(max(self.error, 0.0) / self.target.size) * 255.0)
+
+    def add(self, p: np.ndarray) -> float:
+        """Draw shape `p` with its best colour; returns the change in squared error."""
+        n = shapes.scanlines(p, self.height, self.width, self._lines, self._pts, self._xs)
+        rgb = np.empty(3)
+        delta = shape_delta(self.prefix, self._lines, n, p[ALPHA], self.palette, np.empty(STATS), rgb)
+        lines = self._lines[:n]
+        blend_scanlines(self.canvas, lines, rgb[0], rgb[1], rgb[2], p[ALPHA])
+        if n:
+            update_prefix(self.target, self.canvas, self.prefix, int(lines[0, 0]), int(lines[:, 0].max()) + 1)
+        self.error = total_error(self.prefix)
+        self.params.append(p.copy())
+        self.colors.append(rgb)
+        self.errors.append(self.error)
+        return delta
+
+    def search(self, pool: ThreadPoolExecutor | None = None) -> tuple[np.ndarray, float]:
+        """The best next shape and its error change (not yet added)."""
+        s = self.settings
+        index = len(self.params)
+        states = np.stack([stream(self.seed, self.tile, index, r) for r in range(s.repeats)])
+        out = np.zeros((s.repeats, SIZE))
+        deltas = np.empty(s.repeats)
+        areas = self.bounds[np.arange(s.repeats) % len(self.bounds)]
+        args = (self.prefix, self.kinds, s.sides, s.alpha)
+        if pool is None or s.workers <= 1:
+            _climb_many(*args, areas, s.candidates, s.max_age, self.palette, states, out, deltas)
+        else:
+            cuts = np.linspace(0, s.repeats, min(s.workers, s.repeats) + 1).astype(int)
+            jobs = [pool.submit(_climb_many, *args, areas[a:b], s.candidates, s.max_age, self.palette, states[a:b],
+                                out[a:b], deltas[a:b])
+                    for a, b in zip(cuts[:-1], cuts[1:])]
+            for job in jobs:
+                job.result()
+        best = int(np.argmin(deltas))
+        return out[best], float(deltas[best])

@@ -1,0 +1,87 @@
+"""The greedy hill-climb: one shape at a time, in independent tiles, with checkpoints."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from genart.generative.hillclimb import ClimbSettings
+from genart.generative.hillclimb_tiles import EvolveInterrupted, EvolveSettings, evolve, tiles_scene
+from genart.generative.images import MAX_WORKING, MIN_WORKING, Picture
+from genart.generative.methods.base import Method, Seconds, Workers
+from genart.generative.palette import MAX_COLORS
+from genart.render.scene import Scene
+from genart.runtime.interrupt import Interrupted
+from genart.runtime.progress import SILENT, Reporter
+
+ShapeName = Literal["triangle", "polygon", "rectangle", "rotated_rectangle", "ellipse", "rotated_ellipse", "circle", "bezier",
+                    "combo"]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+MAX_EVOLVE_SHAPES = 100_000  # with its snapshots, a scene of as many shapes stays within the scene limit
+
+
+class HillclimbSettings(BaseModel):
+    """Everything the greedy hill-climb needs (see `genart.generative.hillclimb_tiles`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    shapes: int = Field(default=200, ge=1, le=MAX_EVOLVE_SHAPES, title="shape count", description="number of shapes in all")
+    shape: ShapeName = Field(default="triangle", description="shape kind, or combo: a mix of them")
+    sides: int = Field(default=4, ge=3, le=8, description="sides of a polygon shape")
+    alpha: float = Field(default=0.0, ge=0.0, le=1.0, description="shape opacity in (0, 1], or 0 (auto, the default): optimized per shape")
+    background: tuple[Unit, Unit, Unit] | None = Field(
+        default=None, description="background RGB in [0, 1]; by default (auto) the picture's mean colour")
+    tiles: tuple[int, int] = Field(default=(1, 1), description="grid of independent tiles (columns, rows), each with a derived seed")
+    resize: int = Field(default=256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
+    seed: int = Field(default=0, ge=0, description="random seed; same seed, same result")
+    seconds: Seconds = Field(default=None, description="stop after this many seconds")
+    target_rmse: float | None = Field(
+        default=None, ge=0.0, le=255.0, allow_inf_nan=False, description="stop when the RGB RMSE (0-255, of the pixel-centre render) reaches this")
+    workers: Workers = Field(default=None, description="parallel workers (default: all cores); no effect on the result")
+    candidates: int = Field(default=500, ge=1, le=100_000, description="random candidates per search")
+    max_age: int = Field(default=100, ge=0, le=100_000, description="failed mutations before a climb stops")
+    repeats: int = Field(default=8, ge=1, le=1_000, description="independent climbs per shape")
+    palette: tuple[tuple[Unit, Unit, Unit], ...] = Field(
+        default=(), max_length=MAX_COLORS,
+        description="the only colours shapes (and the auto background) may take, as #rrggbb,#rrggbb,...; "
+                    "default: any colour")
+
+    @model_validator(mode="after")
+    def _runnable(self) -> HillclimbSettings:
+        self.engine().check()
+        return self
+
+    def engine(self) -> EvolveSettings:
+        """The engine's settings."""
+        climb = ClimbSettings(shape=self.shape, sides=self.sides, alpha=self.alpha, candidates=self.candidates,
+                              max_age=self.max_age, repeats=self.repeats, workers=self.workers or os.cpu_count() or 1,
+                              palette=self.palette)
+        return EvolveSettings(n=self.shapes, climb=climb, tiles=self.tiles, resize=self.resize, seed=self.seed,
+                              background=self.background, target_rmse=self.target_rmse, seconds=self.seconds)
+
+
+def fit(picture: Picture, settings: HillclimbSettings, progress: bool = True, checkpoint: Path | None = None,
+        resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
+    """Evolve the shapes (checkpointed to `checkpoint`, if given; the tiles on the Dask `scheduler`, or
+    $GENART_SCHEDULER, if given) and return their scene; Ctrl-C or SIGTERM raises `Interrupted` with
+    the scene of the shapes so far."""
+    engine = settings.engine()
+    try:
+        result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress, reporter=reporter,
+                        scheduler=scheduler)
+    except EvolveInterrupted as stop:
+        raise Interrupted(tiles_scene(stop.result, picture, engine)) from stop
+    return tiles_scene(result, picture, engine)
+
+
+METHOD = Method(
+    name="hillclimb",
+    help="greedy, one shape at a time (default)",
+    settings=HillclimbSettings,
+    fit=fit,
+    draws_shapes=True,
+    checkpoints=True,
+)

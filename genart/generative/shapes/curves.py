@@ -1,0 +1,50 @@
+"""The quadratic Bézier family (compiled): p[0:6] start, control and end point, p[6] stroke width."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from genart.generative.fastrng import normal, randint, uniform
+from genart.generative.shapes.layout import clamp, mutation_step
+
+WIDTH = 6
+MAX_WIDTH = 16.0  # at 256 px, as primitive's
+
+
+@numba.njit(cache=True, nogil=True)
+def fix_bezier(p: np.ndarray, bounds: np.ndarray) -> None:
+    """Clamp the points (and width); with strict bounds (tiles) the whole stroke stays inside."""
+    s, m = bounds[5], bounds[4]
+    top = max(bounds[2] - bounds[0], bounds[3] - bounds[1])
+    p[WIDTH] = clamp(p[WIDTH], 0.5 * s, min(MAX_WIDTH * s, 0.25 * top))
+    inset = -m if m > 0.0 else 0.5 * p[WIDTH]  # the curve lies in its points' hull: inset them
+    for i in range(3):
+        p[2 * i] = clamp(p[2 * i], bounds[0] + inset, bounds[2] - inset)
+        p[2 * i + 1] = clamp(p[2 * i + 1], bounds[1] + inset, bounds[3] - inset)
+
+
+@numba.njit(cache=True, nogil=True)
+def random_bezier(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
+    """A short random curve (each point within 20 px of the last at 256 px, as primitive's)."""
+    s = bounds[5]
+    p[0] = bounds[0] + uniform(rng) * (bounds[2] - bounds[0])
+    p[1] = bounds[1] + uniform(rng) * (bounds[3] - bounds[1])
+    for i in range(1, 3):
+        p[2 * i] = p[2 * i - 2] + (uniform(rng) * 40.0 - 20.0) * s
+        p[2 * i + 1] = p[2 * i - 1] + (uniform(rng) * 40.0 - 20.0) * s
+    p[WIDTH] = (1.0 + 3.0 * uniform(rng)) * s
+    fix_bezier(p, bounds)
+
+
+@numba.njit(cache=True, nogil=True)
+def mutate_bezier(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
+    """Move one of the three points by a normal step, or (one time in four) change the width."""
+    g = randint(rng, 4)
+    if g < 3:
+        step = mutation_step(bounds, rng)
+        p[2 * g] += normal(rng) * step
+        p[2 * g + 1] += normal(rng) * step
+    else:
+        p[WIDTH] += normal(rng) * bounds[5]
+    fix_bezier(p, bounds)

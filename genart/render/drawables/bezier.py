@@ -1,0 +1,83 @@
+"""Stroked quadratic Bézier curves (primitive's mode 6): start, control and end point, a width.
+
+The stroke has round caps and joins; its raster scanlines are `genart.render.scanlines.bezier`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import cairocffi
+import numpy as np
+from pydantic import Field
+
+from genart.render.drawables.base import CX, CY, STROKE, Drawable, Kind, svg_number
+from genart.render.fields import MAX_CANVAS, Color, Model, Point
+
+
+class Bezier(Model):
+    """A quadratic Bézier curve from points[0] to points[2], pulled toward points[1], stroked `width` wide."""
+
+    kind: Literal["bezier"] = "bezier"
+    points: tuple[Point, Point, Point]
+    width: Annotated[float, Field(gt=0.0, le=MAX_CANVAS, allow_inf_nan=False)]
+    color: Color
+
+
+def cubic_controls(p0: tuple[float, float], p1: tuple[float, float], p2: tuple[float, float]) -> tuple[float, ...]:
+    """The two cubic control points (x1, y1, x2, y2) of a quadratic curve, for cairo's curve_to."""
+    return (p0[0] + 2 / 3 * (p1[0] - p0[0]), p0[1] + 2 / 3 * (p1[1] - p0[1]),
+            p2[0] + 2 / 3 * (p1[0] - p2[0]), p2[1] + 2 / 3 * (p1[1] - p2[1]))
+
+
+class BezierDrawable(Drawable):
+    kind = Kind.BEZIER
+    model = Bezier
+    tag = "bezier"
+
+    def pack(self, shape: Bezier, points: np.ndarray, params: np.ndarray) -> int:
+        points[:3] = shape.points
+        points[3:] = shape.points[2]
+        params[CX], params[CY] = points[:3].mean(axis=0)
+        params[STROKE] = shape.width
+        return 3
+
+    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Bezier:
+        (x0, y0), (x1, y1), (x2, y2) = points[:3].tolist()
+        return Bezier(points=((x0, y0), (x1, y1), (x2, y2)), width=max(float(params[STROKE]), 1e-6), color=color)
+
+    def scaled(self, shape: Bezier, factor: float, dx: float = 0.0, dy: float = 0.0) -> Bezier:
+        (x0, y0), (x1, y1), (x2, y2) = (((x + dx) * factor, (y + dy) * factor) for x, y in shape.points)
+        return Bezier(points=((x0, y0), (x1, y1), (x2, y2)), width=shape.width * factor, color=shape.color)
+
+    def scanlines(self, points: np.ndarray, count: int, params: np.ndarray, sx: float, sy: float,
+                  height: int, width: int) -> np.ndarray:
+        from genart.render.scanlines.bezier import bezier_scanlines
+
+        curve = np.ascontiguousarray(points[:3] * np.array([sx, sy]))
+        return bezier_scanlines(curve, 0.5 * params[STROKE] * math.sqrt(sx * sy), height, width)
+
+    def draw_cairo(self, lib: Any, ctx: Any, points: list[list[float]], count: int, params: list[float],
+                   rgba: list[float]) -> None:
+        p0, p1, p2 = points[0], points[1], points[2]
+        lib.cairo_move_to(ctx, p0[0], p0[1])
+        lib.cairo_curve_to(ctx, *cubic_controls(p0, p1, p2), p2[0], p2[1])  # type: ignore[arg-type]
+        lib.cairo_set_line_width(ctx, params[STROKE])
+        lib.cairo_set_line_cap(ctx, cairocffi.LINE_CAP_ROUND)
+        lib.cairo_set_line_join(ctx, cairocffi.LINE_JOIN_ROUND)
+        lib.cairo_set_source_rgba(ctx, *rgba)
+        lib.cairo_stroke(ctx)
+
+    def svg_element(self, dwg: Any, shape: Bezier, paint: dict[str, str]) -> Any:
+        (x0, y0), (x1, y1), (x2, y2) = ((svg_number(x), svg_number(y)) for x, y in shape.points)
+        stroke = {"stroke": paint["fill"], "stroke_width": svg_number(shape.width), "stroke_linecap": "round",
+                  "stroke_linejoin": "round", "fill": "none"}
+        if "fill_opacity" in paint:
+            stroke["stroke_opacity"] = paint["fill_opacity"]
+        return dwg.path(d=f"M{x0} {y0} Q{x1} {y1} {x2} {y2}", **stroke)
+
+    def areas(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
+        chord = np.hypot(*(points[:, 2] - points[:, 0]).T)
+        control = np.hypot(*(points[:, 1] - points[:, 0]).T) + np.hypot(*(points[:, 2] - points[:, 1]).T)
+        return 0.5 * (chord + control) * params[:, STROKE]
