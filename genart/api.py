@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from genart.generative.images import Picture
     from genart.generative.mosaic.index import IndexReport
     from genart.render.cairo import TileSource
+    from genart.runtime.progress import Reporter
 
 PREVIEW_LONGEST = 480  # pixels of the longer side of a scene or clip shown in a notebook
 
@@ -63,9 +64,11 @@ def settings_of(model: type[BaseModel], values: dict[str, Any], label: Any = str
         raise SettingsError(settings_error(exc, model, label)) from None
 
 
-def _picture(picture: str | os.PathLike[str] | np.ndarray) -> Picture:
+def _picture(picture: str | os.PathLike[str] | np.ndarray | Picture) -> Picture:
     from genart.generative.images import Picture, load_picture
 
+    if isinstance(picture, Picture):
+        return picture
     if isinstance(picture, np.ndarray):
         rgb = np.ascontiguousarray(picture[..., :3] if picture.ndim == 3 else np.stack([picture] * 3, axis=-1))
         if rgb.dtype != np.uint8 or rgb.ndim != 3:
@@ -121,15 +124,14 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
     ...
     genart.errors.SettingsError: shapse: Extra inputs are not permitted
     """
-    from genart.generative.methods import METHODS, MethodError
-    from genart.generative.methods.refine import RefineSettings, refine_scene
+    from genart.generative.methods import METHODS
+    from genart.generative.methods.refine import RefineSettings
 
     if method not in METHODS:
         raise SettingsError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
     chosen = METHODS[method]
-    values = dict(settings)
-    collection = values.get("collection")
-    chosen_settings = settings_of(chosen.settings, values)
+    collection = settings.get("collection")
+    chosen_settings = settings_of(chosen.settings, settings)
     refinement = None
     if refine_seconds is not None:
         if not chosen.draws_shapes:
@@ -137,16 +139,36 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
         refinement = settings_of(RefineSettings, {"seconds": refine_seconds,
                                                  "resize": getattr(chosen_settings, "resize", 256),
                                                  "seed": getattr(chosen_settings, "seed", 0)})
-    source = _picture(picture)
+    drawing = fit_picture(_picture(picture), method, chosen_settings, refinement, progress, scheduler=scheduler)
+    return Scene(drawing, collection=Path(collection) if collection is not None else None)
+
+
+def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: BaseModel | None = None,
+                progress: bool = True, checkpoint: Path | None = None, resume: bool = False,
+                reporter: Reporter | None = None, scheduler: str | None = None) -> S.Scene:
+    """The fit behind `fit`, `genart evolve`, `genart gng`, `genart mosaic build` and scripts: `method`
+    with its validated `settings` (and, for methods that draw shapes, the joint `refinement` after it
+    and ``meta.rmse`` of the poster); `checkpoint`/`resume` for methods that keep one, `reporter`
+    following the run (the live preview). A fit stopped by Ctrl-C, SIGTERM or SIGHUP raises
+    `Interrupted` with its scene so far (its poster RMSE included)."""
+    from genart.generative.methods import METHODS, MethodError
+    from genart.generative.methods.refine import RefineSettings, refine_scene
+    from genart.runtime.interrupt import Interrupted
+    from genart.runtime.progress import SILENT
+
+    chosen = METHODS[method]
+    resize = getattr(settings, "resize", None)
     try:
-        drawing = chosen.fit(source, chosen_settings, progress=progress, scheduler=scheduler)
+        drawing = chosen.fit(picture, settings, progress=progress, checkpoint=checkpoint, resume=resume,
+                             reporter=reporter or SILENT, scheduler=scheduler)
     except MethodError as exc:
         raise SettingsError(str(exc)) from None
-    if refinement is not None:
-        drawing = refine_scene(drawing, source, refinement, progress=progress)
-    if chosen.draws_shapes:
-        drawing = with_poster_rmse(drawing, source, getattr(chosen_settings, "resize", None))
-    return Scene(drawing, collection=Path(collection) if collection is not None else None)
+    except Interrupted as stop:
+        raise Interrupted(with_poster_rmse(stop.scene, picture, resize) if chosen.draws_shapes else stop.scene) \
+            from stop
+    if isinstance(refinement, RefineSettings):
+        drawing = refine_scene(drawing, picture, refinement, progress=progress)
+    return with_poster_rmse(drawing, picture, resize) if chosen.draws_shapes else drawing
 
 
 def with_poster_rmse(drawing: S.Scene, picture: Picture, resize: int | None) -> S.Scene:

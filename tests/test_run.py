@@ -266,3 +266,37 @@ def test_watch_reruns_on_save_reports_a_broken_edit_and_recovers(tmp_path: Path)
             watcher.kill()
             watcher.wait()
     assert not any("Traceback" in line for line in seen), seen
+
+
+def test_edited_code_remakes_what_it_makes(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stage is keyed by the code that makes it, not only by genart's version (an editable install keeps
+    its version while its code changes): other optimizer code re-fits the scene and redraws what shows it;
+    other motion code re-renders the segments only."""
+    from genart.script import cache
+
+    script = folder / "hillclimb.yaml"
+    sets = [f"--set={s}" for s in TINY["hillclimb.yaml"]]
+    assert genart_run(str(script), *sets)[0] == 0
+    real = cache.code_fingerprint
+    monkeypatch.setattr(cache, "code_fingerprint", lambda kind: real(kind) + ("-edited" if kind == "scene" else ""))
+    code, err = genart_run(str(script), *sets)
+    assert code == 0 and made(err) == {"scene tris (hillclimb)", "poster out/hillclimb.png", "poster out/hillclimb.svg",
+                                       "shot 0 (flyin of tris)", "movie out/hillclimb.mp4"}, err
+    monkeypatch.setattr(cache, "code_fingerprint", lambda kind: real(kind) + ("-edited" if kind != "poster" else ""))
+    code, err = genart_run(str(script), *sets)
+    assert code == 0 and made(err) == {"shot 0 (flyin of tris)", "movie out/hillclimb.mp4"}, err
+
+
+def test_the_fingerprint_follows_the_source_it_covers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from genart.script import code
+
+    shutil.copytree(code.PACKAGE, tmp_path / "genart", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(code, "PACKAGE", tmp_path / "genart")
+    code.code_fingerprint.cache_clear()
+    before = {kind: code.code_fingerprint(kind) for kind in code.STAGE_CODE}
+    with open(tmp_path / "genart" / "generative" / "hillclimb.py", "a") as source:
+        source.write("\n# an edit\n")
+    code.code_fingerprint.cache_clear()
+    after = {kind: code.code_fingerprint(kind) for kind in code.STAGE_CODE}
+    code.code_fingerprint.cache_clear()
+    assert {kind for kind in before if before[kind] != after[kind]} == {"scene"}

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from genart.animate.dedupe import fingerprint
 from genart.animate.frame import PLAIN, Look, SettledCache, render_bgra, straight_alpha

@@ -7,16 +7,16 @@ import time
 
 from pydantic import ValidationError
 
+from genart.api import fit_picture
 from genart.errors import UserError
 from genart.generative import points as pts
 from genart.generative.images import load_picture
-from genart.generative.methods import MethodError, get_method, settings_error
+from genart.generative.methods import settings_error
 from genart.generative.methods.gng import GNGSettings
 from genart.options import add_quiet_option
 from genart.outputs import add_poster_options, check_outputs, poster_options, write_outputs
 from genart.preview import add_preview_options, show_result, watching, write_run_report
 from genart.report import report_output
-from genart.runtime.progress import SILENT
 
 DEFAULTS = GNGSettings()
 
@@ -114,10 +114,7 @@ def run(args: argparse.Namespace) -> int:
     picture = load_picture(args.image)
     began = time.perf_counter()
     with watching(args, "gng") as live:
-        try:
-            drawing = get_method("gng").fit(picture, settings, progress=not args.quiet, reporter=live or SILENT)
-        except MethodError as exc:
-            raise UserError(str(exc)) from None
+        drawing = fit_picture(picture, "gng", settings, progress=not args.quiet, reporter=live)
         show_result(live, drawing)
         write_outputs(drawing, args.output, args.width, options=poster_options(args), inputs=[args.image])
         if live is not None and report is not None:

@@ -13,10 +13,11 @@ import numpy as np
 from PIL import Image
 from pydantic import ValidationError
 
+from genart.api import fit_picture
 from genart.errors import UserError
 from genart.files import inside
 from genart.generative.images import Picture, load_picture
-from genart.generative.methods import MethodError, get_method, settings_error
+from genart.generative.methods import settings_error
 from genart.generative.methods.base import WORKERS_VARIABLE, max_workers
 from genart.generative.methods.mosaic import MosaicSettings
 from genart.generative.mosaic.build import grid_size
@@ -44,7 +45,6 @@ from genart.render.layers.mosaic import check_vector_cells
 from genart.render.scene import MosaicLayer
 from genart.report import report_output
 from genart.runtime.execution import ExecutionError
-from genart.runtime.progress import SILENT
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -169,10 +169,7 @@ def run_build(args: argparse.Namespace) -> int:
     _check_build_sizes(args, picture)
     start = time.perf_counter()
     with watching(args, "mosaic build") as live:
-        try:
-            drawing = get_method("mosaic").fit(picture, settings, reporter=live or SILENT)
-        except MethodError as exc:
-            raise UserError(str(exc)) from None
+        drawing = fit_picture(picture, "mosaic", settings, reporter=live)
         layer = cast(MosaicLayer, drawing.layers[0])  # the mosaic method's one layer
         if live is not None:
             live.finish()  # the method showed the matched mosaic

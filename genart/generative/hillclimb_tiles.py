@@ -44,7 +44,7 @@ from typing import Annotated, Any, Final, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from genart.errors import GenartError
 from genart.generative import shapes

@@ -1,8 +1,8 @@
 """The cache of a script folder: content hashes, stage keys, and what each output holds.
 
-Every stage's result is named by a key: a hash of genart's version and everything the
-result depends on (validated settings, the content hashes of its inputs, the keys of
-the stages it builds on). Files are hashed by content; a file's hash is remembered with
+Every stage's result is named by a key: a hash of genart's version, of the code that makes
+it (`genart.script.code`), and of everything the result depends on (validated settings,
+the content hashes of its inputs, the keys of the stages it builds on). Files are hashed by content; a file's hash is remembered with
 its size and modification time (`hashes.json`), so an unchanged file is not read again.
 Outputs the user named (posters, the movie) are recorded in `outputs.json` with the key
 they were made from and their size, time and inode: an output is up to date when all
@@ -37,6 +37,7 @@ from pydantic import BaseModel, StrictInt, StringConstraints, TypeAdapter, Valid
 from genart import __version__
 from genart.errors import UserError
 from genart.render.atomic import WriteError, atomic_write_bytes
+from genart.script.code import code_fingerprint
 
 CHUNK = 1 << 20
 MAX_RECORD_BYTES = 64 << 20  # a larger hashes.json or outputs.json is a bad record, not read
@@ -57,9 +58,11 @@ RECORDS: dict[str, TypeAdapter[Any]] = {  # the entry each record holds by path,
 }
 
 
-def stage_key(*parts: Any) -> str:
-    """The key of a stage: a hash of genart's version and `parts` (JSON-able)."""
-    text = json.dumps([__version__, *parts], sort_keys=True, separators=(",", ":"), default=str)
+def stage_key(kind: str, *parts: Any) -> str:
+    """The key of a stage of `kind` (`scene`, `poster`, ...): a hash of genart's version, the fingerprint of the
+    code that makes such a stage (`code_fingerprint`) and `parts` (JSON-able)."""
+    text = json.dumps([__version__, kind, code_fingerprint(kind), *parts], sort_keys=True, separators=(",", ":"),
+                      default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -187,7 +190,7 @@ class Cache:
         from genart.generative.mosaic.index import scan  # the indexer loads only for photo folders
 
         items, _ = scan(folder)
-        return stage_key([(name, self.file_hash(folder / name)) for name, _, _ in items])
+        return stage_key("index", [(name, self.file_hash(folder / name)) for name, _, _ in items])
 
     def save_hashes(self) -> None:
         """Add the hashes computed since the last save to hashes.json."""

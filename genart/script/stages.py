@@ -18,7 +18,7 @@ from genart.animate.pipeline import render_frames
 from genart.animate.timeline import Playable, crossfade, frame_times
 from genart.errors import UserError
 from genart.generative.images import load_picture
-from genart.generative.methods import METHODS, MethodError
+from genart.generative.methods import METHODS
 from genart.outputs import write_outputs
 from genart.render import scene
 from genart.render.cairo import TileSource
@@ -60,27 +60,23 @@ def fit_scene(entry: Any, picture_path: Path, collection: Path | None, files: di
     """Fit the scene (resuming its checkpoint, if an earlier run was interrupted), refine it, save it;
     `files` are those its settings name (see `named_files`); `reporter` follows the fit; `scheduler` is
     the Dask scheduler the person running genart chose (never the script's)."""
-    from genart.generative.methods.refine import RefineSettings, refine_scene
+    from genart.api import fit_picture
+    from genart.generative.methods.refine import RefineSettings
 
     method = METHODS[entry.method]
     settings = method_settings(entry, collection, files)
+    refine_seconds = getattr(entry, "refine_seconds", None)
+    refinement = None if refine_seconds is None else RefineSettings(
+        seconds=refine_seconds, resize=getattr(settings, "resize", 256), seed=getattr(settings, "seed", 0))
     picture = load_picture(picture_path)
     checkpoint = target.with_name(target.name.split(".")[0] + ".ckpt") if method.checkpoints else None
     try:
-        drawing = method.fit(picture, settings, progress=progress, checkpoint=checkpoint,
-                             resume=checkpoint is not None and checkpoint.exists(), reporter=reporter,
-                             scheduler=scheduler)
+        drawing = fit_picture(picture, method.name, settings, refinement, progress, checkpoint,
+                              checkpoint is not None and checkpoint.exists(), reporter, scheduler)
     except KeyboardInterrupt:
         if checkpoint is None:
             raise
         raise UserError("interrupted; progress is saved: run the script again to continue") from None
-    except MethodError as exc:
-        raise UserError(str(exc)) from None
-    refine_seconds = getattr(entry, "refine_seconds", None)
-    if refine_seconds is not None:
-        refinement = RefineSettings(seconds=refine_seconds, resize=getattr(settings, "resize", 256),
-                                    seed=getattr(settings, "seed", 0))
-        drawing = refine_scene(drawing, picture, refinement, progress=progress)
     if collection is not None:  # the scene names its collection beside it, in the cache folder
         drawing = drawing.model_copy(update={"layers": [
             layer.model_copy(update={"collection": collection.name}) if isinstance(layer, scene.MosaicLayer) else layer

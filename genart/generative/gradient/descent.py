@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from genart.generative.gradient import seeding
 from genart.generative.gradient.adam import Adam

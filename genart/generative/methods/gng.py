@@ -126,7 +126,7 @@ def fit(picture: Picture, settings: GNGSettings, progress: bool = True, checkpoi
 
     Ctrl-C or SIGTERM raises `Interrupted` with the graph grown so far.
     """
-    from tqdm import tqdm
+    from tqdm.auto import tqdm
 
     from genart.generative import points as pts
     from genart.generative.gng import Graph, TrainingInterrupted, mean_distance, train

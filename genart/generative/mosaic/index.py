@@ -26,7 +26,7 @@ from typing import Any
 import imagehash
 import numpy as np
 from PIL import Image
-from tqdm import tqdm
+from tqdm.auto import tqdm
 
 from genart.generative.images import decoding, upright
 from genart.generative.mosaic.collection import (
