@@ -162,12 +162,18 @@ def error_line(exc: BaseException) -> tuple[str, int]:
             "(run again with genart --debug for the traceback, and please report it)", INTERNAL_ERROR)
 
 
+def _who(args: argparse.Namespace) -> str:
+    """How genart's lines name the command: `genart evolve`, `genart mosaic build` (with its verb)."""
+    verb = getattr(args, "verb", None)
+    return f"genart {args.command}{' ' + verb if verb else ''}"
+
+
 def _save_interrupted(args: argparse.Namespace, exc: Interrupted) -> int:
     """Write the best result so far of an interrupted command to its outputs; say so in one line."""
     from genart.outputs import write_outputs
 
     write_outputs(exc.scene, args.output, getattr(args, "width", None))
-    print(f"genart {args.command}: interrupted; best result so far written to {', '.join(args.output)}",
+    print(f"{_who(args)}: interrupted; best result so far written to {', '.join(args.output)}",
           file=sys.stderr)
     return interrupt_status(exc)
 
@@ -208,10 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exception(exc)
         stop = _stop_in(exc)
         if stop is not None or _stopped_by:  # an error while stopping is part of the stop
-            print(f"genart {args.command}: interrupted", file=sys.stderr)
+            print(f"{_who(args)}: interrupted", file=sys.stderr)
             return interrupt_status(stop or exc)
         line, status = error_line(exc)
-        print(f"genart {args.command}: {printable(line)}", file=sys.stderr)
+        print(f"{_who(args)}: {printable(line)}", file=sys.stderr)
         return status
 
 

@@ -336,7 +336,7 @@ def test_mosaic_build_outputs_are_all_written_or_none(tmp_path, monkeypatch, cap
     names = ["o.png", "o.jpg", "o.scene.json", "o.pdf", "o.svg"]
     assert main(["mosaic", "build", str(collection), str(target), "--grid", "4", "--tile-px", "8",
                  *[a for n in names for a in ("-o", str(out / n))]]) == 2
-    assert capsys.readouterr().err == f"genart mosaic: error: cannot write {out / 'o.pdf'}: No space left on device\n"
+    assert capsys.readouterr().err == f"genart mosaic build: error: cannot write {out / 'o.pdf'}: No space left on device\n"
     assert [p.name for p in out.iterdir()] == ["o.png"] and (out / "o.png").read_bytes() == OLD
     monkeypatch.undo()
     assert main(["mosaic", "build", str(collection), str(target), "--grid", "4", "--tile-px", "8",

@@ -165,7 +165,7 @@ def test_a_changed_shot_is_rendered_alone(folder: Path) -> None:
     before = files(folder) | {f"cache/{name}": s for name, s in files(cache_folder(folder)).items()}
     code, err = genart_run(str(script), *sets, "--set=movie.shots.4.hold=0.5")
     assert code == 0, err
-    assert made(err) == {"shot 4 (mosaic_zoom of mosaic)", "crossfade 3", "movie out/showcase.mp4"}
+    assert made(err) == {"shot 3 (mosaic_zoom of mosaic)", "crossfade 2", "movie out/showcase.mp4"}
     after = files(folder) | {f"cache/{name}": s for name, s in files(cache_folder(folder)).items()}
     changed = {name for name in after if before.get(name) != after[name]}
     new_segments = {n for n in changed if n.startswith(("cache/shot-", "cache/fade-"))}
@@ -281,10 +281,10 @@ def test_edited_code_remakes_what_it_makes(folder: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(cache, "code_fingerprint", lambda kind: real(kind) + ("-edited" if kind == "scene" else ""))
     code, err = genart_run(str(script), *sets)
     assert code == 0 and made(err) == {"scene tris (hillclimb)", "poster out/hillclimb.png", "poster out/hillclimb.svg",
-                                       "shot 0 (flyin of tris)", "movie out/hillclimb.mp4"}, err
+                                       "shot 1 (flyin of tris)", "movie out/hillclimb.mp4"}, err
     monkeypatch.setattr(cache, "code_fingerprint", lambda kind: real(kind) + ("-edited" if kind != "poster" else ""))
     code, err = genart_run(str(script), *sets)
-    assert code == 0 and made(err) == {"shot 0 (flyin of tris)", "movie out/hillclimb.mp4"}, err
+    assert code == 0 and made(err) == {"shot 1 (flyin of tris)", "movie out/hillclimb.mp4"}, err
 
 
 def test_the_fingerprint_follows_the_source_it_covers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -90,6 +90,14 @@ BROKEN = [
     ("  tris: {from", "  my tris: {from", 7, r"scenes\.my tris: names are letters, digits, .*"),
     ("transition: crossfade", "transition: fade", 18,
      r"movie\.shots\[1\]\.transition: 'fade' is not one of crossfade \(did you mean crossfade\?\)"),
+    # a key already given is never what an unknown one meant: `shapse` beside `shape` meant `shapes`
+    ("shapes: 8}", "shape: triangle, shapse: 8}", 7, r"scenes\.tris\.shapse: unknown key \(did you mean shapes\?\)"),
+    # PyYAML's jargon said in plain words (the position kept)
+    ("seed: 7", "seed: 7: 8", 2, r"YAML syntax: a ':' where a value was expected: quote a value that holds ': ', "
+                                 r"or check the indentation"),
+    ("seed: 7\n", "seed: 7\n  extra: 1\n", 3, r"YAML syntax: a ':' where a value was expected.*"),
+    ("seed: 7", "seed: 7\n\tinputs: {}", 3, r"YAML syntax: a tab: indent YAML with spaces"),
+    ("seed: 7", "seed: *seven", 2, r"YAML syntax: an alias \(\*name\) used before its anchor \(&name\) is set"),
 ]
 
 

@@ -117,7 +117,7 @@ def run_index(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         report = index_folder(args.folder, args.output, sizes, args.jobs, not args.quiet,
-                              warn=lambda m: print(f"genart mosaic: warning: {m}", file=sys.stderr),
+                              warn=lambda m: print(f"genart mosaic index: warning: {m}", file=sys.stderr),
                               scheduler=args.scheduler)
     except (CollectionError, ExecutionError) as exc:
         raise UserError(str(exc)) from None
@@ -193,7 +193,7 @@ def run_build(args: argparse.Namespace) -> int:
     for out in args.output:
         print(out)
         if out.lower().endswith(SCENE_SUFFIXES) and (name := _collection_name(args.collection, out)).startswith(".."):
-            print(f"genart mosaic: note: {out} names its collection {name}, outside the scene's folder: render it "
+            print(f"genart mosaic build: note: {out} names its collection {name}, outside the scene's folder: render it "
                   f"with --collection {args.collection} (or keep the collection beside the scene)", file=sys.stderr)
     return 0
 

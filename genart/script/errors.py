@@ -12,10 +12,26 @@ class ScriptError(UserError):
     """A mistake in a script (or a --set), located: `piece.yaml:12:7: scenes.tris.shape: ...`."""
 
 
-def did_you_mean(word: str, known: Iterable[str]) -> str:
-    """' (did you mean X?)' for the closest known word, else ' (known: a, b, c)'."""
+NEARLY = 0.1  # a known word this much less similar than the closest, but not yet given, is the better guess
+
+
+def did_you_mean(word: str, known: Iterable[str], given: Iterable[str] = ()) -> str:
+    """' (did you mean X?)' for the closest known word, else ' (known: a, b, c)'. A word already `given`
+    beside it is a worse guess than one nearly as close that is not (`shapse` beside `shape` meant `shapes`).
+
+    Examples
+    --------
+    >>> did_you_mean("shapse", ["shape", "shapes", "seed"], given=["shape"])
+    ' (did you mean shapes?)'
+    >>> did_you_mean("shapse", ["shape", "shapes", "seed"])
+    ' (did you mean shape?)'
+    """
     known = sorted(known)
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    taken = set(given)
+    scored = sorted(((difflib.SequenceMatcher(None, word, k).ratio(), k) for k in known), reverse=True)
+    close = [(score, k) for score, k in scored if score >= 0.6]
     if close:
-        return f" (did you mean {close[0]}?)"
+        best = close[0][0]
+        fresh = [k for score, k in close if k not in taken and score >= best - NEARLY]
+        return f" (did you mean {fresh[0] if fresh else close[0][1]}?)"
     return f" (known: {', '.join(known)})" if known else ""

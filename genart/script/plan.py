@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from genart.runtime.progress import SILENT, Reporter
 from genart.script import stages
@@ -85,6 +86,17 @@ def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT
     return out
 
 
+def _numbered(shots: list[Any]) -> list[int]:
+    """Each shot's number among the shots, each transition's among the transitions, both from 1 (the
+    stages' names: shot 1, crossfade 1, shot 2)."""
+    counts = {True: 0, False: 0}
+    numbers = []
+    for shot in shots:
+        counts[isinstance(shot, Transition)] += 1
+        numbers.append(counts[isinstance(shot, Transition)])
+    return numbers
+
+
 def _movie_stages(piece: Piece, cache: Cache, scenes: dict[str, Stage], progress: bool) -> list[Stage]:
     movie = piece.script.movie
     assert movie is not None and piece.movie is not None
@@ -94,13 +106,14 @@ def _movie_stages(piece: Piece, cache: Cache, scenes: dict[str, Stage], progress
     shot_stages: dict[int, Stage] = {}
     out: list[Stage] = []
     movie_only = frozenset({"movie"})
+    numbers = _numbered(movie.shots)
     for i, shot in enumerate(movie.shots):
         if isinstance(shot, Transition):
             continue
         fitted = scenes[shot.scene]
         key = stage_key("shot", fitted.key, stages.as_plain(shot, ("scene",)), encoding)
         target = cache.path(f"shot-{key}{suffix}")
-        shot_stages[i] = Stage(f"shot {i} ({shot.motion} of {shot.scene})", key, target, False,
+        shot_stages[i] = Stage(f"shot {numbers[i]} ({shot.motion} of {shot.scene})", key, target, False,
                                movie_only, partial(stages.render_shot, shot, fitted.target, segment, target))
     segments: list[Stage] = []
     for i, shot in enumerate(movie.shots):
@@ -111,7 +124,7 @@ def _movie_stages(piece: Piece, cache: Cache, scenes: dict[str, Stage], progress
         a, b = shot_stages[i - 1], shot_stages[i + 1]
         key = stage_key("fade", a.key, b.key, shot.duration, encoding)
         target = cache.path(f"fade-{key}{suffix}")
-        segments.append(Stage(f"crossfade {i}", key, target, False, movie_only, partial(
+        segments.append(Stage(f"{shot.transition} {numbers[i]}", key, target, False, movie_only, partial(
             stages.render_fade, (before, scenes[before.scene].target), (after, scenes[after.scene].target),
             shot.duration, segment, target)))
     out += segments

@@ -122,6 +122,33 @@ def read_text(path: Path, shown: str) -> str:
         raise ScriptError(f"{shown}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
+YAML_WORDS = (  # PyYAML's words for the common mistakes, said as a person would (the rest keep PyYAML's)
+    ("mapping values are not allowed here", "a ':' where a value was expected: quote a value that holds ': ', "
+                                            "or check the indentation"),
+    ("expected <block end>, but found", "this line's indentation does not line up with the lines above it"),
+    ("could not find expected ':'", "a key without its ':' (or a line that should be part of the one above)"),
+    ("found character '\\t' that cannot start any token", "a tab: indent YAML with spaces"),
+    ("found character '\t' that cannot start any token", "a tab: indent YAML with spaces"),
+    ("found undefined alias", "an alias (*name) used before its anchor (&name) is set"),
+    ("found unexpected end of stream", "a quote or bracket that is never closed"),
+    ("found unknown escape character", "an unknown backslash escape inside double quotes (use single quotes)"),
+    ("expected ',' or ']'", "a list in [brackets] that is not closed, or items without commas"),
+    ("expected ',' or '}'", "a mapping in {braces} that is not closed, or entries without commas"),
+)
+
+
+def plain_yaml_error(problem: str) -> str:
+    """A YAML syntax problem in plain words where it is a common one, else PyYAML's own.
+
+    Examples
+    --------
+    >>> plain_yaml_error("mapping values are not allowed here")
+    "YAML syntax: a ':' where a value was expected: quote a value that holds ': ', or check the indentation"
+    """
+    said = next((plain for words, plain in YAML_WORDS if problem.startswith(words)), problem)
+    return f"YAML syntax: {said}"
+
+
 def parse(text: str, name: str) -> Source:
     """Data with positions from YAML `text`; syntax errors, tags and duplicate keys raise ScriptError."""
     try:
@@ -129,7 +156,7 @@ def parse(text: str, name: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{name}:{mark.line + 1}:{mark.column + 1}" if mark else name
-        raise ScriptError(f"{where}: YAML syntax: {' '.join(str(exc.problem or exc.context).split())}") from None
+        raise ScriptError(f"{where}: {plain_yaml_error(' '.join(str(exc.problem or exc.context).split()))}") from None
     except yaml.YAMLError as exc:  # PyYAML's reader errors add the position on a line of their own
         raise ScriptError(f"{name}: YAML syntax: {str(exc).splitlines()[0]}") from None
     except RecursionError:  # PyYAML's composer recurses once per level of nesting

@@ -77,12 +77,22 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
     return tuple(path)
 
 
+def _given_keys(source: Source, path: tuple[str | int, ...]) -> set[str]:
+    """The keys the mapping at `path` holds already (an unknown key there more likely meant another)."""
+    node: Any = source.data
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else node[part] if isinstance(node, list) and \
+            isinstance(part, int) and part < len(node) else None
+    return set(node) if isinstance(node, dict) else set()
+
+
 def _located(source: Source, error: Any) -> ScriptError:
     kind, ctx, given = error["type"], error.get("ctx", {}), error.get("input")
     path = _data_path(source.data, error["loc"])
     if kind == "extra_forbidden":
         key = str(error["loc"][-1])
-        return source.error(path, "unknown key" + did_you_mean(key, known_keys(path[:-1], source.data)), key=True)
+        return source.error(path, "unknown key" + did_you_mean(key, known_keys(path[:-1], source.data),
+                                                               _given_keys(source, path[:-1])), key=True)
     if kind == "missing":
         return source.error(path, f"{error['loc'][-1]} is missing")
     if kind in ("union_tag_invalid", "union_tag_not_found"):
