@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 from pathlib import Path
@@ -243,3 +244,25 @@ def test_auction_is_certified_and_near_the_exact_optimum(cells: int, slots: int,
     assert total == pytest.approx(cost[np.arange(cells), chosen].sum())
     assert bound <= optimum + 1e-6 <= total + 2e-6
     assert total <= 1.01 * bound
+
+
+def test_build_takes_a_width_as_the_other_commands_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--width sets the output's width (whole pixels a cell, said when it cannot be exact); --match says its
+    default in the help."""
+    from genart.cli import build_parser, main
+
+    photos = Path(__file__).resolve().parent.parent / "assets" / "scripts" / "photos"
+    assert main(["mosaic", "index", str(photos), "-o", str(tmp_path / "c.npz"), "-q"]) == 0
+    target = Path(__file__).resolve().parent.parent / "assets" / "astronaut.jpg"
+    assert main(["mosaic", "build", str(tmp_path / "c.npz"), str(target), "--grid", "10", "--width", "200",
+                 "-o", str(tmp_path / "exact.png")]) == 0
+    assert Image.open(tmp_path / "exact.png").size[0] == 200
+    capsys.readouterr()
+    assert main(["mosaic", "build", str(tmp_path / "c.npz"), str(target), "--grid", "12", "--width", "200",
+                 "-o", str(tmp_path / "near.png")]) == 0
+    assert Image.open(tmp_path / "near.png").size[0] == 12 * 17
+    assert "--width 200 over 12 columns gives cells of 17 px: 204 px across" in capsys.readouterr().err
+    build = build_parser("mosaic")._subparsers._group_actions[0].choices["mosaic"]  # type: ignore[union-attr]
+    verbs = next(a for a in build._actions if isinstance(a, argparse._SubParsersAction)).choices
+    match = next(a for a in verbs["build"]._actions if "--match" in a.option_strings)
+    assert "(default nearest)" in (match.help or "")

@@ -46,6 +46,8 @@ from genart.render.scene import MosaicLayer
 from genart.report import report_output
 from genart.runtime.execution import ExecutionError
 
+DEFAULT_TILE_PX, MAX_TILE_PX = 32, 1024  # pixels a cell in pictures
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("mosaic", help="photo mosaics: index a photo folder, build a mosaic of a picture",
@@ -72,9 +74,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     size = b.add_mutually_exclusive_group(required=True)
     size.add_argument("--grid", metavar="CxR", help="cells across x down, or just across (cells stay square)")
     size.add_argument("--cell", type=float, metavar="PX", help="cell size in target pixels")
-    b.add_argument("--tile-px", type=int, default=32, help="pixels per cell in PNG/JPEG (and SVG/PDF) output (default 32)")
+    pixels = b.add_mutually_exclusive_group()
+    pixels.add_argument("--tile-px", type=int, default=None,
+                        help="pixels per cell in PNG/JPEG (and SVG/PDF) output (default 32)")
+    pixels.add_argument("--width", type=int, metavar="PX",
+                        help="output width in pixels instead: each cell gets the whole pixels nearest WIDTH / columns")
     b.add_argument("--match", choices=MODES, default="nearest",
-                   help="nearest: best tile per cell; budget: each tile at most --reuse times; unique: each tile once")
+                   help="nearest: best tile per cell; budget: each tile at most --reuse times; unique: each tile once "
+                        "(default nearest)")
     b.add_argument("--reuse", type=int, default=2, metavar="K", help="uses allowed per tile with --match budget (default 2)")
     b.add_argument("--no-adjacent-repeats", action="store_true", help="never show the same tile in side-by-side cells")
     b.add_argument("--blend", type=float, default=0.0, help="0..1: shift each tile's colours toward its cell's (default 0)")
@@ -128,12 +135,30 @@ def run_index(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_build_sizes(args: argparse.Namespace, picture: Picture) -> None:
-    """Refuse, before any matching, an output too large to write at the grid and --tile-px (or paper) asked for."""
+def _cells(args: argparse.Namespace, picture: Picture) -> tuple[int, int]:
+    """The grid's columns and rows for the picture; then `args.tile_px` is set (from --width, if given)."""
     try:
         columns, rows = grid_size(picture.width, picture.height, args.grid, args.cell)
     except MatchError as exc:
         raise UserError(str(exc)) from None
+    if args.width is not None:
+        if args.width < 1:
+            raise UserError(f"--width must be at least 1, got {args.width}")
+        args.tile_px = max(1, round(args.width / columns))
+        if args.tile_px * columns != args.width and not args.quiet:
+            print(f"genart mosaic build: note: --width {args.width} over {columns} columns gives cells of "
+                  f"{args.tile_px} px: {args.tile_px * columns} px across", file=sys.stderr)
+        if args.tile_px > MAX_TILE_PX:
+            raise UserError(f"--width {args.width} over {columns} columns gives cells of {args.tile_px} px, more than "
+                            f"{MAX_TILE_PX}: ask for more cells or a smaller width")
+    elif args.tile_px is None:
+        args.tile_px = DEFAULT_TILE_PX
+    return columns, rows
+
+
+def _check_build_sizes(args: argparse.Namespace, picture: Picture) -> None:
+    """Refuse, before any matching, an output too large to write at the grid and --tile-px (or paper) asked for."""
+    columns, rows = _cells(args, picture)
     options = poster_options(args)
     canvas = scene.Canvas(width=picture.width, height=picture.width / columns * rows)
     for out in args.output:
@@ -154,8 +179,8 @@ def _check_build_sizes(args: argparse.Namespace, picture: Picture) -> None:
 def run_build(args: argparse.Namespace) -> int:
     report = report_output(args.report, args.output[0])
     check_outputs(args.output, inputs=[args.collection, args.target], also=[report] if report else [])
-    if args.tile_px < 1 or args.tile_px > 1024:
-        raise UserError(f"--tile-px must be between 1 and 1024, got {args.tile_px}")
+    if args.tile_px is not None and not 1 <= args.tile_px <= MAX_TILE_PX:  # before the picture is read
+        raise UserError(f"--tile-px must be between 1 and {MAX_TILE_PX}, got {args.tile_px}")
     if not 1 <= args.quality <= 100:
         raise UserError(f"--quality must be between 1 and 100, got {args.quality}")
     try:
