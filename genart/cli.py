@@ -29,7 +29,7 @@ COMMANDS = {
     "evolve": "fit translucent shapes to a picture",
     "gng": "Growing Neural Gas line art from a picture",
     "mosaic": "photo mosaics: index a photo folder, build a mosaic of a picture",
-    "animate": "turn a scene file into a movie (MP4, WebM or GIF)",
+    "animate": "turn a scene file into a movie (MP4, WebM, MOV, GIF or PNG frames) or a still of it",
     "render": "render a scene file to PNG, SVG or PDF",
     "info": "describe a scene file",
     "export": "hand a motion to other tools: Lottie JSON, animated SVG, glTF, Blender",

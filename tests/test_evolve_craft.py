@@ -78,7 +78,7 @@ def test_palette_from_a_picture_on_the_command_line(tmp_path: Path) -> None:
     done = run_cli("evolve", "assets/astronaut.jpg", "--palette", "#12", "-o", str(out))
     assert done.returncode == 2 and "#rrggbb" in done.stderr and len(done.stderr.splitlines()) == 1
     done = run_cli("evolve", "assets/astronaut.jpg", "--method", "gradient", "--palette", "#123456", "-o", str(out))
-    assert done.returncode == 2 and "applies to hillclimb" in done.stderr
+    assert done.returncode == 2 and "--palette applies to --method hillclimb only" in done.stderr
 
 
 @pytest.mark.parametrize(("sig", "status", "tiles"), [(signal.SIGINT, 130, "1x1"), (signal.SIGTERM, 143, "2x2")])

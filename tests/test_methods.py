@@ -78,7 +78,7 @@ def test_validation_errors_are_one_line_naming_the_setting() -> None:
 
     cases = [({"candidates": 0}, "--candidates must be between 1 and 100000, got 0"),
              ({"resize": 5}, "--resize must be between 8 and 4096, got 5"),
-             ({"alpha": 2}, "--alpha must be between 0.0 and 1.0, got 2"),
+             ({"alpha": 2}, "--alpha must be between 0 and 1, got 2"),
              ({"shapes": 0}, "--shapes (shape count) must be between 1 and 100000, got 0"),
              ({"colour": 1}, "--colour: Extra inputs are not permitted"),
              ({"shapes": 3, "tiles": (2, 2)}, "3 shapes cannot cover 4 tiles")]

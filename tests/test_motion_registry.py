@@ -107,7 +107,7 @@ def test_a_scene_lacking_what_a_motion_requires_is_one_line_through_the_cli(tmp_
 @pytest.mark.parametrize("args, message", [
     (["--motion", "flyin", "--reverse"], "--reverse applies to --motion mosaic_zoom only"),
     (["--motion", "growth", "--seed", "3"], "--seed applies to --motion flyin and mosaic_zoom only"),
-    (["--motion", "flyin", "--hold", "-1"], "--hold -1: input should be greater than or equal to 0"),
+    (["--motion", "flyin", "--hold", "-1"], "--hold must be between 0 and 3600, got -1"),
     (["--motion", "flyin", "--easing", "wobble"], "unknown easing 'wobble'"),
 ])
 def test_motion_options_are_checked_against_the_motion(tmp_path, capsys, args, message):

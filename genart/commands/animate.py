@@ -24,8 +24,7 @@ from genart.animate.timeline import Loop, Playable, frame_times
 from genart.errors import GenartError, UserError
 from genart.files import replaced_input
 from genart.generative.methods.base import WORKERS_VARIABLE, max_workers
-from genart.motion_options import add_motion_options, motion_settings
-from genart.options import add_quiet_option, add_scheduler_option
+from genart.options import add_quiet_option, add_scheduler_option, add_settings_options, settings_from
 from genart.outputs import Output, check_plan
 from genart.render import scene
 from genart.render.atomic import check_writable
@@ -36,6 +35,9 @@ DEFAULT_LONGEST = {"mp4": 1280, "webm": 1280, "mov": 1280, "gif": 480, "png": 12
 SEQUENCE_NAME = "%05d.png"  # frame names in an output folder
 PREVIEW_LONGEST, PREVIEW_FPS = 320, 12
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
+
+
+MOTION_SETTINGS = {name: motion.settings for name, motion in MOTIONS.items()}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
     p.add_argument("--size", help="WIDTHxHEIGHT or WIDTH (height keeps the scene's aspect); "
                                   "default 1280 px (GIF 480 px) on the longer side")
-    add_motion_options(p)
+    add_settings_options(p, MOTION_SETTINGS)
     p.add_argument("--framing", choices=FRAMINGS, default="fit",
                    help="a --size of another aspect than the scene: fit (all of it, with bars), fill (cover the "
                         "frame, cut the overflow) or crop (shrink the frame to the scene's aspect) (default fit)")
@@ -190,7 +192,7 @@ def write_still(clip: Playable, at: float, out: Path, size: tuple[int, int], loo
 
 def run(args: argparse.Namespace) -> int:
     motion = MOTIONS[args.motion]
-    settings = motion_settings(motion, args)
+    settings = settings_from(args, motion.settings, MOTION_SETTINGS, "--motion", motion.name)
     still = args.at is not None
     inputs = [args.scene, *([args.collection] if args.collection else [])]
     out, fmt = _output(args.output, still, inputs)

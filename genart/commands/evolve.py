@@ -5,23 +5,28 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import UnionType
-from typing import Any, Literal, Union, cast, get_args, get_origin
+from typing import Any, cast
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import ValidationError
 
 from genart.errors import UserError
 from genart.generative.images import ImageError, Picture, load_picture, rmse_255, working
 from genart.generative.methods import METHODS, Method, settings_error
 from genart.generative.methods.refine import RefineSettings, refine_scene
 from genart.generative.palette import Palette, PaletteError, palette_from, parse_palette
-from genart.options import add_quiet_option, add_scheduler_option
-from genart.outputs import Output, add_poster_options, check_outputs, check_sizes, poster_options, write_outputs
+from genart.options import Spelling, add_quiet_option, add_scheduler_option, add_settings_options, flag, settings_from
+from genart.outputs import (
+    OUTPUT_FORMATS,
+    Output,
+    add_poster_options,
+    check_outputs,
+    check_sizes,
+    poster_options,
+    write_outputs,
+)
 from genart.preview import add_preview_options, watching
 from genart.preview.live import Live
 from genart.render import scene as S
@@ -79,52 +84,15 @@ def palette(text: str) -> Palette:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-# options written otherwise than their fields: (parser, metavar)
-PARSERS = {"alpha": (alpha, "auto|A"), "background": (color, "auto|#rrggbb"), "tiles": (grid, "CxR"),
-           "palette": (palette, "#rrggbb,...")}
+# settings written otherwise than their types say
+SPELLINGS = {"alpha": Spelling(alpha, "auto|A", lambda v: "auto (per shape)" if not v else f"{v:g}"),
+             "background": Spelling(color, "auto|#rrggbb", lambda v: "auto (the picture's mean colour)" if v is None
+                                    else "#" + "".join(f"{round(c * 255):02x}" for c in v)),
+             "tiles": Spelling(grid, "CxR", lambda v: "x".join(map(str, v))),
+             "palette": Spelling(palette, "#rrggbb,...", lambda v: ",".join(v) if v else "any colour")}
 FLAGS = {"shapes": ("-n",)}
-
-
-def _plain(annotation: Any) -> Any:
-    """The annotation without None (X | None → X)."""
-    args = [a for a in get_args(annotation) if a is not type(None)]
-    return args[0] if get_origin(annotation) in (Union, UnionType) and len(args) == 1 else annotation
-
-
-def _shown(value: object) -> str:
-    return "x".join(map(str, value)) if isinstance(value, tuple) else str(value)
-
-
-def _add_settings_options(p: argparse.ArgumentParser, methods: list[Method]) -> None:
-    """One option per settings field of `methods` (--max-age for max_age): type, choices and help
-    from the models; a field of some methods only goes in their group. An option left out
-    (None) leaves each method its own default, which the help lists."""
-    fields: dict[str, list[tuple[Method, FieldInfo]]] = {}
-    for method in methods:
-        for name, info in method.settings.model_fields.items():
-            fields.setdefault(name, []).append((method, info))
-    groups: dict[str, argparse._ArgumentGroup] = {}
-    for name, owners in fields.items():
-        info = owners[0][1]
-        kind = _plain(info.annotation)
-        options: dict[str, Any] = {"default": None}
-        if name in PARSERS:
-            options["type"], options["metavar"] = PARSERS[name]
-        elif get_origin(kind) is Literal:
-            options["choices"] = list(dict.fromkeys(c for _, i in owners for c in get_args(_plain(i.annotation))))
-        elif kind in (int, float):
-            options["type"] = kind
-        defaults = [f"{'' if i == 0 else m.name + ': '}{_shown(f.default)}" for i, (m, f) in enumerate(owners)
-                    if f.default is not None and (i == 0 or f.default != info.default)]
-        shown = f" (default {'; '.join(defaults)})" if defaults and "default" not in (info.description or "") else ""
-        options["help"] = f"{info.description}{shown}"
-        names = [m.name for m, _ in owners]
-        if len(owners) == len(methods):
-            target: argparse._ActionsContainer = p
-        else:
-            title = " and ".join(names)
-            target = groups.setdefault(title, p.add_argument_group(title))
-        target.add_argument(*FLAGS.get(name, ()), f"--{name.replace('_', '-')}", dest=name, **options)
+DRAWING = {name: method.settings for name, method in METHODS.items() if method.draws_shapes}  # evolve's methods
+REFINING = tuple(RefineSettings.model_fields)  # options the joint refinement takes too (--seed, --resize, ...)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -135,11 +103,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("image", help="the picture to approximate (png, jpg, webp, ...), or a folder of pictures "
                                  f"(then each -o holds {NAME}, the picture's file name without extension)")
     p.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
-                   help=f"output .scene.json, .png, .svg or .pdf (repeatable; e.g. out/{NAME}.png for a folder)")
+                   help=f"output {OUTPUT_FORMATS} (repeatable; e.g. out/{NAME}.png for a folder)")
     p.add_argument("--method", choices=[m.name for m in methods], default=methods[0].name,
                    help="; ".join(f"{m.name}: {m.help}" for m in methods))
     p.add_argument("--width", type=int, default=None, help="width of PNG/SVG/PDF output (default: picture width)")
-    _add_settings_options(p, methods)
+    add_settings_options(p, DRAWING, SPELLINGS, FLAGS)
     look = p.add_argument_group("palette taken from a picture (hillclimb)")
     look.add_argument("--palette-from", metavar="PICTURE", default=None,
                       help="restrict shapes to --colors colours of this picture (k-means of its colours)")
@@ -158,16 +126,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _option(field: str) -> str:
-    return f"--{field.replace('_', '-')}"
-
-
-def _settings(model: type[BaseModel], values: dict[str, Any], option: Callable[[str], str] = _option) -> Any:
-    """The settings model built from the options given; a ValidationError becomes one line."""
+def _refinement(args: argparse.Namespace) -> RefineSettings:
+    """The joint refinement's settings: --refine-seconds, and the options it shares with the gradient method."""
+    values = {field: getattr(args, field) for field in REFINING if hasattr(args, field) and field != "seconds"}
     try:
-        return model(**{k: v for k, v in values.items() if k in model.model_fields and v is not None})
+        return RefineSettings(**values, seconds=args.refine_seconds)
     except ValidationError as exc:
-        raise UserError(settings_error(exc, model, option)) from None
+        raise UserError(settings_error(exc, RefineSettings, lambda f: "--refine-seconds" if f == "seconds"
+                                       else flag(f))) from None
 
 
 def _poster_rmse(drawing: S.Scene, target: np.ndarray) -> float:
@@ -205,15 +171,13 @@ def _take_palette(args: argparse.Namespace, method: Method) -> None:
     if args.colors is not None and args.palette_from is None:
         raise UserError("--colors goes with --palette-from")
     if args.palette_from is not None:
-        if args.palette is not None:
+        if getattr(args, "palette", None) is not None:
             raise UserError("give --palette or --palette-from, not both")
         try:
             args.palette = palette_from(load_picture(args.palette_from).rgb, args.colors or 8)
         except PaletteError as exc:
             raise UserError(str(exc)) from None
-    if args.palette is not None and "palette" not in method.settings.model_fields:
-        raise UserError(f"--palette applies to hillclimb, not to --method {method.name}")
-    if args.palette is not None and args.refine_seconds is not None:
+    if getattr(args, "palette", None) is not None and args.refine_seconds is not None:
         raise UserError("--refine-seconds would move the colours off the palette; use one or the other")
 
 
@@ -281,11 +245,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--width must be at least 1, got {args.width}")
     method = METHODS[args.method]
     _take_palette(args, method)
-    settings = _settings(method.settings, vars(args))
+    settings = settings_from(args, method.settings, DRAWING, "--method", method.name, also=REFINING)
     refinement = None
     if args.refine_seconds is not None:
-        refinement = _settings(RefineSettings, {**vars(args), "seconds": args.refine_seconds, "steps": None},
-                               lambda f: "--refine-seconds" if f == "seconds" else _option(f))
+        refinement = _refinement(args)
     if Path(args.image).is_dir():
         with watching(args, "evolve") as live:
             return _run_folder(args, method, settings, refinement, live)

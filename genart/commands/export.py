@@ -18,10 +18,11 @@ from genart.animate.export import ExportError
 from genart.animate.export.formats import EXPORTABLE, FORMATS, MAX_WIDTH, export_motion
 from genart.animate.motions import MOTIONS, get_motion
 from genart.errors import UserError
-from genart.motion_options import add_motion_options, motion_settings
-from genart.options import add_quiet_option
+from genart.options import add_quiet_option, add_settings_options, settings_from
 from genart.outputs import check_plan, export_plan
 from genart.render import scene
+
+MOTION_SETTINGS = {name: MOTIONS[name].settings for name in EXPORTABLE}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--blender-script", action="store_true",
                    help="-o build.py: write Blender's builder script and its data (build.json) instead of a .blend, "
                         "for `blender -b --python build.py -- build.json out.blend`")
-    add_motion_options(p, [MOTIONS[name] for name in EXPORTABLE])
+    add_settings_options(p, MOTION_SETTINGS)
     add_quiet_option(p)
     p.set_defaults(func=run)
 
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     outputs = export_plan(out)
     check_plan(outputs, [args.scene])
     motion = get_motion(args.motion)
-    settings = motion_settings(motion, args, [MOTIONS[name] for name in EXPORTABLE])
+    settings = settings_from(args, motion.settings, MOTION_SETTINGS, "--motion", motion.name)
     drawing = scene.load(args.scene)
     try:
         clip, written = export_motion(drawing, settings, out, args.fps, args.width, args.blender)

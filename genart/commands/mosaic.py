@@ -11,22 +11,19 @@ from typing import cast
 
 import numpy as np
 from PIL import Image
-from pydantic import ValidationError
 
 from genart.api import fit_picture
 from genart.errors import UserError
 from genart.files import inside
 from genart.generative.images import Picture, load_picture
-from genart.generative.methods import settings_error
 from genart.generative.methods.base import WORKERS_VARIABLE, max_workers
 from genart.generative.methods.mosaic import MosaicSettings
 from genart.generative.mosaic.build import grid_size
 from genart.generative.mosaic.collection import Collection, CollectionError
-from genart.generative.mosaic.features import SPACES
 from genart.generative.mosaic.image import check_image_size, write_mosaic_image
 from genart.generative.mosaic.index import DEFAULT_SIZES, IMAGE_SUFFIXES, index_folder
-from genart.generative.mosaic.match import MODES, MatchError
-from genart.options import add_quiet_option, add_scheduler_option
+from genart.generative.mosaic.match import MatchError
+from genart.options import add_quiet_option, add_scheduler_option, add_settings_options, settings_from
 from genart.outputs import (
     SCENE_SUFFIXES,
     Output,
@@ -72,23 +69,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("collection", metavar="COLLECTION", help="collection file made by `genart mosaic index`")
     b.add_argument("target", metavar="TARGET", help="the picture to rebuild")
     size = b.add_mutually_exclusive_group(required=True)
-    size.add_argument("--grid", metavar="CxR", help="cells across x down, or just across (cells stay square)")
-    size.add_argument("--cell", type=float, metavar="PX", help="cell size in target pixels")
+    size.add_argument("--grid", metavar="CxR", help=MosaicSettings.model_fields["grid"].description)
+    size.add_argument("--cell", type=float, metavar="PX", help=MosaicSettings.model_fields["cell"].description)
     pixels = b.add_mutually_exclusive_group()
     pixels.add_argument("--tile-px", type=int, default=None,
-                        help="pixels per cell in PNG/JPEG (and SVG/PDF) output (default 32)")
+                        help=f"pixels per cell in PNG/JPEG (and SVG/PDF) output (default {DEFAULT_TILE_PX})")
     pixels.add_argument("--width", type=int, metavar="PX",
                         help="output width in pixels instead: each cell gets the whole pixels nearest WIDTH / columns")
-    b.add_argument("--match", choices=MODES, default="nearest",
-                   help="nearest: best tile per cell; budget: each tile at most --reuse times; unique: each tile once "
-                        "(default nearest)")
-    b.add_argument("--reuse", type=int, default=2, metavar="K", help="uses allowed per tile with --match budget (default 2)")
-    b.add_argument("--no-adjacent-repeats", action="store_true", help="never show the same tile in side-by-side cells")
-    b.add_argument("--blend", type=float, default=0.0, help="0..1: shift each tile's colours toward its cell's (default 0)")
-    b.add_argument("--features", default="6x6", metavar="mean|NxN",
-                   help="colour features compared: the mean colour or an NxN grid of means, N ≤ 16 (default 6x6)")
-    b.add_argument("--space", choices=SPACES, default="rgb",
-                   help="colour space the features are compared in (default rgb: least squared error; lab: perceptual)")
+    add_settings_options(b, {"mosaic": MosaicSettings}, skip=("collection", "grid", "cell"))
     add_quiet_option(b)
     add_poster_options(b)
     add_preview_options(b)
@@ -183,12 +171,8 @@ def run_build(args: argparse.Namespace) -> int:
         raise UserError(f"--tile-px must be between 1 and {MAX_TILE_PX}, got {args.tile_px}")
     if not 1 <= args.quality <= 100:
         raise UserError(f"--quality must be between 1 and 100, got {args.quality}")
-    try:
-        settings = MosaicSettings(collection=args.collection, grid=args.grid, cell=args.cell, match=args.match,
-                                  reuse=args.reuse, no_adjacent_repeats=args.no_adjacent_repeats, blend=args.blend,
-                                  features=args.features, space=args.space)
-    except ValidationError as exc:
-        raise UserError(settings_error(exc, MosaicSettings, lambda f: f"--{f.replace('_', '-')}")) from None
+    settings = settings_from(args, MosaicSettings, {"mosaic": MosaicSettings}, "mosaic", "build",
+                             collection=args.collection, grid=args.grid, cell=args.cell)
     collection = _load(args.collection)
     picture = load_picture(args.target)
     _check_build_sizes(args, picture)

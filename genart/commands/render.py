@@ -6,7 +6,15 @@ import argparse
 
 from genart.errors import UserError
 from genart.options import add_quiet_option
-from genart.outputs import add_poster_options, check_outputs, color, poster_options, replace_background, write_outputs
+from genart.outputs import (
+    OUTPUT_FORMATS,
+    add_poster_options,
+    check_outputs,
+    color,
+    poster_options,
+    replace_background,
+    write_outputs,
+)
 from genart.render import scene
 
 
@@ -15,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Render a scene file; the format follows each output's extension.")
     p.add_argument("scene", help="scene file (.scene.json or .scene.json.gz)")
     p.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
-                   help="output file .png, .jpg, .tif, .svg, .pdf or .scene.json (repeatable)")
+                   help=f"output {OUTPUT_FORMATS} (repeatable)")
     p.add_argument("--width", type=int, help="output width in pixels (PDF: points); height keeps the aspect")
     p.add_argument("--background", metavar="COLOUR|transparent",
                    help="draw the scene on this background instead of its own (transparent: none)")

@@ -75,14 +75,19 @@ _RANGES = {"greater_than_equal": "at least {ge}", "greater_than": "greater than 
            "less_than_equal": "at most {le}", "less_than": "less than {lt}"}
 
 
+def _number(value: Any) -> Any:
+    """A float that is a whole number as an int (3600.0 → 3600), for messages; anything else as it is."""
+    return int(value) if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 else value
+
+
 def _interval(field: FieldInfo) -> str | None:
     """'between 8 and 4096' or '(0, 1]' for a field bounded on both sides, else None."""
     low = next((m for m in field.metadata if isinstance(m, (at.Ge, at.Gt))), None)
     high = next((m for m in field.metadata if isinstance(m, (at.Le, at.Lt))), None)
     if low is None or high is None:
         return None
-    lo = low.ge if isinstance(low, at.Ge) else low.gt
-    hi = high.le if isinstance(high, at.Le) else high.lt
+    lo = _number(low.ge if isinstance(low, at.Ge) else low.gt)
+    hi = _number(high.le if isinstance(high, at.Le) else high.lt)
     if isinstance(low, at.Ge) and isinstance(high, at.Le):
         return f"between {lo} and {hi}"
     return f"in {'[' if isinstance(low, at.Ge) else '('}{lo}, {hi}{']' if isinstance(high, at.Le) else ')'}"
@@ -98,6 +103,6 @@ def settings_error(exc: ValidationError, model: type[BaseModel], label: Callable
     ctx = error.get("ctx", {})
     if error["type"] in _RANGES:
         bound = (_interval(info) if info is not None else None) or _RANGES[error["type"]].format(**ctx)
-        return f"{name} must be {bound}, got {error['input']}"
+        return f"{name} must be {bound}, got {_number(error['input'])}"
     text = str(ctx["error"]) if error["type"] == "value_error" else error["msg"]
     return f"{name}: {text}" if field else text

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from genart.generative.hillclimb import ClimbSettings
 from genart.generative.hillclimb_tiles import EvolveInterrupted, EvolveSettings, evolve, tiles_scene
@@ -31,9 +32,26 @@ class HillclimbSettings(BaseModel):
     shapes: int = Field(default=200, ge=1, le=MAX_EVOLVE_SHAPES, title="shape count", description="number of shapes in all")
     shape: ShapeName = Field(default="triangle", description="shape kind, or combo: a mix of them")
     sides: int = Field(default=4, ge=3, le=8, description="sides of a polygon shape")
-    alpha: float = Field(default=0.0, ge=0.0, le=1.0, description="shape opacity in (0, 1], or 0 (auto, the default): optimized per shape")
+    alpha: float = Field(default=0.0, ge=0.0, le=1.0,
+                         description="shape opacity in (0, 1], or auto (the default; stored as 0): optimized per shape")
     background: tuple[Unit, Unit, Unit] | None = Field(
-        default=None, description="background RGB in [0, 1]; by default (auto) the picture's mean colour")
+        default=None, description="background colour #rrggbb (or RGB in [0, 1]), or auto (the default): the "
+                                  "picture's mean colour")
+
+    @field_validator("alpha", mode="before")
+    @classmethod
+    def _auto_alpha(cls, value: Any) -> Any:
+        return 0.0 if value == "auto" else value
+
+    @field_validator("background", mode="before")
+    @classmethod
+    def _hex_background(cls, value: Any) -> Any:
+        if value == "auto":
+            return None
+        if isinstance(value, str) and re.fullmatch(r"#?[0-9A-Fa-f]{6}", value):
+            digits = value.lstrip("#")
+            return tuple(int(digits[i:i + 2], 16) / 255.0 for i in (0, 2, 4))
+        return value
     tiles: tuple[int, int] = Field(default=(1, 1), description="grid of independent tiles (columns, rows), each with a derived seed")
     resize: int = Field(default=256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
     seed: int = Field(default=0, ge=0, description="random seed; same seed, same result")
