@@ -18,6 +18,9 @@ The source pictures that are not genart's work are made here too: the astronaut'
 from __future__ import annotations
 
 import argparse
+import base64
+import io
+import json
 import os
 import re
 import shlex
@@ -27,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +40,11 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 ASTRONAUT = ROOT / "assets" / "astronaut.jpg"
 PREVIEW_ADDRESS = re.compile(r"preview at (http://127\.0\.0\.1:\d+/)")
+
+
+def shown(words: list[str]) -> str:
+    """A command as printed: the repository's own paths relative to it, this Python as `python`."""
+    return shlex.join(["python" if w == sys.executable else w.replace(f"{ROOT}/", "") for w in words])
 
 
 class GalleryError(RuntimeError):
@@ -52,10 +61,10 @@ class Studio:
     def run(self, *args: str | Path, cwd: Path | None = None) -> str:
         """Run a command (printed first) and return its stdout; a failure raises GalleryError."""
         words = [str(a) for a in args]
-        print("$ " + shlex.join(words), flush=True)
+        print("$ " + shown(words), flush=True)
         done = subprocess.run(words, cwd=cwd or ROOT, stdout=subprocess.PIPE, text=True)
         if done.returncode != 0:
-            raise GalleryError(f"{shlex.join(words)} exited with status {done.returncode}")
+            raise GalleryError(f"{shown(words)} exited with status {done.returncode}")
         return done.stdout
 
     def genart(self, *args: str | Path, cwd: Path | None = None) -> str:
@@ -87,10 +96,43 @@ def chromium() -> str:
     return found
 
 
-def screenshot(s: Studio, url: str, out: Path, size: tuple[int, int] = (900, 487)) -> None:
-    """A headless Chromium screenshot of a page, after its scripts have had a few seconds."""
-    s.run(chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-          f"--window-size={size[0]},{size[1]}", "--virtual-time-budget=4000", f"--screenshot={out}", url)
+def screenshot(s: Studio, url: str, out: Path, wait: float, size: tuple[int, int] = (900, 487)) -> None:
+    """A screenshot of a page `wait` seconds after it opens in headless Chromium (a 1400-px-wide window,
+    scaled down to `size`), taken over its DevTools protocol: a page that keeps its event stream open
+    never finishes loading, so Chromium's own --screenshot would wait for the run to end."""
+    import websocket  # websocket-client, of the test extra
+
+    window = (1400, round(1400 * size[1] / size[0]))
+    with tempfile.TemporaryDirectory(prefix="genart-gallery-chromium-") as profile:
+        command = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+                   f"--window-size={window[0]},{window[1]}", "--force-device-scale-factor=1",
+                   "--remote-debugging-port=0", f"--user-data-dir={profile}", url]
+        print("$ " + shown(command) + " &", flush=True)
+        browser = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            port_file = Path(profile) / "DevToolsActivePort"
+            deadline = time.monotonic() + 30
+            while not (port_file.exists() and port_file.read_text().strip()):
+                if time.monotonic() > deadline:
+                    raise GalleryError("Chromium did not open its DevTools port within 30 s")
+                time.sleep(0.1)
+            time.sleep(wait)
+            port = int(port_file.read_text().split()[0])
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as reply:
+                page = next(t for t in json.load(reply) if t["type"] == "page")
+            socket = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=30, suppress_origin=True)
+            socket.send(json.dumps({"id": 1, "method": "Page.captureScreenshot", "params": {"format": "png"}}))
+            while (answer := json.loads(socket.recv())).get("id") != 1:
+                pass
+            socket.close()
+        finally:
+            browser.terminate()
+            browser.wait(timeout=30)
+    if "error" in answer:
+        raise GalleryError(f"Chromium took no screenshot of {url}: {answer['error']}")
+    picture = Image.open(io.BytesIO(base64.b64decode(answer["result"]["data"]))).convert("RGB")
+    picture.resize(size, Image.Resampling.LANCZOS).save(out)
+    print(f"# wrote {out.name}", flush=True)
 
 
 def side_by_side(pictures: list[Path], out: Path, cell: int, quality: int = 85) -> None:
@@ -253,7 +295,7 @@ def blender_frames(s: Studio) -> None:
     script = s.work / "render_frame.py"
     script.write_text(BLENDER_RENDER)
     args = [str(blend), "45", str(s.out / "blender_cycles_frame.png")]  # Cycles, 4 samples, 256 px
-    print("$ " + shlex.join(blender.command(script, args)), flush=True)
+    print("$ " + shown(blender.command(script, args)), flush=True)
     try:
         blender.run(script, args, "render")
     except GenartError as exc:
@@ -279,7 +321,7 @@ def preview(s: Studio) -> None:
     """The live page of a 2x2-tiled evolve, some seconds into the run."""
     command = [sys.executable, "-m", "genart", "evolve", str(ASTRONAUT), "-n", "2000", "--tiles", "2x2",
                "--seconds", "60", "--preview", "-q", "-o", str(s.work / "preview.png")]
-    print("$ " + shlex.join(command) + " &", flush=True)
+    print("$ " + shown(command) + " &", flush=True)
     run = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         assert run.stderr is not None
@@ -287,8 +329,7 @@ def preview(s: Studio) -> None:
         found = PREVIEW_ADDRESS.search(line)
         if found is None:
             raise GalleryError(f"genart evolve --preview printed no address: {line.strip()!r}")
-        time.sleep(15)  # a few hundred shapes in, the curve well under way
-        screenshot(s, found.group(1), s.out / "preview_live.png")
+        screenshot(s, found.group(1), s.out / "preview_live.png", wait=10)  # the run well under way
     finally:
         run.send_signal(signal.SIGINT)
         run.communicate(timeout=60)
@@ -298,7 +339,7 @@ def report(s: Studio) -> None:
     page = s.work / "report.html"
     s.genart("evolve", ASTRONAUT, "-n", "300", "--seconds", "20", "--report", page, "-q",
              "-o", s.work / "report.png")
-    screenshot(s, page.as_uri(), s.out / "report_page.png")
+    screenshot(s, page.as_uri(), s.out / "report_page.png", wait=3)  # the time-lapse three quarters through
 
 
 PIECES: dict[str, Piece] = {p.files[0]: p for p in (
