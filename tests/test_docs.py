@@ -161,3 +161,11 @@ def test_the_pages_link_only_to_files_that_exist() -> None:
             if "://" not in target and not (page.parent / target).exists():
                 missing.append(f"{page.relative_to(ROOT)}: {target}")
     assert not missing, missing
+
+
+def test_defaults_are_shown_as_the_parser_has_them() -> None:
+    rows = _table_rows(reference.options_markdown("gng"))
+    row = {r.split(" | ")[0].strip("| "): r.split(" | ")[1] for r in rows}
+    assert row["`--seed SEED`"] == "`0`" and row["`--node-radius NODE_RADIUS`"] == "`0.0`"  # falsy, still defaults
+    assert row["`--sigma SIGMA`"] == "`0.6`" and row["`--invert`"] == ""  # a flag has none
+    assert row["`--offset OFFSET`"] == ""  # none set: the help says what happens

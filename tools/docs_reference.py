@@ -16,7 +16,7 @@ exist is left alone, so `mkdocs build --strict` fails on it.
 
 Examples
 --------
->>> "`--motion`" in options_markdown("export")
+>>> "`--motion MOTION`" in options_markdown("export")
 True
 >>> "#def-poster" in schema_markdown("genart/script/schema.json")
 True
@@ -118,7 +118,7 @@ def help_text(action: argparse.Action, prog: str) -> str:
 def default_text(action: argparse.Action) -> str:
     """The default as a table cell: blank for none, flags and defaults the help already states."""
     default = action.default
-    if default in (None, argparse.SUPPRESS, [], False) or isinstance(default, bool) or action.nargs == 0:
+    if default is None or default is argparse.SUPPRESS or default == [] or isinstance(default, bool) or action.nargs == 0:
         return ""
     if action.help and "%(default)" in action.help:
         return ""
