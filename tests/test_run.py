@@ -208,7 +208,7 @@ def test_only_and_force(tmp_path: Path) -> None:
 
 def test_the_published_schema_is_current_and_accepts_the_examples() -> None:
     published = json.loads((ROOT / "genart" / "script" / "schema.json").read_text())
-    assert published == json_schema(), "regenerate genart/script/schema.json (see docs/scripts.md)"
+    assert published == json_schema(), "regenerate genart/script/schema.json (docs/scripts.md: the published schema)"
     for name in EXAMPLES:
         jsonschema.validate(yaml.safe_load((SCRIPTS / name).read_text()), published)
 

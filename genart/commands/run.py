@@ -1,7 +1,7 @@
 """`genart run SCRIPT`: a whole piece from a YAML script, every stage cached by content.
 
-The format, the cache and the watch mode are described in docs/scripts.md; the pieces
-are in `genart.script`.
+The format is described in docs/scripts.md, the cache and the watch mode in
+docs/commands/run.md; the pieces are in `genart.script`.
 """
 
 from __future__ import annotations
