@@ -30,7 +30,7 @@ COMMANDS = {
     "gng": "Growing Neural Gas line art from a picture",
     "mosaic": "photo mosaics: index a photo folder, build a mosaic of a picture",
     "animate": "turn a scene file into a movie (MP4, WebM, MOV, GIF or PNG frames) or a still of it",
-    "render": "render a scene file to PNG, SVG or PDF",
+    "render": "render a scene file to PNG, JPEG, TIFF, SVG or PDF",
     "info": "describe a scene file",
     "export": "hand a motion to other tools: Lottie JSON, animated SVG, glTF, Blender",
     "compose": "draw the layers of several scenes over each other into one scene",

@@ -108,13 +108,18 @@ def add_settings_options(parser: argparse.ArgumentParser, models: Mapping[str, t
         show = spelled.shown if spelled is not None else _shown
         defaults = {name: show(i.default) for name, i in zip(taking, infos)}
         unset = all(i.default is None for i in infos) and (spelled is None or spelled.shown is str)
-        if kind is bool or unset or "default" in (info.description or ""):
+        if kind is bool or unset or any("default" in (i.description or "") for i in infos):
             said = ""
         elif len(set(defaults.values())) == 1:
             said = f" (default {next(iter(defaults.values()))})"
         else:
             said = " (default " + "; ".join(f"{name}: {shown}" for name, shown in defaults.items()) + ")"
-        options["help"] = f"{info.description}{said}"
+        described: dict[str, list[str]] = {}  # each wording of the field, with the models that word it so
+        for name, i in zip(taking, infos):
+            described.setdefault(i.description or "", []).append(name)
+        words = next(iter(described)) if len(described) == 1 else "; ".join(
+            f"{' and '.join(names)}: {text}" for text, names in described.items())
+        options["help"] = f"{words}{said}"
         target: argparse._ActionsContainer = parser
         title = sections.get(field) or (" and ".join(taking) if len(taking) < len(models) else None)
         if title is not None:

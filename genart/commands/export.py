@@ -26,7 +26,7 @@ MOTION_SETTINGS = {name: MOTIONS[name].settings for name in EXPORTABLE}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="hand a motion to other tools: Lottie JSON, animated SVG, glTF",
+    p = sub.add_parser("export", help="hand a motion to other tools: Lottie JSON, animated SVG, glTF, Blender",
                        description="Export a scene's motion for other tools; the format follows the output's "
                                    "extension: " + ", ".join(f"{f.suffix} {f.name}" for f in FORMATS.values()) + ".")
     p.add_argument("scene", help="scene file (.scene.json or .scene.json.gz)")
