@@ -165,7 +165,7 @@ def test_mosaic_jpeg_and_png_on_a_full_disk_fail_in_one_line(tmp_path, capsys):
             out = disk / f"old.{suffix}"
             assert main(["mosaic", "build", str(collection), str(target), "--grid", "8", "--tile-px", "64",
                          "--quality", "100", "-o", str(out)]) == 2
-            _one_line_error(capsys, "mosaic", str(out))
+            _one_line_error(capsys, "mosaic build", str(out))
         _assert_kept(disk)
 
 
@@ -370,7 +370,7 @@ def test_animate_refuses_a_gif_spool_that_cannot_fit_before_rendering(tmp_path, 
         raise AssertionError("frames were rendered")
         yield
 
-    monkeypatch.setattr("genart.commands.animate.render_frames", no_rendering)
+    monkeypatch.setattr("genart.animate.movie.render_frames", no_rendering)
     out = tmp_path / "o.gif"
     assert main(["animate", str(source), "--motion", "flyin", "-o", str(out), "--size", "32", "--fps", "5",
                  "--gif-quality", "best", "--no-progress"]) == 2

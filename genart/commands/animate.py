@@ -131,7 +131,7 @@ def _clip(drawing: scene.Scene, settings: MotionSettings, scene_path: str, fps: 
     try:
         return build_clip(drawing, settings, fps, tiles)
     except ValueError as exc:
-        if isinstance(exc, scene.SceneError):
+        if isinstance(exc, GenartError):  # genart's own errors say what they are as they are
             raise
         raise UserError(f"{scene_path}: {exc}") from None
 

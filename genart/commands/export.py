@@ -17,7 +17,7 @@ from pathlib import Path
 from genart.animate.export import ExportError
 from genart.animate.export.formats import EXPORTABLE, FORMATS, MAX_WIDTH, export_motion
 from genart.animate.motions import MOTIONS, get_motion
-from genart.errors import UserError
+from genart.errors import GenartError, UserError
 from genart.options import add_quiet_option, add_settings_options, settings_from
 from genart.outputs import check_plan, export_plan
 from genart.render import scene
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     except ExportError as exc:
         raise UserError(str(exc) if str(exc).startswith(str(out)) else f"{args.scene}: {exc}") from None
     except ValueError as exc:
-        if isinstance(exc, scene.SceneError):
+        if isinstance(exc, GenartError):  # genart's own errors say what they are as they are
             raise
         raise UserError(f"{args.scene}: {exc}") from None
     if suffix == ".py":

@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from genart.api import fit_picture
-from genart.errors import UserError
+from genart.errors import GenartError, UserError
 from genart.files import inside
 from genart.generative.images import Picture, load_picture
 from genart.generative.methods.base import WORKERS_VARIABLE, max_workers
@@ -190,8 +190,8 @@ def run_build(args: argparse.Namespace) -> int:
                     raise WriteError(out, exc.reason) from None
                 except OSError as exc:
                     raise write_error(out, exc) from None
-                except scene.SceneError:
-                    raise  # it names the output
+                except GenartError:
+                    raise  # genart's own errors name the output
                 except ValueError as exc:
                     raise UserError(f"{out}: {exc}") from None
         if live is not None and report is not None:
