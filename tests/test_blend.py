@@ -27,11 +27,13 @@ from genart.render import scene as S
 from tests.conftest import random_scene
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # Blender runs in its own process and renders with Cycles
 FPS = 10.0
 SIZE = 256
 
 RENDER = '''
 import json, sys, bpy
+
 args = sys.argv[sys.argv.index("--") + 1:]
 blend, size, samples, prefix, frames = args[0], int(args[1]), int(args[2]), args[3], args[4:]
 bpy.ops.wm.open_mainfile(filepath=blend)

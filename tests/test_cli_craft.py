@@ -50,6 +50,7 @@ def _stop_once_running(args: list[str], marker: bytes, signum: int) -> tuple[int
     return proc.returncode, (seen + err).decode(errors="replace")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_gng_interrupted_writes_its_graph_so_far(tmp_path: Path, signum: int, status: int) -> None:
     src = shapes_picture(tmp_path / "s.png", 200)
@@ -65,6 +66,7 @@ def test_gng_interrupted_writes_its_graph_so_far(tmp_path: Path, signum: int, st
     assert np.asarray(Image.open(outs[1]).convert("L")).min() < 128
 
 
+@pytest.mark.slow
 def test_gradient_interrupted_writes_its_best_circles(tmp_path: Path) -> None:
     src = shapes_picture(tmp_path / "s.png", 120)
     out = tmp_path / "c.scene.json"

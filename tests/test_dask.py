@@ -27,6 +27,8 @@ from genart.runtime.execution import SCHEDULER_VARIABLE, ExecutionError, open_ex
 from tests.conftest import random_scene
 from tests.test_mosaic import _photos
 
+pytestmark = pytest.mark.slow  # a real LocalCluster of worker processes
+
 try:
     import dask
     from distributed import Client, LocalCluster

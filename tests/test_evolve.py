@@ -306,6 +306,7 @@ def test_anneal_method_fits_polygons_per_tile(tmp_path: Path) -> None:
     assert drawing.snapshots and drawing.snapshots[-1].layers is not None
 
 
+@pytest.mark.slow
 def test_gradient_method_and_refinement(tmp_path: Path) -> None:
     circles, refined = tmp_path / "c.scene.json", tmp_path / "r.scene.json"
     done = run_cli("evolve", "assets/astronaut.jpg", "--method", "gradient", "-n", "6", "--resize", "32",

@@ -64,6 +64,7 @@ def test_palette_scene_uses_only_palette_colours(shape: str, tiles: tuple[int, i
     assert drawing.meta["palette"] == "#1a1a1a,#f0e8d8,#8a5a3a,#c09060"
 
 
+@pytest.mark.slow
 def test_palette_from_a_picture_on_the_command_line(tmp_path: Path) -> None:
     source = tmp_path / "source.png"
     Image.fromarray(data.astronaut()).resize((32, 32)).save(source)
@@ -81,6 +82,7 @@ def test_palette_from_a_picture_on_the_command_line(tmp_path: Path) -> None:
     assert done.returncode == 2 and "--palette applies to --method hillclimb only" in done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("sig", "status", "tiles"), [(signal.SIGINT, 130, "1x1"), (signal.SIGTERM, 143, "2x2")])
 def test_interrupt_writes_the_shapes_so_far(tmp_path: Path, sig: int, status: int, tiles: str) -> None:
     picture = tmp_path / "in.png"
@@ -111,6 +113,7 @@ def test_interrupt_writes_the_shapes_so_far(tmp_path: Path, sig: int, status: in
     assert not list(tmp_path.glob("*.tmp*"))
 
 
+@pytest.mark.slow
 def test_a_folder_of_pictures(tmp_path: Path) -> None:
     folder, outs = tmp_path / "in", tmp_path / "out"
     folder.mkdir()

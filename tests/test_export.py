@@ -131,6 +131,7 @@ def _svg_at(svg: str, t: float, tmp_path: Path) -> np.ndarray:
     return np.asarray(Image.open(shot).convert("RGB"))[:H, :W]
 
 
+@pytest.mark.slow
 def test_smil_svg_plays_in_chromium_like_genart(tmp_path: Path) -> None:
     out = _export(tmp_path, "a.svg", *FLYIN, "--width", str(W))
     svg = out.read_text()

@@ -130,9 +130,10 @@ def test_evolve_posters_have_the_pictures_exact_size(tmp_path: Path, width: int,
 
 def test_other_methods_posters_have_the_pictures_exact_size(tmp_path: Path) -> None:
     picture = _picture(tmp_path / "p.png", 451, 300)
-    for method, extra in (("anneal", ["--evaluations", "50", "--tiles", "1x1"]), ("gradient", ["--steps", "3"])):
+    for method, extra in (("anneal", ["--evaluations", "50", "--tiles", "1x1", "--workers", "1"]),
+                          ("gradient", ["--steps", "3"])):
         outs = [str(tmp_path / f"{method}.{kind}") for kind in ("png", "svg", "pdf")]
-        assert main(["evolve", str(picture), "--method", method, "-n", "2", "--resize", "50", "--workers", "1",
+        assert main(["evolve", str(picture), "--method", method, "-n", "2", "--resize", "50",
                      "--quiet", *extra, *sum((["-o", o] for o in outs), [])]) == 0
         _assert_sizes(tmp_path, method, 451, 300)
     outs = [str(tmp_path / f"gng.{kind}") for kind in ("png", "svg", "pdf")]

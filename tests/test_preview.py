@@ -35,6 +35,8 @@ from genart.preview.live import Live
 from genart.preview.server import PreviewServer
 from genart.runtime.progress import SILENT, Progress
 
+pytestmark = pytest.mark.slow  # headless Chromium against the live preview
+
 ASTRONAUT = Path(__file__).resolve().parent.parent / "assets" / "astronaut.jpg"
 GENART = [sys.executable, "-m", "genart"]
 

@@ -180,3 +180,14 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         for name, count in sorted(CASES.items()):
             done = f" ({DONE[name]} valid, done)" if DONE[name] else ""
             terminalreporter.write_line(f"  {name}: {count}{done}")
+
+
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every hostile case runs genart in a subprocess (seconds each): the whole suite is `slow`, run by CI and
+    the README's test command, left out of the inner loop (`pytest -m "not slow"`)."""
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.slow)
