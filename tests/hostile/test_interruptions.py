@@ -111,8 +111,9 @@ def stopped(args: list[str], cwd: Path, stop: str, ready: Ready, kept: frozenset
         printed = log.read().splitlines()
     lines = [line for line in printed[earlier:] if line.strip()]
     assert not outlived(processes), f"{args}: processes outlived genart after {stop}"
-    expected = (2, f"genart {args[0]}: error: ") if stop == WORKER_KILLED else \
-        (128 + signum, f"genart {args[0]}: interrupted")
+    command = " ".join(args[:2]) if args[0] == "mosaic" else args[0]  # lines name the sub-command and its verb
+    expected = (2, f"genart {command}: error: ") if stop == WORKER_KILLED else \
+        (128 + signum, f"genart {command}: interrupted")
     assert status == expected[0], (status, printed[-40:])
     assert len(lines) == 1 and lines[0].startswith(expected[1]), printed[-40:]
     assert stop != WORKER_KILLED or "a worker process died" in lines[0], lines[0]
