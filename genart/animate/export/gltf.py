@@ -111,6 +111,7 @@ def _mesh(doc: gl.GLTF2, blob: _Blob, packed: Packed, i: int, fades: bool) -> in
     alpha = float(packed.colors[i, 3])
     color = [*(float(c) for c in linear_light(packed.colors[i, :3])), alpha]
     doc.materials.append(gl.Material(
+        name=f"shape {len(doc.materials)}",  # Blender's importer needs an animated material's name
         pbrMetallicRoughness=gl.PbrMetallicRoughness(baseColorFactor=color, metallicFactor=0.0),
         alphaMode=gl.BLEND if alpha < 1.0 or fades else gl.OPAQUE, doubleSided=True,
         extensions={"KHR_materials_unlit": {}}))

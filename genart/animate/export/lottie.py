@@ -1,13 +1,14 @@
 """Lottie JSON (lottie-spec 1.0) of a fly-in or a greedy time-lapse: one shape layer per shape.
 
 Each shape is a layer holding one group: the shape at rest and a group transform that
-carries the motion: anchor = the rest anchor, the position split into x and y, scale and
-rotation, each keyed (`genart.animate.export.keys`, "cubic") with bezier easing handles
+turns and scales it about its rest anchor, moved to its place on the path by the layer's
+position, split into x and y (lottie-web reads a split position in a layer's transform,
+not in a group's). Position, scale and rotation are each keyed (`genart.animate.export.keys`, "cubic") with bezier easing handles
 that draw a cubic Hermite curve of genart's own track between keyframes: every point of
 every shape within `keys.TOLERANCE` of the canvas's longer side of genart's at every time.
-The motion is on the group, not the layer transform, and the fade-in on the shape's own
-fill (or stroke) opacity, not the layer's: the same picture, and players agree on it
-(rlottie ignores a 2-D layer's `r` and composites hundreds of partly transparent layers
+Scale and rotation are on the group, not the layer transform, and the fade-in on the
+shape's own fill (or stroke) opacity, not the layer's: the same picture, and players agree
+on it (rlottie ignores a 2-D layer's `r` and composites hundreds of partly transparent layers
 wrongly: the background loses alpha). The fade is linear in time, keyed exactly. A
 time-lapse shape is a still layer whose in-point is when it first shows. Lottie draws its
 first layer on top, so layers are listed in reverse draw order.
@@ -115,14 +116,16 @@ def flight_layers(flights: Flights, keys: FlightKeys, fps: float, out_frame: flo
         scale = 100.0 * (flights.start_scale + (1.0 - flights.start_scale) * s)
         turn = float(flights.spin[i]) * (1.0 - s)
         times = keys.times(flights, i, eased)
-        motion = {"ty": "tr", **_transform(anchor, _position(keys.anchors[i], keys.times(flights, i, keys.anchors[i]), fps),
-                                           _keyed(eased, times, np.stack([scale, scale], axis=1), fps),
-                                           _keyed(eased, times, turn[:, None], fps), _static(100.0))}
+        position = _position(keys.anchors[i], keys.times(flights, i, keys.anchors[i]), fps)
+        turning = {"ty": "tr", **_transform(anchor, _static([0.0, 0.0]),
+                                            _keyed(eased, times, np.stack([scale, scale], axis=1), fps),
+                                            _keyed(eased, times, turn[:, None], fps), _static(100.0))}
         fading = _opacity(float(flights.takeoff[i]), float(flights.landing[i]), flights.fade, fps,
                           float(rest.colors[i, 3]) * 100.0)
         items = _shape_items(int(rest.kinds[i]), rest.points[i], int(rest.counts[i]), rest.params[i], rest.colors[i],
                              fading)
-        layers.append(_layer(0, [{"ty": "gr", "it": [*items, motion]}], IDENTITY, out_frame))
+        moving = _transform([0.0, 0.0], position, _static([100.0, 100.0]), _static(0.0), _static(100.0))
+        layers.append(_layer(0, [{"ty": "gr", "it": [*items, turning]}], moving, out_frame))
     return layers
 
 
