@@ -255,7 +255,8 @@ def expression(name: str) -> Expression:
     >>> expression("ease_in_quad")
     ['pow', 't', 2.0]
     """
-    traced = get_easing(name)(_Traced("t"), _Tracing())  # type: ignore[call-arg]
+    formula: Callable[..., Any] = get_easing(name)  # every formula also takes its namespace of operations
+    traced = formula(_Traced("t"), _Tracing())
     return traced.tree if isinstance(traced, _Traced) else float(traced)
 
 

@@ -8,8 +8,8 @@ state), moves for `duration` seconds with its easing, then holds its last state 
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 import math
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Protocol
 

@@ -148,7 +148,7 @@ def blender_data(clip: Playable, fps: float) -> dict[str, Any]:
     layers: list[dict[str, Any]] = []
     first = 0
     for part in drawn:
-        layers.append(_layer(part, canvas, first, f"part {len(layers) + 1}"))
+        layers.append(_layer(part, canvas, first, f"shapes {len(layers) + 1}"))
         first += len(layers[-1]["alpha"])
     scale = RESOLUTION / max(canvas.width, canvas.height)
     return {

@@ -26,7 +26,7 @@ in "cubic") is keyed exactly, on one span per piece.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -202,7 +202,7 @@ def flight_keys(flights: Flights, tolerance: float, interpolation: Interpolation
     return FlightKeys(shared, anchors)
 
 
-def part_keys(parts: list[Flights | object], canvas_side: float, interpolation: Interpolation) -> list[FlightKeys | None]:
+def part_keys(parts: Sequence[object], canvas_side: float, interpolation: Interpolation) -> list[FlightKeys | None]:
     """The keyframes of each part that flies (None for the others), within `TOLERANCE` of `canvas_side`."""
     tolerance = TOLERANCE * canvas_side
     return [flight_keys(part, tolerance, interpolation) if isinstance(part, Flights) else None for part in parts]

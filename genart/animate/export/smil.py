@@ -60,7 +60,8 @@ def _rest_shape(dwg: svgwrite.Drawing, packed: Packed, i: int) -> Any:
 
 
 def _numbers(values: np.ndarray, digits: int = 4) -> list[str]:
-    return [svg_number(round(float(v), digits)) for v in values]
+    """Numbers with `digits` decimals, trailing zeros cut (svg_number's two would stray past the bound)."""
+    return [f"{float(v):.{digits}f}".rstrip("0").rstrip(".") or "0" for v in values]
 
 
 def _flight(dwg: svgwrite.Drawing, flights: Flights, keys: FlightKeys, i: int, length: float) -> Any:
