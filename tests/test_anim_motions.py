@@ -176,11 +176,11 @@ def test_cli_growth_best_gif_and_webm(tmp_path):
     gif = tmp_path / "g.gif"
     assert main(["animate", str(path), "--motion", "growth", "-o", str(gif), "--size", "80", "--fps", "10",
                  "--duration", "1", "--hold", "0", "--gif-quality", "best", "--dedupe", "--no-progress"]) == 0
-    assert sum(gif_delays(gif)) == 1000
+    assert sum(gif_delays(gif)) == 1100  # t = 0 … 1 s: 11 frames of 0.1 s
     webm = tmp_path / "g.webm"
     assert main(["animate", str(path), "--motion", "growth", "-o", str(webm), "--size", "80x60", "--fps", "10",
                  "--duration", "1", "--hold", "0", "--no-progress"]) == 0
-    assert len(decode(webm)[1]) == 10
+    assert len(decode(webm)[1]) == 11
 
 
 @pytest.mark.parametrize("args, message", [

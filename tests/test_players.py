@@ -94,11 +94,10 @@ def _runs(commands: list[tuple[str, ...]]) -> None:
         list(pool.map(lambda args: genart(*args), commands))
 
 
-@pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """The scene, genart's PNG sequences and `--at` stills of each motion (and of each .blend easing), and every
-    export: Lottie, SMIL, glTF and GLB of both motions, a .blend of each easing's fly-in and of the time-lapse."""
-    folder = tmp_path_factory.mktemp("players")
+def make(folder: Path) -> dict:
+    """In `folder`: the scene, genart's PNG sequences and `--at` stills of each motion (and of each .blend easing),
+    and every export: Lottie, SMIL, glTF and GLB of both motions, a .blend of each easing's fly-in and of the
+    time-lapse."""
     source = folder / "motorcycle.scene.json"
     S.save(picture_scene(), source)
     motions = {**MOTIONS, **{f"flyin {e}": (*FLYIN, "--easing", e) for e in EASINGS if e != "smooth"}}
@@ -122,6 +121,11 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"folder": folder, "source": source,
             "seq": {name: [read(p) for p in sorted((folder / name / "seq").glob("*.png"))] for name in MOTIONS},
             "at": {name: [read(folder / name / f"at{k}.png") for k in FRAMES] for name in motions}}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return make(tmp_path_factory.mktemp("players"))
 
 
 def _check(what: str, frames: list[np.ndarray], made: dict, motion: str, bound: float, against_sequence: bool = True,
@@ -168,8 +172,7 @@ def test_smil_in_chromium_plays_genart_frames(made: dict, motion: str, tmp_path:
            motion, 30.0)
 
 
-@pytest.fixture(scope="module")
-def rendered(made: dict) -> dict[str, tuple[list[np.ndarray], dict]]:
+def render_all(made: dict) -> dict[str, tuple[list[np.ndarray], dict]]:
     """Blender's renders (Cycles, 16 samples, 256 px) at FRAMES: each .blend, and the GLB of the fly-in and the
     .gltf of the time-lapse imported by Blender's glTF importer, all in one Blender."""
     folder = made["folder"]
@@ -182,6 +185,11 @@ def rendered(made: dict) -> dict[str, tuple[list[np.ndarray], dict]]:
                     "background": background})
     frames, facts = players.render(list(jobs.values()), folder)
     return dict(zip(jobs, zip(frames, facts)))
+
+
+@pytest.fixture(scope="module")
+def rendered(made: dict) -> dict[str, tuple[list[np.ndarray], dict]]:
+    return render_all(made)
 
 
 @pytest.mark.slow
