@@ -1,109 +1,148 @@
-"""Benchmark: exporting a 1,000-shape fly-in to Lottie, SMIL SVG, glTF and Blender; time, size, fidelity.
+"""Benchmark: the hand-off exports: time, size and keyframes; keys per easing; the players' fidelity in dB.
 
-The scene is bench_flyin's (1,000 translucent triangles and quads coloured from the
-astronaut). For each format: the export time (`genart export` in-process, best of
---repeats), the file size, and for Lottie (rlottie) and SVG (headless Chromium, if
-installed) the PSNR of their frames against genart's own at three times. The `.blend` is
-timed when `GENART_BLENDER` names a Blender (`tools/blender-env.sh`).
+1. A 1,000-shape fly-in (bench_flyin's scene: translucent triangles and quads coloured from the
+   astronaut) exported to Lottie, SMIL SVG, GLB and glTF (and .blend when `GENART_BLENDER` names a
+   Blender): export time (`genart export` in-process, best of --repeats), file size, keyframes.
+2. Keyframes per flight for every easing in each interpolation ("cubic": Lottie, "monotone": SMIL,
+   "linear": glTF), within `keys.TOLERANCE` of the canvas's side (anchor knots: mean and most).
+3. How many keyframes a 20,000-shape fly-in needs in each format, against its bound.
+4. With --players: the players of tests/test_players.py (lottie-web and SMIL in Chromium, Blender
+   rendering the .blend and importing the glTF) against `genart animate --at t` at its 7 times:
+   the least and the median dB, formats × motions.
 
-    python bench/bench_export.py [--repeats 3] [--size 384]
+    python bench/bench_export.py [--repeats 3] [--players]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.players, for --players
 from bench_flyin import poster_scene
 
-from genart.animate.frame import render_rgb
+from genart.animate.easing import EASINGS
+from genart.animate.export import parts
+from genart.animate.export.formats import GLTF_KEYS, LOTTIE_KEYS, SMIL_KEYS
+from genart.animate.export.keys import TOLERANCE, part_keys
 from genart.animate.motions.flyin import flyin
 from genart.cli import main
 from genart.render import scene as S
 
-TIMES = (1.5, 3.0, 4.5)
 OPTIONS = ("--motion", "flyin", "--duration", "6", "--hold", "1", "--seed", "0")
+INTERPOLATIONS = {"Lottie": LOTTIE_KEYS, "SMIL": SMIL_KEYS, "glTF": GLTF_KEYS}
 
 
-def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = float(((a.astype(np.float64) - b) ** 2).mean())
-    return 10 * np.log10(255.0**2 / max(mse, 1e-9))
+def exports(repeats: int) -> None:
+    drawing = poster_scene(1000)
+    side = max(drawing.canvas.width, drawing.canvas.height)
+    print(f"1. {len(drawing.layers[0].shapes)} shapes, fly-in 6 s + 1 s hold, keys within {TOLERANCE:g} of the "
+          f"canvas's side ({TOLERANCE * side:.3f} canvas units)")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        source = folder / "s.scene.json"
+        S.save(drawing, source)
+        suffixes = [".json", ".svg", ".glb", ".gltf"] + ([".blend"] if os.environ.get("GENART_BLENDER") else [])
+        clip = flyin(drawing, duration=6, hold=1, seed=0)
+        for suffix in suffixes:
+            out = folder / f"flyin{suffix}"
+            best = np.inf
+            for _ in range(repeats):
+                began = time.perf_counter()
+                with contextlib.redirect_stdout(io.StringIO()):  # the path it prints
+                    assert main(["export", str(source), *OPTIONS, "-q", "-o", str(out)]) == 0
+                best = min(best, time.perf_counter() - began)
+            keying = {".json": LOTTIE_KEYS, ".svg": SMIL_KEYS, ".glb": GLTF_KEYS, ".gltf": GLTF_KEYS}.get(suffix)
+            count = "" if keying is None else f", {sum(k.count for k in part_keys(parts(clip), side, keying.interpolation) if k):,} keyframes"
+            print(f"   {suffix:6} {best:6.2f} s, {out.stat().st_size / 1e6:6.2f} MB{count}", flush=True)
+        if ".blend" not in suffixes:
+            print("   (no GENART_BLENDER: the .blend is not timed; tools/blender-env.sh builds a Blender)")
 
 
-def lottie_psnr(path: Path, clip, w: int, h: int) -> list[float]:  # type: ignore[no-untyped-def]
-    from rlottie_python import LottieAnimation
+def keys_per_easing() -> None:
+    drawing = poster_scene(300)
+    side = max(drawing.canvas.width, drawing.canvas.height)
+    print("\n2. keyframes per flight, 300 shapes: eased progress (shared; scale and turn) / anchor mean, most")
+    print(f"   {'easing':18} " + " ".join(f"{name:>16}" for name in INTERPOLATIONS))
+    for easing in EASINGS:
+        clip = flyin(drawing, duration=6, hold=1, seed=0, easing=easing)
+        cells = []
+        for keying in INTERPOLATIONS.values():
+            keys = next(k for k in part_keys(parts(clip), side, keying.interpolation) if k)
+            spans = np.array([a.spans for a in keys.anchors])
+            cells.append(f"{keys.eased.spans:4d} / {spans.mean():4.0f}, {spans.max():3d}")
+        print(f"   {easing:18} " + " ".join(f"{c:>16}" for c in cells), flush=True)
 
-    anim = LottieAnimation.from_data(path.read_text())
-    out = []
-    for t in TIMES:
-        got = np.asarray(anim.render_pillow_frame(frame_num=round(t * 30), width=w, height=h).convert("RGB"))
-        out.append(psnr(got, render_rgb(clip.frame_at(round(t * 30) / 30), w, h)))
-    return out
+
+def bounds() -> None:
+    drawing = poster_scene(20_000)
+    side = max(drawing.canvas.width, drawing.canvas.height)
+    clip = flyin(drawing, duration=6, hold=1, seed=0)
+    print(f"\n3. {len(drawing.layers[0].shapes):,} shapes (smooth easing): keyframes against each format's bound")
+    for name, keying in INTERPOLATIONS.items():
+        began = time.perf_counter()
+        count = sum(k.count for k in part_keys(parts(clip), side, keying.interpolation) if k)
+        verdict = "written" if count <= keying.max_keyframes else "refused"
+        print(f"   {name:6} {count:>10,} of {keying.max_keyframes:>10,} ({keying.what}): {verdict}; "
+              f"keyed in {time.perf_counter() - began:.1f} s", flush=True)
 
 
-def svg_psnr(path: Path, clip, w: int, h: int, folder: Path) -> list[float] | None:  # type: ignore[no-untyped-def]
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        return None
-    svg = path.read_text()
-    out = []
-    for t in TIMES:
-        page = folder / "at.html"
-        page.write_text(f'<html><body style="margin:0">{svg}<script>const s=document.querySelector("svg");'
-                        f"s.pauseAnimations();s.setCurrentTime({t});</script></body></html>")
-        shot = folder / "at.png"
-        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                        "--force-device-scale-factor=1", f"--window-size={w},{h}", f"--screenshot={shot}",
-                        page.as_uri()], capture_output=True, timeout=120, check=True)
-        got = np.asarray(Image.open(shot).convert("RGB"))[:h, :w]
-        out.append(psnr(got, render_rgb(clip.frame_at(t), w, h)))
-    return out
+def player_table() -> None:
+    from tests import players
+    from tests.test_players import EASINGS as BLEND_EASINGS
+    from tests.test_players import MOTIONS, SIZE, TIMES, make, render_all
+
+    print(f"\n4. players against `genart animate --at t` at t = {', '.join(f'{t:.2f}' for t in TIMES)} s "
+          "(least / median dB), tests/test_players.py's 150-shape picture, 256 px")
+    with tempfile.TemporaryDirectory() as tmp:
+        began = time.perf_counter()
+        made = make(Path(tmp))
+        rendered = render_all(made)
+        rows: dict[str, dict[str, list[float]]] = {}
+        for motion in MOTIONS:
+            at = made["at"][motion]
+            for kind, suffix in (("lottie", ".json"), ("smil", ".svg")):
+                shots = players.play(kind, made["folder"] / motion / f"a{suffix}", TIMES, SIZE, Path(tmp))
+                rows.setdefault({"lottie": "lottie-web", "smil": "SMIL (Chromium)"}[kind], {})[motion] = [
+                    players.psnr(s, a) for s, a in zip(shots, at)]
+            rows.setdefault("glTF (Blender import)", {})[motion] = [
+                players.psnr(f, a) for f, a in zip(rendered[f"gltf {motion}"][0], at)]
+            rows.setdefault(".blend (Cycles)", {})[motion] = [
+                players.psnr(f, a) for f, a in zip(rendered[f"blend {motion}"][0], at)]
+            rows.setdefault("PNG sequence frame t·fps", {})[motion] = [
+                players.psnr(made["seq"][motion][round(t * 30)], a) for t, a in zip(TIMES, at)]
+        for easing in BLEND_EASINGS:
+            if easing != "smooth":
+                name = f"flyin {easing}"
+                rows[".blend (Cycles)"][name] = [players.psnr(f, a) for f, a in zip(rendered[f"blend {name}"][0],
+                                                                                      made["at"][name])]
+        columns = sorted({c for row in rows.values() for c in row}, key=lambda c: (c != "flyin", c != "timelapse", c))
+        print(f"   {'':26}" + "".join(f"{c:>24}" for c in columns))
+        for name, row in rows.items():
+            cells = [f"{min(row[c]):.1f} / {np.median(row[c]):.1f}" if c in row else "" for c in columns]
+            print(f"   {name:26}" + "".join(f"{cell:>24}" for cell in cells))
+        print(f"   (made, rendered and played in {time.perf_counter() - began:.0f} s)")
 
 
 def main_bench() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--size", type=int, default=384, help="width of the compared frames")
+    parser.add_argument("--players", action="store_true", help="also the players' dB table (Chromium, Blender)")
     args = parser.parse_args()
-    drawing = poster_scene(1000)
-    clip = flyin(drawing, duration=6, hold=1, seed=0)
-    w = args.size
-    h = round(w * drawing.canvas.height / drawing.canvas.width)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        source = folder / "s.scene.json"
-        S.save(drawing, source)
-        print(f"scene: {len(drawing.layers[0].shapes)} shapes; fly-in 6 s + 1 s hold; PSNR at {TIMES} s, {w}x{h}")
-        suffixes = [".json", ".svg", ".glb", ".gltf"] + ([".blend"] if os.environ.get("GENART_BLENDER") else [])
-        if ".blend" not in suffixes:
-            print("no GENART_BLENDER: the .blend export is not timed (tools/blender-env.sh builds a Blender)")
-        for suffix in suffixes:
-            out = folder / f"flyin{suffix}"
-            best = np.inf
-            for _ in range(args.repeats):
-                began = time.perf_counter()
-                code = main(["export", str(source), *OPTIONS, "--width", str(w), "-o", str(out)]
-                            if suffix == ".svg" else ["export", str(source), *OPTIONS, "-o", str(out)])
-                best = min(best, time.perf_counter() - began)
-                assert code == 0
-            line = f"{suffix:6} export {best:.2f} s, {out.stat().st_size / 1e6:.2f} MB"
-            if suffix == ".json":
-                line += "; rlottie PSNR " + ", ".join(f"{v:.1f}" for v in lottie_psnr(out, clip, w, h)) + " dB"
-            if suffix == ".svg":
-                values = svg_psnr(out, clip, w, h, folder)
-                line += ("; Chromium PSNR " + ", ".join(f"{v:.1f}" for v in values) + " dB" if values else
-                         "; Chromium not installed: no PSNR")
-            print(line, flush=True)
+    exports(args.repeats)
+    keys_per_easing()
+    bounds()
+    if args.players:
+        player_table()
 
 
 if __name__ == "__main__":

@@ -100,9 +100,13 @@ def test_stagger_follows_lag_ratio():
     assert seq[0] == 1.0 and 0 < seq[1] < 1 and seq[2] == 0 and seq[3] == 0
 
 
-def test_frame_times_cover_start_and_end():
-    t = frame_times(2.0, 30)
-    assert len(t) == 60 and t[0] == 0.0 and t[-1] == 2.0
+def test_frame_times_are_one_clock_from_start_to_end():
+    t = frame_times(2.0, 30)  # frame k shows t = k / fps; one frame more shows the end itself
+    assert len(t) == 61 and np.allclose(t, np.arange(61) / 30) and t[0] == 0.0 and t[-1] == 2.0
+    ntsc = frame_times(5.0, 30000 / 1001)  # 29.97 fps: the same clock, the last frame clamped onto the end
+    assert len(ntsc) == 151 and np.allclose(ntsc[:-1], np.arange(150) * 1001 / 30000) and ntsc[-1] == 5.0
+    loop = frame_times(3.0, 10, periodic=True)  # a loop leaves out t = length (its frame 0 again)
+    assert len(loop) == 30 and np.allclose(loop, np.arange(30) / 10)
 
 
 def test_drop_schedule_keeps_ends_and_thins_monotonically():
@@ -190,11 +194,11 @@ def test_mp4_frame_count_size_duration_and_last_frame(tmp_path):
     out = tmp_path / "fly.mp4"
     result = encode(render_frames(clip, (160, 90), 30, workers=2, progress=False), out, (160, 90), 30,
                     EncodeSettings(crf=0))
-    assert result.frames_out == 60 and result.seconds == pytest.approx(2.0)
+    assert result.frames_out == 61 and result.seconds == pytest.approx(61 / 30)  # t = 0 … 2 s, one clock
     meta, frames = decode(out)
     assert meta["size"] == (160, 90) and meta["fps"] == pytest.approx(30)
-    assert len(frames) == 60
-    assert imageio_ffmpeg.count_frames_and_secs(str(out)) == (60, pytest.approx(2.0))
+    assert len(frames) == 61
+    assert imageio_ffmpeg.count_frames_and_secs(str(out)) == (61, pytest.approx(61 / 30, abs=0.01))
     poster = render_array(scene, 160, 90)
     assert rmse_255(frames[-1], poster) < 8.0  # H.264 with half-resolution (yuv420p) chroma on a busy 160x90
     still = tmp_path / "poster.mp4"  # the poster itself through the same codec: the last frame matches it
@@ -222,7 +226,7 @@ def test_parallel_and_inline_rendering_agree():
         return [f.pixels.copy() for f in _released(render_frames(clip, (48, 28), 10, workers=workers, progress=False))]
 
     inline, parallel = grab(0), grab(2)
-    assert len(inline) == 5 and all(np.array_equal(a, b) for a, b in zip(inline, parallel))
+    assert len(inline) == 6 and all(np.array_equal(a, b) for a, b in zip(inline, parallel))
 
 
 def _released(frames):
@@ -234,12 +238,12 @@ def _released(frames):
 @pytest.mark.parametrize("quality", ["fast", "best"])
 def test_gif_exact_timing_with_dedupe(tmp_path, quality):
     scene = shapes_scene(n=10)
-    clip = flyin(scene, duration=1.0, hold=1.0, seed=5)  # 2.00 s; the last second is a still
+    clip = flyin(scene, duration=1.0, hold=1.0, seed=5)  # 0 … 2 s: 61 frames, 2.03 s; the last second is a still
     out = tmp_path / f"fly-{quality}.gif"
     frames = merge_duplicates(render_frames(clip, (80, 46), 30, workers=1, hashing=True, progress=False), 0)
     result = encode(frames, out, (80, 46), 30, EncodeSettings(gif_quality=quality))
     delays = gif_delays(out)
-    assert sum(delays) == 2000 and result.seconds == pytest.approx(2.0)
+    assert sum(delays) == 2030 and result.seconds == pytest.approx(2.03)  # GIF delays are in 10 ms
     assert len(delays) < 60 and max(delays) >= 300  # the held second is one long frame
     with Image.open(out) as im:
         im.seek(im.n_frames - 1)
@@ -252,8 +256,8 @@ def test_gif_plain_timing_24fps(tmp_path):
     out = tmp_path / "t.gif"
     encode(render_frames(clip, (40, 24), 24, workers=0, progress=False), out, (40, 24), 24)
     delays = gif_delays(out)
-    assert sum(delays) == 1000  # not 960 (24 × 40 ms) nor 1200 (24 × 50 ms)
-    clock = np.arange(1, 25) * 1000 / 24  # every frame ends on the 24 fps clock, rounded to 10 ms
+    assert sum(delays) == 1040  # 25 frames (t = 0 … 1 s) of 1/24 s: not 1000 (25 × 40 ms) nor 1250 (25 × 50 ms)
+    clock = np.arange(1, 26) * 1000 / 24  # every frame ends on the 24 fps clock, rounded to 10 ms
     assert all(np.abs(clock - end).min() <= 5 for end in np.cumsum(delays))
 
 
@@ -262,7 +266,7 @@ def test_webm_decodes(tmp_path):
     encode(render_frames(flyin(shapes_scene(n=5), duration=0.5, hold=0), (64, 36), 20, workers=0, progress=False),
            out, (64, 36), 20)
     meta, frames = decode(out)
-    assert meta["size"] == (64, 36) and len(frames) == 10
+    assert meta["size"] == (64, 36) and len(frames) == 11
 
 
 def test_odd_size_mp4_is_refused_and_nothing_written(tmp_path):

@@ -161,13 +161,13 @@ def test_cli_flyin_mp4_and_preview_gif(tmp_path, capsys):
                  "--duration", "1", "--hold", "0.5", "--order", "size", "--easing", "ease_out_back", "--no-progress"])
     assert code == 0 and capsys.readouterr().out.strip() == str(out)
     meta, frames = decode(out)
-    assert meta["size"] == (96, 54) and len(frames) == 30
+    assert meta["size"] == (96, 54) and len(frames) == 31  # t = 0 … 1.5 s at 20 fps, one clock
     gif = tmp_path / "prev.gif"
     assert main(["animate", str(path), "--motion", "timelapse", "-o", str(gif), "--preview", "--dedupe", "2",
                  "--drop-rate", "1.5", "--no-progress"]) == 0
     with Image.open(gif) as im:
         assert max(im.size) == 320
-    assert sum(gif_delays(gif)) == pytest.approx(1000 * (2.0 + 1.0), abs=10)
+    assert sum(gif_delays(gif)) == pytest.approx(1000 * (3.0 * 12 + 1) / 12, abs=10)  # 37 frames at 12 fps
 
 
 def test_cli_growth_best_gif_and_webm(tmp_path):
@@ -176,11 +176,11 @@ def test_cli_growth_best_gif_and_webm(tmp_path):
     gif = tmp_path / "g.gif"
     assert main(["animate", str(path), "--motion", "growth", "-o", str(gif), "--size", "80", "--fps", "10",
                  "--duration", "1", "--hold", "0", "--gif-quality", "best", "--dedupe", "--no-progress"]) == 0
-    assert sum(gif_delays(gif)) == 1000
+    assert sum(gif_delays(gif)) == 1100  # t = 0 … 1 s: 11 frames of 0.1 s
     webm = tmp_path / "g.webm"
     assert main(["animate", str(path), "--motion", "growth", "-o", str(webm), "--size", "80x60", "--fps", "10",
                  "--duration", "1", "--hold", "0", "--no-progress"]) == 0
-    assert len(decode(webm)[1]) == 10
+    assert len(decode(webm)[1]) == 11
 
 
 @pytest.mark.parametrize("args, message", [

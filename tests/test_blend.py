@@ -1,4 +1,5 @@
-"""The .blend export: Blender renders of the exported fly-in equal genart's own frames.
+"""The .blend export: Blender renders of the exported fly-in equal genart's own frames (tests/test_players.py
+renders every motion and easing on another picture at 7 times).
 
 These tests need Blender: $GENART_BLENDER, else the environment `tools/blender-env.sh`
 builds (once, cached in .cache/genart-blender/venv). If it cannot be had, they fail and say why.
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from genart.animate.export import ExportError
 from genart.animate.export.blend import export_blend
 from genart.animate.export.blender import Blender, find_blender
 from genart.animate.frame import render_rgb
@@ -91,6 +93,7 @@ def render_frames(blender: str, blend: Path, frames: list[int], folder: Path, sa
     return json.loads(next(line for line in out.splitlines() if line.startswith("FACTS "))[6:])
 
 
+@pytest.mark.slow
 def test_flyin_blend_renders_as_genart_frames(blender: str, tmp_path: Path) -> None:
     clip = flyin(_scene(), duration=2.0, hold=0.5, seed=1)
     out = tmp_path / "flyin.blend"
@@ -113,6 +116,7 @@ def _genart(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "genart", *args], capture_output=True, text=True, cwd=ROOT)
 
 
+@pytest.mark.slow
 def test_builder_script_and_data_run_by_hand(blender: str, tmp_path: Path) -> None:
     """What an artist runs: `genart export --blender-script -o build.py`, then `build.py -- build.json out.blend`;
     and the same through `genart export -o a.blend --blender`."""
@@ -139,12 +143,10 @@ def test_failing_blender_leaves_nothing(tmp_path: Path) -> None:
 
 
 def test_what_cannot_be_exported_is_one_line(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match="easings linear, smooth"):
-        export_blend(flyin(_scene(), easing="ease_out_bounce"), tmp_path / "a.blend", FPS, "true")
     graph = S.GraphLayer(ids=[0, 1], xy=[(1.0, 1.0), (5.0, 5.0)], edges=[(0, 1)])
     gng = S.Scene(canvas=S.Canvas(width=10, height=10), layers=[graph],
                   snapshots=[S.Snapshot(step=0, layers=[S.GraphLayer(ids=[0], xy=[(1.0, 1.0)])])])
-    with pytest.raises(UserError, match="flyin motion only"):
+    with pytest.raises(ExportError, match="only flyin and timelapse motions can be exported"):
         export_blend(growth(gng), tmp_path / "a.blend", FPS, "true")
     assert not list(tmp_path.iterdir())
 

@@ -124,7 +124,7 @@ def test_bezier_from_evolve_to_animate(tmp_path: Path) -> None:
     run = _genart("animate", str(outs[0]), "--motion", "flyin", "--duration", "1", "--hold", "0", "--fps", "10",
                   "--size", "64", "--workers", "1", "--no-progress", "-o", str(movie))
     assert run.returncode == 0, run.stderr
-    assert imageio_ffmpeg.count_frames_and_secs(str(movie))[0] == 10
+    assert imageio_ffmpeg.count_frames_and_secs(str(movie))[0] == 11  # t = 0 … 1 s at 10 fps
 
 
 def test_combo_includes_curves() -> None:

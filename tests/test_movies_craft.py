@@ -92,7 +92,7 @@ def test_dedupe_cli_gif_keeps_every_step_and_the_exact_length(tmp_path):
                  "--duration", "2.5", "--hold", "0.5", "--dedupe", "--no-progress"]) == 0
     with Image.open(out) as im:
         delays = [(im.seek(i), im.info["duration"])[1] for i in range(im.n_frames)]
-    assert sum(delays) == 3000 and max(delays) >= 500  # the held half second is one frame
+    assert sum(delays) == 3100 and max(delays) >= 500  # t = 0 … 3 s: 31 frames; the held half second is one frame
 
 
 # 2. growth pacing -----------------------------------------------------------------------------
@@ -228,17 +228,17 @@ def test_transparent_png_frames_mov_and_webm_keep_alpha(tmp_path, capsys):
               "--fps", "10", "--size", "80", "--no-progress"]
     assert main([*common, "-o", str(tmp_path / "frames") + "/"]) == 0
     frames = _png_frames(tmp_path / "frames")
-    assert len(frames) == 7 and all(f.shape == (60, 80, 4) for f in frames)
+    assert len(frames) == 8 and all(f.shape == (60, 80, 4) for f in frames)
     assert (frames[0][..., 3] == 0).all()  # nothing has arrived: no background either
     _check_alpha(frames[-1], 0)
     assert sorted(p.name for p in (tmp_path / "frames").iterdir())[0] == "00000.png"
     assert main([*common, "-o", str(tmp_path / "a.mov")]) == 0
     mov = _decode_rgba(tmp_path / "a.mov", (80, 60))
-    assert len(mov) == 7
+    assert len(mov) == 8
     _check_alpha(mov[-1], 2)
     assert main([*common, "-o", str(tmp_path / "a.webm")]) == 0
     webm = _decode_rgba(tmp_path / "a.webm", (80, 60), ["-c:v", "libvpx-vp9"])  # ffmpeg's vp9 decoder drops alpha
-    assert len(webm) == 7
+    assert len(webm) == 8
     _check_alpha(webm[-1], 12)
     capsys.readouterr()
     assert main([*common, "-o", str(tmp_path / "a.mp4")]) == 2

@@ -8,6 +8,7 @@ state), moves for `duration` seconds with its easing, then holds its last state 
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Protocol
@@ -88,16 +89,28 @@ def stagger(u: float, n: int, lag_ratio: float) -> np.ndarray:
 
 
 def frame_times(length: float, fps: float, periodic: bool = False) -> np.ndarray:
-    """Times of the frames of a `length`-second movie at `fps`: round(length·fps) frames,
-    the first showing t = 0 and the last t = length, so the movie starts on the first state
-    and ends exactly on the last. A `periodic` movie (a loop) spaces them length/n apart
-    and leaves out t = length, which would repeat t = 0 when the movie starts again."""
-    n = max(1, round(length * fps))
+    """Times of the frames of a `length`-second movie at `fps`: the one clock of every output.
+
+    Frame k shows t = k / fps, in the movie, a PNG sequence, `--at`, the .blend, Lottie, SMIL
+    and glTF alike. The movie runs from t = 0 to one frame at or past `length`, which shows
+    the end exactly (a clip holds its last state past its length): ceil(length · fps) + 1
+    frames, so a 5 s clip at 30 fps has 151, the last at t = 5. A `periodic` movie (a loop)
+    leaves out t = length, which would repeat t = 0 when it starts again: round(length · fps)
+    frames length / n apart, which is k / fps whenever length · fps is a whole number (at
+    another rate the loop stays seamless and its frames drift from k / fps by under half a frame).
+
+    Examples
+    --------
+    >>> frame_times(0.1, 30).tolist()
+    [0.0, 0.03333333333333333, 0.06666666666666667, 0.1]
+    >>> frame_times(0.1, 30, periodic=True).tolist()
+    [0.0, 0.03333333333333333, 0.06666666666666667]
+    """
     if periodic:
+        n = max(1, round(length * fps))
         return np.arange(n) * (length / n)
-    if n == 1:
-        return np.array([float(length)])
-    return np.linspace(0.0, length, n)
+    last = max(0, math.ceil(length * fps - 1e-9))
+    return np.minimum(np.arange(last + 1) / fps, length)
 
 
 @dataclass(eq=False)

@@ -6,7 +6,10 @@ is the final pose, `.gltf`/`.glb` glTF 2.0 with a node per shape and the motion 
 animation channels, `.blend` a Blender scene built by a Blender genart finds (`--blender`),
 or with `--blender-script` its builder script and data for artists to run themselves. The
 motion's options are those of `genart animate` (the same settings models); `genart animate
---at T` is the still every export is compared with.
+--at T` is the still every export is compared with. Every format keeps genart's one clock
+(time t is frame t · fps, `genart.animate.timeline.frame_times`), carries every easing, and
+keys what it cannot express exactly within `genart.animate.export.keys.TOLERANCE`; past a
+format's keyframe bound the export is refused in one line.
 """
 
 from __future__ import annotations

@@ -1,15 +1,18 @@
-"""A fly-in as a Blender scene: genart writes the data, Blender builds and saves the .blend.
+"""A fly-in or a greedy time-lapse as a Blender scene: genart writes the data, Blender builds and saves the .blend.
 
 genart tessellates every shape (polygons as n-gons, ellipses and circles as n-gons of
 `SEGMENTS` sides, Bézier strokes as ribbon quads with round caps) into one mesh per
-shapes layer in Blender units (`UNIT` per canvas unit, y up), each shape a small `DEPTH`
-above the one before it so painter's order holds. The per-shape colour, alpha and flight
-(take-off, landing, Bézier path, spin) go along as face attributes; `blender_builder.py`,
-run inside Blender, makes the meshes, the geometry-nodes motion, the camera and the
-render settings (see that file). Colours stay genart's sRGB values: Blender blends them as
-cairo does, and its compositor turns the result back to linear light before the Standard
-view transform, so the render shows genart's own colours. Blender's frame N shows genart's frame N, at
-t = N · length / (frames − 1) as `genart.animate.timeline.frame_times` numbers them.
+part (`genart.animate.export.parts`: a layer's flights, a time-lapse's appearances, still
+layers) in Blender units (`UNIT` per canvas unit, y up), each shape a small `DEPTH` above
+the one before it so painter's order holds. The per-shape colour, alpha and motion (a
+flight's take-off, landing, Bézier path and spin; when a time-lapse shape shows) go along
+as face attributes, and a flight's easing as an expression (`genart.animate.easing.expression`):
+`blender_builder.py`, run inside Blender, makes the meshes, the geometry-nodes motion (every
+easing genart has, computed as genart computes it), the camera and the render settings (see
+that file). Colours stay genart's sRGB values: Blender blends them as cairo does, and its
+compositor turns the result back to linear light before the Standard view transform, so the
+render shows genart's own colours. Blender's frame N is genart's frame N at t = N / fps, the
+one clock (`genart.animate.timeline.frame_times`), up to the frame at or past the clip's end.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from typing import Any
 
 import numpy as np
 
+from genart.animate.easing import expression
+from genart.animate.export import Part, parts
 from genart.animate.export.blender import find_blender
-from genart.animate.export.tracks import Flights, flights
-from genart.animate.motions.flyin import FlyIn
+from genart.animate.export.tracks import Appearances, Flights
 from genart.animate.timeline import Playable, frame_times
 from genart.errors import UserError
 from genart.render.atomic import atomic_path, atomic_write_bytes
@@ -32,9 +36,9 @@ from genart.render.drawables import Kind, Packed
 from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, STROKE
 from genart.render.scene import Canvas
 
-FORMAT, VERSION = "genart.blender", 1
+FORMAT, VERSION = "genart.blender", 2
 BUILDER = Path(__file__).with_name("blender_builder.py")
-EASINGS = ("linear", "smooth")  # the easings the geometry nodes implement exactly
+NEVER = 1e9  # seconds: when a shape that never shows would
 UNIT = 0.01  # Blender units per canvas unit
 DEPTH = 1e-4  # Blender units between consecutive shapes (painter's order)
 SEGMENTS = 48  # sides of an ellipse or circle
@@ -97,25 +101,33 @@ def _numbers(a: np.ndarray, digits: int = 6) -> list[float]:
     return [float(v) for v in np.round(np.asarray(a, np.float64), digits).ravel()]
 
 
-def _layer(part: Flights, canvas: Canvas, first: int, name: str) -> dict[str, Any]:
-    """One shapes layer's mesh and per-shape attributes in Blender coordinates."""
-    n = len(part.rest)
-    faces, owner = shape_faces(part.rest)
+def _layer(part: Part, canvas: Canvas, first: int, name: str) -> dict[str, Any]:
+    """One part's mesh and per-shape attributes in Blender coordinates: a flight, or shapes shown from a time."""
+    rest = part.rest if isinstance(part, Flights) else part.shapes if isinstance(part, Appearances) else part
+    n = len(rest)
+    faces, owner = shape_faces(rest)
     depth = (first + 1 + np.arange(n)) * DEPTH
     corners = np.concatenate(faces) if faces else np.zeros((0, 2))
     sizes = np.array([len(f) for f in faces], np.int64)
     vertex_owner = np.repeat(owner, sizes)
     positions = np.column_stack([corners[:, 0] * UNIT, (canvas.height - corners[:, 1]) * UNIT, depth[vertex_owner]])
-    path = np.concatenate([part.path[..., :1] * UNIT, (canvas.height - part.path[..., 1:]) * UNIT,
-                           np.broadcast_to(depth[:, None, None], (n, 4, 1))], axis=-1)
-    colors = np.clip(part.rest.colors, 0.0, 1.0)
-    return {
+    colors = np.clip(rest.colors, 0.0, 1.0)
+    layer = {
         "name": name,
         "positions": _numbers(positions),
         "face_sizes": sizes.tolist(),
         "face_shape": owner.tolist(),
         "color": _numbers(colors[:, :3]),
         "alpha": _numbers(colors[:, 3]),
+    }
+    if not isinstance(part, Flights):
+        shown = part.visible_from if isinstance(part, Appearances) else np.zeros(n)
+        return {**layer, "motion": "appear", "shown_from": _numbers(np.minimum(shown, NEVER))}
+    path = np.concatenate([part.path[..., :1] * UNIT, (canvas.height - part.path[..., 1:]) * UNIT,
+                           np.broadcast_to(depth[:, None, None], (n, 4, 1))], axis=-1)
+    return {
+        **layer,
+        "motion": "flight",
         "takeoff": _numbers(part.takeoff),
         "landing": _numbers(part.landing),
         "spin": _numbers(-part.spin),  # Blender's y points up: a turn the other way round
@@ -123,27 +135,21 @@ def _layer(part: Flights, canvas: Canvas, first: int, name: str) -> dict[str, An
         "start_scale": part.start_scale,
         "fade": part.fade,
         "easing": part.easing,
+        "eased": expression(part.easing),
     }
 
 
 def blender_data(clip: Playable, fps: float) -> dict[str, Any]:
-    """What the builder needs to make the .blend of `clip` at `fps`; a UserError for what it cannot replay."""
-    if not isinstance(clip, FlyIn):
-        raise UserError("the .blend export replays the flyin motion only")
-    if clip.easing not in EASINGS:
-        raise UserError(f"the .blend export supports the easings {', '.join(EASINGS)}, not {clip.easing!r}")
+    """What the builder needs to make the .blend of `clip` at `fps`; an error for what it cannot replay."""
     if not 0 < fps <= 1000:
         raise UserError(f"--fps must be in (0, 1000], got {fps}")
-    canvas = clip.canvas
+    drawn = parts(clip)  # a fly-in or a time-lapse (an ExportError otherwise), which have a canvas
+    canvas: Canvas = clip.canvas  # type: ignore[attr-defined]
     layers: list[dict[str, Any]] = []
     first = 0
-    for part in flights(clip):
-        if not isinstance(part, Flights):
-            kinds = ", ".join(sorted({type(layer).__name__ for layer in part}))
-            raise UserError(f"the .blend export draws shapes layers only, not {kinds}")
+    for part in drawn:
         layers.append(_layer(part, canvas, first, f"shapes {len(layers) + 1}"))
-        first += len(part.rest)
-    times = frame_times(clip.length, fps)
+        first += len(layers[-1]["alpha"])
     scale = RESOLUTION / max(canvas.width, canvas.height)
     return {
         "format": FORMAT,
@@ -153,8 +159,8 @@ def blender_data(clip: Playable, fps: float) -> dict[str, Any]:
                    "alpha": float(canvas.background[3])},
         "resolution": [max(2, round(canvas.width * scale)), max(2, round(canvas.height * scale))],
         "fps": fps,
-        "frames": len(times),
-        "seconds_per_frame": float(times[1] - times[0]) if len(times) > 1 else 0.0,
+        "frames": len(frame_times(clip.length, fps)),
+        "seconds_per_frame": 1.0 / fps,
         "top": (first + 1) * DEPTH,
         "layers": layers,
     }

@@ -1,23 +1,26 @@
-"""Build a genart fly-in as a Blender scene. Runs inside Blender (genart never imports it):
+"""Build a genart fly-in or time-lapse as a Blender scene. Runs inside Blender (genart never imports it):
 
     blender -b --python build.py -- data.json out.blend     # build and save
     blender --python build.py -- data.json                   # build in the open Blender
     python_with_bpy build.py -- data.json out.blend          # Blender as a Python module
 
-`data.json` is what `genart.animate.export.blend.blender_data` writes: one mesh per shapes
-layer (vertices, face sizes) with per-shape colour, alpha and flight. The result:
+`data.json` is what `genart.animate.export.blend.blender_data` writes: one mesh per part
+(vertices, face sizes) with per-shape colour, alpha and motion. The result:
 
-- one object per layer, its faces carrying the attributes `fill_color`, `fill_alpha`, `opacity`,
-  `takeoff`, `landing` (seconds), `spin` (degrees), `path0`..`path3` (the Bézier its anchor
-  follows) and `shape` (draw order), and a Geometry Nodes modifier "genart motion" that
-  moves every face to its pose at the current frame: anchor on the Bézier at eased
-  progress s, scale start_scale + (1 − start_scale)·s, turned spin·(1 − s), opacity
-  clip(progress / fade). Its inputs re-time the motion: genart time =
-  (frame · seconds per frame − time offset) · speed; start scale and fade are inputs too;
+- one object per part, its faces carrying the attributes `fill_color`, `fill_alpha`, `opacity`
+  and `shape` (draw order), and a Geometry Nodes modifier "genart motion" that sets every
+  face at the current frame as genart draws its shape. A flying part's faces also carry
+  `takeoff`, `landing` (seconds), `spin` (degrees) and `path0`..`path3` (the Bézier its
+  anchor follows): the nodes put the anchor on the Bézier at eased progress s (the data's
+  easing expression, built as math nodes: every easing genart has, as genart computes it),
+  scale start_scale + (1 − start_scale)·s, turned spin·(1 − s), opacity clip(progress / fade).
+  A time-lapse part's faces carry `shown_from` (seconds): opacity 1 from then on, 0 before.
+  The modifier's inputs re-time the motion: genart time = (frame · seconds per frame − time
+  offset) · speed; start scale and fade are inputs too;
 - an emission material (colour, alpha × opacity mixed with transparency), a canvas plane
   behind everything, an orthographic camera framing the canvas, Standard view transform,
   Cycles (box filter, 16 samples, many transparent bounces), the clip's fps and frames
-  0..frames−1, so Blender's frame N is genart's frame N;
+  0..frames−1, so Blender's frame N is genart's frame N, at t = N / fps;
 - colours as genart's sRGB values (`fill_color`), blended as values the way cairo, SVG and
   browsers blend them, and a compositor node (Convert Colorspace sRGB → Linear Rec.709)
   before the Standard view transform, so the render shows genart's colours and blends
@@ -34,7 +37,7 @@ from typing import Any
 import bpy
 import numpy as np
 
-FORMAT, VERSION = "genart.blender", 1
+FORMAT, VERSION = "genart.blender", 2
 MOTION = "genart motion"
 TRANSPARENT_BOUNCES = 1024  # Cycles' most: every shape over a pixel is one bounce (none cut at random)
 
@@ -142,41 +145,64 @@ class Nodes:
         return node.outputs["Attribute"]
 
 
-def eased(n: Nodes, easing: str, lin: Any) -> Any:
-    """`genart.animate.easing`'s `linear` or `smooth` (manim's sigmoid, inflection 10) of progress `lin`."""
-    if easing == "linear":
-        return lin
-    if easing == "smooth":
-        inflection = 10.0
-        err = 1.0 / (1.0 + np.exp(inflection / 2.0))
-        sigmoid = n.math("DIVIDE", 1.0, n.math("ADD", 1.0, n.math("EXPONENT", n.math(
-            "MULTIPLY", n.math("SUBTRACT", lin, 0.5), -inflection))))
-        return n.math("DIVIDE", n.math("SUBTRACT", sigmoid, float(err)), float(1.0 - 2.0 * err), clamp=True)
-    raise ValueError(f"easing {easing!r} is not built in nodes (linear, smooth are)")
+MATH = {"add": "ADD", "sub": "SUBTRACT", "mul": "MULTIPLY", "div": "DIVIDE", "pow": "POWER", "exp": "EXPONENT",
+        "sin": "SINE", "cos": "COSINE", "min": "MINIMUM", "max": "MAXIMUM", "lt": "LESS_THAN", "gt": "GREATER_THAN"}
+
+
+def expression(n: Nodes, tree: Any, t: Any) -> Any:
+    """Math nodes computing an easing expression (`genart.animate.easing.expression`) of the socket `t`."""
+    if tree == "t":
+        return t
+    if isinstance(tree, (int, float)):
+        return float(tree)
+    operation, *operands = tree
+    values = [expression(n, operand, t) for operand in operands]
+    if operation == "neg":
+        return n.math("MULTIPLY", values[0], -1.0)
+    if operation in ("le", "ge"):  # a ≤ b is not a > b
+        return n.math("SUBTRACT", 1.0, n.math("GREATER_THAN" if operation == "le" else "LESS_THAN", *values))
+    if operation == "where":  # condition (1 or 0) · a + (1 − condition) · b
+        condition, a, b = values
+        return n.math("ADD", b, n.math("MULTIPLY", condition, n.math("SUBTRACT", a, b)))
+    return n.math(MATH[operation], *values)
 
 
 INPUTS = (("Seconds per frame", 0.0), ("Time offset", 0.0), ("Speed", 1.0), ("Start scale", 0.3), ("Fade", 0.4))
 
 
-def motion_group(easing: str) -> Any:
-    """The geometry nodes that put every face where genart's `Flights.pose_at` puts its shape."""
-    group = bpy.data.node_groups.new(f"{MOTION} ({easing})", "GeometryNodeTree")
+def _group(name: str) -> tuple[Any, Nodes, Any, Any, Any]:
+    """A geometry node group with genart's inputs: it, its helper, its inputs, its output node and genart's time."""
+    group = bpy.data.node_groups.new(name, "GeometryNodeTree")
     group.interface.new_socket("Geometry", in_out="INPUT", socket_type="NodeSocketGeometry")
-    for name, default in INPUTS:
-        socket = group.interface.new_socket(name, in_out="INPUT", socket_type="NodeSocketFloat")
+    for socket_name, default in INPUTS:
+        socket = group.interface.new_socket(socket_name, in_out="INPUT", socket_type="NodeSocketFloat")
         socket.default_value = default
     group.interface.new_socket("Geometry", in_out="OUTPUT", socket_type="NodeSocketGeometry")
     n = Nodes(group)
     given = n.node("NodeGroupInput").outputs
-    out = n.node("NodeGroupOutput")
-
     frame = n.node("GeometryNodeInputSceneTime").outputs["Frame"]
     t = n.math("MULTIPLY", n.math("SUBTRACT", n.math("MULTIPLY", frame, given["Seconds per frame"]),
                                   given["Time offset"]), given["Speed"])
+    return group, n, given, n.node("NodeGroupOutput"), t
+
+
+def _store_opacity(n: Nodes, geometry: Any, opacity: Any, out: Any) -> None:
+    store = n.node("GeometryNodeStoreNamedAttribute", data_type="FLOAT", domain="FACE")
+    n.link(geometry, store.inputs["Geometry"])
+    store.inputs["Name"].default_value = "opacity"
+    n.link(opacity, store.inputs["Value"])
+    n.link(store.outputs[0], out.inputs[0])
+
+
+def motion_group(easing: str, eased: Any) -> Any:
+    """The geometry nodes that put every face where genart's `Flights.pose_at` puts its shape."""
+    group, n, given, out, t = _group(f"{MOTION} ({easing})")
     takeoff, landing = n.attribute("takeoff"), n.attribute("landing")
     span = n.math("MAXIMUM", n.math("SUBTRACT", landing, takeoff), 1e-9)
     lin = n.math("DIVIDE", n.math("SUBTRACT", t, takeoff), span, clamp=True)
-    s = eased(n, easing, lin)
+    landed = n.math("SUBTRACT", 1.0, n.math("LESS_THAN", lin, 1.0))
+    easing_of_lin = expression(n, eased, lin)
+    s = n.math("ADD", easing_of_lin, n.math("MULTIPLY", landed, n.math("SUBTRACT", 1.0, easing_of_lin)))  # 1 landed
     rest = n.math("SUBTRACT", 1.0, s)
     weights = (n.math("POWER", rest, 3.0),
                n.math("MULTIPLY", n.math("MULTIPLY", s, n.math("POWER", rest, 2.0)), 3.0),
@@ -195,43 +221,52 @@ def motion_group(easing: str) -> Any:
     n.link(turn, rotate.inputs["Angle"])
     position = n.vector("ADD", anchor, n.vector("SCALE", rotate.outputs[0], scale))
     opacity = n.math("DIVIDE", lin, n.math("MAXIMUM", given["Fade"], 1e-9), clamp=True)
-
     place = n.node("GeometryNodeSetPosition")
     n.link(given["Geometry"], place.inputs["Geometry"])
     n.link(position, place.inputs["Position"])
-    store = n.node("GeometryNodeStoreNamedAttribute", data_type="FLOAT", domain="FACE")
-    n.link(place.outputs[0], store.inputs["Geometry"])
-    store.inputs["Name"].default_value = "opacity"
-    n.link(opacity, store.inputs["Value"])
-    n.link(store.outputs[0], out.inputs[0])
+    _store_opacity(n, place.outputs[0], opacity, out)
+    return group
+
+
+def appear_group() -> Any:
+    """The geometry nodes that show every face from its `shown_from` on, as a time-lapse shows its shapes."""
+    group, n, given, out, t = _group(f"{MOTION} (appear)")
+    _store_opacity(n, given["Geometry"], n.math("SUBTRACT", 1.0, n.math("LESS_THAN", t, n.attribute("shown_from"))),
+                   out)
     return group
 
 
 def shapes_layer(layer: dict[str, Any], mat: Any, groups: dict[str, Any], seconds_per_frame: float) -> None:
-    """One layer's mesh, its face attributes and its motion modifier."""
+    """One part's mesh, its face attributes and its motion modifier."""
     sizes = np.array(layer["face_sizes"], np.int64)
     owner = np.array(layer["face_shape"], np.int64)
     obj = mesh_object(layer["name"], np.array(layer["positions"]).reshape(-1, 3), sizes, mat)
     mesh = obj.data
     n = len(layer["alpha"])
     color = np.column_stack([np.array(layer["color"]).reshape(n, 3), np.ones(n)])
-    path = np.array(layer["path"]).reshape(n, 4, 3)
     face_attribute(mesh, "fill_color", "FLOAT_COLOR", color[owner])
     face_attribute(mesh, "fill_alpha", "FLOAT", np.array(layer["alpha"])[owner])
     face_attribute(mesh, "opacity", "FLOAT", np.ones(len(owner)))
     face_attribute(mesh, "shape", "INT", owner)
-    for name in ("takeoff", "landing", "spin"):
-        face_attribute(mesh, name, "FLOAT", np.array(layer[name])[owner])
-    for k in range(4):
-        face_attribute(mesh, f"path{k}", "FLOAT_VECTOR", path[owner, k])
-    easing = layer["easing"]
-    if easing not in groups:
-        groups[easing] = motion_group(easing)
+    if layer["motion"] == "appear":
+        face_attribute(mesh, "shown_from", "FLOAT", np.array(layer["shown_from"])[owner])
+        key = "appear"
+        if key not in groups:
+            groups[key] = appear_group()
+    else:
+        path = np.array(layer["path"]).reshape(n, 4, 3)
+        for name in ("takeoff", "landing", "spin"):
+            face_attribute(mesh, name, "FLOAT", np.array(layer[name])[owner])
+        for k in range(4):
+            face_attribute(mesh, f"path{k}", "FLOAT_VECTOR", path[owner, k])
+        key = layer["easing"]
+        if key not in groups:
+            groups[key] = motion_group(key, layer["eased"])
     modifier = obj.modifiers.new(MOTION, "NODES")
-    modifier.node_group = groups[easing]
+    modifier.node_group = groups[key]
     for item in modifier.node_group.interface.items_tree:
-        value = {"Seconds per frame": seconds_per_frame, "Start scale": layer["start_scale"],
-                 "Fade": layer["fade"]}.get(item.name)
+        value = {"Seconds per frame": seconds_per_frame, "Start scale": layer.get("start_scale"),
+                 "Fade": layer.get("fade")}.get(item.name)
         if value is not None and item.in_out == "INPUT":
             modifier[item.identifier] = float(value)
 

@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from genart.animate.export import ExportError, parts
+from genart.animate.export import ExportError, Part, parts
 from genart.animate.export.blend import FORMAT as BLENDER_FORMAT
 from genart.animate.export.blend import export_blend, write_blender_data, write_builder_script
 from genart.animate.export.gltf import gltf_bytes
+from genart.animate.export.keys import FlightKeys, Interpolation, part_keys
 from genart.animate.export.lottie import animation
 from genart.animate.export.smil import animated_svg
 from genart.animate.motions import MotionSettings, build_clip, motion_of
@@ -56,13 +57,49 @@ def _bytes(data: Callable[[ExportRequest], bytes]) -> Callable[[ExportRequest], 
     return write
 
 
+@dataclass(frozen=True)
+class Keying:
+    """How a format keys flights: its interpolation, and how many keyframes it holds at most."""
+
+    interpolation: Interpolation
+    max_keyframes: int
+    what: str  # the bound in words, for the refusal
+
+
+LOTTIE_KEYS = Keying("cubic", 2_000_000, "about 190 MB of JSON")
+SMIL_KEYS = Keying("monotone", 2_000_000, "about 110 MB of SVG")
+GLTF_KEYS = Keying("linear", 8_000_000, "about 160 MB of keys")
+
+
+def keyed(request: ExportRequest, keying: Keying) -> tuple[list[Part], list[FlightKeys | None]]:
+    """The clip's parts and their flights' keyframes; past the format's bound, an ExportError (one line)."""
+    drawn = parts(request.clip)
+    canvas = request.drawing.canvas
+    keys = part_keys(drawn, max(canvas.width, canvas.height), keying.interpolation)
+    count = sum(k.count for k in keys if k is not None)
+    if count > keying.max_keyframes:
+        shapes = sum(len(k.anchors) for k in keys if k is not None)
+        raise ExportError(f"{request.out}: {shapes:,} flying shapes need {count:,} keyframes, past the "
+                          f"{format_of(request.out).name} bound of {keying.max_keyframes:,} ({keying.what}): "
+                          "export fewer shapes, or a .blend")
+    return drawn, keys
+
+
 def _lottie(request: ExportRequest) -> bytes:
-    doc = animation(request.drawing.canvas, parts(request.clip), request.fps, request.clip.length)
+    drawn, keys = keyed(request, LOTTIE_KEYS)
+    doc = animation(request.drawing.canvas, drawn, keys, request.fps, request.clip.length)
     return json.dumps(doc, separators=(",", ":")).encode()
 
 
 def _smil(request: ExportRequest) -> bytes:
-    return animated_svg(request.drawing.canvas, parts(request.clip), request.clip.length, request.width).encode()
+    drawn, keys = keyed(request, SMIL_KEYS)
+    return animated_svg(request.drawing.canvas, drawn, keys, request.clip.length, request.width).encode()
+
+
+def _gltf(binary: bool) -> Callable[[ExportRequest], bytes]:
+    def data(request: ExportRequest) -> bytes:
+        return gltf_bytes(*keyed(request, GLTF_KEYS), binary=binary)
+    return data
 
 
 def _blend(request: ExportRequest) -> list[Path]:
@@ -91,8 +128,8 @@ MOVING = ("flyin", "timelapse")  # the motions the exporters carry today
 FORMATS: dict[str, Format] = {f.suffix: f for f in (
     Format(".json", "Lottie JSON", MOVING, _bytes(_lottie)),
     Format(".svg", "SVG animated with SMIL", MOVING, _bytes(_smil)),
-    Format(".gltf", "glTF 2.0", MOVING, _bytes(lambda r: gltf_bytes(parts(r.clip), r.fps, binary=False))),
-    Format(".glb", "binary glTF 2.0", MOVING, _bytes(lambda r: gltf_bytes(parts(r.clip), r.fps, binary=True))),
+    Format(".gltf", "glTF 2.0", MOVING, _bytes(_gltf(binary=False))),
+    Format(".glb", "binary glTF 2.0", MOVING, _bytes(_gltf(binary=True))),
     Format(".blend", "Blender scene", MOVING, _blend),
     Format(".py", "Blender builder script and its data", MOVING, _builder, lambda out: [builder_data(out)]),
 )}

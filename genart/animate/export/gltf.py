@@ -7,12 +7,18 @@ order. A node sits at its shape's anchor and its mesh is the shape at rest aroun
 (polygons triangulated by earcut, ellipses and circles as `ROUND_SIDES`-gons, a Bézier
 curve as a ribbon of its stroke); the node's own TRS is the final pose, so a viewer
 without animation shows the poster. Translation, rotation about z and scale are keyed
-(LINEAR) at every frame time of the flight and at take-off and landing, so the node's
-pose equals genart's at those times. Core glTF cannot animate opacity: the fade-in is
-not exported. A time-lapse shape is scaled to 0 until it shows (STEP). Colours are unlit
-(`KHR_materials_unlit`) with alpha blending. One node per shape: viewers handle a few
-thousand (Blender's glTF importer takes 13 s for 2,000 nodes); use the Blender export
-for larger scenes.
+LINEAR (`genart.animate.export.keys`, "linear": every point within `keys.TOLERANCE` of the
+canvas's longer side of genart's at every time; slerp about one axis turns linearly in
+angle, as the keys assume). LINEAR, not CUBICSPLINE: Blender's glTF importer drops
+CUBICSPLINE tangents, and would put shapes elsewhere between keys. The fade-in animates
+the material's alpha with `KHR_animation_pointer` (LINEAR, exact: the fade is linear in
+time); a viewer without that extension shows shapes unfaded. A time-lapse shape is
+scaled to 0 until it shows (STEP). Key times are seconds, genart's one clock. Colours are
+unlit (`KHR_materials_unlit`), glTF's linear values of genart's sRGB colours, with alpha
+blending (which viewers do in linear light: translucent overlaps come out lighter than
+genart's, which blends sRGB values as SVG and cairo do). One node per shape: viewers
+handle a few thousand (Blender's glTF importer takes 13 s for 2,000 nodes); use the
+Blender export for larger scenes.
 """
 
 from __future__ import annotations
@@ -23,12 +29,14 @@ import mapbox_earcut
 import numpy as np
 import pygltflib as gl
 
+from genart.animate.export.keys import FlightKeys
 from genart.animate.export.tracks import Appearances, Flights
 from genart.render.drawables import Kind, Packed
 from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, STROKE
 from genart.render.scanlines.bezier import SEGMENTS, flatten
 
 DEPTH = 1e-3  # canvas units between consecutive shapes along z
+POINTER = "KHR_animation_pointer"
 ROUND_SIDES = 48
 
 
@@ -86,78 +94,113 @@ def _z_quaternions(turn_degrees: np.ndarray) -> np.ndarray:
     return np.stack([np.zeros_like(half), np.zeros_like(half), np.sin(half), np.cos(half)], axis=1)
 
 
-def _mesh(doc: gl.GLTF2, blob: _Blob, packed: Packed, i: int) -> int:
+def linear_light(srgb: np.ndarray) -> np.ndarray:
+    """sRGB values in [0, 1] as linear light (glTF's colour factors are linear)."""
+    c = np.clip(np.asarray(srgb, np.float64), 0.0, 1.0)
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _mesh(doc: gl.GLTF2, blob: _Blob, packed: Packed, i: int, fades: bool) -> int:
+    """Shape i's mesh and its material (blended if it is translucent or `fades`); the mesh's index."""
     vertices, triangles = outline(int(packed.kinds[i]), packed.points[i], int(packed.counts[i]), packed.params[i])
     anchor = packed.params[i, [CX, CY]]
     local = np.zeros((len(vertices), 3), np.float32)
     local[:, 0], local[:, 1] = vertices[:, 0] - anchor[0], -(vertices[:, 1] - anchor[1])
     position = blob.add(local, gl.VEC3, gl.FLOAT, gl.ARRAY_BUFFER, bounds=True)
     indices = blob.add(triangles.reshape(-1).astype(np.uint32), gl.SCALAR, gl.UNSIGNED_INT, gl.ELEMENT_ARRAY_BUFFER)
-    r, g, b, a = (float(c) for c in packed.colors[i])
+    alpha = float(packed.colors[i, 3])
+    color = [*(float(c) for c in linear_light(packed.colors[i, :3])), alpha]
     doc.materials.append(gl.Material(
-        pbrMetallicRoughness=gl.PbrMetallicRoughness(baseColorFactor=[r, g, b, a], metallicFactor=0.0),
-        alphaMode=gl.BLEND if a < 1.0 else gl.OPAQUE, doubleSided=True, extensions={"KHR_materials_unlit": {}}))
+        name=f"shape {len(doc.materials)}",  # Blender's importer needs an animated material's name
+        pbrMetallicRoughness=gl.PbrMetallicRoughness(baseColorFactor=color, metallicFactor=0.0),
+        alphaMode=gl.BLEND if alpha < 1.0 or fades else gl.OPAQUE, doubleSided=True,
+        extensions={"KHR_materials_unlit": {}}))
     doc.meshes.append(gl.Mesh(primitives=[gl.Primitive(attributes=gl.Attributes(POSITION=position), indices=indices,
                                                        material=len(doc.materials) - 1)]))
     return len(doc.meshes) - 1
 
 
-def _channels(doc: gl.GLTF2, blob: _Blob, animation: gl.Animation, node: int, times: np.ndarray,
-              values: dict[str, np.ndarray], interpolation: str) -> None:
-    keyed = blob.add(times.astype(np.float32), gl.SCALAR, gl.FLOAT, bounds=True)
-    for path, value in values.items():
-        output = blob.add(value.astype(np.float32), gl.VEC4 if path == "rotation" else gl.VEC3, gl.FLOAT)
-        animation.samplers.append(gl.AnimationSampler(input=keyed, output=output, interpolation=interpolation))
-        animation.channels.append(gl.AnimationChannel(sampler=len(animation.samplers) - 1,
-                                                      target=gl.AnimationChannelTarget(node=node, path=path)))
+def _sampler(blob: _Blob, animation: gl.Animation, times: np.ndarray | int, values: np.ndarray, kind: str,
+             interpolation: str) -> tuple[int, int]:
+    """A sampler of `values` at `times` (or at an input accessor already written); its index and its input's."""
+    keyed = times if isinstance(times, int) else blob.add(np.asarray(times, np.float32), gl.SCALAR, gl.FLOAT,
+                                                         bounds=True)
+    output = blob.add(np.asarray(values, np.float32), kind, gl.FLOAT)
+    animation.samplers.append(gl.AnimationSampler(input=keyed, output=output, interpolation=interpolation))
+    return len(animation.samplers) - 1, keyed
 
 
-def flight_times(flights: Flights, i: int, fps: float) -> np.ndarray:
-    """Key times of one flight: take-off, every frame time inside the flight, landing."""
+def _channel(animation: gl.Animation, sampler: int, node: int | None, path: str, pointer: str | None = None) -> None:
+    target = gl.AnimationChannelTarget(node=node, path=path)
+    if pointer is not None:
+        target.extensions = {POINTER: {"pointer": pointer}}
+    animation.channels.append(gl.AnimationChannel(sampler=sampler, target=target))
+
+
+def _fly(blob: _Blob, animation: gl.Animation, flights: Flights, keys: FlightKeys, i: int, node: int, material: int,
+         z: float) -> None:
+    """Shape i's flight: translation on its anchor's keys, rotation and scale on the eased keys, the fade."""
+    path = keys.anchors[i]
+    moved = np.column_stack([path.values[:, 0], -path.values[:, 1], np.full(len(path.u), z)])
+    sampler, _ = _sampler(blob, animation, keys.times(flights, i, path), moved, gl.VEC3, gl.ANIM_LINEAR)
+    _channel(animation, sampler, node, "translation")
+    s = keys.eased.values[:, 0]
+    scale = flights.start_scale + (1.0 - flights.start_scale) * s
+    turn = float(flights.spin[i]) * (1.0 - s)
+    sampler, times = _sampler(blob, animation, keys.times(flights, i, keys.eased), _z_quaternions(turn), gl.VEC4,
+                              gl.ANIM_LINEAR)
+    _channel(animation, sampler, node, "rotation")
+    sampler, _ = _sampler(blob, animation, times, np.column_stack([scale, scale, np.ones(len(s))]), gl.VEC3,
+                          gl.ANIM_LINEAR)
+    _channel(animation, sampler, node, "scale")
     takeoff, landing = float(flights.takeoff[i]), float(flights.landing[i])
-    inside = np.arange(math.floor(takeoff * fps) + 1, math.ceil(landing * fps)) / fps
-    return np.unique(np.concatenate([[takeoff], inside[(inside > takeoff) & (inside < landing)], [landing]]))
+    full = max(takeoff + flights.fade * (landing - takeoff), takeoff + 1e-6)  # no fade: at once after take-off
+    color = linear_light(flights.rest.colors[i, :3])
+    alpha = float(flights.rest.colors[i, 3])
+    sampler, _ = _sampler(blob, animation, np.array([takeoff, full]), np.array([[*color, 0.0], [*color, alpha]]),
+                          gl.VEC4, gl.ANIM_LINEAR)
+    _channel(animation, sampler, None, "pointer", f"/materials/{material}/pbrMetallicRoughness/baseColorFactor")
 
 
-def scene_gltf(parts: list[Flights | Appearances | Packed], fps: float) -> gl.GLTF2:
-    """The glTF document (one scene, one animation) of the exported parts, back to front."""
+def scene_gltf(parts: list[Flights | Appearances | Packed], keys: list[FlightKeys | None]) -> gl.GLTF2:
+    """The glTF document (one scene, one animation) of the exported parts, back to front; `keys` are the
+    flights' keyframes ("linear"), one per part (None for the others)."""
     doc = gl.GLTF2(asset=gl.Asset(generator="genart", version="2.0"), scene=0, scenes=[gl.Scene(nodes=[])],
                    extensionsUsed=["KHR_materials_unlit"], buffers=[gl.Buffer(byteLength=0)])
     blob = _Blob(doc)
     animation = gl.Animation(name="motion", samplers=[], channels=[])
     depth = 0
-    for part in parts:
+    for part, keyed in zip(parts, keys):
         packed = part.rest if isinstance(part, Flights) else part.shapes if isinstance(part, Appearances) else part
         for i in range(len(packed)):
             z = depth * DEPTH
             depth += 1
             anchor = packed.params[i, [CX, CY]]
-            node = gl.Node(mesh=_mesh(doc, blob, packed, i), translation=[float(anchor[0]), float(-anchor[1]), z])
+            node = gl.Node(mesh=_mesh(doc, blob, packed, i, isinstance(part, Flights)),
+                           translation=[float(anchor[0]), float(-anchor[1]), z])
             doc.nodes.append(node)
             index = len(doc.nodes) - 1
             doc.scenes[0].nodes.append(index)
             if isinstance(part, Flights):
-                times = flight_times(part, i, fps)
-                pose = part.pose_of(i, times)
-                moved = np.column_stack([pose.anchor[:, 0], -pose.anchor[:, 1], np.full(len(times), z)])
-                scale = np.column_stack([pose.scale, pose.scale, np.ones(len(times))])
-                _channels(doc, blob, animation, index, times, {"translation": moved,
-                                                              "rotation": _z_quaternions(pose.turn), "scale": scale},
-                          gl.LINEAR)
+                assert keyed is not None
+                _fly(blob, animation, part, keyed, i, index, len(doc.materials) - 1, z)
             elif isinstance(part, Appearances) and part.visible_from[i] > 0:
                 shown = float(min(part.visible_from[i], 1e9))
-                _channels(doc, blob, animation, index, np.array([0.0, shown]),
-                          {"scale": np.array([[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]])}, gl.STEP)
+                sampler, _ = _sampler(blob, animation, np.array([0.0, shown]), np.array([[0.0] * 3, [1.0] * 3]),
+                                      gl.VEC3, gl.ANIM_STEP)
+                _channel(animation, sampler, index, "scale")
     if animation.channels:
         doc.animations.append(animation)
+    if any(c.target.path == "pointer" for c in animation.channels):
+        doc.extensionsUsed.append(POINTER)
     doc.buffers[0].byteLength = len(blob.data)
     doc.set_binary_blob(bytes(blob.data))
     return doc
 
 
-def gltf_bytes(parts: list[Flights | Appearances | Packed], fps: float, binary: bool) -> bytes:
+def gltf_bytes(parts: list[Flights | Appearances | Packed], keys: list[FlightKeys | None], binary: bool) -> bytes:
     """The document as .glb bytes, or as .gltf JSON with the buffer embedded as a data URI."""
-    doc = scene_gltf(parts, fps)
+    doc = scene_gltf(parts, keys)
     if binary:
         return b"".join(doc.save_to_bytes())
     doc.convert_buffers(gl.BufferFormat.DATAURI)

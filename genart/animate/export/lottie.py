@@ -1,15 +1,20 @@
 """Lottie JSON (lottie-spec 1.0) of a fly-in or a greedy time-lapse: one shape layer per shape.
 
 Each shape is a layer holding one group: the shape at rest and a group transform that
-carries the motion: anchor = the rest anchor, position = the anchor's path, scale and
-rotation keyed (`genart.animate.export.keys`) with easing handles that follow genart's
-easing. The motion is on the group, not the layer transform, and the fade-in on the
-shape's own fill (or stroke) opacity, not the layer's: the same picture, and players
-agree on it (rlottie ignores a 2-D layer's `r` and composites hundreds of partly
-transparent layers wrongly: the background loses alpha).
-Positions between keyframes follow the path's own sub-curves (spatial tangents). A
-time-lapse shape is a still layer whose in-point is when it first shows. Lottie draws
-its first layer on top, so layers are listed in reverse draw order.
+turns and scales it about its rest anchor, moved to its place on the path by the layer's
+position, split into x and y (lottie-web reads a split position in a layer's transform,
+not in a group's). Position, scale and rotation are each keyed (`genart.animate.export.keys`, "cubic") with bezier easing handles
+that draw a cubic Hermite curve of genart's own track between keyframes: every point of
+every shape within `keys.TOLERANCE` of the canvas's longer side of genart's at every time.
+Scale and rotation are on the group, not the layer transform, and the fade-in on the
+shape's own fill (or stroke) opacity, not the layer's: the same picture, and players agree
+on it (rlottie ignores a 2-D layer's `r` and composites hundreds of partly transparent layers
+wrongly: the background loses alpha). The fade is linear in time, keyed exactly. A
+time-lapse shape is a still layer whose in-point is when it first shows. Lottie draws its
+first layer on top, so layers are listed in reverse draw order.
+
+Frame f of the animation is time f / fps, genart's one clock (`timeline.frame_times`): the
+animation's out-point is one frame past the last frame, which shows the end exactly.
 """
 
 from __future__ import annotations
@@ -19,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from genart.animate.export.keys import FlightKeys, flight_keys, split_cubic
+from genart.animate.export.keys import FlightKeys, Track
 from genart.animate.export.tracks import Appearances, Flights
-from genart.animate.motions.flyin import bernstein_points
+from genart.animate.timeline import frame_times
 from genart.render.drawables import Kind, Packed
 from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, STROKE
 from genart.render.scene import Canvas
@@ -64,29 +69,27 @@ def _shape_items(kind: int, points: np.ndarray, count: int, params: np.ndarray, 
     return [{"ty": "gr", "it": [ellipse, fill, turn]}]
 
 
-def _eased(keys: FlightKeys, i: int, values: np.ndarray, fps: float) -> Json:
-    """An animated property whose keyframes (K+1 values, each a list) ease as the flight does."""
+def _keyed(track: Track, times: np.ndarray, values: np.ndarray, fps: float, digits: int = 4) -> Json:
+    """An animated property keyed at `times` (seconds) with `values` (K+1, D), eased along `track`'s spans."""
     frames = []
-    k = len(keys.handles)
+    k = track.spans
     for j in range(k + 1):
-        frame: Json = {"t": float(keys.times[i, j] * fps), "s": np.atleast_1d(values[j]).tolist()}
+        frame: Json = {"t": round(float(times[j] * fps), 6), "s": [round(float(v), digits) for v in values[j]]}
         if j < k:
-            y1, y2 = keys.handles[j]
-            frame["o"] = {"x": [1 / 3], "y": [float(y1)]}
-            frame["i"] = {"x": [2 / 3], "y": [float(y2)]}
+            y1, y2 = track.handles[j, 0]
+            frame["o"] = {"x": [0.333333], "y": [round(float(y1), 6)]}
+            frame["i"] = {"x": [0.666667], "y": [round(float(y2), 6)]}
         frames.append(frame)
     return {"a": 1, "k": frames}
 
 
-def _path(keys: FlightKeys, i: int, nodes: np.ndarray, fps: float) -> Json:
-    """The anchor's position along its Bézier path, with each span's sub-curve as spatial tangents."""
-    eased = keys.eased[i]
-    prop = _eased(keys, i, bernstein_points(np.broadcast_to(nodes, (len(eased), 4, 2)), eased), fps)
-    for j, frame in enumerate(prop["k"][:-1]):
-        sub = split_cubic(nodes, float(keys.eased[i, j]), float(keys.eased[i, j + 1]))
-        frame["to"] = (sub[1] - sub[0]).tolist()
-        frame["ti"] = (sub[2] - sub[3]).tolist()
-    return prop
+def _position(track: Track, times: np.ndarray, fps: float) -> Json:
+    """The anchor's path as a split position: x and y, each eased along its own spans."""
+    def coordinate(d: int) -> Json:
+        one = Track(track.u, track.values[:, d : d + 1], track.leaving[:, d : d + 1], track.reaching[:, d : d + 1],
+                    track.handles[:, d : d + 1])
+        return _keyed(one, times, one.values, fps)
+    return {"s": True, "x": coordinate(0), "y": coordinate(1)}
 
 
 def _opacity(takeoff: float, landing: float, fade: float, fps: float, alpha: float) -> Json:
@@ -102,23 +105,27 @@ def _layer(index: int, items: list[Json], transform: Json, out_frame: float, in_
     return {"ty": 4, "ind": index, "ip": in_frame, "op": out_frame, "st": 0, "ks": transform, "shapes": items}
 
 
-def flight_layers(flights: Flights, fps: float, out_frame: float) -> list[Json]:
+def flight_layers(flights: Flights, keys: FlightKeys, fps: float, out_frame: float) -> list[Json]:
     """One layer per flying shape, in draw order."""
-    keys = flight_keys(flights)
     rest = flights.rest
+    eased = keys.eased
+    s = eased.values[:, 0]
     layers = []
     for i in range(len(rest)):
         anchor = rest.params[i, [CX, CY]].tolist()
-        scale = 100.0 * (flights.start_scale + (1.0 - flights.start_scale) * keys.eased[i])
-        turn = flights.spin[i] * (1.0 - keys.eased[i])
-        motion = {"ty": "tr", **_transform(anchor, _path(keys, i, flights.path[i], fps),
-                                           _eased(keys, i, np.stack([scale, scale], axis=1), fps),
-                                           _eased(keys, i, turn, fps), _static(100.0))}
+        scale = 100.0 * (flights.start_scale + (1.0 - flights.start_scale) * s)
+        turn = float(flights.spin[i]) * (1.0 - s)
+        times = keys.times(flights, i, eased)
+        position = _position(keys.anchors[i], keys.times(flights, i, keys.anchors[i]), fps)
+        turning = {"ty": "tr", **_transform(anchor, _static([0.0, 0.0]),
+                                            _keyed(eased, times, np.stack([scale, scale], axis=1), fps),
+                                            _keyed(eased, times, turn[:, None], fps), _static(100.0))}
         fading = _opacity(float(flights.takeoff[i]), float(flights.landing[i]), flights.fade, fps,
                           float(rest.colors[i, 3]) * 100.0)
         items = _shape_items(int(rest.kinds[i]), rest.points[i], int(rest.counts[i]), rest.params[i], rest.colors[i],
                              fading)
-        layers.append(_layer(0, [{"ty": "gr", "it": [*items, motion]}], IDENTITY, out_frame))
+        moving = _transform([0.0, 0.0], position, _static([100.0, 100.0]), _static(0.0), _static(100.0))
+        layers.append(_layer(0, [{"ty": "gr", "it": [*items, turning]}], moving, out_frame))
     return layers
 
 
@@ -143,14 +150,16 @@ def background_layer(canvas: Canvas, out_frame: float) -> Json:
     return _layer(0, [rect, fill], IDENTITY, out_frame)
 
 
-def animation(canvas: Canvas, parts: list[Flights | Appearances | Packed], fps: float, length: float,
-              name: str = "genart") -> Json:
-    """The whole Lottie document: background, then each part's layers, top layer first."""
-    out_frame = length * fps
+def animation(canvas: Canvas, parts: list[Flights | Appearances | Packed], keys: list[FlightKeys | None], fps: float,
+              length: float, name: str = "genart") -> Json:
+    """The whole Lottie document: background, then each part's layers, top layer first; `keys` are the
+    flights' keyframes ("cubic"), one per part (None for the others)."""
+    out_frame = float(len(frame_times(length, fps)))  # frames 0 … out − 1 show t = 0 … length
     layers = [background_layer(canvas, out_frame)] if canvas.background[3] > 0 else []
-    for part in parts:
+    for part, keyed in zip(parts, keys):
         if isinstance(part, Flights):
-            layers += flight_layers(part, fps, out_frame)
+            assert keyed is not None
+            layers += flight_layers(part, keyed, fps, out_frame)
         elif isinstance(part, Appearances):
             layers += still_layers(part.shapes, out_frame, part.visible_from, fps)
         else:
