@@ -6,6 +6,12 @@ the best. Each candidate's colour is solved in closed form and scored from row p
 (`genart.generative.energy`), so a score costs O(rows) of the shape. Repeats draw from streams
 keyed by (seed, tile, shape index, repeat), so results do not depend on how many threads
 share the work.
+
+A fit **with alpha** (a picture with transparency, fitted for a transparent poster) has two
+layers: its target is the picture composited over black and over white, its canvas starts
+black and white (nothing drawn), and every shape is drawn on both with one colour; the error
+is the sum over both composites, so shapes go only where the picture is opaque enough to
+show over either, and the poster looks right over any background (compositing is linear).
 """
 
 from __future__ import annotations
@@ -17,10 +23,9 @@ import numba
 import numpy as np
 
 from genart.generative import shapes
-from genart.generative.energy import STATS, new_prefix, shape_delta, total_error, update_prefix
+from genart.generative.energy import new_prefix, shape_delta, total_error, update_prefix
 from genart.generative.fastrng import stream
 from genart.generative.shapes.layout import ALPHA, SIZE
-from genart.render.scanlines import blend_scanlines
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,17 @@ class ClimbSettings:
     repeats: int = 8
     workers: int = 1
     palette: tuple[tuple[float, float, float], ...] = ()  # colours shapes may take (empty: any)
+
+
+@numba.njit(cache=True, nogil=True)
+def paint(canvas: np.ndarray, lines: np.ndarray, rgb: np.ndarray, alpha: float) -> None:
+    """Blend colour `rgb` at `alpha` over every layer of `canvas` (H×W×3k) on the given scanlines, in place."""
+    keep = 1.0 - alpha
+    for i in range(lines.shape[0]):
+        y = lines[i, 0]
+        for x in range(lines[i, 1], lines[i, 2]):
+            for ch in range(canvas.shape[2]):
+                canvas[y, x, ch] = canvas[y, x, ch] * keep + rgb[ch % 3] * alpha
 
 
 @numba.njit(cache=True, nogil=True)
@@ -60,7 +76,7 @@ def climb(
     """One repeat: best of `candidates` random shapes, then hill-climbed; returns its error change."""
     height, width = prefix.shape[0], prefix.shape[1] - 1
     lines, pts, xs = shapes.buffers(height)
-    sums = np.empty(STATS)
+    sums = np.empty(prefix.shape[2])
     rgb = np.empty(3)
     p = np.zeros(SIZE)
     best_delta = np.inf
@@ -92,15 +108,18 @@ def _climb_many(prefix, kinds, sides, alpha, bounds, candidates, max_age, palett
 
 
 class Evolution:
-    """One tile's greedy evolution: a target, the canvas so far, and the shapes added.
+    """One greedy evolution (a picture's or a tile's): a target, the canvas so far, and the shapes added.
 
-    `background` is a colour or a whole starting canvas. `bounds` is one bounds vector
+    `target` is H×W×3 (opaque) or H×W×6 (with alpha: over black, then over white); `background`
+    is a pixel of as many channels or a whole starting canvas. `bounds` is one bounds vector
     (`genart.generative.shapes.layout`) or several, one row per area: repeat r of each search
-    climbs in area r mod their count, and the best repeat wins.
+    climbs in area r mod their count, and the best repeat wins. `first` is the index of the
+    first shape it adds (shapes drawn before it are in `background`), which keys its random
+    streams, so an evolution continued from a canvas draws what an unbroken one would.
     """
 
     def __init__(self, target: np.ndarray, background: np.ndarray, settings: ClimbSettings,
-                 bounds: np.ndarray, seed: int = 0, tile: int = 0) -> None:
+                 bounds: np.ndarray, seed: int = 0, tile: int = 0, first: int = 0) -> None:
         self.target = np.ascontiguousarray(target, dtype=np.float64)
         self.height, self.width = self.target.shape[:2]
         self.canvas = np.empty_like(self.target)
@@ -110,37 +129,37 @@ class Evolution:
         self.kinds = shapes.kinds_for(settings.shape)
         self.bounds = np.atleast_2d(np.asarray(bounds, np.float64))
         self.palette = np.asarray(settings.palette, np.float64).reshape(-1, 3)
-        self.seed, self.tile = seed, tile
+        self.seed, self.tile, self.first = seed, tile, first
         self.params: list[np.ndarray] = []
         self.colors: list[np.ndarray] = []
-        self.errors: list[float] = []  # squared error after each shape
+        self.deltas: list[float] = []  # change in squared error each shape made
         self.error = total_error(self.prefix)
         self._lines, self._pts, self._xs = shapes.buffers(self.height)
 
     @property
     def rmse(self) -> float:
-        """RGB RMSE on the 0–255 scale."""
+        """RMSE on the 0–255 scale over every channel (with alpha: over both composites)."""
         return float(np.sqrt(max(self.error, 0.0) / self.target.size) * 255.0)
 
     def add(self, p: np.ndarray) -> float:
         """Draw shape `p` with its best colour; returns the change in squared error."""
         n = shapes.scanlines(p, self.height, self.width, self._lines, self._pts, self._xs)
         rgb = np.empty(3)
-        delta = shape_delta(self.prefix, self._lines, n, p[ALPHA], self.palette, np.empty(STATS), rgb)
+        delta = shape_delta(self.prefix, self._lines, n, p[ALPHA], self.palette, np.empty(self.prefix.shape[2]), rgb)
         lines = self._lines[:n]
-        blend_scanlines(self.canvas, lines, rgb[0], rgb[1], rgb[2], p[ALPHA])
+        paint(self.canvas, lines, rgb, p[ALPHA])
         if n:
             update_prefix(self.target, self.canvas, self.prefix, int(lines[0, 0]), int(lines[:, 0].max()) + 1)
         self.error = total_error(self.prefix)
         self.params.append(p.copy())
         self.colors.append(rgb)
-        self.errors.append(self.error)
+        self.deltas.append(delta)
         return delta
 
     def search(self, pool: ThreadPoolExecutor | None = None) -> tuple[np.ndarray, float]:
         """The best next shape and its error change (not yet added)."""
         s = self.settings
-        index = len(self.params)
+        index = self.first + len(self.params)
         states = np.stack([stream(self.seed, self.tile, index, r) for r in range(s.repeats)])
         out = np.zeros((s.repeats, SIZE))
         deltas = np.empty(s.repeats)
