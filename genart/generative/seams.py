@@ -61,6 +61,24 @@ def _lines(excess: np.ndarray, at: float, axis: int) -> np.ndarray:
     return np.take(excess, picked, axis=axis).ravel()
 
 
+def excess_at(result: np.ndarray, picture: np.ndarray, columns: list[float], rows: list[float]) -> float:
+    """Mean signed excess edge over the LINES pixel lines centred on each of `columns` (x positions, picture
+    pixels; pairs across them) and each of `rows` (y positions).
+
+    Examples
+    --------
+    >>> picture = np.zeros((8, 8, 3), np.uint8)
+    >>> result = picture.copy(); result[:, 4:] = 30
+    >>> round(excess_at(result, picture, [4.0], []), 2), excess_at(result, picture, [2.0], [])
+    (10.0, 0.0)
+    """
+    values = [_lines(_excess(result, picture, 1), at, 1) for at in columns]
+    values += [_lines(_excess(result, picture, 0), at, 0) for at in rows]
+    if not values:
+        raise ValueError("no lines to measure")
+    return float(np.concatenate(values).mean())
+
+
 def seam_gap(result: np.ndarray, picture: np.ndarray, tiles: tuple[int, int], working: tuple[int, int]) -> SeamGap:
     """The seam figures of `result` (uint8 RGB, as written) against `picture` (uint8 RGB, the same size) for a
     `tiles` (columns, rows) grid over a `working` (width, height) working size.
@@ -77,16 +95,11 @@ def seam_gap(result: np.ndarray, picture: np.ndarray, tiles: tuple[int, int], wo
         raise ValueError(f"result {result.shape} and picture {picture.shape} differ in size")
     height, width = picture.shape[:2]
     scale = max(width / working[0], height / working[1])  # as `genart.generative.images.working_scale`
-    border: list[np.ndarray] = []
-    inside: list[np.ndarray] = []
-    for axis, size, work, count in ((1, width, working[0], tiles[0]), (0, height, working[1], tiles[1])):
-        if count < 2:
-            continue
-        excess = _excess(result, picture, axis)
-        quarter = size / count / 4
-        for at in border_positions(work, count, scale):
-            border.append(_lines(excess, at, axis))
-            inside += [_lines(excess, at - quarter, axis), _lines(excess, at + quarter, axis)]
-    if not border:
+    columns = border_positions(working[0], tiles[0], scale)
+    rows = border_positions(working[1], tiles[1], scale)
+    if not columns and not rows:
         raise ValueError("a 1x1 grid has no tile borders")
-    return SeamGap(float(np.concatenate(border).mean()), float(np.concatenate(inside).mean()))
+    across, down = width / tiles[0] / 4, height / tiles[1] / 4
+    inside = excess_at(result, picture, [x + d for x in columns for d in (-across, across)],
+                       [y + d for y in rows for d in (-down, down)])
+    return SeamGap(excess_at(result, picture, columns, rows), inside)
