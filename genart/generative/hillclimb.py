@@ -10,12 +10,14 @@ share the work.
 A fit **with alpha** (a picture with transparency, fitted for a transparent poster) has two
 layers: its target is the picture composited over black and over white, its canvas starts
 black and white (nothing drawn), and every shape is drawn on both with one colour; the error
-is the sum over both composites, so shapes go only where the picture is opaque enough to
-show over either, and the poster looks right over any background (compositing is linear).
+is the sum over both composites, so the poster looks right over any background (compositing
+is linear). Coverage only grows (no later shape can take a spill back), so no shape may cover
+a pixel the picture leaves fully transparent: shapes go only where it is opaque, at least in part.
 """
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -54,15 +56,32 @@ def paint(canvas: np.ndarray, lines: np.ndarray, rgb: np.ndarray, alpha: float) 
                 canvas[y, x, ch] = canvas[y, x, ch] * keep + rgb[ch % 3] * alpha
 
 
+def clear_prefix(target: np.ndarray) -> np.ndarray:
+    """Row prefix counts of the pixels no shape may cover: those a fit with alpha's picture leaves fully
+    transparent (over white exactly 1 above over black in every channel); (0, 1) for an opaque fit."""
+    if target.shape[2] == 3:
+        return np.zeros((0, 1), np.int32)
+    clear = ((target[..., 3:] - target[..., :3]) >= 1.0 - 1e-9).all(axis=2)
+    counts = np.zeros((target.shape[0], target.shape[1] + 1), np.int32)
+    np.cumsum(clear, axis=1, out=counts[:, 1:])
+    return counts
+
+
 @numba.njit(cache=True, nogil=True)
-def _score(prefix, p, height, width, palette, lines, pts, xs, sums, rgb) -> float:
+def _score(prefix, clear, p, height, width, palette, lines, pts, xs, sums, rgb) -> float:
+    """A shape's error change; infinite where it covers a pixel of `clear` (a fit with alpha's transparent ones)."""
     n = shapes.scanlines(p, height, width, lines, pts, xs)
+    if clear.shape[0] > 0:
+        for i in range(n):
+            if clear[lines[i, 0], lines[i, 2]] > clear[lines[i, 0], lines[i, 1]]:
+                return np.inf
     return shape_delta(prefix, lines, n, p[ALPHA], palette, sums, rgb)
 
 
 @numba.njit(cache=True, nogil=True)
 def climb(
     prefix: np.ndarray,
+    clear: np.ndarray,
     kinds: np.ndarray,
     sides: int,
     alpha: float,
@@ -73,7 +92,8 @@ def climb(
     rng: np.ndarray,
     best: np.ndarray,
 ) -> float:
-    """One repeat: best of `candidates` random shapes, then hill-climbed; returns its error change."""
+    """One repeat: best of `candidates` random shapes, then hill-climbed; returns its error change (infinite
+    where every shape tried covers a pixel of `clear`, `clear_prefix`)."""
     height, width = prefix.shape[0], prefix.shape[1] - 1
     lines, pts, xs = shapes.buffers(height)
     sums = np.empty(prefix.shape[2])
@@ -82,7 +102,7 @@ def climb(
     best_delta = np.inf
     for _ in range(candidates):
         shapes.random_shape(p, kinds, sides, alpha, bounds, rng)
-        d = _score(prefix, p, height, width, palette, lines, pts, xs, sums, rgb)
+        d = _score(prefix, clear, p, height, width, palette, lines, pts, xs, sums, rgb)
         if d < best_delta:
             best_delta = d
             best[:] = p
@@ -90,7 +110,7 @@ def climb(
     age = 0
     while age < max_age:
         shapes.mutate(p, alpha <= 0.0, bounds, rng)
-        d = _score(prefix, p, height, width, palette, lines, pts, xs, sums, rgb)
+        d = _score(prefix, clear, p, height, width, palette, lines, pts, xs, sums, rgb)
         if d < best_delta:
             best_delta = d
             best[:] = p
@@ -102,9 +122,10 @@ def climb(
 
 
 @numba.njit(cache=True, nogil=True)
-def _climb_many(prefix, kinds, sides, alpha, bounds, candidates, max_age, palette, states, out, deltas) -> None:
+def _climb_many(prefix, clear, kinds, sides, alpha, bounds, candidates, max_age, palette, states, out, deltas) -> None:
     for r in range(states.shape[0]):
-        deltas[r] = climb(prefix, kinds, sides, alpha, bounds[r], candidates, max_age, palette, states[r], out[r])
+        deltas[r] = climb(prefix, clear, kinds, sides, alpha, bounds[r], candidates, max_age, palette, states[r],
+                          out[r])
 
 
 class Evolution:
@@ -125,6 +146,7 @@ class Evolution:
         self.canvas = np.empty_like(self.target)
         self.canvas[:] = background
         self.prefix = new_prefix(self.target, self.canvas)
+        self.clear = clear_prefix(self.target)
         self.settings = settings
         self.kinds = shapes.kinds_for(settings.shape)
         self.bounds = np.atleast_2d(np.asarray(bounds, np.float64))
@@ -164,7 +186,7 @@ class Evolution:
         out = np.zeros((s.repeats, SIZE))
         deltas = np.empty(s.repeats)
         areas = self.bounds[np.arange(s.repeats) % len(self.bounds)]
-        args = (self.prefix, self.kinds, s.sides, s.alpha)
+        args = (self.prefix, self.clear, self.kinds, s.sides, s.alpha)
         if pool is None or s.workers <= 1:
             _climb_many(*args, areas, s.candidates, s.max_age, self.palette, states, out, deltas)
         else:
@@ -176,3 +198,13 @@ class Evolution:
                 job.result()
         best = int(np.argmin(deltas))
         return out[best], float(deltas[best])
+
+
+def kernels_cached() -> bool:
+    """Whether numba's cache holds the fit's compiled kernels (else the first fit compiles them, about 20 s).
+    Where numba keeps its cache otherwise than this knows, it answers True (and nothing is said)."""
+    for kernel in (_climb_many, paint, update_prefix):
+        index = getattr(getattr(getattr(kernel, "_cache", None), "_cache_file", None), "_index_path", None)
+        if isinstance(index, str) and not os.path.exists(index):
+            return False
+    return True

@@ -59,6 +59,7 @@ from tqdm import tqdm
 
 from genart.errors import GenartError
 from genart.generative import shapes
+from genart.generative.figures import ALPHA_AUTO, FIT
 from genart.generative.hillclimb import ClimbSettings, Evolution, paint
 from genart.generative.images import MAX_WORKING, Picture, composites, working, working_scale
 from genart.generative.palette import hex_colors
@@ -597,7 +598,7 @@ def _run_one(result: Result, canvas: np.ndarray, settings: EvolveSettings, store
             state.colors.append(evo.colors[-1].tolist())
             state.deltas.append(evo.deltas[-1])
             bar.update(1)
-            bar.set_postfix(fit_rmse=f"{result.rmse:.2f}", refresh=False)
+            bar.set_postfix({FIT: f"{result.rmse:.2f}"}, refresh=False)
             if reporter.due():
                 reporter.report(_progress(result, settings, started, evo.canvas.copy()))
             if store and time.perf_counter() - last_save > 2.0:
@@ -630,7 +631,7 @@ def _run_tiles(result: Result, canvas: np.ndarray, settings: EvolveSettings, sto
             if _stop(result, settings, started):
                 return
             _turn(result, canvas, todo, targets, bounds, quotas, round_, settings, store, bar, started, execution)
-            bar.set_postfix(fit_rmse=f"{result.rmse:.2f}", refresh=False)
+            bar.set_postfix({FIT: f"{result.rmse:.2f}"}, refresh=False)
             if reporter.due():
                 reporter.report(_progress(result, settings, started, canvas.copy()))
             if store:
@@ -691,7 +692,7 @@ def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S
         snapshots.append(S.Snapshot(step=step, loss=round(rmse_of(sse, result.target.size), 4), prefix=step))
     c = settings.climb
     meta: dict[str, Any] = {
-        "generator": "genart evolve", "method": "hillclimb", "shape": c.shape, "alpha": c.alpha or "auto",
+        "generator": "genart evolve", "method": "hillclimb", "shape": c.shape, "alpha": c.alpha or ALPHA_AUTO,
         "tiles": f"{settings.tiles[0]}x{settings.tiles[1]}", "working_width": w, "working_height": h,
         "seed": settings.seed, "fit_rmse": round(result.rmse, 4), "seconds": round(result.seconds, 3),
         "candidates": c.candidates, "max_age": c.max_age, "repeats": c.repeats}
@@ -710,3 +711,15 @@ def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S
         layers=[S.ShapesLayer(name="shapes", shapes=drawables)],
         snapshots=snapshots,
     )
+
+
+def warm_up() -> None:
+    """Compile every kernel a fit uses (a tiled, an untiled and a fit with alpha of a tiny picture), so numba's
+    cache holds them; a first run does it once, about 20 s."""
+    rgb = (np.arange(16 * 16 * 3).reshape(16, 16, 3) % 251).astype(np.uint8)
+    cover = np.full((16, 16), 255, np.uint8)
+    cover[:, :4] = 0
+    quick = ClimbSettings(candidates=2, max_age=1, repeats=1)
+    for tiles, alpha in (((1, 1), None), ((2, 2), None), ((2, 1), cover)):
+        evolve(Picture(rgb, "warm-up", "0" * 64, alpha), EvolveSettings(n=4, climb=quick, tiles=tiles, resize=None),
+               progress=False)
