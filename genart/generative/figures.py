@@ -12,10 +12,11 @@ RMSE is a little different (often lower) than the fit's: antialiasing softens ev
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
 
-from genart.generative.images import Picture, composites, rmse_255, working
-from genart.render import scene as S
+if TYPE_CHECKING:  # this module is imported where nothing heavy may be (`genart info`'s names)
+    from genart.generative.images import Picture
+    from genart.render import scene as S
 
 FIT = "fit RMSE"  # the progress bar's name for the fit RMSE
 ALPHA_AUTO = "auto"  # meta.alpha of a fit whose alpha is optimized per shape
@@ -24,6 +25,9 @@ ALPHA_AUTO = "auto"  # meta.alpha of a fit whose alpha is optimized per shape
 def poster_rmse(drawing: S.Scene, picture: Picture, resize: int | None) -> float:
     """The poster RMSE of `drawing` against `picture` at the working size `resize` (see the module docstring);
     with alpha when the picture has some and the scene's background is transparent."""
+    import numpy as np
+
+    from genart.generative.images import composites, rmse_255, working
     from genart.render.cairo import render_array
 
     if picture.alpha is not None and drawing.canvas.background[3] < 1.0:
