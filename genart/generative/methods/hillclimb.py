@@ -67,7 +67,10 @@ def fit(picture: Picture, settings: HillclimbSettings, progress: bool = True, ch
         resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Evolve the shapes (checkpointed to `checkpoint`, if given; the tiles on the Dask `scheduler`, or
     $GENART_SCHEDULER, if given) and return their scene; a picture with `alpha` is fitted with it, for a
-    transparent poster. Ctrl-C or SIGTERM raises `Interrupted` with the scene of the shapes so far."""
+    transparent poster, unless the settings name a background (it is then fitted composited on that).
+    Ctrl-C or SIGTERM raises `Interrupted` with the scene of the shapes so far."""
+    if picture.alpha is not None and settings.background is not None:
+        picture = picture.opaque(settings.background)
     engine = settings.engine()
     try:
         result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress, reporter=reporter,
