@@ -241,7 +241,8 @@ def _compile_kernels(args: argparse.Namespace, method: Method) -> float:
     if method.kernels is None or method.kernels.cached():
         return 0.0
     if not args.quiet:
-        print("genart evolve: compiling the fitting kernels, once per install (about 20 s; later runs load them)",
+        print("genart evolve: compiling the fitting kernels, once per install (about 20 s on an idle machine; "
+              "later runs load them)",
               file=sys.stderr, flush=True)
     began = time.perf_counter()
     method.kernels.compile()
