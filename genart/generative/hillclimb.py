@@ -133,8 +133,9 @@ class Evolution:
 
     `target` is H×W×3 (opaque) or H×W×6 (with alpha: over black, then over white); `background`
     is a pixel of as many channels or a whole starting canvas. `bounds` is one bounds vector
-    (`genart.generative.shapes.layout`) or several, one row per area: repeat r of each search
-    climbs in area r mod their count, and the best repeat wins. `first` is the index of the
+    (`genart.generative.shapes.layout`) or several, one row per area: every climb for shape i of
+    tile t stays in area (41·i + 23·t) mod their count, so the areas take turns in an order of
+    their own in each tile (the big first shapes of neighbouring tiles get different areas). `first` is the index of the
     first shape it adds (shapes drawn before it are in `background`), which keys its random
     streams, so an evolution continued from a canvas draws what an unbroken one would.
     """
@@ -185,7 +186,8 @@ class Evolution:
         states = np.stack([stream(self.seed, self.tile, index, r) for r in range(s.repeats)])
         out = np.zeros((s.repeats, SIZE))
         deltas = np.empty(s.repeats)
-        areas = self.bounds[np.arange(s.repeats) % len(self.bounds)]
+        area = self.bounds[(41 * index + 23 * self.tile) % len(self.bounds)]
+        areas = np.repeat(area[None], s.repeats, axis=0)
         args = (self.prefix, self.clear, self.kinds, s.sides, s.alpha)
         if pool is None or s.workers <= 1:
             _climb_many(*args, areas, s.candidates, s.max_age, self.palette, states, out, deltas)

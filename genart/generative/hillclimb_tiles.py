@@ -14,8 +14,9 @@ never neighbours, and since REACH is under a half their reach boxes never overla
 tiles of a class are fitted at once, in parallel, and what one draws cannot change another's
 search. A run goes in rounds of `chunk` shapes a tile: in each round the classes take their
 turn, 0 to 3, every tile of the class fitted against the canvas the earlier turns left. A
-tile's searches climb with reaches of 1/MARGINS, 2/MARGINS, ... of the whole in turn, so the
-shapes that stop where a tile's reach ends do not all stop on one line. The scene draws the
+tile's shapes may reach 1/MARGINS, 2/MARGINS, ... of the whole, shape by shape in turn, so
+the shapes that stop where their reach ends do not all stop on one line (were every search
+free to reach all of it, the farthest-reaching shapes would win and leave a line there). The scene draws the
 shapes in the order they were fitted (round, class, tile, shape), which is the canvas they
 were fitted on, so the render is the canvas the optimizer saw.
 
@@ -77,7 +78,7 @@ MAX_CHECKPOINT_BYTES = 256 * 2**20  # a larger file is no checkpoint of ours and
 CHECKPOINT_BYTES_PER_SHAPE = 4096  # a resumed checkpoint holds at most this (and 1 MiB) per shape the run asks for
 MAX_REACH = 1_000_000.0  # no shape parameter (working pixels, radians) lies further from 0
 REACH = 0.45  # of a neighbouring tile's width (height): how far a tile's shapes may reach into it; under a half
-MARGINS = 4  # a tile's searches climb with 1/MARGINS, 2/MARGINS, ... of its reach, in turn
+MARGINS = 64  # a tile's shapes may reach 1/MARGINS, 2/MARGINS, ... of its reach, shape by shape in turn
 CLASSES = 4  # tiles of one class (column and row parity) are never neighbours
 ROUNDS = 32  # a tile's quota is fitted in about this many rounds (at least 4 shapes each)
 
@@ -198,7 +199,7 @@ def tile_classes(cols: int, rows: int) -> list[int]:
 
 def tile_bounds(box: Box, reach: Box, scale: float, width: int, height: int) -> np.ndarray:
     """A tile's search bounds in its reach box's pixels: its box, with margins of 1/MARGINS ... all of the
-    smallest reach it has into a neighbour (one row per margin). A 1x1 grid's shapes may reach 16 px (at
+    smallest reach it has into a neighbour (one row per margin, its shapes taking them in turn). A 1x1 grid's shapes may reach 16 px (at
     256 px) past the picture, as an untiled fit's always could."""
     x0, y0, x1, y1 = box
     rx0, ry0, rx1, ry1 = reach
@@ -208,7 +209,7 @@ def tile_bounds(box: Box, reach: Box, scale: float, width: int, height: int) -> 
     if not sides:
         return np.array([[*local, 16.0 * scale, scale]])
     reach_px = float(min(sides))
-    return np.array([[*local, reach_px * (k + 1) / MARGINS, scale] for k in range(MARGINS)])
+    return np.array([[*local, reach_px * (MARGINS + k + 1) / (2 * MARGINS), scale] for k in range(MARGINS)])
 
 
 def paint_order(counts: list[int], chunk: int, classes: list[int]) -> list[tuple[int, int]]:
