@@ -14,9 +14,11 @@ never neighbours, and since REACH is under a half their reach boxes never overla
 tiles of a class are fitted at once, in parallel, and what one draws cannot change another's
 search. A run goes in rounds of `chunk` shapes a tile: in each round the classes take their
 turn, 0 to 3, every tile of the class fitted against the canvas the earlier turns left. A
-tile's shapes may reach 1/MARGINS, 2/MARGINS, ... of the whole, shape by shape in turn, so
-the shapes that stop where their reach ends do not all stop on one line (were every search
-free to reach all of it, the farthest-reaching shapes would win and leave a line there). The scene draws the
+shape may reach between half and all of its tile's reach: MARGINS margins, taken shape by
+shape in an order of each tile's own, so the shapes that stop where their reach ends do not
+stop on one line (were every search free to reach all of it, the farthest-reaching shapes
+would win and leave a line there, and were the margins taken in one order, the big first
+shapes of every tile would stop on the same line). The scene draws the
 shapes in the order they were fitted (round, class, tile, shape), which is the canvas they
 were fitted on, so the render is the canvas the optimizer saw.
 
@@ -78,7 +80,7 @@ MAX_CHECKPOINT_BYTES = 256 * 2**20  # a larger file is no checkpoint of ours and
 CHECKPOINT_BYTES_PER_SHAPE = 4096  # a resumed checkpoint holds at most this (and 1 MiB) per shape the run asks for
 MAX_REACH = 1_000_000.0  # no shape parameter (working pixels, radians) lies further from 0
 REACH = 0.45  # of a neighbouring tile's width (height): how far a tile's shapes may reach into it; under a half
-MARGINS = 64  # a tile's shapes may reach 1/MARGINS, 2/MARGINS, ... of its reach, shape by shape in turn
+MARGINS = 64  # margins between half and all of a tile's reach, its shapes taking them in turn
 CLASSES = 4  # tiles of one class (column and row parity) are never neighbours
 ROUNDS = 32  # a tile's quota is fitted in about this many rounds (at least 4 shapes each)
 
@@ -198,7 +200,7 @@ def tile_classes(cols: int, rows: int) -> list[int]:
 
 
 def tile_bounds(box: Box, reach: Box, scale: float, width: int, height: int) -> np.ndarray:
-    """A tile's search bounds in its reach box's pixels: its box, with margins of 1/MARGINS ... all of the
+    """A tile's search bounds in its reach box's pixels: its box, with MARGINS margins from half to all of the
     smallest reach it has into a neighbour (one row per margin, its shapes taking them in turn). A 1x1 grid's shapes may reach 16 px (at
     256 px) past the picture, as an untiled fit's always could."""
     x0, y0, x1, y1 = box
