@@ -82,7 +82,7 @@ MAX_REACH = 1_000_000.0  # no shape parameter (working pixels, radians) lies fur
 REACH = 0.45  # of a neighbouring tile's width (height): how far a tile's shapes may reach into it; under a half
 MARGINS = 64  # margins between half and all of a tile's reach, its shapes taking them in turn
 CLASSES = 4  # tiles of one class (column and row parity) are never neighbours
-ROUNDS = 32  # a tile's quota is fitted in about this many rounds (at least 4 shapes each)
+ROUNDS = 16  # a tile's quota is fitted in about this many rounds (at least 4 shapes each)
 
 Box = tuple[int, int, int, int]
 
