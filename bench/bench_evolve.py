@@ -8,7 +8,7 @@ author, one worker) are printed beside them.
 
     python bench/bench_evolve.py             # everything (several minutes)
     python bench/bench_evolve.py --only greedy
-    python bench/bench_evolve.py --only tiles   # seams: error along tile borders vs elsewhere
+    python bench/bench_evolve.py --only tiles   # seams, as issue 27 measures them (see also bench_seams.py)
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from genart.generative.gradient import refine
 from genart.generative.hillclimb import ClimbSettings
 from genart.generative.hillclimb_tiles import EvolveSettings, Result, evolve, tiles_scene
 from genart.generative.images import Picture, rmse_255, to_float
+from genart.generative.seams import SeamGap, seam_gap
 from genart.render import cairo, raster
 from genart.render import scene as S
 
@@ -37,24 +38,10 @@ def picture() -> Picture:
     return Picture(rgb=rgb, name="astronaut", sha256="0" * 64)
 
 
-def border_mask(result: Result, band: int) -> np.ndarray:
-    """Pixels within `band` px of an interior tile border."""
-    h, w = result.target.shape[:2]
-    mask = np.zeros((h, w), bool)
-    for x0, y0, _, _ in result.boxes:
-        if x0 > 0:
-            mask[:, max(x0 - band, 0):x0 + band] = True
-        if y0 > 0:
-            mask[max(y0 - band, 0):y0 + band, :] = True
-    return mask
-
-
-def seam_errors(drawing: S.Scene, result: Result, band: int = 3) -> tuple[float, float]:
-    """Mean |render − target| (0–255, hard render at working size) along tile borders and elsewhere."""
-    h, w = result.target.shape[:2]
-    error = np.abs(raster.render(drawing, w, h) - result.target).mean(axis=2) * 255.0
-    mask = border_mask(result, band)
-    return float(error[mask].mean()), float(error[~mask].mean())
+def seam_figures(drawing: S.Scene, result: Result, pic: Picture, tiles: tuple[int, int]) -> SeamGap:
+    """The seam figures (`genart.generative.seams`) of the poster rendered at the picture's size."""
+    png = cairo.render_array(drawing, pic.width, pic.height)
+    return seam_gap(png, pic.rgb, tiles, (result.target.shape[1], result.target.shape[0]))
 
 
 def hard_rmse(drawing: S.Scene, target: np.ndarray) -> float:
@@ -99,10 +86,10 @@ def main() -> None:
         for tiles in ((2, 2), (4, 4)):
             settings = EvolveSettings(n=400, climb=ClimbSettings(workers=2), tiles=tiles, resize=256)
             result = evolve(chelsea, settings, progress=False)
-            border, interior = seam_errors(tiles_scene(result, chelsea, settings), result)
+            seam = seam_figures(tiles_scene(result, chelsea, settings), result, chelsea, tiles)
             row(f"hillclimb 400 triangles, chelsea, {tiles[0]}x{tiles[1]} tiles", result.rmse, result.seconds)
-            print(f"    mean |error| within 3 px of tile borders {border:.2f}, elsewhere {interior:.2f} "
-                  f"(ratio {border / interior:.3f})", flush=True)
+            print(f"    excess edge at tile borders {seam.border:+.2f}, a quarter tile inside {seam.inside:+.2f} "
+                  f"(gap {seam.gap:+.2f} levels)", flush=True)
     if args.only in (None, "refine"):
         for (shape, n), (ref_rmse, ref_seconds) in PRIMITIVE.items():
             drawing, seconds, target, background = greedy(pic, shape, n, 1)

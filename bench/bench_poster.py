@@ -1,13 +1,11 @@
 """Benchmark for issue 17: a big tiled poster on 1 and 2 local workers and on a 2-worker Dask LocalCluster.
 
 The picture is `skimage.data.astronaut()` at a working size of `--size` px (1,024 by
-default) with `--shapes` triangles (20,000), in tiles of about `--tile-px` px (128) and
-the seam pass. Prints, per backend: the time of the tile rounds and of the seam pass, the
-total, the speed-ups, the RMSE (RGB, 0–255, hard raster render at the working size) and
-the seam check (mean |error| within 3 px of a tile border vs elsewhere, as
-`bench_evolve.py --only tiles` does); every backend must give the same scene. Then the
-per-tile-shape cost and an extrapolation (said so) to a 16-worker cluster and a 4,096-px
-poster. The full size takes many minutes on a 2-core machine; `--size 512 --shapes 5000`
+default) with `--shapes` triangles (20,000), in tiles of about `--tile-px` px (128).
+Prints, per backend: the time, the speed-ups, the RMSE (RGB, 0–255, hard raster render at
+the working size) and the seam figures (`genart.generative.seams`, as `bench_seams.py`);
+every backend must give the same scene. Then the per-shape cost and an extrapolation (said
+so) to a 16-worker cluster and a 4,096-px poster. The full size takes many minutes on a 2-core machine; `--size 512 --shapes 5000`
 is a quicker look.
 
     python bench/bench_poster.py                       # 1,024 px, 20,000 triangles
@@ -21,27 +19,25 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from bench_evolve import hard_rmse, seam_errors
+from bench_evolve import hard_rmse
 from PIL import Image
 from skimage import data
 
 import genart.generative.hillclimb_tiles as E
 from genart.generative.hillclimb import ClimbSettings
 from genart.generative.images import Picture
+from genart.generative.seams import seam_gap
+from genart.render import cairo
 from genart.render import scene as S
 
 
 @dataclass
 class Run:
     label: str
-    tiles_seconds: float
-    seam_seconds: float
+    seconds: float
     drawing: S.Scene
     result: E.Result
-
-    @property
-    def seconds(self) -> float:
-        return self.tiles_seconds + self.seam_seconds
+    pic: Picture
 
 
 def picture(size: int) -> Picture:
@@ -50,23 +46,9 @@ def picture(size: int) -> Picture:
 
 
 def run(label: str, pic: Picture, settings: E.EvolveSettings, scheduler: str | None) -> Run:
-    """One poster; the seam pass's start is noted by wrapping `_seam_evolution`."""
-    seam_started: list[float] = []
-    original = E._seam_evolution
-
-    def noted(result: E.Result, cfg: E.EvolveSettings):  # type: ignore[no-untyped-def]
-        seam_started.append(time.perf_counter())
-        return original(result, cfg)
-
-    E._seam_evolution = noted  # type: ignore[assignment]
-    try:
-        start = time.perf_counter()
-        result = E.evolve(pic, settings, progress=True, scheduler=scheduler)
-        end = time.perf_counter()
-    finally:
-        E._seam_evolution = original  # type: ignore[assignment]
-    drawing = E.tiles_scene(result, pic, settings)
-    return Run(label, seam_started[0] - start, end - seam_started[0], drawing, result)
+    start = time.perf_counter()
+    result = E.evolve(pic, settings, progress=True, scheduler=scheduler)
+    return Run(label, time.perf_counter() - start, E.tiles_scene(result, pic, settings), result, pic)
 
 
 def main() -> None:
@@ -80,8 +62,8 @@ def main() -> None:
 
     pic = picture(args.size)
     grid = max(1, round(args.size / args.tile_px))
-    print(f"astronaut at {args.size}x{args.size}, {args.shapes} triangles, {grid}x{grid} tiles "
-          f"(+ {round(args.shapes * E.SEAM_SHARE)} seam shapes), default effort (500 candidates, 8 repeats)", flush=True)
+    print(f"astronaut at {args.size}x{args.size}, {args.shapes} triangles, {grid}x{grid} tiles, "
+          "default effort (500 candidates, 8 repeats)", flush=True)
     runs: list[Run] = []
     for workers in ((2,) if args.skip_one else (1, 2)):
         settings = E.EvolveSettings(n=args.shapes, climb=ClimbSettings(workers=workers), tiles=(grid, grid),
@@ -95,41 +77,37 @@ def main() -> None:
     dumps = {S.dumps(r.drawing.model_copy(update={"meta": {}})) for r in runs}
     print(f"same scene on every backend: {len(dumps) == 1}")
     two, cluster_run = runs[-2], runs[-1]
-    print(f"cluster vs local at 2 workers: {cluster_run.seconds / two.seconds:.3f}x the time "
-          f"(tiles {cluster_run.tiles_seconds / two.tiles_seconds:.3f}x)")
-    tile_shapes = sum(len(t.params) for t in runs[0].result.tiles)
-    seam_shapes = len(runs[0].result.seams.params)
+    print(f"cluster vs local at 2 workers: {cluster_run.seconds / two.seconds:.3f}x the time")
     if not args.skip_one:
         one = runs[0]
-        print(f"2 workers vs 1: {one.seconds / two.seconds:.2f}x overall, {one.tiles_seconds / two.tiles_seconds:.2f}x "
-              f"on the tiles (the seam pass runs on this machine's threads)")
-        per_shape = one.tiles_seconds / tile_shapes
-        per_seam = one.seam_seconds / max(seam_shapes, 1)
-        print(f"per-tile-shape cost, one worker: {per_shape * 1000:.1f} ms ({args.tile_px}-px tiles); "
-              f"seam shape: {per_seam * 1000:.1f} ms")
-        extrapolate(per_shape, per_seam, args)
+        print(f"2 workers vs 1: {one.seconds / two.seconds:.2f}x")
+        per_shape = one.seconds / runs[0].result.count
+        print(f"per-shape cost, one worker: {per_shape * 1000:.1f} ms ({args.tile_px}-px tiles)")
+        extrapolate(per_shape, args)
     print("primitive at this size and shape count: not measured (its published figures are for 256 px and "
           "at most 200 shapes; see bench_evolve.py)")
 
 
 def report(r: Run) -> None:
-    border, interior = seam_errors(r.drawing, r.result)
-    print(f"{r.label:<30} tiles {r.tiles_seconds:8.1f} s  seams {r.seam_seconds:7.1f} s  total {r.seconds:8.1f} s  "
-          f"RMSE {hard_rmse(r.drawing, r.result.target):6.2f}  |error| at tile borders {border:.2f}, "
-          f"elsewhere {interior:.2f} (ratio {border / interior:.3f})", flush=True)
+    png = cairo.render_array(r.drawing, r.pic.width, r.pic.height)
+    seam = seam_gap(png, r.pic.rgb, _grid(r.result), (r.result.target.shape[1], r.result.target.shape[0]))
+    print(f"{r.label:<30} {r.seconds:8.1f} s  RMSE {hard_rmse(r.drawing, r.result.target):6.2f}  excess edge at tile "
+          f"borders {seam.border:+.2f}, a quarter tile inside {seam.inside:+.2f} (gap {seam.gap:+.2f} levels)", flush=True)
 
 
-def extrapolate(per_shape: float, per_seam: float, args: argparse.Namespace) -> None:
-    """A 4,096-px poster on 16 workers, from the measured costs (an extrapolation, not a run)."""
+def _grid(result: E.Result) -> tuple[int, int]:
+    columns = len({x0 for x0, _, _, _ in result.boxes})
+    return columns, len(result.boxes) // columns
+
+
+def extrapolate(per_shape: float, args: argparse.Namespace) -> None:
+    """A 4,096-px poster on 16 workers, from the measured cost (an extrapolation, not a run)."""
     size, workers = 4096, 16
     shapes = args.shapes * (size // args.size) ** 2  # the same density of shapes
     grid = size // args.tile_px
-    seam = round(shapes * E.SEAM_SHARE)
-    tiles_seconds = (shapes - seam) * per_shape / workers
-    seam_seconds = seam * per_seam * (size / args.size)  # a seam shape spans rows in proportion to the size
     print(f"EXTRAPOLATED (not run): {size} px, {shapes} triangles, {grid}x{grid} tiles of {args.tile_px} px, "
-          f"{workers} workers: tiles ≈ {tiles_seconds / 60:.0f} min, seam pass (one machine, serial per shape, "
-          f"{seam} shapes) ≈ {seam_seconds / 60:.0f} min on one core")
+          f"{workers} workers: ≈ {shapes * per_shape / workers / 60:.0f} min (tiles of a class run at once; "
+          "a class holds a quarter of the tiles, so 16 workers stay busy from 8x8 tiles on)")
 
 
 if __name__ == "__main__":

@@ -173,13 +173,10 @@ def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: 
 
 def with_poster_rmse(drawing: S.Scene, picture: Picture, resize: int | None) -> S.Scene:
     """The scene with ``meta.rmse``: the RGB RMSE (0–255) of its antialiased render, as its PNG shows it,
-    against the picture at the working size `resize`."""
-    from genart.generative.images import rmse_255, working
-    from genart.render.cairo import render_array
+    against the picture at the working size `resize` (`genart.generative.figures.poster_rmse`)."""
+    from genart.generative.figures import with_poster_rmse as measured
 
-    target = working(picture, resize).target
-    rmse = rmse_255(render_array(drawing, target.shape[1], target.shape[0]), target)
-    return drawing.model_copy(update={"meta": {**drawing.meta, "rmse": round(rmse, 4)}})
+    return measured(drawing, picture, resize)
 
 
 def load(path: str | os.PathLike[str], collection: str | os.PathLike[str] | None = None) -> Scene:

@@ -130,6 +130,7 @@ class PosterOptions:
     transparent: bool = False
     outline: Outline | None = None
     quality: int = 90
+    option: str = ""  # how messages name the options: "--" on the command line, "" for the API's keywords
 
 
 def color(text: str) -> tuple[float, float, float, float]:
@@ -201,7 +202,7 @@ def poster_settings(paper: str | None = None, landscape: bool = False, dpi: floa
         raise UserError(f"{option}dpi must be between 1 and 4800, got {dpi:g}")
     frame = color(frame_color) if frame_color else (None if transparent else WHITE)
     return PosterOptions(chosen, dpi or (chosen.dpi if chosen else None), framing, frame, transparent,
-                         _outline(outline, option) if outline else None, quality)
+                         _outline(outline, option) if outline else None, quality, option)
 
 
 def poster_options(args: argparse.Namespace, transparent: bool = False) -> PosterOptions:
@@ -224,12 +225,42 @@ def sheet_for(canvas: scene.Canvas, kind: str, width: float | None, options: Pos
     """The page a `kind` output of a canvas is drawn on: pixels (points for PDF), plain or on paper."""
     vector = kind == "pdf"
     if options.paper is not None:
+        check_bleed(canvas, options)
         return paper_sheet(canvas.width, canvas.height, options.paper, options.framing, options.frame_color, vector)
     if vector:
         w = float(width) if width is not None else canvas.width
         return plain_sheet(w, w * canvas.height / canvas.width, canvas.width, canvas.height, options.dpi)
     size = scene.output_size(canvas, None if width is None else round(width), limit=kind != "svg")
     return plain_sheet(*size, canvas.width, canvas.height, options.dpi)
+
+
+def check_bleed(canvas: scene.Canvas, options: PosterOptions) -> None:
+    """A UserError for a bleed with framing fit where the picture's shape leaves bars on the page: the bars would
+    run through the bleed, so the cut edge could show them; the message says what to use and how much fill cuts.
+
+    Examples
+    --------
+    >>> check_bleed(scene.Canvas(width=210, height=297), poster_settings(paper="A4", bleed=3))  # A4's own shape
+    >>> check_bleed(scene.Canvas(width=300, height=300), poster_settings(paper="A4", bleed=3))
+    Traceback (most recent call last):
+    ...
+    genart.errors.UserError: bleed with framing fit: the 300x300 picture leaves bars on the A4 page, and a bleed must be covered by the picture; use framing fill (the picture covers the page and its bleed: 29% of its width cut) or framing crop (the page cut to the picture's shape)
+    """
+    paper, option = options.paper, options.option
+    if paper is None or paper.bleed_mm <= 0.0 or options.framing != "fit":
+        return
+    trim_w, trim_h = paper.trim_mm
+    fit = min(trim_w / canvas.width, trim_h / canvas.height)
+    if max(trim_w - canvas.width * fit, trim_h - canvas.height * fit) * paper.units_per_mm(False) < 0.5:
+        return  # the picture has the page's shape (to half a pixel): no bars
+    fill = max((trim_w + 2 * paper.bleed_mm) / canvas.width, (trim_h + 2 * paper.bleed_mm) / canvas.height)
+    cut_w, cut_h = 1 - (trim_w + 2 * paper.bleed_mm) / (canvas.width * fill), 1 - (trim_h + 2 * paper.bleed_mm) / (
+        canvas.height * fill)
+    cut, side = (cut_w, "width") if cut_w > cut_h else (cut_h, "height")
+    raise UserError(f"{option}bleed with {option}framing fit: the {canvas.width:g}x{canvas.height:g} picture leaves "
+                    f"bars on the {paper.name}{' landscape' if paper.landscape else ''} page, and a bleed must be "
+                    f"covered by the picture; use {option}framing fill (the picture covers the page and its bleed: "
+                    f"{cut:.0%} of its {side} cut) or {option}framing crop (the page cut to the picture's shape)")
 
 
 def kind_of(path: str | Path) -> str:

@@ -436,7 +436,7 @@ def _notes(path: Path) -> None:
 
 
 def _other_run(path: Path) -> None:
-    E.Checkpoint(path, "0" * 16).save([E.TileState()], 0.0)
+    E.Checkpoint(path, "0" * 16).save([E.TileState()], 0.0, 4)
 
 
 def _big_checkpoint_lookalike(path: Path) -> None:
@@ -531,12 +531,12 @@ TAMPERINGS: dict[str, tuple[Callable[[dict], None], str]] = {
     "sides": (lambda d: _first_shape(d, SIDES, 100.0), "tiles[0].params[0]: 100 sides, expected 3"),
     "alpha": (lambda d: _first_shape(d, ALPHA, 0.0), "tiles[0].params[0]: alpha 0 is not in (0, 1]"),
     "colour": (lambda d: d["tiles"][0]["colors"][0].__setitem__(1, 2.0), "tiles[0].colors[0][1]: Input should be less than or equal to 1"),
-    "error": (lambda d: d["tiles"][0]["errors"].__setitem__(0, float("inf")), "tiles[0].errors[0]: Input should be a finite number"),
-    "lengths": (lambda d: d["tiles"][0]["errors"].append(1.0), "tiles[0]: Value error, 2 shapes, 2 colours and 3 errors"),
+    "error": (lambda d: d["tiles"][0]["deltas"].__setitem__(0, float("inf")), "tiles[0].deltas[0]: Input should be a finite number"),
+    "lengths": (lambda d: d["tiles"][0]["deltas"].append(1.0), "tiles[0]: Value error, 2 shapes, 2 colours and 3 error changes"),
     "tiles": (lambda d: d["tiles"].append(d["tiles"][0]), "has 2 tiles, expected 1"),
     "unknown field": (lambda d: d["tiles"][0].update(extra=1), "tiles[0].extra: Extra inputs are not permitted"),
     "seconds": (lambda d: d.update(seconds=-1.0), "seconds: Input should be greater than or equal to 0"),
-    "version": (lambda d: d.update(version=2), "this genart reads version 1, got 2"),
+    "version": (lambda d: d.update(version=1), "this genart reads version 2, got 1"),
     "fingerprint": (lambda d: d.update(fingerprint="f" * 16), "made from another picture or other settings"),
     "not an object": (lambda d: d["tiles"].__setitem__(0, [1, 2]), "tiles[0]: Input should be a valid dictionary"),
 }

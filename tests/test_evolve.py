@@ -127,10 +127,9 @@ def test_closed_form_colour_is_optimal() -> None:
 
 def test_every_added_shape_lowers_the_error() -> None:
     result = E.evolve(picture(), E.EvolveSettings(n=25, climb=FAST, resize=None), progress=False)
-    errors = result.tiles[0].errors
-    assert len(errors) == 25
-    blank = float(((result.target - result.background) ** 2).sum())
-    assert all(b < a for a, b in zip([blank, *errors], errors))
+    deltas = result.tiles[0].deltas
+    assert len(deltas) == 25 and all(d < 0 for d in deltas)
+    assert result.blank == pytest.approx(float(((result.target - result.background) ** 2).sum()))
 
 
 def test_same_seed_same_scene_any_worker_count() -> None:
@@ -145,7 +144,7 @@ def test_same_seed_same_scene_any_worker_count() -> None:
                                              progress=False).tiles[0].params
 
 
-@pytest.mark.parametrize(("tiles", "stop_at"), [((1, 1), 21), ((2, 2), 21), ((2, 2), 31)])  # 31: in the seam pass
+@pytest.mark.parametrize(("tiles", "stop_at"), [((1, 1), 21), ((2, 2), 6), ((2, 2), 21)])  # 6: within a round
 def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles, stop_at) -> None:
     pic = picture()
     cfg = E.EvolveSettings(n=32, climb=FAST, resize=None, tiles=tiles, seed=2)
@@ -173,37 +172,42 @@ def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles, st
     resumed = E.evolve(pic, cfg, checkpoint=ckpt, resume=True, progress=False)
     assert not resumed.interrupted and resumed.count == whole.count == 32
     assert [t.params for t in resumed.states] == [t.params for t in whole.states]
-    assert (tiles == (2, 2)) == bool(whole.seams.params)
     assert not ckpt.exists()
 
 
 def test_checkpoint_from_other_settings_is_refused(tmp_path: Path) -> None:
     pic = picture()
     ckpt = tmp_path / "c.ckpt"
-    E.Checkpoint(ckpt, E.EvolveSettings(seed=1).fingerprint(pic.sha256)).save([E.TileState()], 0.0)
+    E.Checkpoint(ckpt, E.EvolveSettings(seed=1).fingerprint(pic.sha256)).save([E.TileState()], 0.0, 4)
     with pytest.raises(E.EvolveError, match="other settings"):
         E.evolve(pic, E.EvolveSettings(n=2, climb=FAST, resize=None, seed=2), checkpoint=ckpt, resume=True,
                  progress=False)
 
 
-def test_tiles_keep_to_their_boxes_and_seam_shapes_to_the_bands() -> None:
+def test_tiles_keep_to_their_reach_and_the_scene_draws_the_fit_order() -> None:
     pic = picture(64)
     cfg = E.EvolveSettings(n=48, climb=ClimbSettings(shape="combo", **_fast()), resize=None, tiles=(2, 2))
     result = E.evolve(pic, cfg, progress=False)
     drawing = E.tiles_scene(result, pic, cfg)
-    assert len(drawing.layers[0].shapes) == 48 and len(result.seams.params) == cfg.seam_shapes == 5
+    assert len(drawing.layers[0].shapes) == 48 and [len(t.params) for t in result.tiles] == [12] * 4
+    assert result.reaches == [(0, 0, 46, 46), (18, 0, 64, 46), (0, 18, 46, 64), (18, 18, 64, 64)]  # 0.45 of 32 px
     rendered = raster.render(drawing, 64)
-    assert abs(rmse_255(rendered, result.target) - result.rmse) < 0.1
-    bands = E.seam_bands(64, 64, 2, 2)
-    assert bands[:, :4].tolist() == [[30, 0, 34, 64], [0, 30, 64, 34]]  # 8 px at 256 px is 2 px at 64
-    for p in result.seams.params:  # every seam shape lies in one of the bands
-        assert any(_inside(shapes.to_drawable(np.asarray(p), np.zeros(3)), *band[:4]) for band in bands)
-    for (x0, y0, x1, y1), tile in zip(result.boxes, result.tiles):  # every tile shape stays in its tile
-        for p in tile.params:
-            assert _inside(shapes.to_drawable(np.asarray(p), np.zeros(3), 1.0, x0, y0), x0, y0, x1, y1)
-    rounds = max(len(t.params) for t in result.tiles)
-    assert [s.prefix for s in drawing.snapshots] == [4 * (k + 1) for k in range(rounds - 1)] + [43, 44, 45, 46, 47, 48]
+    assert abs(rmse_255(rendered, result.target) - result.rmse) < 0.1  # the scene is the canvas the fit saw
+    assert np.abs(rendered - result.canvas()).max() < 1e-6
+    crossing = 0
+    for (x0, y0, x1, y1), reach, tile in zip(result.boxes, result.reaches, result.tiles):
+        for p in tile.params:  # every tile shape stays in its reach box, and some cross their tile's border
+            shape = shapes.to_drawable(np.asarray(p), np.zeros(3), 1.0, *reach[:2])
+            assert _inside(shape, reach[0] - 1e-6, reach[1] - 1e-6, reach[2], reach[3]) or shape.kind != "polygon"
+            crossing += not _inside(shape, x0, y0, x1, y1)
+    assert crossing > 4
+    assert [s.prefix for s in drawing.snapshots] == list(range(1, 49))
     assert all(a.loss > b.loss for a, b in zip(drawing.snapshots, drawing.snapshots[1:]))
+
+
+def test_paint_order_is_round_then_class_then_tile() -> None:
+    assert E.tile_classes(3, 2) == [0, 1, 0, 2, 3, 2]
+    assert E.paint_order([3, 2, 3], 2, [0, 1, 0]) == [(0, 0), (0, 1), (2, 0), (2, 1), (1, 0), (1, 1), (0, 2), (2, 2)]
 
 
 def _inside(drawable: S.Shape, x0: float, y0: float, x1: float, y1: float) -> bool:

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-import numpy as np
 from pydantic import ValidationError
 
 from genart.errors import UserError
-from genart.generative.images import ImageError, Picture, load_picture, rmse_255, working
+from genart.generative.figures import FIT, with_poster_rmse
+from genart.generative.images import ImageError, Picture, load_picture, working
 from genart.generative.methods import METHODS, Method, settings_error
 from genart.generative.methods.refine import RefineSettings, refine_scene
 from genart.generative.palette import Palette, PaletteError, palette_from, parse_palette
@@ -136,13 +136,6 @@ def _refinement(args: argparse.Namespace) -> RefineSettings:
                                        else flag(f))) from None
 
 
-def _poster_rmse(drawing: S.Scene, target: np.ndarray) -> float:
-    """RGB RMSE (0–255) of the scene's antialiased render, as its PNG shows it, at the target's size."""
-    from genart.render.cairo import render_array
-
-    return rmse_255(render_array(drawing, target.shape[1], target.shape[0]), target)
-
-
 def _checkpoint(args: argparse.Namespace, method: Method, image: str, outputs: list[str]) -> Output | None:
     """The checkpoint in the run's plan (None for a method that keeps none, which --checkpoint and --resume
     do not apply to)."""
@@ -189,13 +182,60 @@ class Fitted:
     stopped: Interrupted | None = None
 
 
+def _fitted_picture(args: argparse.Namespace, method: Method, settings: Any, picture: Picture) -> Picture:
+    """The picture as the fit takes it: with its own alpha for a transparent poster (--transparent, with a method
+    that fits alpha), else composited on --background (white by default). A picture without alpha fitted for a
+    transparent poster needs the colour it will be shown over (--background): the shapes are fitted over it."""
+    background = getattr(settings, "background", None)
+    if args.transparent and method.fits_alpha:
+        if picture.alpha is not None:
+            if background is not None:
+                raise UserError(f"--background: {picture.name} has transparency of its own, which --transparent "
+                                "fits: the poster is transparent where the picture is; leave out --background")
+            return picture
+        if background is None:
+            raise UserError(f"--transparent: {picture.name} has no transparency of its own; name the colour the "
+                            "poster will be shown over with --background #rrggbb (the shapes are fitted over it), "
+                            "or leave out --transparent to keep the background")
+    return picture.opaque(background)
+
+
+def _compile_kernels(args: argparse.Namespace, method: Method) -> float:
+    """Compile the method's kernels if numba's cache lacks them (a first run), saying so; the seconds it took."""
+    if method.kernels is None or method.kernels.cached():
+        return 0.0
+    if not args.quiet:
+        print("genart evolve: compiling the fitting kernels, once per install (about 20 s on an idle machine; "
+              "later runs load them)",
+              file=sys.stderr, flush=True)
+    began = time.perf_counter()
+    method.kernels.compile()
+    return time.perf_counter() - began
+
+
+def _summary(drawing: S.Scene, size: tuple[int, int], with_alpha: bool, times: dict[str, float]) -> str:
+    """What a finished fit prints: its shapes, the poster RMSE (and the fit's own, where the method has one, named
+    as the progress bar names it) and what each part of the run took."""
+    shapes = cast(S.ShapesLayer, drawing.layers[0]).shapes  # every evolve method draws one layer of shapes
+    fit_rmse = drawing.meta.get("fit_rmse")
+    figures = f"poster RMSE {drawing.meta['rmse']:.2f}"
+    if isinstance(fit_rmse, (int, float)):
+        figures += f", {FIT} {fit_rmse:.2f} (pixel centres)"
+    over = " over black and white" if with_alpha else ""
+    took = ", ".join(f"{part} {seconds:.1f} s" for part, seconds in times.items()
+                     if seconds > 0.0 or part == "fitting")
+    return f"{len(shapes)} shapes at {size[0]}x{size[1]}: {figures}{over}; {took}"
+
+
 def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinement: RefineSettings | None,
                 picture: Picture, outputs: list[str], checkpoint: Path | None, live: Live | None = None,
-                report: Path | None = None) -> Fitted:
+                report: Path | None = None, compiling: float = 0.0) -> Fitted:
     """Fit one picture and write its outputs; an interrupted hill-climb writes its shapes so far.
-    `live` follows the run (the preview page); `report` is where a finished run's report goes."""
+    `live` follows the run (the preview page); `report` is where a finished run's report goes; `compiling`
+    is the seconds spent compiling the kernels before it (said in its summary)."""
     check_sizes(S.Canvas(width=picture.width, height=picture.height), outputs, args.width or picture.width,
                 poster_options(args))
+    picture = _fitted_picture(args, method, settings, picture)
     stopped: Interrupted | None = None
     try:
         drawing = method.fit(picture, settings, progress=not args.quiet, checkpoint=checkpoint, resume=args.resume,
@@ -206,28 +246,41 @@ def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinem
         drawing, stopped = exc.scene, exc
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    refining = time.perf_counter()
     if refinement is not None and stopped is None:
         drawing = refine_scene(drawing, picture, refinement, progress=not args.quiet)
+    refining = time.perf_counter() - refining
+    began = time.perf_counter()
+    drawing = with_poster_rmse(drawing, picture, settings.resize)
+    rmse = float(cast(float, drawing.meta["rmse"]))
+    seconds = float(cast(float, drawing.meta["seconds"] or 0.0))
     target = working(picture, settings.resize).target
-    rmse = _poster_rmse(drawing, target)
-    seconds = drawing.meta["seconds"]
-    shapes = cast(S.ShapesLayer, drawing.layers[0]).shapes  # every evolve method draws one layer of shapes
-    drawing = drawing.model_copy(update={"meta": {**drawing.meta, "rmse": round(rmse, 4)}})
+    size = (target.shape[1], target.shape[0])
     if live is not None:
         final = drawing
-        live.finish(Progress("done", len(shapes), settings.shapes, "shape", float(seconds or 0.0), rmse, target,
-                             lambda: render_array(final, target.shape[1], target.shape[0]), settings.seconds))
-    began = time.perf_counter()
+        shapes = cast(S.ShapesLayer, drawing.layers[0]).shapes
+        live.finish(Progress("done", len(shapes), settings.shapes, "shape", seconds, rmse, target,
+                             lambda: render_array(final.model_copy(update={"canvas": final.canvas.model_copy(
+                                 update={"background": _on_white(final.canvas.background)})}), *size),
+                             settings.seconds))
     write_outputs(drawing, outputs, args.width or picture.width, options=poster_options(args))
+    writing = time.perf_counter() - began
     if report is not None and live is not None and stopped is None:
         write_report(report, render_report(
             title=f"genart evolve {picture.name}", drawing=drawing, target=target,
             curve=[(p.seconds, p.done, p.error) for p in live.curve()],
             settings={"method": method.name, **settings.model_dump(mode="json")},
             timings={"fit (s)": seconds, "joint refinement (s)": args.refine_seconds,
-                     "writing the outputs (s)": round(time.perf_counter() - began, 3)}), "evolve")
-    return Fitted(f"{len(shapes)} shapes, RMSE {rmse:.2f} at {target.shape[1]}x{target.shape[0]}, {seconds:.1f} s",
-                  stopped)
+                     "writing the outputs (s)": round(writing, 3)}), "evolve")
+    times = {"compiling the kernels (once)": compiling, "fitting": seconds,
+             "refining": refining if refinement is not None else 0.0, "rendering and writing": writing}
+    return Fitted(_summary(drawing, size, picture.alpha is not None, times), stopped)
+
+
+def _on_white(background: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A background as it shows on white: a transparent one is white."""
+    red, green, blue, alpha = background
+    return (red * alpha + 1.0 - alpha, green * alpha + 1.0 - alpha, blue * alpha + 1.0 - alpha, 1.0)
 
 
 def _say_interrupted(fitted: Fitted, outputs: list[str], checkpoint: Path | None, asked: int) -> int:
@@ -256,9 +309,11 @@ def run(args: argparse.Namespace) -> int:
     report = report_output(args.report, args.output[0])
     _check_plan(args, args.image, args.output, checkpoint, report)
     picture = load_picture(args.image)
+    compiling = _compile_kernels(args, method)
     with watching(args, "evolve") as live:
         fitted = _evolve_one(args, method, settings, refinement, picture, args.output,
-                             checkpoint.path if checkpoint else None, live, report.path if report else None)
+                             checkpoint.path if checkpoint else None, live, report.path if report else None,
+                             compiling)
     if fitted.stopped is not None:
         return _say_interrupted(fitted, args.output, checkpoint.path if checkpoint else None, settings.shapes)
     if not args.quiet:
@@ -291,6 +346,7 @@ def _run_folder(args: argparse.Namespace, method: Method, settings: Any, refinem
         raise UserError(f"{folder}: no files in the folder")
     done, skipped, failed = 0, 0, 0
     seen: dict[str, str] = {}  # stem → the file that took it
+    compiling = _compile_kernels(args, method)
     for k, path in enumerate(files, 1):
         where = f"[{k}/{len(files)}] {path.name}"
         if path.stem in seen:
@@ -312,7 +368,9 @@ def _run_folder(args: argparse.Namespace, method: Method, settings: Any, refinem
                                    outputs[0], f"{path.stem}.report.html")
             _check_plan(args, path, outputs, checkpoint, report)
             fitted = _evolve_one(args, method, settings, refinement, picture, outputs,
-                                 checkpoint.path if checkpoint else None, live, report.path if report else None)
+                                 checkpoint.path if checkpoint else None, live, report.path if report else None,
+                                 compiling)
+            compiling = 0.0  # said once, in the first summary
         except (UserError, SceneError, WriteError) as exc:
             print(f"genart evolve: error: {where}: {printable(str(exc))}", file=sys.stderr)
             failed += 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter
+from collections.abc import Mapping
 
+from genart.generative.figures import ALPHA_AUTO
 from genart.options import add_quiet_option
 from genart.render import scene
 from genart.runtime.terminal import printable
@@ -35,8 +37,31 @@ def describe(drawing: scene.Scene) -> list[str]:
             lines.append(f"layer {i}: mosaic ({layer.columns}x{layer.rows} cells, collection {layer.collection})")
     lines.append(f"snapshots: {len(drawing.snapshots)}")
     for key, value in sorted(drawing.meta.items()):
-        lines.append(f"meta.{key}: {value}")
+        lines.append(f"meta.{key}: {shown_meta(key, value, drawing.meta)}")
     return [printable(line) for line in lines]
+
+
+def shown_meta(key: str, value: object, meta: Mapping[str, object]) -> str:
+    """A `meta` value as `info` shows it: the figures named as `genart evolve` names them, an optimized alpha as
+    such (older scenes stored it as 0).
+
+    Examples
+    --------
+    >>> shown_meta("alpha", 0, {"method": "hillclimb"}), shown_meta("alpha", 0.5, {})
+    ('auto (per shape)', '0.5')
+    >>> shown_meta("rmse", 9.18, {})
+    '9.18 (poster RMSE: the antialiased render at the working size, 0-255)'
+    """
+    if key == "alpha" and (value == ALPHA_AUTO or (value == 0 and meta.get("method") == "hillclimb")):
+        return "auto (per shape)"
+    if key in NOTES:
+        return f"{value} ({NOTES[key]})"
+    return str(value)
+
+
+NOTES = {"rmse": "poster RMSE: the antialiased render at the working size, 0-255",
+         "fit_rmse": "fit RMSE: the optimizer's own, shapes drawn at pixel centres, 0-255",
+         "seconds": "fitting; compiling, refining, rendering and writing not included"}
 
 
 def run(args: argparse.Namespace) -> int:

@@ -148,7 +148,7 @@ def anneal_scene(result: AnnealResult, picture: Picture, settings: AnnealSetting
     meta = {"generator": "genart evolve", "method": "anneal", "polygons_per_tile": settings.polygons,
             "tiles": f"{settings.tiles[0]}x{settings.tiles[1]}", "evaluations": settings.evaluations,
             "working_width": w, "working_height": h, "seed": settings.seed,
-            "rmse": round(result.rmse, 4), "seconds": round(result.seconds, 3)}
+            "fit_rmse": round(result.rmse, 4), "seconds": round(result.seconds, 3)}
     return S.Scene(canvas=S.Canvas(width=picture.width, height=picture.height, background=bg),
                    source=S.Source(name=picture.name, sha256=picture.sha256), meta=meta,
                    layers=[S.ShapesLayer(name="shapes", shapes=shapes)], snapshots=snapshots)

@@ -1,27 +1,41 @@
 """The hill-climb over a whole picture: tiles, rounds, stopping rules, checkpoints, the scene.
 
-The picture is resized to a working resolution and cut into a grid of tiles. Each tile is
-an independent greedy evolution (`genart.generative.hillclimb`) with its own stream of random
-numbers; tiles advance in rounds of a few shapes, in parallel processes, and after each
-round the state is checkpointed, so an interrupted run resumes where it stopped and ends
-exactly as an uninterrupted one. Tiles keep their shapes inside their own rectangle.
+The picture is resized to a working resolution and cut into a grid of tiles; each tile is a
+greedy evolution (`genart.generative.hillclimb`) with its own stream of random numbers.
 
-Tiles fitted independently meet badly at their borders: no shape may straddle one, so
-colours jump there. A tiled run therefore ends with a **seam pass**: a share of the `-n`
-shapes (`SEAM_SHARE`) is evolved untiled over the whole picture, on the canvas the tiles
-drew, each shape kept inside a band `SEAM_HALF_WIDTH` working pixels either side of one
-tile border (each search's repeats climb in the bands in turn, the best wins). A tile is
-still a pure job, (picture, tile box, settings, derived seed) → shapes, and the seam pass
-is one more, (picture, tiles' shapes, bands, settings, derived seed) → shapes; both are
-checkpointed, so a resumed run still ends exactly as an uninterrupted one. On Ctrl-C the
-checkpoint is saved and the shapes so far come back, marked interrupted.
+**Tiles without seams.** Tiles fitted independently, each keeping its shapes inside its own
+rectangle, meet badly: every shape that reaches a border ends there, so the borders carry an
+edge the picture does not have (`genart.generative.seams` measures it). Here a tile's shapes
+may instead **reach into its neighbours** by up to REACH of their size, and each tile is fitted
+against the canvas as every tile has drawn it so far, over its reach box (the tile grown by
+those reaches), so shapes cross the borders and are fitted against the neighbours' result.
+Tiles fall into four classes by the parity of their column and row; two tiles of a class are
+never neighbours, and since REACH is under a half their reach boxes never overlap, so the
+tiles of a class are fitted at once, in parallel, and what one draws cannot change another's
+search. A run goes in rounds of `chunk` shapes a tile: in each round the classes take their
+turn, 0 to 3, every tile of the class fitted against the canvas the earlier turns left. A
+shape may reach between half and all of its tile's reach: MARGINS margins, taken shape by
+shape in an order of each tile's own, so the shapes that stop where their reach ends do not
+stop on one line (were every search free to reach all of it, the farthest-reaching shapes
+would win and leave a line there, and were the margins taken in one order, the big first
+shapes of every tile would stop on the same line). The scene draws the
+shapes in the order they were fitted (round, class, tile, shape), which is the canvas they
+were fitted on, so the render is the canvas the optimizer saw.
 
-Tile jobs run on an `Execution` (`genart.generative.execution`): local processes, or a Dask
-cluster (`scheduler`), where a job carries its tile's target pixels, so workers need no
-files. Within a round each finished tile is taken as it comes (the checkpoint is saved at
-most every 2 s and after the round), so a lost worker or Ctrl-C loses at most the tiles in
-flight; a tile's shapes do not depend on how its rounds were cut, so a resumed run still
-ends exactly as an uninterrupted one. The seam pass runs here, on this machine's cores.
+A tile's job is pure, (its target and canvas over its reach box, settings, derived seed, index
+of its next shape) → shapes, so the result does not depend on how many workers share the
+work or where they run. Each round is checkpointed (and at most every 2 s within it), so an
+interrupted run resumes where it stopped and ends exactly as an uninterrupted one; on Ctrl-C
+the checkpoint is saved and the shapes so far come back, marked interrupted.
+
+Tile jobs run on an `Execution` (`genart.runtime.execution`): local processes, or a Dask
+cluster (`scheduler`), where a job carries its pixels, so workers need no files. A class with
+fewer tiles than workers shares the workers' threads among its tiles' searches (numba's
+kernels release the GIL), so a 2x2 grid keeps every core busy too.
+
+A fit with alpha (a picture with transparency, `Picture.alpha`) evolves two layers, the
+poster over black and over white (see `genart.generative.hillclimb`); its scene has a
+transparent background.
 
 A checkpoint is genart's only when it carries the format tag and this run's settings
 fingerprint: anything else at the checkpoint path (another file, a folder, a FIFO, a link)
@@ -48,25 +62,29 @@ from tqdm.auto import tqdm
 
 from genart.errors import GenartError
 from genart.generative import shapes
-from genart.generative.hillclimb import ClimbSettings, Evolution
-from genart.generative.images import MAX_WORKING, Picture, working, working_scale
+from genart.generative.figures import ALPHA_AUTO, FIT
+from genart.generative.hillclimb import ClimbSettings, Evolution, paint
+from genart.generative.images import MAX_WORKING, Picture, composites, working, working_scale
 from genart.generative.palette import hex_colors
 from genart.generative.shapes.layout import ALPHA, BEZIER, KIND, POLYGON, SIDES, SIZE, TRIANGLE
 from genart.render import scene as S
 from genart.render.atomic import atomic_write_bytes
-from genart.render.scanlines import blend_scanlines
 from genart.runtime.execution import Execution, ExecutionError, open_execution
 from genart.runtime.progress import SILENT, Progress, Reporter
 
 MAX_WORKING_PIXELS = 4096 * 4096
 MAX_SHAPES = 1_000_000
 CHECKPOINT_FORMAT: Final = "genart.checkpoint"
-CHECKPOINT_VERSION: Final = 1
+CHECKPOINT_VERSION: Final = 2
 MAX_CHECKPOINT_BYTES = 256 * 2**20  # a larger file is no checkpoint of ours and is not read
 CHECKPOINT_BYTES_PER_SHAPE = 4096  # a resumed checkpoint holds at most this (and 1 MiB) per shape the run asks for
 MAX_REACH = 1_000_000.0  # no shape parameter (working pixels, radians) lies further from 0
-SEAM_SHARE = 0.1  # of a tiled run's shapes (and of its --seconds), spent on the seam pass
-SEAM_HALF_WIDTH = 8.0  # working pixels at 256 px either side of a tile border that seam shapes may cover
+REACH = 0.45  # of a neighbouring tile's width (height): how far a tile's shapes may reach into it; under a half
+MARGINS = 64  # margins between half and all of a tile's reach, its shapes taking them in turn
+CLASSES = 4  # tiles of one class (column and row parity) are never neighbours
+ROUNDS = 16  # a tile's quota is fitted in about this many rounds (at least 4 shapes each)
+
+Box = tuple[int, int, int, int]
 
 
 class EvolveError(GenartError, ValueError):
@@ -102,7 +120,7 @@ class EvolveSettings:
         cols, rows = self.tiles
         if cols < 1 or rows < 1 or cols * rows > 1024:
             raise EvolveError(f"tiles must be at least 1x1 and at most 1024 in all, got {cols}x{rows}")
-        if self.n - self.seam_shapes < cols * rows:
+        if self.n < cols * rows:
             raise EvolveError(f"{self.n} shapes cannot cover {cols * rows} tiles (at least one each)")
         if self.climb.sides < 3 or self.climb.sides > 8:
             raise EvolveError(f"polygon sides must be between 3 and 8, got {self.climb.sides}")
@@ -114,78 +132,129 @@ class EvolveSettings:
             raise EvolveError(f"--seconds must be positive, got {self.seconds}")
 
     @property
-    def seam_shapes(self) -> int:
-        """Shapes of the seam pass: none untiled, else SEAM_SHARE of n (leaving one per tile)."""
-        cols, rows = self.tiles
-        return 0 if cols * rows == 1 else max(0, min(round(self.n * SEAM_SHARE), self.n - cols * rows))
+    def quotas(self) -> list[int]:
+        """Shapes of each tile (row-major): n shared out, the first tiles one more."""
+        count = self.tiles[0] * self.tiles[1]
+        return [self.n // count + (1 if i < self.n % count else 0) for i in range(count)]
 
-    def fingerprint(self, source_sha: str) -> str:
-        """Identifies what a checkpoint continues: the picture and every setting but the stops."""
+    @property
+    def chunk(self) -> int:
+        """Shapes a tile adds in a round."""
+        return max(4, -(-max(self.quotas) // ROUNDS))
+
+    def fingerprint(self, source_sha: str, with_alpha: bool = False) -> str:
+        """Identifies what a checkpoint continues: the picture (and whether its alpha is fitted) and every
+        setting but the stops."""
         keep = asdict(self)
         for stop in ("n", "target_rmse", "seconds"):
             keep.pop(stop)
         keep["climb"].pop("workers")
+        keep["with_alpha"] = with_alpha
         return hashlib.sha256(json.dumps([source_sha, keep], sort_keys=True).encode()).hexdigest()[:16]
 
 
 @dataclass
 class TileState:
-    """Shapes of one tile so far: parameter vectors, colours, squared error after each."""
+    """Shapes of one tile so far: parameter vectors (reach-box pixels), colours, the change in the
+    picture's squared error each made, and whether its search ran out (found no shape that lowers it)."""
 
     params: list[list[float]] = field(default_factory=list)
     colors: list[list[float]] = field(default_factory=list)
-    errors: list[float] = field(default_factory=list)
+    deltas: list[float] = field(default_factory=list)
+    stuck: bool = False
 
     def trim(self) -> None:
         """Cut the lists to their common length (after an interrupt between appends)."""
-        keep = min(len(self.params), len(self.colors), len(self.errors))
-        del self.params[keep:], self.colors[keep:], self.errors[keep:]
+        keep = min(len(self.params), len(self.colors), len(self.deltas))
+        del self.params[keep:], self.colors[keep:], self.deltas[keep:]
 
 
-def tile_boxes(width: int, height: int, cols: int, rows: int) -> list[tuple[int, int, int, int]]:
+def tile_boxes(width: int, height: int, cols: int, rows: int) -> list[Box]:
     """Pixel boxes (x0, y0, x1, y1) of a cols × rows grid, row-major."""
     xs = np.linspace(0, width, cols + 1).round().astype(int)
     ys = np.linspace(0, height, rows + 1).round().astype(int)
     return [(int(xs[c]), int(ys[r]), int(xs[c + 1]), int(ys[r + 1])) for r in range(rows) for c in range(cols)]
 
 
-def _bounds(width: int, height: int, tiled: bool) -> np.ndarray:
-    scale = max(width, height) / 256.0
-    return np.array([0.0, 0.0, width, height, 0.0 if tiled else 16.0 * scale, scale])
-
-
-def seam_bands(width: int, height: int, cols: int, rows: int) -> np.ndarray:
-    """Bounds of the seam pass: one band along each interior tile border, across the picture."""
-    scale = max(width, height) / 256.0
-    half = SEAM_HALF_WIDTH * scale
+def reach_boxes(width: int, height: int, cols: int, rows: int) -> list[Box]:
+    """Where each tile's shapes may reach: its box grown into each neighbour by REACH of the neighbour's size
+    (whole pixels, rounded down), row-major; a 1x1 grid's is the picture. Two tiles of a class are two
+    tiles apart, so theirs never overlap."""
     boxes = tile_boxes(width, height, cols, rows)
-    xs = [boxes[c][0] for c in range(1, cols)]
-    ys = [boxes[r * cols][1] for r in range(1, rows)]
-    bands = [(max(x - half, 0.0), 0.0, min(x + half, width), float(height)) for x in xs]
-    bands += [(0.0, max(y - half, 0.0), float(width), min(y + half, height)) for y in ys]
-    return np.array([(*band, 0.0, scale) for band in bands])
+    xs = [boxes[c][0] for c in range(cols)] + [width]
+    ys = [boxes[r * cols][1] for r in range(rows)] + [height]
+    grown = []
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        c, r = i % cols, i // cols
+        left = int(REACH * (xs[c] - xs[c - 1])) if c > 0 else 0
+        right = int(REACH * (xs[c + 2] - xs[c + 1])) if c + 1 < cols else 0
+        up = int(REACH * (ys[r] - ys[r - 1])) if r > 0 else 0
+        down = int(REACH * (ys[r + 2] - ys[r + 1])) if r + 1 < rows else 0
+        grown.append((x0 - left, y0 - up, x1 + right, y1 + down))
+    return grown
 
 
-def _restore(target: np.ndarray, background: np.ndarray, settings: EvolveSettings, tile: int,
-             state: TileState) -> Evolution:
-    tiled = settings.tiles != (1, 1)
-    h, w = target.shape[:2]
-    evo = Evolution(target, background, settings.climb, _bounds(w, h, tiled), settings.seed, tile)
-    for p in state.params:
-        evo.add(np.asarray(p))
-    return evo
+def tile_classes(cols: int, rows: int) -> list[int]:
+    """Each tile's class, 0..3, by the parity of its column and row (row-major)."""
+    return [(c % 2) + 2 * (r % 2) for r in range(rows) for c in range(cols)]
 
 
-def _grow_tile(target: np.ndarray, background: np.ndarray, settings: EvolveSettings, tile: int,
-               state: TileState, count: int) -> TileState:
-    """Add `count` shapes to a tile (runs in a worker process)."""
-    evo = _restore(target, background, settings, tile, state)
-    for _ in range(count):
-        p, delta = evo.search()
-        if delta >= 0.0:
-            break  # no shape lowers the error any more
-        evo.add(p)
-    return TileState([p.tolist() for p in evo.params], [c.tolist() for c in evo.colors], list(evo.errors))
+def tile_bounds(box: Box, reach: Box, scale: float, width: int, height: int) -> np.ndarray:
+    """A tile's search bounds in its reach box's pixels: its box, with MARGINS margins from half to all of the
+    smallest reach it has into a neighbour (one row per margin, its shapes taking them in turn). A 1x1 grid's shapes may reach 16 px (at
+    256 px) past the picture, as an untiled fit's always could."""
+    x0, y0, x1, y1 = box
+    rx0, ry0, rx1, ry1 = reach
+    inner = [x0 - rx0, y0 - ry0, rx1 - x1, ry1 - y1]
+    sides = [m for m, edge in zip(inner, (x0 > 0, y0 > 0, x1 < width, y1 < height)) if edge]
+    local = [x0 - rx0, y0 - ry0, x1 - rx0, y1 - ry0]
+    if not sides:
+        return np.array([[*local, 16.0 * scale, scale]])
+    reach_px = float(min(sides))
+    return np.array([[*local, reach_px * (MARGINS + k + 1) / (2 * MARGINS), scale] for k in range(MARGINS)])
+
+
+def paint_order(counts: list[int], chunk: int, classes: list[int]) -> list[tuple[int, int]]:
+    """(tile, shape) in the order the shapes were fitted: round by round (`chunk` shapes a tile), class by
+    class, tile by tile; a tile's shapes in a round are those of indices round·chunk onwards."""
+    rounds = max((-(-count // chunk) for count in counts), default=0)
+    order = []
+    for r in range(rounds):
+        for cls in range(CLASSES):
+            for i, count in enumerate(counts):
+                if classes[i] == cls:
+                    order += [(i, k) for k in range(r * chunk, min((r + 1) * chunk, count))]
+    return order
+
+
+def paint_shapes(canvas: np.ndarray, reach: Box, tile: TileState, first: int = 0, last: int | None = None) -> None:
+    """Draw a tile's shapes `first` to `last` (default: all from `first` on) on the picture's canvas, in place,
+    clipped to its reach box as its job's canvas clipped them."""
+    x0, y0, x1, y1 = reach
+    view = canvas[y0:y1, x0:x1]
+    lines, pts, xs = shapes.buffers(y1 - y0)
+    for p, rgb in zip(tile.params[first:last], tile.colors[first:last]):
+        n = shapes.scanlines(np.asarray(p), y1 - y0, x1 - x0, lines, pts, xs)
+        paint(view, lines[:n], np.asarray(rgb), p[ALPHA])
+
+
+def _grow_tile(target: np.ndarray, canvas: np.ndarray, climb: ClimbSettings, bounds: np.ndarray, seed: int,
+               tile: int, first: int, count: int, threads: int) -> TileState:
+    """Up to `count` more shapes for a tile, from its shape `first`, against its reach box's target and canvas
+    (runs in a worker; `threads` threads share each search). Fewer only where no shape lowers the error."""
+    evo = Evolution(target, canvas, climb, bounds, seed, tile, first)
+    pool = ThreadPoolExecutor(threads) if threads > 1 else None
+    try:
+        for _ in range(count):
+            p, delta = evo.search(pool)
+            if delta >= 0.0:
+                break  # no shape lowers the error any more
+            evo.add(p)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return TileState([p.tolist() for p in evo.params], [c.tolist() for c in evo.colors], list(evo.deltas),
+                     len(evo.params) < count)
 
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
@@ -193,32 +262,35 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 
 
 class TileDocument(BaseModel):
-    """One tile in a checkpoint file: as many parameter vectors, colours and errors."""
+    """One tile in a checkpoint file: as many parameter vectors, colours and error changes, and whether its
+    search ran out."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
     params: list[Annotated[list[Annotated[float, Field(ge=-MAX_REACH, le=MAX_REACH, allow_inf_nan=False)]],
                            Field(min_length=SIZE, max_length=SIZE)]]
     colors: list[Annotated[list[Unit], Field(min_length=3, max_length=3)]]
-    errors: list[Finite]
+    deltas: list[Finite]
+    stuck: bool = False
 
     @model_validator(mode="after")
     def _same_lengths(self) -> TileDocument:
-        if not len(self.params) == len(self.colors) == len(self.errors):
-            raise ValueError(f"{len(self.params)} shapes, {len(self.colors)} colours and {len(self.errors)} errors "
-                             "(they must agree)")
+        if not len(self.params) == len(self.colors) == len(self.deltas):
+            raise ValueError(f"{len(self.params)} shapes, {len(self.colors)} colours and {len(self.deltas)} error "
+                             "changes (they must agree)")
         return self
 
 
 class CheckpointDocument(BaseModel):
-    """A checkpoint file: format tag, settings fingerprint, seconds spent so far, the tiles."""
+    """A checkpoint file: format tag, settings fingerprint, seconds spent so far, the round size, the tiles."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
     format: Literal["genart.checkpoint"]
-    version: Literal[1]
+    version: Literal[2]
     fingerprint: str
     seconds: Annotated[float, Field(ge=0.0, allow_inf_nan=False)] = 0.0
+    chunk: Annotated[int, Field(ge=1, le=MAX_SHAPES)]  # shapes a tile adds in a round: fixes the order shapes are drawn in
     tiles: list[TileDocument]
 
 
@@ -286,14 +358,15 @@ class Checkpoint:
         """EvolveError (one line) unless the path is free or holds this run's checkpoint."""
         self._read()
 
-    def save(self, tiles: list[TileState], seconds: float) -> None:
+    def save(self, tiles: list[TileState], seconds: float, chunk: int) -> None:
         doc = {"format": CHECKPOINT_FORMAT, "version": CHECKPOINT_VERSION, "fingerprint": self.fingerprint,
-               "seconds": seconds, "tiles": [asdict(t) for t in tiles]}
+               "seconds": seconds, "chunk": chunk, "tiles": [asdict(t) for t in tiles]}
         atomic_write_bytes(self.path, json.dumps(doc).encode())
 
-    def load(self, count: int, shapes: int | None = None) -> tuple[list[TileState], float]:
-        """The `count` saved tiles and the seconds spent on them, validated field by field; a file
-        larger than a checkpoint of `shapes` shapes could be is refused unread."""
+    def load(self, count: int, shapes: int | None = None) -> tuple[list[TileState], float, int]:
+        """The `count` saved tiles, the seconds spent on them and the round size they were fitted in,
+        validated field by field; a file larger than a checkpoint of `shapes` shapes could be is refused
+        unread."""
         doc = self._read(shapes)
         if doc is None:
             raise self._refuse("none to resume from (run without --resume to start afresh)")
@@ -306,7 +379,7 @@ class Checkpoint:
             raise self._refuse(f"{_location(first['loc'])}: {first['msg']}") from None
         if len(checked.tiles) != count:
             raise self._refuse(f"has {len(checked.tiles)} tiles, expected {count}")
-        return [TileState(t.params, t.colors, t.errors) for t in checked.tiles], checked.seconds
+        return [TileState(t.params, t.colors, t.deltas, t.stuck) for t in checked.tiles], checked.seconds, checked.chunk
 
     def remove(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -336,47 +409,65 @@ def _check_resumed(path: Path, tiles: list[TileState], quotas: list[int], settin
 
 @dataclass
 class Result:
-    """The working-resolution target, the evolved tiles and the seam pass (tiled runs)."""
+    """The working-resolution target (over black and over white, with alpha) and the evolved tiles."""
 
     target: np.ndarray
-    background: np.ndarray
-    boxes: list[tuple[int, int, int, int]]
+    background: np.ndarray  # the canvas's first pixel: a colour, or black then white (with alpha)
+    boxes: list[Box]
+    reaches: list[Box]
     tiles: list[TileState]
+    chunk: int
+    classes: list[int]
     seconds: float
-    seams: TileState = field(default_factory=TileState)  # shapes in whole-picture working pixels
+    blank: float = 0.0  # squared error of the canvas before any shape
     interrupted: bool = False
 
     @property
     def states(self) -> list[TileState]:
-        """What a checkpoint holds: the tiles, then (tiled runs) the seam pass."""
-        return self.tiles + ([self.seams] if len(self.tiles) > 1 else [])
+        """What a checkpoint holds: the tiles."""
+        return self.tiles
+
+    @property
+    def with_alpha(self) -> bool:
+        """Whether this is a fit with alpha (two layers: over black, over white)."""
+        return self.target.shape[2] == 6
 
     @property
     def count(self) -> int:
         """Shapes evolved so far."""
-        return sum(len(t.params) for t in self.states)
+        return sum(len(t.params) for t in self.tiles)
+
+    def order(self) -> list[tuple[int, int]]:
+        """(tile, shape) in the order they were fitted and are drawn (`paint_order`)."""
+        return paint_order([len(t.params) for t in self.tiles], self.chunk, self.classes)
 
     @property
     def rmse(self) -> float:
-        if self.seams.errors:
-            errors = self.seams.errors[-1]
-        else:
-            errors = sum(t.errors[-1] if t.errors else _blank_error(self, i) for i, t in enumerate(self.tiles))
-        return rmse_of(errors, self.target.size)
+        """The fit's RMSE (0–255, over every channel, at pixel centres) with every shape so far."""
+        return rmse_of(self.blank + sum(sum(t.deltas) for t in self.tiles), self.target.size)
+
+    def canvas(self) -> np.ndarray:
+        """The canvas every shape so far is drawn on, in their order."""
+        canvas = np.empty_like(self.target)
+        canvas[:] = self.background
+        order = self.order()
+        start = 0
+        for end in range(1, len(order) + 1):  # each run of one tile's shapes drawn at once
+            if end == len(order) or order[end][0] != order[start][0]:
+                i = order[start][0]
+                paint_shapes(canvas, self.reaches[i], self.tiles[i], order[start][1], order[end - 1][1] + 1)
+                start = end
+        return canvas
 
 
 def rmse_of(sse: float, size: int) -> float:
-    """RMSE on 0–255 of a squared error over `size` values in [0, 1] (prefix sums can dip a hair below 0)."""
+    """RMSE on 0–255 of a squared error over `size` values in [0, 1] (sums of changes can dip a hair below 0)."""
     return float(np.sqrt(max(sse, 0.0) / size) * 255.0)
 
 
-def _blank_error(result: Result, i: int) -> float:
-    x0, y0, x1, y1 = result.boxes[i]
-    return float(((result.target[y0:y1, x0:x1] - result.background) ** 2).sum())
-
-
-def _quotas(n: int, count: int) -> list[int]:
-    return [n // count + (1 if i < n % count else 0) for i in range(count)]
+def shown(canvas: np.ndarray) -> np.ndarray:
+    """The RGB a canvas shows: itself, or (with alpha) its layer over white."""
+    return canvas[..., -3:]
 
 
 def _tiles_too_small(picture: Picture, tiles: tuple[int, int], w: int, h: int) -> str:
@@ -399,31 +490,41 @@ def evolve(
     reporter: Reporter = SILENT,
     scheduler: str | None = None,
 ) -> Result:
-    """Evolve shapes for a picture; see the module docstring. KeyboardInterrupt saves the
-    checkpoint (if any), keeps it, and raises EvolveInterrupted with the result so far.
-    `reporter` is told of the canvas every round (tiles) or shape, as it asks. Tiles run on
-    the Dask scheduler `scheduler` (or $GENART_SCHEDULER), else on local processes; a job
-    the cluster lost for good, or a local worker that died, saves the checkpoint and raises
-    ExecutionError."""
+    """Evolve shapes for a picture; see the module docstring. A picture with `alpha` is fitted with alpha
+    (its background must then be left to the fit). KeyboardInterrupt saves the checkpoint (if any), keeps it,
+    and raises EvolveInterrupted with the result so far. `reporter` is told of the canvas every class's turn
+    (tiles) or shape, as it asks. Tiles run on the Dask scheduler `scheduler` (or $GENART_SCHEDULER), else on
+    local processes; a job the cluster lost for good, or a local worker that died, saves the checkpoint and
+    raises ExecutionError."""
     settings.check()
     if settings.resize is None and picture.width * picture.height > MAX_WORKING_PIXELS:
         raise EvolveError(f"picture {picture.width}x{picture.height} is too large to work on at full size")
-    target = working(picture, settings.resize).target
+    with_alpha = picture.alpha is not None
+    if with_alpha and settings.background is not None:
+        raise EvolveError("a picture fitted with its alpha has no background to choose: the poster is "
+                          "transparent where the picture is")
+    target = composites(picture, settings.resize) if with_alpha else working(picture, settings.resize).target
     h, w = target.shape[:2]
-    background = (np.asarray(settings.background, np.float64) if settings.background is not None
-                  else _background(target, settings.climb.palette))
+    if with_alpha:
+        background = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
+    elif settings.background is not None:
+        background = np.asarray(settings.background, np.float64)
+    else:
+        background = _background(target, settings.climb.palette)
     boxes = tile_boxes(w, h, *settings.tiles)
     if any(x1 - x0 < 2 or y1 - y0 < 2 for x0, y0, x1, y1 in boxes):
         raise EvolveError(_tiles_too_small(picture, settings.tiles, w, h))
-    quotas = _quotas(settings.n - settings.seam_shapes, len(boxes))
-    result = Result(target, background, boxes, [TileState() for _ in boxes], 0.0)
-    store = Checkpoint(checkpoint, settings.fingerprint(picture.sha256)) if checkpoint is not None else None
+    quotas = settings.quotas
+    result = Result(target, background, boxes, reach_boxes(w, h, *settings.tiles), [TileState() for _ in boxes],
+                    settings.chunk, tile_classes(*settings.tiles), 0.0,
+                    float(((target - background) ** 2).sum()))
+    store = (Checkpoint(checkpoint, settings.fingerprint(picture.sha256, with_alpha)) if checkpoint is not None
+             else None)
     earlier = 0.0
     if store is not None and resume:
-        states, earlier = store.load(len(result.states), settings.n)
-        _check_resumed(store.path, states, quotas + [settings.seam_shapes] * (len(boxes) > 1), settings)
-        result.tiles = states[:len(boxes)]
-        result.seams = states[len(boxes)] if len(boxes) > 1 else TileState()
+        states, earlier, result.chunk = store.load(len(boxes), settings.n)
+        _check_resumed(store.path, states, quotas, settings)
+        result.tiles = states
     elif store is not None:
         store.claim()
     elif resume:
@@ -433,28 +534,25 @@ def evolve(
     execution = open_execution(workers if workers > 1 else 0, scheduler) if len(boxes) > 1 else None
     bar = tqdm(total=settings.n, initial=result.count, desc="evolve", unit="shape", disable=not progress,
                dynamic_ncols=True)
+    canvas = result.canvas()
     try:
         if len(boxes) == 1:
-            evo = _restore(target, background, settings, 0, result.tiles[0])
-            _run_one(result, evo, result.tiles[0], settings.n, settings, store, bar, started, reporter)
+            _run_one(result, canvas, settings, store, bar, started, reporter)
         else:
             assert execution is not None
-            _run_tiles(result, quotas, settings, store, bar, started, execution, reporter)
-            execution.close()
-            _run_one(result, _seam_evolution(result, settings), result.seams, settings.seam_shapes, settings, store,
-                     bar, started, reporter)
+            _run_tiles(result, canvas, settings, store, bar, started, execution, reporter)
     except KeyboardInterrupt as stop:
         result.interrupted = True
         for state in result.states:
             state.trim()
         if store:
-            store.save(result.states, time.perf_counter() - started)
+            store.save(result.states, time.perf_counter() - started, result.chunk)
         result.seconds = time.perf_counter() - started
         raise EvolveInterrupted(result) from stop
     except ExecutionError as exc:
         if not store:
             raise
-        store.save(result.states, time.perf_counter() - started)
+        store.save(result.states, time.perf_counter() - started, result.chunk)
         raise ExecutionError(f"{exc}; progress kept in {store.path}: run the same command with --resume to "
                              "continue") from None
     finally:
@@ -476,150 +574,155 @@ def _background(target: np.ndarray, palette: tuple[tuple[float, float, float], .
     return colors[int(np.argmin(((colors - mean) ** 2).sum(axis=1)))].copy()
 
 
-def _stop(result: Result, settings: EvolveSettings, started: float, share: float = 1.0) -> bool:
-    """Whether a stopping rule holds; `share` of --seconds is the time this phase may run until."""
-    if settings.seconds is not None and time.perf_counter() - started >= settings.seconds * share:
+def _stop(result: Result, settings: EvolveSettings, started: float) -> bool:
+    """Whether a stopping rule holds."""
+    if settings.seconds is not None and time.perf_counter() - started >= settings.seconds:
         return True
     return settings.target_rmse is not None and result.rmse <= settings.target_rmse
 
 
-def _run_one(result: Result, evo: Evolution, state: TileState, quota: int, settings: EvolveSettings,
-             store: Checkpoint | None, bar: tqdm, started: float, reporter: Reporter = SILENT) -> None:
-    """Grow one evolution in this process (threads share each search), checkpointing every 2 s."""
+def _run_one(result: Result, canvas: np.ndarray, settings: EvolveSettings, store: Checkpoint | None, bar: tqdm,
+             started: float, reporter: Reporter = SILENT) -> None:
+    """Grow an untiled evolution in this process (threads share each search), checkpointing every 2 s."""
+    state = result.tiles[0]
+    h, w = result.target.shape[:2]
+    bounds = tile_bounds(result.boxes[0], result.reaches[0], max(w, h) / 256.0, w, h)
+    evo = Evolution(result.target, canvas, settings.climb, bounds, settings.seed, 0, len(state.params))
     pool = ThreadPoolExecutor(settings.climb.workers) if settings.climb.workers > 1 else None
     last_save = time.perf_counter()
     try:
-        while len(evo.params) < quota and not _stop(result, settings, started):
+        while len(state.params) < settings.n and not state.stuck and not _stop(result, settings, started):
             p, delta = evo.search(pool)
             if delta >= 0.0:
+                state.stuck = True
                 break
             evo.add(p)
             state.params.append(p.tolist())
             state.colors.append(evo.colors[-1].tolist())
-            state.errors.append(evo.error)
+            state.deltas.append(evo.deltas[-1])
             bar.update(1)
-            bar.set_postfix(rmse=f"{evo.rmse:.2f}", refresh=False)
+            bar.set_postfix({FIT: f"{result.rmse:.2f}"}, refresh=False)
             if reporter.due():
-                reporter.report(_progress(result, settings, started, evo.rmse, evo.canvas.copy()))
+                reporter.report(_progress(result, settings, started, evo.canvas.copy()))
             if store and time.perf_counter() - last_save > 2.0:
-                store.save(result.states, time.perf_counter() - started)
+                store.save(result.states, time.perf_counter() - started, result.chunk)
                 last_save = time.perf_counter()
     finally:
         if pool is not None:
             pool.shutdown()
 
 
-def _run_tiles(result: Result, quotas: list[int], settings: EvolveSettings, store: Checkpoint | None, bar: tqdm,
+def _run_tiles(result: Result, canvas: np.ndarray, settings: EvolveSettings, store: Checkpoint | None, bar: tqdm,
                started: float, execution: Execution, reporter: Reporter = SILENT) -> None:
-    """Grow the tiles in rounds of `chunk` shapes each (more for big quotas: fewer rounds to restore)."""
-    chunk = max(4, -(-max(quotas) // 32))
-    stuck = [False] * len(result.boxes)
-    targets = [np.ascontiguousarray(result.target[y0:y1, x0:x1]) for x0, y0, x1, y1 in result.boxes]
-    while not _stop(result, settings, started, 1.0 - SEAM_SHARE):
-        todo = [i for i, t in enumerate(result.tiles) if len(t.params) < quotas[i] and not stuck[i]]
-        if not todo:
-            break
-        wanted = {i: min(chunk, quotas[i] - len(result.tiles[i].params)) for i in todo}
-        jobs = [(targets[i], result.background, settings, i, result.tiles[i], wanted[i]) for i in todo]
-        last_save = time.perf_counter()
-        with contextlib.closing(execution.stream(_grow_tile, jobs, len(jobs))) as finished:
-            for k, grown in finished:
-                i = todo[k]
-                added = len(grown.params) - len(result.tiles[i].params)
-                stuck[i] = added < wanted[i]
-                result.tiles[i] = grown
-                bar.update(added)
-                if store and time.perf_counter() - last_save > 2.0:
-                    store.save(result.states, time.perf_counter() - started)
-                    last_save = time.perf_counter()
-        bar.set_postfix(rmse=f"{result.rmse:.2f}", refresh=False)
-        if reporter.due():
-            reporter.report(_progress(result, settings, started, result.rmse, None))
-        if store:
-            store.save(result.states, time.perf_counter() - started)
-
-
-def _progress(result: Result, settings: EvolveSettings, started: float, rmse: float,
-              canvas: np.ndarray | None) -> Progress:
-    """The run's state for a reporter: `canvas` (a copy) or, for tile rounds, the tiles drawn when asked."""
-    tiled = len(result.boxes) > 1
-    phase = "seams" if tiled and canvas is not None else "tiles" if tiled else "shapes"
-    quotas = _quotas(settings.n - settings.seam_shapes, len(result.boxes))
-    shares = tuple(len(t.params) / q for t, q in zip(result.tiles, quotas)) if tiled else ()
-    drawn = list(result.tiles)  # rounds replace a tile's state, never change it
-    picture = (lambda: canvas) if canvas is not None else (
-        lambda: tiles_canvas(result.target, result.background, result.boxes, drawn))
-    return Progress(phase, result.count, settings.n, "shape", time.perf_counter() - started, rmse, result.target,
-                    picture, settings.seconds, settings.tiles, shares)
-
-
-def tiles_canvas(target: np.ndarray, background: np.ndarray, boxes: list[tuple[int, int, int, int]],
-                 tiles: list[TileState]) -> np.ndarray:
-    """The tiles' shapes drawn on one canvas like `target`, each with its own colours."""
-    canvas = np.empty_like(target)
-    canvas[:] = background
-    for (x0, y0, x1, y1), tile in zip(boxes, tiles):
-        lines, pts, xs = shapes.buffers(y1 - y0)
-        for p, rgb in zip(tile.params, tile.colors):
-            n = shapes.scanlines(np.asarray(p), y1 - y0, x1 - x0, lines, pts, xs)
-            shifted = lines[:n] + np.array([y0, x0, x0], np.int32)
-            blend_scanlines(canvas, shifted, rgb[0], rgb[1], rgb[2], p[ALPHA])
-    return canvas
-
-
-def _seam_evolution(result: Result, settings: EvolveSettings) -> Evolution:
-    """The seam pass's evolution: the tiles' shapes drawn on one canvas (with their own
-    colours, so every pixel is as its tile drew it), then the seam shapes so far."""
-    canvas = tiles_canvas(result.target, result.background, result.boxes, result.tiles)
+    """Grow the tiles in rounds of `chunk` shapes a tile, the classes in turn (see the module docstring),
+    drawing each finished job on `canvas`."""
     h, w = result.target.shape[:2]
-    evo = Evolution(result.target, canvas, settings.climb, seam_bands(w, h, *settings.tiles), settings.seed,
-                    len(result.boxes))
-    for p in result.seams.params:
-        evo.add(np.asarray(p))
-    return evo
+    scale = max(w, h) / 256.0
+    quotas, chunk = settings.quotas, result.chunk
+    bounds = [tile_bounds(box, reach, scale, w, h) for box, reach in zip(result.boxes, result.reaches)]
+    targets = [np.ascontiguousarray(result.target[y0:y1, x0:x1]) for x0, y0, x1, y1 in result.reaches]
+    while True:
+        active = [i for i, t in enumerate(result.tiles) if len(t.params) < quotas[i] and not t.stuck]
+        if not active or _stop(result, settings, started):
+            return
+        round_ = min(len(result.tiles[i].params) // chunk for i in active)
+        for cls in range(CLASSES):
+            todo = [i for i in active if result.classes[i] == cls
+                    and len(result.tiles[i].params) < min(quotas[i], (round_ + 1) * chunk)]
+            if not todo:
+                continue
+            if _stop(result, settings, started):
+                return
+            _turn(result, canvas, todo, targets, bounds, quotas, round_, settings, store, bar, started, execution)
+            bar.set_postfix({FIT: f"{result.rmse:.2f}"}, refresh=False)
+            if reporter.due():
+                reporter.report(_progress(result, settings, started, canvas.copy()))
+            if store:
+                store.save(result.states, time.perf_counter() - started, result.chunk)
+
+
+def _turn(result: Result, canvas: np.ndarray, todo: list[int], targets: list[np.ndarray], bounds: list[np.ndarray],
+          quotas: list[int], round_: int, settings: EvolveSettings, store: Checkpoint | None, bar: tqdm,
+          started: float, execution: Execution) -> None:
+    """One class's turn in a round: its tiles `todo` fitted at once, each drawn on `canvas` as it comes."""
+    threads = 1 if execution.distributed else max(1, settings.climb.workers // len(todo))
+    jobs = []
+    for i in todo:
+        x0, y0, x1, y1 = result.reaches[i]
+        first = len(result.tiles[i].params)
+        wanted = min(quotas[i], (round_ + 1) * result.chunk) - first
+        jobs.append((targets[i], np.ascontiguousarray(canvas[y0:y1, x0:x1]), settings.climb, bounds[i],
+                     settings.seed, i, first, wanted, threads))
+    last_save = time.perf_counter()
+    with contextlib.closing(execution.stream(_grow_tile, jobs, len(jobs))) as finished:
+        for k, grown in finished:
+            i = todo[k]
+            tile = result.tiles[i]
+            first = len(tile.params)
+            tile.params += grown.params
+            tile.colors += grown.colors
+            tile.deltas += grown.deltas
+            tile.stuck = grown.stuck
+            paint_shapes(canvas, result.reaches[i], tile, first)
+            bar.update(len(grown.params))
+            if store and time.perf_counter() - last_save > 2.0:
+                store.save(result.states, time.perf_counter() - started, result.chunk)
+                last_save = time.perf_counter()
+
+
+def _progress(result: Result, settings: EvolveSettings, started: float, canvas: np.ndarray) -> Progress:
+    """The run's state for a reporter, with a copy of the canvas it shows."""
+    tiled = len(result.boxes) > 1
+    shares = tuple(len(t.params) / q for t, q in zip(result.tiles, settings.quotas)) if tiled else ()
+    picture = shown(canvas)
+    return Progress("tiles" if tiled else "shapes", result.count, settings.n, "shape", time.perf_counter() - started,
+                    result.rmse, shown(result.target), lambda: picture, settings.seconds, settings.tiles, shares)
 
 
 def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S.Scene:
-    """The evolved shapes as one scene in source-picture units: a snapshot per round of the
-    tiles, then one per seam shape."""
+    """The evolved shapes as one scene in source-picture units, in the order they were fitted, with a
+    snapshot after each shape (its fit RMSE). A fit with alpha has a transparent background."""
     h, w = result.target.shape[:2]
     scale = working_scale(picture, w, h)
-    order: list[tuple[int, int]] = []
-    snapshots: list[S.Snapshot] = []
-    longest = max((len(t.params) for t in result.tiles), default=0)
-    for k in range(longest):
-        sse = 0.0
-        for i, tile in enumerate(result.tiles):
-            if k < len(tile.params):
-                order.append((i, k))
-            sse += tile.errors[min(k, len(tile.errors) - 1)] if tile.errors else _blank_error(result, i)
-        rmse = rmse_of(sse, result.target.size)
-        snapshots.append(S.Snapshot(step=k + 1, loss=round(rmse, 4), prefix=len(order)))
     drawables = []
-    for i, k in order:
-        x0, y0 = result.boxes[i][:2]
+    snapshots = []
+    sse = result.blank
+    for step, (i, k) in enumerate(result.order(), 1):
+        x0, y0 = result.reaches[i][:2]
         tile = result.tiles[i]
         drawables.append(shapes.to_drawable(np.asarray(tile.params[k]), np.asarray(tile.colors[k]), scale, x0, y0))
-    for k, (p, rgb, sse) in enumerate(zip(result.seams.params, result.seams.colors, result.seams.errors)):
-        drawables.append(shapes.to_drawable(np.asarray(p), np.asarray(rgb), scale))
-        rmse = rmse_of(sse, result.target.size)
-        snapshots.append(S.Snapshot(step=longest + k + 1, loss=round(rmse, 4), prefix=len(drawables)))
-    red, green, blue = (float(v) for v in result.background)
+        sse += tile.deltas[k]
+        snapshots.append(S.Snapshot(step=step, loss=round(rmse_of(sse, result.target.size), 4), prefix=step))
     c = settings.climb
-    meta = {"generator": "genart evolve", "method": "hillclimb", "shape": c.shape, "alpha": c.alpha,
-            "tiles": f"{settings.tiles[0]}x{settings.tiles[1]}", "working_width": w, "working_height": h,
-            "seed": settings.seed, "rmse": round(result.rmse, 4), "seconds": round(result.seconds, 3),
-            "candidates": c.candidates, "max_age": c.max_age, "repeats": c.repeats}
-    if len(result.tiles) > 1:
-        meta["seam_shapes"] = len(result.seams.params)
+    meta: dict[str, Any] = {
+        "generator": "genart evolve", "method": "hillclimb", "shape": c.shape, "alpha": c.alpha or ALPHA_AUTO,
+        "tiles": f"{settings.tiles[0]}x{settings.tiles[1]}", "working_width": w, "working_height": h,
+        "seed": settings.seed, "fit_rmse": round(result.rmse, 4), "seconds": round(result.seconds, 3),
+        "candidates": c.candidates, "max_age": c.max_age, "repeats": c.repeats}
+    if result.with_alpha:
+        meta["fitted"] = "with alpha (over black and over white)"
     if c.palette:
         meta["palette"] = ",".join(hex_colors(c.palette))
     if result.interrupted:
         meta.update(interrupted=True, shapes=result.count, shapes_asked=settings.n)
+    red, green, blue = (float(v) for v in result.background[:3])
+    background = (0.0, 0.0, 0.0, 0.0) if result.with_alpha else (red, green, blue, 1.0)
     return S.Scene(
-        canvas=S.Canvas(width=picture.width, height=picture.height, background=(red, green, blue, 1.0)),
+        canvas=S.Canvas(width=picture.width, height=picture.height, background=background),
         source=S.Source(name=picture.name, sha256=picture.sha256),
         meta=meta,
         layers=[S.ShapesLayer(name="shapes", shapes=drawables)],
         snapshots=snapshots,
     )
+
+
+def warm_up() -> None:
+    """Compile every kernel a fit uses (a tiled, an untiled and a fit with alpha of a tiny picture), so numba's
+    cache holds them; a first run does it once, about 20 s."""
+    rgb = (np.arange(16 * 16 * 3).reshape(16, 16, 3) % 251).astype(np.uint8)
+    cover = np.full((16, 16), 255, np.uint8)
+    cover[:, :4] = 0
+    quick = ClimbSettings(candidates=2, max_age=1, repeats=1)
+    for tiles, alpha in (((1, 1), None), ((2, 2), None), ((2, 1), cover)):
+        evolve(Picture(rgb, "warm-up", "0" * 64, alpha), EvolveSettings(n=4, climb=quick, tiles=tiles, resize=None),
+               progress=False)

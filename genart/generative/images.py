@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import os
@@ -30,11 +31,27 @@ class ImageError(GenartError, ValueError):
 
 @dataclass(frozen=True)
 class Picture:
-    """A decoded picture: RGB uint8 pixels, its file name and content hash."""
+    """A decoded picture: RGB uint8 pixels (composited on white where it has transparency), its file name
+    and content hash, and its alpha (uint8 H×W) where it has some transparency, else None."""
 
     rgb: np.ndarray
     name: str
     sha256: str
+    alpha: np.ndarray | None = None
+
+    def opaque(self, background: tuple[float, float, float] | None = None) -> Picture:
+        """The picture without its alpha: composited on `background` (RGB in [0, 1]; default white, as `rgb`).
+
+        Examples
+        --------
+        >>> clear = Picture(np.full((1, 1, 3), 255, np.uint8), "a.png", "0", np.zeros((1, 1), np.uint8))
+        >>> clear.opaque((0.0, 0.0, 0.0)).rgb.tolist(), clear.opaque().alpha
+        ([[[0, 0, 0]]], None)
+        """
+        if self.alpha is None or background is None:
+            return dataclasses.replace(self, alpha=None)
+        over = over_black(self) + (1.0 - self.alpha[..., None] / 255.0) * np.asarray(background, np.float64)
+        return dataclasses.replace(self, rgb=np.round(np.clip(over, 0.0, 1.0) * 255.0).astype(np.uint8), alpha=None)
 
     @property
     def height(self) -> int:
@@ -95,6 +112,7 @@ def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Pictu
             im.load()
             upright(im)
             rgb = _rgb_of(im, path)
+            alpha = _alpha_of(im)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -103,7 +121,7 @@ def load_picture(path: str | Path, max_pixels: int = MAX_SOURCE_PIXELS) -> Pictu
         raise ImageError(f"{path}: not a readable image ({type(exc).__name__}: {exc})") from None
     if rgb.size == 0:
         raise ImageError(f"{path}: image is empty")
-    return Picture(rgb=rgb, name=path.name, sha256=hashlib.sha256(data).hexdigest())
+    return Picture(rgb=rgb, name=path.name, sha256=hashlib.sha256(data).hexdigest(), alpha=alpha)
 
 
 @contextlib.contextmanager
@@ -144,6 +162,31 @@ def _rgb_of(im: Image.Image, path: Path) -> np.ndarray:
         return np.asarray(im.convert("RGB"), dtype=np.uint8)
     grey = np.round(level).astype(np.uint8)
     return np.repeat(grey[..., None], 3, axis=2)
+
+
+def _alpha_of(im: Image.Image) -> np.ndarray | None:
+    """The picture's alpha (uint8), or None where it has none or is opaque everywhere."""
+    if im.mode not in ("RGBA", "LA", "PA") and not (im.mode == "P" and "transparency" in im.info):
+        return None
+    alpha = np.asarray(im.convert("RGBA"))[..., 3].copy()
+    return None if bool((alpha == 255).all()) else alpha
+
+
+def over_black(picture: Picture) -> np.ndarray:
+    """The picture composited on black (float64 RGB in [0, 1]): its premultiplied colour, taken back from
+    `rgb` (on white) and `alpha` (to within half a level)."""
+    rgb = picture.rgb.astype(np.float64) / 255.0
+    if picture.alpha is None:
+        return rgb
+    return np.clip(rgb - (1.0 - picture.alpha[..., None] / 255.0), 0.0, 1.0)
+
+
+def composites(picture: Picture, longest: int | None) -> np.ndarray:
+    """The target of a fit with alpha: the picture over black, then over white, at its working resolution
+    (float64 H×W×6 in [0, 1]; resizing is linear, so both stay composites of one picture)."""
+    black = np.round(over_black(picture) * 255.0).astype(np.uint8)
+    layers = [to_float(resize_to(rgb, longest)).astype(np.float64) for rgb in (black, picture.rgb)]
+    return np.concatenate(layers, axis=2)
 
 
 def _levels(values: np.ndarray, is_float: bool, path: Path) -> np.ndarray:

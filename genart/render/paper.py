@@ -85,23 +85,33 @@ def _place(view_width: float, view_height: float, width: float, height: float,
 
 def paper_sheet(canvas_width: float, canvas_height: float, paper: Paper, framing: Framing, frame: Color | None,
                 vector: bool) -> Sheet:
-    """The canvas placed on `paper` (see the module's docstring): points if `vector`, else pixels at its DPI."""
+    """The canvas placed on `paper` (see the module's docstring): points if `vector`, else pixels at its DPI.
+
+    With bleed, the picture fills its part of the trim area grown by the bleed on every side; where that part
+    reaches an edge of the trim, it reaches the page's edge (the page is rounded to whole pixels once, so the
+    picture covers the bleed to its last pixel).
+    """
     k = paper.units_per_mm(vector)
     bleed = paper.bleed_mm * k
     trim_w, trim_h = (side * k if vector else round(side * k) for side in paper.trim_mm)
     placed_w, placed_h, scale, offset_x, offset_y = _place(canvas_width, canvas_height, trim_w, trim_h, framing)
     if framing == "crop":
         trim_w, trim_h = placed_w, placed_h
-    # the part of the trim area the picture covers, grown by the bleed on every side (page units)
+    # the part of the trim area the picture covers (trim units)
     x0, y0 = max(offset_x, 0.0), max(offset_y, 0.0)
     x1, y1 = min(offset_x + canvas_width * scale, trim_w), min(offset_y + canvas_height * scale, trim_h)
-    box = (x0, y0, x1 - x0 + 2 * bleed, y1 - y0 + 2 * bleed)
-    if bleed > 0:  # the picture fills the grown box
-        _, _, scale, fill_x, fill_y = _place(canvas_width, canvas_height, box[2], box[3], "fill")
-        offset_x, offset_y = x0 + fill_x, y0 + fill_y
+    reaches = (x0 <= 0.5, y0 <= 0.5, x1 >= trim_w - 0.5, y1 >= trim_h - 0.5)  # the trim's left, top, right, bottom
     if framing != "crop":  # the page is the paper's exact size (a raster one rounded once, bleed included)
         trim_w, trim_h = (side * k for side in paper.trim_mm)
     width, height = trim_w + 2 * bleed, trim_h + 2 * bleed
     if not vector:
         width, height = round(width), round(height)
+    box = (x0, y0, x1 - x0 + 2 * bleed, y1 - y0 + 2 * bleed)  # page units: the trim starts `bleed` in
+    if bleed > 0:  # the picture fills the grown box, which reaches the page's edges where it reaches the trim's
+        left, top = (0.0 if reaches[0] else x0), (0.0 if reaches[1] else y0)
+        right = width if reaches[2] else x1 + 2 * bleed
+        bottom = height if reaches[3] else y1 + 2 * bleed
+        box = (left, top, right - left, bottom - top)
+        _, _, scale, fill_x, fill_y = _place(canvas_width, canvas_height, box[2], box[3], "fill")
+        offset_x, offset_y = left + fill_x, top + fill_y
     return Sheet(width, height, scale, scale, offset_x, offset_y, box, frame, paper.dpi)

@@ -151,24 +151,33 @@ def handled(hostile: str, args: list[str], cwd: Path, env: dict[str, str] | None
     return status
 
 
+def _every_tile_has_shapes(path: Path) -> bool:
+    """Whether the checkpoint at `path` is saved with two shapes or more in every tile (tiles take turns)."""
+    try:
+        return all(len(tile["params"]) >= 2 for tile in json.loads(path.read_text())["tiles"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 @pytest.fixture(scope="session")
 def interrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A real checkpoint of the run RESUME continues: `genart evolve` with more shapes (the count is not in
-    its fingerprint), stopped by Ctrl-C once it saved one, cut to two shapes a tile (within -n 8's quotas)."""
+    its fingerprint), stopped by Ctrl-C once it saved one with shapes in every tile, cut to two shapes a tile
+    (within -n 8's quotas)."""
     folder = tmp_path_factory.mktemp("interrupted")
     shutil.copy(PICTURE, folder / "a.jpg")
     path = folder / "o.png.ckpt"
     args = [a if a != "8" else "200" for a in RESUME if a != "--resume"]
     run = subprocess.Popen([sys.executable, "-m", "genart", *args, "-q"], cwd=folder, stderr=subprocess.PIPE, text=True)
     end = time.monotonic() + TIMEOUT
-    while not path.exists() and run.poll() is None and time.monotonic() < end:
+    while not _every_tile_has_shapes(path) and run.poll() is None and time.monotonic() < end:
         time.sleep(0.02)
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=TIMEOUT)
     assert run.returncode == 130 and path.exists(), err
     doc: dict[str, Any] = json.loads(path.read_text())
     for tile in doc["tiles"]:
-        for key in ("params", "colors", "errors"):
+        for key in ("params", "colors", "deltas"):
             tile[key] = tile[key][:2]
     return doc
 

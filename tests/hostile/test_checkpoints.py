@@ -36,7 +36,7 @@ def _raw(where: str, token: str) -> Edit:
 
 def _huge(doc: dict[str, Any], path: Path) -> None:
     """A million shapes of zeros in the first tile (40 MB)."""
-    doc["tiles"][0] = {"params": "@P", "colors": "@C", "errors": "@E"}
+    doc["tiles"][0] = {"params": "@P", "colors": "@C", "deltas": "@E"}
     n = 1_000_000
     path.write_text(json.dumps(doc).replace('"@P"', "[" + ",".join(["[" + ",".join("0" * 19) + "]"] * n) + "]")
                     .replace('"@C"', "[" + ",".join(["[0,0,0]"] * n) + "]").replace('"@E"', "[" + ",".join("0" * n) + "]"))
@@ -52,19 +52,20 @@ EDITS: dict[str, Edit] = {
     "short params": lambda d, p: d["tiles"][0]["params"][0].pop(),
     "long params": lambda d, p: d["tiles"][0]["params"][0].append(1.0),
     "long colours": lambda d, p: d["tiles"][0]["colors"][1].append(0.5),
-    "one error too many": lambda d, p: d["tiles"][1]["errors"].append(1.0),
-    "no seam tile": lambda d, p: d["tiles"].pop(),
+    "one error change too many": lambda d, p: d["tiles"][1]["deltas"].append(1.0),
+    "a tile too few": lambda d, p: d["tiles"].pop(),
     "a tile too many": lambda d, p: d["tiles"].append(d["tiles"][0]),
     "a string for a coordinate": lambda d, p: _set(d, "tiles/0/params/0/0", "12"),
     "a string for the seconds": lambda d, p: _set(d, "seconds", "3"),
     "a string for the tiles": lambda d, p: _set(d, "tiles", "all of them"),
-    "a list for a number": lambda d, p: _set(d, "tiles/1/errors/0", [1.0]),
+    "a list for a number": lambda d, p: _set(d, "tiles/1/deltas/0", [1.0]),
     "a NaN colour": lambda d, p: _set(d, "tiles/0/colors/0/1", float("nan")),
     "a 1e999 colour": _raw("tiles/0/colors/0/2", "1e999"),
     "a -1e999 coordinate": _raw("tiles/1/params/0/0", "-1e999"),
     "a 5000-digit number": _raw("tiles/0/params/0/2", "9" * 5000),
     "a huge integer": lambda d, p: _set(d, "tiles/0/params/1/3", 10**400),
-    "500 shapes": lambda d, p: d["tiles"][0].update({k: v * 250 for k, v in d["tiles"][0].items()}),
+    "500 shapes": lambda d, p: d["tiles"][0].update({k: v * 250 for k, v in d["tiles"][0].items()
+                                                     if isinstance(v, list)}),
     "a million shapes": _huge,
     "cut short": lambda d, p: p.write_text(json.dumps(d)[:-40]),
     "a link to /dev/zero": lambda d, p: p.symlink_to("/dev/zero"),

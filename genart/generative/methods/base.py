@@ -60,6 +60,15 @@ class Fit(Protocol):
 
 
 @dataclass(frozen=True)
+class Kernels:
+    """A method's compiled (numba) kernels: whether numba's cache holds them, and a small fit that compiles
+    them all (the first run on an install does it, about 20 s, so a command can say so and time it)."""
+
+    cached: Callable[[], bool]
+    compile: Callable[[], None]
+
+
+@dataclass(frozen=True)
 class Method:
     """A registered method: its name, one-line help, settings model, and fit."""
 
@@ -69,6 +78,8 @@ class Method:
     fit: Fit
     draws_shapes: bool = False  # fits translucent shapes (a `genart evolve --method`)
     checkpoints: bool = False  # saves progress to `checkpoint` and can resume from it
+    fits_alpha: bool = False  # fits a picture's own alpha (`Picture.alpha`) for a transparent poster
+    kernels: Kernels | None = None  # compiled kernels the first run compiles
 
 
 _RANGES = {"greater_than_equal": "at least {ge}", "greater_than": "greater than {gt}",

@@ -9,10 +9,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from genart.generative.hillclimb import ClimbSettings
-from genart.generative.hillclimb_tiles import EvolveInterrupted, EvolveSettings, evolve, tiles_scene
+from genart.generative.hillclimb import ClimbSettings, kernels_cached
+from genart.generative.hillclimb_tiles import EvolveInterrupted, EvolveSettings, evolve, tiles_scene, warm_up
 from genart.generative.images import MAX_WORKING, MIN_WORKING, Picture
-from genart.generative.methods.base import Method, Seconds, Workers
+from genart.generative.methods.base import Kernels, Method, Seconds, Workers
 from genart.generative.palette import MAX_COLORS
 from genart.render.scene import Scene
 from genart.runtime.interrupt import Interrupted
@@ -84,8 +84,11 @@ class HillclimbSettings(BaseModel):
 def fit(picture: Picture, settings: HillclimbSettings, progress: bool = True, checkpoint: Path | None = None,
         resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Evolve the shapes (checkpointed to `checkpoint`, if given; the tiles on the Dask `scheduler`, or
-    $GENART_SCHEDULER, if given) and return their scene; Ctrl-C or SIGTERM raises `Interrupted` with
-    the scene of the shapes so far."""
+    $GENART_SCHEDULER, if given) and return their scene; a picture with `alpha` is fitted with it, for a
+    transparent poster, unless the settings name a background (it is then fitted composited on that).
+    Ctrl-C or SIGTERM raises `Interrupted` with the scene of the shapes so far."""
+    if picture.alpha is not None and settings.background is not None:
+        picture = picture.opaque(settings.background)
     engine = settings.engine()
     try:
         result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress, reporter=reporter,
@@ -102,4 +105,6 @@ METHOD = Method(
     fit=fit,
     draws_shapes=True,
     checkpoints=True,
+    fits_alpha=True,
+    kernels=Kernels(kernels_cached, warm_up),
 )
