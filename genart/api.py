@@ -325,7 +325,7 @@ class Scene:
         --------
         >>> clip = load("assets/example.scene.json").animate("flyin", duration=1, fps=10, size=64)
         >>> clip.size, clip.frame_count
-        ((64, 48), 20)
+        ((64, 48), 21)
         """
         from genart.animate.frame import WHITE, Look, without_background
         from genart.animate.motions import build_clip, get_motion
