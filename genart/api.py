@@ -24,6 +24,7 @@ import base64
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,9 +149,11 @@ def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: 
                 reporter: Reporter | None = None, scheduler: str | None = None) -> S.Scene:
     """The fit behind `fit`, `genart evolve`, `genart gng`, `genart mosaic build` and scripts: `method`
     with its validated `settings` (and, for methods that draw shapes, the joint `refinement` after it
-    and ``meta.rmse`` of the poster); `checkpoint`/`resume` for methods that keep one, `reporter`
+    and ``meta.rmse`` of the poster; ``meta.refine_seconds`` what refining took); `checkpoint`/`resume`
+    for methods that keep one, `reporter`
     following the run (the live preview). A fit stopped by Ctrl-C, SIGTERM or SIGHUP raises
     `Interrupted` with its scene so far (its poster RMSE included)."""
+    from genart.generative.figures import with_poster_rmse
     from genart.generative.methods import METHODS, MethodError
     from genart.generative.methods.refine import RefineSettings, refine_scene
     from genart.runtime.interrupt import Interrupted
@@ -167,16 +170,11 @@ def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: 
         raise Interrupted(with_poster_rmse(stop.scene, picture, resize) if chosen.draws_shapes else stop.scene) \
             from stop
     if isinstance(refinement, RefineSettings):
+        began = time.perf_counter()
         drawing = refine_scene(drawing, picture, refinement, progress=progress)
+        drawing = drawing.model_copy(update={"meta": {**drawing.meta,
+                                                      "refine_seconds": round(time.perf_counter() - began, 3)}})
     return with_poster_rmse(drawing, picture, resize) if chosen.draws_shapes else drawing
-
-
-def with_poster_rmse(drawing: S.Scene, picture: Picture, resize: int | None) -> S.Scene:
-    """The scene with ``meta.rmse``: the RGB RMSE (0–255) of its antialiased render, as its PNG shows it,
-    against the picture at the working size `resize` (`genart.generative.figures.poster_rmse`)."""
-    from genart.generative.figures import with_poster_rmse as measured
-
-    return measured(drawing, picture, resize)
 
 
 def load(path: str | os.PathLike[str], collection: str | os.PathLike[str] | None = None) -> Scene:

@@ -105,15 +105,15 @@ def test_movie_frames_on_the_cluster_equal_local(cluster: str, tmp_path: Path) -
         local.append((frame.pixels.copy(), frame.digest))
         frame.release()
     remote = list(render_frames(clip, (48, 28), 20, progress=False, hashing=True, scheduler=cluster))
-    assert len(local) == len(remote) == 10
-    assert [f.index for f in remote] == list(range(10))
+    assert len(local) == len(remote) == 11  # 0.5 s at 20 fps: t = 0, 0.05, ..., 0.5 (the one clock)
+    assert [f.index for f in remote] == list(range(11))
     assert all(np.array_equal(a, f.pixels) and digest == f.digest for (a, digest), f in zip(local, remote))
     S.save(random_scene(n=20), tmp_path / "s.scene.json")
     for name, extra in (("local", []), ("dask", ["--scheduler", cluster])):
         assert main(["animate", str(tmp_path / "s.scene.json"), "--motion", "flyin", "--duration", "0.4", "--hold", "0",
                      "--fps", "10", "--size", "48x28", "-q", "-o", f"{tmp_path / name}/", *extra]) == 0
     local_pngs, remote_pngs = (sorted((tmp_path / n).glob("*.png")) for n in ("local", "dask"))
-    assert len(local_pngs) == len(remote_pngs) == 4
+    assert len(local_pngs) == len(remote_pngs) == 5  # 0.4 s at 10 fps, both ends
     for a, b in zip(local_pngs, remote_pngs):
         assert np.array_equal(np.asarray(Image.open(a)), np.asarray(Image.open(b)))
 

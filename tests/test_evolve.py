@@ -73,9 +73,11 @@ def test_ellipse_scanlines_match_reference(cx, cy, rx, ry, angle) -> None:
     yy, xx = np.mgrid[0:30, 0:32] + 0.5
     c, s = np.cos(angle), np.sin(angle)
     u, v = (xx - cx) * c + (yy - cy) * s, -(xx - cx) * s + (yy - cy) * c
-    want = (u / rx) ** 2 + (v / ry) ** 2 <= 1.0
+    q = (u / rx) ** 2 + (v / ry) ** 2
+    want = q <= 1.0
     got = _mask(ellipse_scanlines(cx, cy, rx, ry, angle, 30, 32), 30, 32)
-    assert (got != want).sum() <= 1
+    on_the_edge = np.abs(q - 1.0) < 1e-9  # a centre exactly on the ellipse may go either way (several can)
+    assert ((got != want) & ~on_the_edge).sum() <= 1
 
 
 @pytest.mark.parametrize("name", [*NAMES])

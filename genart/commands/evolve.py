@@ -11,11 +11,12 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
+from genart.api import fit_picture
 from genart.errors import UserError
-from genart.generative.figures import FIT, with_poster_rmse
+from genart.generative.figures import FIT
 from genart.generative.images import ImageError, Picture, load_picture, working
 from genart.generative.methods import METHODS, Method, settings_error
-from genart.generative.methods.refine import RefineSettings, refine_scene
+from genart.generative.methods.refine import RefineSettings
 from genart.generative.palette import Palette, PaletteError, palette_from, parse_palette
 from genart.options import Spelling, add_quiet_option, add_scheduler_option, add_settings_options, flag, settings_from
 from genart.outputs import (
@@ -35,7 +36,7 @@ from genart.render.cairo import render_array
 from genart.render.scene import SceneError
 from genart.report import render_report, report_output, write_report
 from genart.runtime.interrupt import Interrupted
-from genart.runtime.progress import SILENT, Progress
+from genart.runtime.progress import Progress
 from genart.runtime.terminal import printable
 
 NAME = "{name}"  # in -o and --checkpoint with a folder of pictures: each picture's file stem
@@ -238,20 +239,14 @@ def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinem
     picture = _fitted_picture(args, method, settings, picture)
     stopped: Interrupted | None = None
     try:
-        drawing = method.fit(picture, settings, progress=not args.quiet, checkpoint=checkpoint, resume=args.resume,
-                             reporter=live or SILENT, scheduler=args.scheduler)
+        drawing = fit_picture(picture, method.name, settings, refinement, not args.quiet, checkpoint, args.resume,
+                              live, args.scheduler)
     except Interrupted as exc:
         if not method.checkpoints:
             raise
         drawing, stopped = exc.scene, exc
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    refining = time.perf_counter()
-    if refinement is not None and stopped is None:
-        drawing = refine_scene(drawing, picture, refinement, progress=not args.quiet)
-    refining = time.perf_counter() - refining
+    refining = float(cast(float, drawing.meta.get("refine_seconds", 0.0)))
     began = time.perf_counter()
-    drawing = with_poster_rmse(drawing, picture, settings.resize)
     rmse = float(cast(float, drawing.meta["rmse"]))
     seconds = float(cast(float, drawing.meta["seconds"] or 0.0))
     target = working(picture, settings.resize).target
@@ -273,7 +268,7 @@ def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinem
             timings={"fit (s)": seconds, "joint refinement (s)": args.refine_seconds,
                      "writing the outputs (s)": round(writing, 3)}), "evolve")
     times = {"compiling the kernels (once)": compiling, "fitting": seconds,
-             "refining": refining if refinement is not None else 0.0, "rendering and writing": writing}
+             "refining": refining, "rendering and writing": writing}
     return Fitted(_summary(drawing, size, picture.alpha is not None, times), stopped)
 
 
