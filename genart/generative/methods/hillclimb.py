@@ -1,4 +1,4 @@
-"""The greedy hill-climb: one shape at a time, in independent tiles, with checkpoints."""
+"""The greedy hill-climb: one shape at a time, in tiles that take turns (see `hillclimb_tiles`), with checkpoints."""
 
 from __future__ import annotations
 
