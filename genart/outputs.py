@@ -161,12 +161,15 @@ def add_poster_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--dpi", type=float, help="print resolution: raster pixels per inch with --paper, and the DPI "
                                              "PNG/JPEG/TIFF carry (default 300 with --paper)")
     g.add_argument("--bleed", type=float, default=0.0, metavar="MM",
-                   help="with --paper: extend the page and the picture past the trim by MM on every side (default 0)")
+                   help="with --paper: grow the page by MM on every side, the picture covering it to the edge; with "
+                        "--framing fit only for a picture of the page's shape (default 0)")
     g.add_argument("--framing", choices=FRAMINGS, default="fit",
                    help="with --paper: fit the whole picture (bars), fill the page (cut) or crop the page to the picture")
     g.add_argument("--frame-color", metavar="COLOUR", help="colour of the bars of --framing fit (default white)")
     g.add_argument("--transparent", action="store_true",
-                   help="no background: PNG/TIFF keep alpha, SVG/PDF draw none (JPEG: composited on white)")
+                   help="no background: PNG/TIFF keep alpha, SVG/PDF draw none (JPEG: composited on white); evolve "
+                        "fits a picture's own alpha for it (one without alpha needs --background, the colour it will "
+                        "be shown over)")
     g.add_argument("--outline", metavar="WIDTH[:COLOUR]", help="stroke every shape's outline, WIDTH in canvas units")
     g.add_argument("--quality", type=int, default=90, help="JPEG quality 1..100 (default 90)")
 

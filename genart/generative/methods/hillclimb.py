@@ -52,7 +52,8 @@ class HillclimbSettings(BaseModel):
             digits = value.lstrip("#")
             return tuple(int(digits[i:i + 2], 16) / 255.0 for i in (0, 2, 4))
         return value
-    tiles: tuple[int, int] = Field(default=(1, 1), description="grid of independent tiles (columns, rows), each with a derived seed")
+    tiles: tuple[int, int] = Field(default=(1, 1), description="grid of tiles (columns, rows) fitted in parallel, each with a derived seed; their shapes "
+                                        "reach into the neighbours, so no seam shows")
     resize: int = Field(default=256, ge=MIN_WORKING, le=MAX_WORKING, description="working size: longer side in pixels")
     seed: int = Field(default=0, ge=0, description="random seed; same seed, same result")
     seconds: Seconds = Field(default=None, description="stop after this many seconds")
