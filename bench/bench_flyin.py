@@ -130,7 +130,7 @@ def main() -> None:
                 best, peak = min(best, spent), max(peak, memory.peak)
                 cpu_best = min(cpu_best, (_cpu_seconds() - before) / result.frames_out)
             frames_n, seconds = imageio_ffmpeg.count_frames_and_secs(str(out))
-            assert frames_n == result.frames_out == round(args.seconds * fps)
+            assert frames_n == result.frames_out == round(args.seconds * fps) + 1  # the one clock: frames at 0 and at the end
             print(f"preset {preset}: {result.frames_out / best:.1f} frames/s end to end ({best:.2f} s for "
                   f"{frames_n} frames, {seconds:.2f} s of video, {out.stat().st_size / 2**20:.1f} MiB); "
                   f"CPU {1000 * cpu_best:.0f} ms/frame (= {2 / cpu_best:.1f} frames/s on 2 idle cores); "
