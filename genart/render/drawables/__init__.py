@@ -84,7 +84,7 @@ def pack(shapes: Sequence[Shape]) -> Packed:
     """Scene records as flat arrays (see `Packed`)."""
     n = len(shapes)
     handlers = [drawable_of(s) for s in shapes]
-    width = max([1] + [len(getattr(s, "points", ())) for s in shapes])  # vertices or control points
+    width = max([1] + [h.point_count(s) for h, s in zip(handlers, shapes)])  # vertices or control points
     kinds = np.array([h.kind for h in handlers], np.int8).reshape(n)
     points = np.zeros((n, width, 2))
     counts = np.zeros(n, np.int64)

@@ -104,6 +104,11 @@ class Drawable(ABC):
     def pack(self, shape: Any, points: np.ndarray, params: np.ndarray) -> int:
         """Write `shape` into one packed row (`points` (K, 2), `params` (PARAMS,)); returns its point count."""
 
+    def point_count(self, shape: Any) -> int:
+        """How many points `pack` writes for `shape` (K is at least this); by default its `points`' length, 0
+        for a record without points."""
+        return len(getattr(shape, "points", ()))
+
     def pack_many(self, shapes: Sequence[Any], points: np.ndarray, params: np.ndarray) -> np.ndarray:
         """`pack` for many shapes of this kind into rows of `points` (n, K, 2) and `params` (n, PARAMS)
         (views or copies: the caller keeps what is written); returns their point counts."""
