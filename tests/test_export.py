@@ -269,10 +269,10 @@ def _point_error(flight: Flights, shape: int, seconds: np.ndarray, anchor: np.nd
                  turn: np.ndarray) -> float:
     """How far the played pose moves shape's farthest point from genart's while it shows, at most (canvas
     units; before take-off no shape shows, and an easing's value at 0 need not be its limit from inside)."""
-    from genart.animate.export.keys import radius
+    from genart.render.drawables import reaches
 
     pose = flight.pose_of(shape, seconds)
-    reach = float(radius(flight.rest)[shape])
+    reach = float(reaches(flight.rest)[shape])
     error = np.linalg.norm(anchor - pose.anchor, axis=1) + reach * (np.abs(scale - pose.scale)
                                                                      + np.radians(np.abs(turn - pose.turn)))
     return float(error[pose.opacity > 0].max())

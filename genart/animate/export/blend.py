@@ -1,8 +1,8 @@
 """A fly-in or a greedy time-lapse as a Blender scene: genart writes the data, Blender builds and saves the .blend.
 
-genart tessellates every shape (polygons as n-gons, ellipses and circles as n-gons of
-`SEGMENTS` sides, Bézier strokes as ribbon quads with round caps) into one mesh per
-part (`genart.animate.export.parts`: a layer's flights, a time-lapse's appearances, still
+genart tessellates every shape, as its drawable makes its faces (`Drawable.faces`:
+polygons as n-gons, ellipses and circles as 48-gons, Bézier strokes as ribbon quads with
+round caps), into one neutral mesh per part (`genart.animate.export.parts`: a layer's flights, a time-lapse's appearances, still
 layers) in Blender units (`UNIT` per canvas unit, y up), each shape a small `DEPTH` above
 the one before it so painter's order holds. The per-shape colour, alpha and motion (a
 flight's take-off, landing, Bézier path and spin; when a time-lapse shape shows) go along
@@ -18,7 +18,6 @@ one clock (`genart.animate.timeline.frame_times`), up to the frame at or past th
 from __future__ import annotations
 
 import json
-import math
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,7 @@ from genart.animate.export.tracks import Appearances, Flights
 from genart.animate.timeline import Playable, frame_times
 from genart.errors import UserError
 from genart.render.atomic import atomic_path, atomic_write_bytes
-from genart.render.drawables import Kind, Packed
-from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, STROKE
+from genart.render.drawables import Packed, drawable
 from genart.render.scene import Canvas
 
 FORMAT, VERSION = "genart.blender", 2
@@ -41,57 +39,15 @@ BUILDER = Path(__file__).with_name("blender_builder.py")
 NEVER = 1e9  # seconds: when a shape that never shows would
 UNIT = 0.01  # Blender units per canvas unit
 DEPTH = 1e-4  # Blender units between consecutive shapes (painter's order)
-SEGMENTS = 48  # sides of an ellipse or circle
-CURVE_STEPS = 16  # ribbon quads along a Bézier stroke
-CAP_STEPS = 8  # edges of a round cap's half circle
 RESOLUTION = 1280  # the longer side of the .blend's render size, in pixels
 
 
-def _ellipse_rings(params: np.ndarray) -> np.ndarray:
-    """(N, SEGMENTS, 2) outlines of packed ellipses or circles."""
-    t = np.linspace(0.0, 2.0 * np.pi, SEGMENTS, endpoint=False)
-    a = np.radians(params[:, ANGLE])[:, None]
-    ex, ey = params[:, RX, None] * np.cos(t), params[:, RY, None] * np.sin(t)
-    x = params[:, CX, None] + ex * np.cos(a) - ey * np.sin(a)
-    y = params[:, CY, None] + ex * np.sin(a) + ey * np.cos(a)
-    return np.stack([x, y], axis=-1)
-
-
-def _stroke_faces(curve: np.ndarray, width: float) -> list[np.ndarray]:
-    """The outline of one stroked quadratic Bézier (3, 2) as faces: ribbon quads, two half-disc caps."""
-    u = np.linspace(0.0, 1.0, CURVE_STEPS + 1)[:, None]
-    p0, p1, p2 = curve
-    centre = (1 - u) ** 2 * p0 + 2 * u * (1 - u) * p1 + u**2 * p2
-    tangent = 2 * (1 - u) * (p1 - p0) + 2 * u * (p2 - p1)
-    length = np.hypot(tangent[:, 0], tangent[:, 1])[:, None]
-    chord = p2 - p0 if np.hypot(*(p2 - p0)) > 0 else np.array([1.0, 0.0])
-    tangent = np.where(length > 1e-12, tangent / np.maximum(length, 1e-12), chord / max(np.hypot(*chord), 1e-12))
-    normal = np.stack([-tangent[:, 1], tangent[:, 0]], axis=1) * (width / 2)
-    left, right = centre + normal, centre - normal
-    faces = [np.array([left[i], left[i + 1], right[i + 1], right[i]]) for i in range(CURVE_STEPS)]
-    for end, sign in ((0, -1.0), (CURVE_STEPS, 1.0)):
-        start = math.atan2(normal[end, 1], normal[end, 0])
-        turn = start - sign * np.linspace(0.0, np.pi, CAP_STEPS + 1)
-        faces.append(centre[end] + (width / 2) * np.stack([np.cos(turn), np.sin(turn)], axis=1))
-    return faces
-
-
 def shape_faces(shapes: Packed) -> tuple[list[np.ndarray], np.ndarray]:
-    """Every packed shape as faces (lists of (k, 2) outlines in canvas units), and each face's shape index."""
+    """Every packed shape as its drawable's faces (outlines (k, 2) in canvas units), and each face's shape index."""
     faces: list[np.ndarray] = []
     owner: list[int] = []
-    rings = np.zeros((len(shapes), SEGMENTS, 2))
-    round_rows = np.flatnonzero(np.isin(shapes.kinds, (Kind.ELLIPSE, Kind.CIRCLE)))
-    rings[round_rows] = _ellipse_rings(shapes.params[round_rows])
     for i, kind in enumerate(shapes.kinds.tolist()):
-        if kind == Kind.POLYGON:
-            shape = [shapes.points[i, : shapes.counts[i]]]
-        elif kind in (Kind.ELLIPSE, Kind.CIRCLE):
-            shape = [rings[i]]
-        elif kind == Kind.BEZIER:
-            shape = _stroke_faces(shapes.points[i, :3], float(shapes.params[i, STROKE]))
-        else:
-            raise UserError(f"the .blend export cannot draw drawable kind {kind}")
+        shape = drawable(kind).faces(shapes.points[i], int(shapes.counts[i]), shapes.params[i])
         faces.extend(shape)
         owner.extend([i] * len(shape))
     return faces, np.array(owner, np.int64)

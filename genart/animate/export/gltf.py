@@ -3,10 +3,9 @@ the motion as animation channels (written with pygltflib).
 
 Canvas x is glTF x, canvas y is −y (glTF is y-up) and draw order is z: every shape lies
 `DEPTH` in front of the one before, so a camera looking down −z sees the painter's
-order. A node sits at its shape's anchor and its mesh is the shape at rest around it
-(polygons triangulated by earcut, ellipses and circles as `ROUND_SIDES`-gons, a Bézier
-curve as a ribbon of its stroke); the node's own TRS is the final pose, so a viewer
-without animation shows the poster. Translation, rotation about z and scale are keyed
+order. A node sits at its shape's anchor and its mesh is the shape at rest around it, as
+the drawable meshes itself (`Drawable.mesh`); the node's own TRS is the final pose, so a
+viewer without animation shows the poster. Translation, rotation about z and scale are keyed
 LINEAR (`genart.animate.export.keys`, "linear": every point within `keys.TOLERANCE` of the
 canvas's longer side of genart's at every time; slerp about one axis turns linearly in
 angle, as the keys assume). LINEAR, not CUBICSPLINE: Blender's glTF importer drops
@@ -23,47 +22,16 @@ Blender export for larger scenes.
 
 from __future__ import annotations
 
-import math
-
-import mapbox_earcut
 import numpy as np
 import pygltflib as gl
 
 from genart.animate.export.keys import FlightKeys
 from genart.animate.export.tracks import Appearances, Flights
-from genart.render.drawables import Kind, Packed
-from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, STROKE
-from genart.render.scanlines.bezier import SEGMENTS, flatten
+from genart.render.drawables import Packed, drawable
+from genart.render.drawables.base import CX, CY
 
 DEPTH = 1e-3  # canvas units between consecutive shapes along z
 POINTER = "KHR_animation_pointer"
-ROUND_SIDES = 48
-
-
-def outline(kind: int, points: np.ndarray, count: int, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A packed drawable at rest as a triangle mesh in canvas units: vertices (V, 2) and triangles (T, 3)."""
-    if kind == Kind.POLYGON:
-        ring = np.ascontiguousarray(points[:count], np.float64)
-        tris = mapbox_earcut.triangulate_float64(ring, np.array([count], np.uint32))
-        return ring, tris.reshape(-1, 3)
-    if kind == Kind.BEZIER:
-        line = np.empty((SEGMENTS + 1, 2))
-        (x0, y0), (x1, y1), (x2, y2) = points[:3].tolist()
-        flatten(x0, y0, x1, y1, x2, y2, line)
-        step = np.concatenate([line[1:2] - line[:1], (line[2:] - line[:-2]) / 2, line[-1:] - line[-2:-1]])
-        normal = np.stack([-step[:, 1], step[:, 0]], axis=1)
-        normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-12)
-        half = 0.5 * params[STROKE]
-        ribbon = np.concatenate([line + half * normal, line - half * normal])
-        n = SEGMENTS + 1
-        quads = [(i, i + 1, n + i, i + 1, n + i + 1, n + i) for i in range(SEGMENTS)]
-        return ribbon, np.array(quads, np.int64).reshape(-1, 3)
-    t = np.linspace(0.0, 2 * math.pi, ROUND_SIDES, endpoint=False)
-    a = math.radians(params[ANGLE]) if kind == Kind.ELLIPSE else 0.0
-    ex, ey = params[RX] * np.cos(t), params[RY] * np.sin(t)
-    ring = np.stack([params[CX] + ex * math.cos(a) - ey * math.sin(a), params[CY] + ex * math.sin(a) + ey * math.cos(a)], 1)
-    fan = np.array([(0, i, i + 1) for i in range(1, ROUND_SIDES - 1)], np.int64)
-    return ring, fan
 
 
 class _Blob:
@@ -102,7 +70,7 @@ def linear_light(srgb: np.ndarray) -> np.ndarray:
 
 def _mesh(doc: gl.GLTF2, blob: _Blob, packed: Packed, i: int, fades: bool) -> int:
     """Shape i's mesh and its material (blended if it is translucent or `fades`); the mesh's index."""
-    vertices, triangles = outline(int(packed.kinds[i]), packed.points[i], int(packed.counts[i]), packed.params[i])
+    vertices, triangles = drawable(int(packed.kinds[i])).mesh(packed.points[i], int(packed.counts[i]), packed.params[i])
     anchor = packed.params[i, [CX, CY]]
     local = np.zeros((len(vertices), 3), np.float32)
     local[:, 0], local[:, 1] = vertices[:, 0] - anchor[0], -(vertices[:, 1] - anchor[1])

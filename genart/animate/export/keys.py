@@ -34,8 +34,7 @@ import numpy as np
 
 from genart.animate.easing import BREAKS, get_easing
 from genart.animate.export.tracks import Flights
-from genart.render.drawables import Kind, Packed
-from genart.render.drawables.base import CX, CY, RX, RY, STROKE
+from genart.render.drawables import reaches
 
 Interpolation = Literal["cubic", "monotone", "linear"]
 TOLERANCE = 2e-4  # of the canvas's longer side: how far an exported shape's points may stray from genart's
@@ -115,17 +114,6 @@ def span_values(v0: np.ndarray, v1: np.ndarray, handles: np.ndarray, tau: np.nda
     return v0[..., None] + (v1 - v0)[..., None] * shape
 
 
-def radius(packed: Packed) -> np.ndarray:
-    """Each shape's farthest reach from its anchor (N,): how far a scale or turn error moves its points."""
-    anchor = packed.params[:, None, [CX, CY]]
-    reach = np.linalg.norm(packed.points - anchor, axis=-1)
-    used = np.arange(packed.points.shape[1])[None, :] < packed.counts[:, None]
-    polygon = np.where(used, reach, 0.0).max(axis=1, initial=0.0)
-    rounded = np.maximum(packed.params[:, RX], packed.params[:, RY])
-    return np.select([packed.kinds == Kind.POLYGON, packed.kinds == Kind.BEZIER],
-                     [polygon, polygon + packed.params[:, STROKE] / 2], rounded)
-
-
 Values = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (shape, u) (P,) each → (P, D)
 Slopes = Callable[[np.ndarray, np.ndarray, int], np.ndarray]  # (shape, u, side: +1 leaving, −1 reaching) → (P, D)
 
@@ -185,7 +173,7 @@ def flight_keys(flights: Flights, tolerance: float, interpolation: Interpolation
         return side * (ease(u + side * 2 * _STEP) - ease(u + side * _STEP)) / _STEP
 
     first = _first_knots(flights.easing)
-    reach = float(radius(flights.rest).max(initial=0.0))
+    reach = float(reaches(flights.rest).max(initial=0.0))
     spin = float(np.radians(np.abs(flights.spin)).max(initial=0.0))
     weight = max(reach * max(1.0 - flights.start_scale, spin), 1e-12)  # a point's move per unit of s
     shared = _fit(lambda shape, u: eased(u)[:, None], lambda shape, u, side: eased_slope(u, side)[:, None], 1, first,

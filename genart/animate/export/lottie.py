@@ -20,53 +20,32 @@ animation's out-point is one frame past the last frame, which shows the end exac
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
 from genart.animate.export.keys import FlightKeys, Track
 from genart.animate.export.tracks import Appearances, Flights
 from genart.animate.timeline import frame_times
-from genart.render.drawables import Kind, Packed
-from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, STROKE
+from genart.render.drawables import LottiePaint, Packed, drawable
+from genart.render.drawables.base import CX, CY, Json
+from genart.render.drawables.base import lottie_static as static
 from genart.render.scene import Canvas
-
-Json = dict[str, Any]
-
-
-def _static(value: float | list[float]) -> Json:
-    return {"a": 0, "k": value}
 
 
 def _transform(anchor: list[float], position: Json, scale: Json, rotation: Json, opacity: Json) -> Json:
-    return {"a": _static(anchor), "p": position, "s": scale, "r": rotation, "o": opacity}
+    return {"a": static(anchor), "p": position, "s": scale, "r": rotation, "o": opacity}
 
 
-IDENTITY = _transform([0.0, 0.0], _static([0.0, 0.0]), _static([100.0, 100.0]), _static(0.0), _static(100.0))
+IDENTITY = _transform([0.0, 0.0], static([0.0, 0.0]), static([100.0, 100.0]), static(0.0), static(100.0))
 
 
-def _shape_items(kind: int, points: np.ndarray, count: int, params: np.ndarray, color: np.ndarray,
-                 opacity: Json | None = None) -> list[Json]:
-    """Lottie shape items drawing one packed drawable at rest; `opacity` (0–100) replaces its alpha if given."""
-    rgb = [float(c) for c in color[:3]] + [1.0]
-    alpha = opacity if opacity is not None else _static(float(color[3]) * 100.0)
-    if kind == Kind.BEZIER:
-        p0, p1, p2 = (points[i] for i in range(3))
-        path = {"c": False, "v": [p0.tolist(), p2.tolist()],
-                "o": [((p1 - p0) * 2 / 3).tolist(), [0.0, 0.0]], "i": [[0.0, 0.0], ((p1 - p2) * 2 / 3).tolist()]}
-        return [{"ty": "sh", "ks": _static(path)},  # type: ignore[arg-type]
-                {"ty": "st", "c": _static(rgb), "o": alpha, "w": _static(float(params[STROKE])),
-                 "lc": 2, "lj": 2}]
-    fill = {"ty": "fl", "c": _static(rgb), "o": alpha, "r": 2}  # even-odd, as genart fills
-    if kind == Kind.POLYGON:
-        zero = [[0.0, 0.0]] * count
-        path = {"c": True, "v": points[:count].tolist(), "i": zero, "o": zero}
-        return [{"ty": "sh", "ks": _static(path)}, fill]  # type: ignore[arg-type]
-    centre = [float(params[CX]), float(params[CY])]
-    ellipse = {"ty": "el", "p": _static(centre), "s": _static([2 * float(params[RX]), 2 * float(params[RY])])}
-    turn = {"ty": "tr", "a": _static(centre), "p": _static(centre), "s": _static([100.0, 100.0]),
-            "r": _static(float(params[ANGLE]) if kind == Kind.ELLIPSE else 0.0), "o": _static(100.0)}
-    return [{"ty": "gr", "it": [ellipse, fill, turn]}]
+def _shape_items(packed: Packed, i: int, opacity: Json | None = None) -> list[Json]:
+    """Lottie shape items drawing packed shape i at rest, as its drawable draws itself; `opacity` (0–100)
+    replaces its alpha if given."""
+    color = packed.colors[i]
+    paint = LottiePaint([float(c) for c in color[:3]] + [1.0],
+                        opacity if opacity is not None else static(float(color[3]) * 100.0))
+    return drawable(int(packed.kinds[i])).lottie_items(packed.points[i], int(packed.counts[i]), packed.params[i], paint)
 
 
 def _keyed(track: Track, times: np.ndarray, values: np.ndarray, fps: float, digits: int = 4) -> Json:
@@ -117,14 +96,13 @@ def flight_layers(flights: Flights, keys: FlightKeys, fps: float, out_frame: flo
         turn = float(flights.spin[i]) * (1.0 - s)
         times = keys.times(flights, i, eased)
         position = _position(keys.anchors[i], keys.times(flights, i, keys.anchors[i]), fps)
-        turning = {"ty": "tr", **_transform(anchor, _static([0.0, 0.0]),
+        turning = {"ty": "tr", **_transform(anchor, static([0.0, 0.0]),
                                             _keyed(eased, times, np.stack([scale, scale], axis=1), fps),
-                                            _keyed(eased, times, turn[:, None], fps), _static(100.0))}
+                                            _keyed(eased, times, turn[:, None], fps), static(100.0))}
         fading = _opacity(float(flights.takeoff[i]), float(flights.landing[i]), flights.fade, fps,
                           float(rest.colors[i, 3]) * 100.0)
-        items = _shape_items(int(rest.kinds[i]), rest.points[i], int(rest.counts[i]), rest.params[i], rest.colors[i],
-                             fading)
-        moving = _transform([0.0, 0.0], position, _static([100.0, 100.0]), _static(0.0), _static(100.0))
+        items = _shape_items(rest, i, fading)
+        moving = _transform([0.0, 0.0], position, static([100.0, 100.0]), static(0.0), static(100.0))
         layers.append(_layer(0, [{"ty": "gr", "it": [*items, turning]}], moving, out_frame))
     return layers
 
@@ -133,8 +111,7 @@ def still_layers(shapes: Packed, out_frame: float, visible_from: np.ndarray | No
     """One still layer per shape, in draw order, shown from `visible_from` (seconds) on if given."""
     layers = []
     for i in range(len(shapes)):
-        items = _shape_items(int(shapes.kinds[i]), shapes.points[i], int(shapes.counts[i]), shapes.params[i],
-                             shapes.colors[i])
+        items = _shape_items(shapes, i)
         shown = 0.0 if visible_from is None else float(visible_from[i] * fps)
         if math.isfinite(shown):
             layers.append(_layer(0, items, IDENTITY, out_frame, shown))
@@ -144,9 +121,9 @@ def still_layers(shapes: Packed, out_frame: float, visible_from: np.ndarray | No
 def background_layer(canvas: Canvas, out_frame: float) -> Json:
     """The canvas background as a full-size rectangle."""
     r, g, b, a = canvas.background
-    rect = {"ty": "rc", "p": _static([canvas.width / 2, canvas.height / 2]), "s": _static([canvas.width, canvas.height]),
-            "r": _static(0.0)}
-    fill = {"ty": "fl", "c": _static([r, g, b, 1.0]), "o": _static(a * 100.0), "r": 1}
+    rect = {"ty": "rc", "p": static([canvas.width / 2, canvas.height / 2]), "s": static([canvas.width, canvas.height]),
+            "r": static(0.0)}
+    fill = {"ty": "fl", "c": static([r, g, b, 1.0]), "o": static(a * 100.0), "r": 1}
     return _layer(0, [rect, fill], IDENTITY, out_frame)
 
 

@@ -54,9 +54,10 @@ def _track(track: Track, times: np.ndarray, texts: list[str], length: float) -> 
 
 
 def _rest_shape(dwg: svgwrite.Drawing, packed: Packed, i: int) -> Any:
-    shape = drawable(int(packed.kinds[i])).unpack(packed.points[i], int(packed.counts[i]), packed.params[i],
-                                                   rgba(packed.colors[i]))
-    return drawable(int(packed.kinds[i])).svg_element(dwg, shape, svg_paint(shape.color))
+    """Packed shape i at rest, as its drawable's SVG element (the one an SVG poster has)."""
+    kind = drawable(int(packed.kinds[i]))
+    shape = kind.unpack(packed.points[i], int(packed.counts[i]), packed.params[i], rgba(packed.colors[i]))
+    return kind.svg_element(dwg, shape, svg_paint(shape.color))
 
 
 def _numbers(values: np.ndarray, digits: int = 4) -> list[str]:

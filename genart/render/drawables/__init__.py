@@ -2,21 +2,22 @@
 
 Each module defines a scene record (pydantic) and a `Drawable` that owns every form of
 it: packing to the flat arrays of numba kernels and animation frames, scaling, raster
-scanlines, cairo drawing, the SVG element. Renderers and motions ask the registry and
-never branch on kinds. Adding a kind: a new module, one line in `REGISTRY` and one
-member of the `Shape` union below.
+scanlines, cairo drawing, the SVG element, and its export forms (Lottie shape items, a
+triangle mesh, Blender's faces, its reach from the anchor). Renderers, motions and
+exporters ask the registry and never branch on kinds. Adding a kind: a new module, a
+member of `Kind` (base.py), one line in `REGISTRY` and one member of the `Shape` union below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import cairocffi
 import numpy as np
 from pydantic import Field
 
-from genart.render.drawables.base import PARAMS, Drawable, Kind, Packed, UnknownKindError
+from genart.render.drawables.base import PARAMS, Drawable, Kind, LottiePaint, Mesh, Packed, UnknownKindError
 from genart.render.drawables.bezier import Bezier, BezierDrawable
 from genart.render.drawables.circle import Circle, CircleDrawable
 from genart.render.drawables.ellipse import Ellipse, EllipseDrawable
@@ -42,6 +43,8 @@ __all__ = [
     "Drawable",
     "Ellipse",
     "Kind",
+    "LottiePaint",
+    "Mesh",
     "Packed",
     "Polygon",
     "Shape",
@@ -51,6 +54,7 @@ __all__ = [
     "drawable",
     "drawable_of",
     "pack",
+    "reaches",
     "scaled",
     "unpack",
 ]
@@ -80,7 +84,7 @@ def pack(shapes: Sequence[Shape]) -> Packed:
     """Scene records as flat arrays (see `Packed`)."""
     n = len(shapes)
     handlers = [drawable_of(s) for s in shapes]
-    width = max([1] + [len(getattr(s, "points", ())) for s in shapes])  # vertices or control points
+    width = max([1] + [h.point_count(s) for h, s in zip(handlers, shapes)])  # vertices or control points
     kinds = np.array([h.kind for h in handlers], np.int8).reshape(n)
     points = np.zeros((n, width, 2))
     counts = np.zeros(n, np.int64)
@@ -101,13 +105,23 @@ def unpack(packed: Packed) -> list[Shape]:
             for i, k in enumerate(packed.kinds)]
 
 
-def areas(packed: Packed) -> np.ndarray:
-    """Area of every packed drawable."""
+def _per_kind(packed: Packed, figure: Callable[[Drawable], Callable[..., np.ndarray]]) -> np.ndarray:
+    """A number for every packed drawable, each kind's rows by its drawable's `figure` (points, counts, params)."""
     out = np.zeros(len(packed))
     for kind in np.unique(packed.kinds):
         rows = packed.kinds == kind
-        out[rows] = drawable(int(kind)).areas(packed.points[rows], packed.counts[rows], packed.params[rows])
+        out[rows] = figure(drawable(int(kind)))(packed.points[rows], packed.counts[rows], packed.params[rows])
     return out
+
+
+def areas(packed: Packed) -> np.ndarray:
+    """Area of every packed drawable."""
+    return _per_kind(packed, lambda d: d.areas)
+
+
+def reaches(packed: Packed) -> np.ndarray:
+    """How far every packed drawable reaches from its anchor (see `Drawable.reaches`)."""
+    return _per_kind(packed, lambda d: d.reaches)
 
 
 def draw_cairo(ctx: cairocffi.Context, packed: Packed, begin: int = 0, end: int | None = None,

@@ -5,6 +5,13 @@ them as flat arrays (`Packed`): a kind id, vertices or control points, and six n
 `PARAMS` = (anchor x, anchor y, rx, ry, angle in degrees, stroke width). The anchor is
 where a shape is "at" (an ellipse's centre, a polygon's vertex mean): motions move it,
 scale the radii and stroke, turn the angle, and move the points with it.
+
+The exporters (`genart.animate.export`) ask a drawable for its export forms of one packed
+row and never name a kind: its Lottie shape items (`lottie_items`, painted with a
+`LottiePaint`), its triangle mesh (`mesh`, for glTF), its faces (`faces`, n-gons for
+Blender; by default the mesh's triangles), its SVG element (`svg_element`, for SVG
+posters and SMIL) and how far it reaches from its anchor (`reaches`, which bounds the
+keyframes' error when a motion scales and turns it).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -52,6 +59,37 @@ class Packed:
         return len(self.kinds)
 
 
+Json = dict[str, Any]
+
+
+def lottie_static(value: Any) -> Json:
+    """A Lottie property that does not change."""
+    return {"a": 0, "k": value}
+
+
+@dataclass(frozen=True)
+class LottiePaint:
+    """A shape's Lottie colour (RGB and 1) and opacity property (0–100, static or keyed), as a fill or a stroke."""
+
+    rgb: list[float]
+    opacity: Json
+
+    def fill(self) -> Json:
+        """A fill item, even-odd as genart fills."""
+        return {"ty": "fl", "c": lottie_static(self.rgb), "o": self.opacity, "r": 2}
+
+    def stroke(self, width: float) -> Json:
+        """A stroke item `width` wide with round caps and joins."""
+        return {"ty": "st", "c": lottie_static(self.rgb), "o": self.opacity, "w": lottie_static(width), "lc": 2, "lj": 2}
+
+
+class Mesh(NamedTuple):
+    """A drawable at rest as triangles in canvas units: vertices (V, 2) float64, triangles (T, 3) int indices."""
+
+    vertices: np.ndarray
+    triangles: np.ndarray
+
+
 class Drawable(ABC):
     """One drawable kind: its scene record and every form and renderer of it.
 
@@ -65,6 +103,11 @@ class Drawable(ABC):
     @abstractmethod
     def pack(self, shape: Any, points: np.ndarray, params: np.ndarray) -> int:
         """Write `shape` into one packed row (`points` (K, 2), `params` (PARAMS,)); returns its point count."""
+
+    def point_count(self, shape: Any) -> int:
+        """How many points `pack` writes for `shape` (K is at least this); by default its `points`' length, 0
+        for a record without points."""
+        return len(getattr(shape, "points", ()))
 
     def pack_many(self, shapes: Sequence[Any], points: np.ndarray, params: np.ndarray) -> np.ndarray:
         """`pack` for many shapes of this kind into rows of `points` (n, K, 2) and `params` (n, PARAMS)
@@ -97,6 +140,33 @@ class Drawable(ABC):
     @abstractmethod
     def areas(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
         """Areas (canvas units²) of packed rows of this kind."""
+
+    @abstractmethod
+    def reaches(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
+        """How far each packed row of this kind reaches from its anchor (canvas units): a turn or a scale
+        error moves none of its points farther than this times the error."""
+
+    @abstractmethod
+    def lottie_items(self, points: np.ndarray, count: int, params: np.ndarray, paint: LottiePaint) -> list[Json]:
+        """The Lottie shape items (of a shape layer or group) drawing one packed row at rest in `paint`."""
+
+    @abstractmethod
+    def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> Mesh:
+        """One packed row at rest as a triangle mesh in canvas units (glTF's)."""
+
+    def faces(self, points: np.ndarray, count: int, params: np.ndarray) -> list[np.ndarray]:
+        """One packed row at rest as faces, outlines (k, 2) in canvas units that tools fill as n-gons
+        (Blender's); by default the triangles of `mesh`."""
+        vertices, triangles = self.mesh(points, count, params)
+        return list(vertices[triangles])
+
+
+def point_reaches(points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
+    """How far the farthest of each row's `counts` points lies from its anchor (0 for a row without points)."""
+    anchor = params[:, None, [CX, CY]]
+    reach = np.linalg.norm(points - anchor, axis=-1)
+    used = np.arange(points.shape[1])[None, :] < counts[:, None]
+    return np.where(used, reach, 0.0).max(axis=1, initial=0.0)
 
 
 def svg_number(v: float) -> str:

@@ -1,4 +1,4 @@
-"""Filled circles: centre and radius (drawn and packed as an ellipse with equal radii)."""
+"""Filled circles: centre and radius (drawn, packed and exported as an ellipse with equal radii, unturned)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, Drawable, Kind, svg_number
+from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, Drawable, Json, Kind, LottiePaint, Mesh, svg_number
+from genart.render.drawables.ellipse import FAN, ellipse_ring, lottie_ellipse
 from genart.render.fields import Color, Coord, Length, Model
 
 
@@ -55,3 +56,15 @@ class CircleDrawable(Drawable):
 
     def areas(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
         return np.pi * params[:, RX] ** 2
+
+    def reaches(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
+        return np.maximum(params[:, RX], params[:, RY])
+
+    def lottie_items(self, points: np.ndarray, count: int, params: np.ndarray, paint: LottiePaint) -> list[Json]:
+        return lottie_ellipse(params, 0.0, paint)
+
+    def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> Mesh:
+        return Mesh(ellipse_ring(params, 0.0), FAN)
+
+    def faces(self, points: np.ndarray, count: int, params: np.ndarray) -> list[np.ndarray]:
+        return [ellipse_ring(params, 0.0)]

@@ -1,4 +1,9 @@
-"""Filled ellipses: centre, radii and a rotation in degrees."""
+"""Filled ellipses: centre, radii and a rotation in degrees.
+
+Exported as Lottie's own ellipse turned by a group transform, and as a `ROUND_SIDES`-gon
+(a triangle fan for glTF, one n-gon face for Blender); circles draw theirs with the same
+helpers.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,25 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import Field
 
-from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, Drawable, Kind, svg_number
+from genart.render.drawables.base import (
+    ANGLE,
+    CX,
+    CY,
+    RX,
+    RY,
+    Drawable,
+    Json,
+    Kind,
+    LottiePaint,
+    Mesh,
+    lottie_static,
+    svg_number,
+)
 from genart.render.fields import Color, Coord, Length, Model
+
+ROUND_SIDES = 48  # sides of the polygon an exported ellipse or circle is meshed as
+FAN = np.array([(0, i, i + 1) for i in range(1, ROUND_SIDES - 1)], np.int64)  # the triangles of a convex ring
+FAN.setflags(write=False)
 
 
 class Ellipse(Model):
@@ -35,6 +57,24 @@ def draw_ellipse_cairo(lib: Any, ctx: Any, params: list[float], rgba: list[float
     lib.cairo_restore(ctx)
     lib.cairo_set_source_rgba(ctx, *rgba)
     lib.cairo_fill_preserve(ctx)  # the path stays for an outline
+
+
+def ellipse_ring(params: np.ndarray, angle: float) -> np.ndarray:
+    """`ROUND_SIDES` points (ROUND_SIDES, 2) around the packed ellipse `params` turned `angle` degrees."""
+    t = np.linspace(0.0, 2 * math.pi, ROUND_SIDES, endpoint=False)
+    a = math.radians(angle)
+    ex, ey = params[RX] * np.cos(t), params[RY] * np.sin(t)
+    return np.stack([params[CX] + ex * math.cos(a) - ey * math.sin(a), params[CY] + ex * math.sin(a) + ey * math.cos(a)],
+                    1)
+
+
+def lottie_ellipse(params: np.ndarray, angle: float, paint: LottiePaint) -> list[Json]:
+    """Lottie items of the packed ellipse `params` turned `angle` degrees: an ellipse, its fill, a turn about its centre."""
+    centre = [float(params[CX]), float(params[CY])]
+    ellipse = {"ty": "el", "p": lottie_static(centre), "s": lottie_static([2 * float(params[RX]), 2 * float(params[RY])])}
+    turn = {"ty": "tr", "a": lottie_static(centre), "p": lottie_static(centre), "s": lottie_static([100.0, 100.0]),
+            "r": lottie_static(angle), "o": lottie_static(100.0)}
+    return [{"ty": "gr", "it": [ellipse, paint.fill(), turn]}]
 
 
 class EllipseDrawable(Drawable):
@@ -74,3 +114,15 @@ class EllipseDrawable(Drawable):
 
     def areas(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
         return np.pi * params[:, RX] * params[:, RY]
+
+    def reaches(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
+        return np.maximum(params[:, RX], params[:, RY])
+
+    def lottie_items(self, points: np.ndarray, count: int, params: np.ndarray, paint: LottiePaint) -> list[Json]:
+        return lottie_ellipse(params, float(params[ANGLE]), paint)
+
+    def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> Mesh:
+        return Mesh(ellipse_ring(params, float(params[ANGLE])), FAN)
+
+    def faces(self, points: np.ndarray, count: int, params: np.ndarray) -> list[np.ndarray]:
+        return [ellipse_ring(params, float(params[ANGLE]))]

@@ -8,7 +8,18 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from genart.render.drawables.base import CX, CY, Drawable, Kind, svg_number
+from genart.render.drawables.base import (
+    CX,
+    CY,
+    Drawable,
+    Json,
+    Kind,
+    LottiePaint,
+    Mesh,
+    lottie_static,
+    point_reaches,
+    svg_number,
+)
 from genart.render.fields import Color, Model, Point
 
 MAX_POINTS = 4096
@@ -77,3 +88,21 @@ class PolygonDrawable(Drawable):
 
     def areas(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
         return shoelace_areas(points)
+
+    def reaches(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
+        return point_reaches(points, counts, params)
+
+    def lottie_items(self, points: np.ndarray, count: int, params: np.ndarray, paint: LottiePaint) -> list[Json]:
+        zero = [[0.0, 0.0]] * count
+        path = {"c": True, "v": points[:count].tolist(), "i": zero, "o": zero}
+        return [{"ty": "sh", "ks": lottie_static(path)}, paint.fill()]
+
+    def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> Mesh:
+        import mapbox_earcut
+
+        ring = np.ascontiguousarray(points[:count], np.float64)
+        triangles = mapbox_earcut.triangulate_float64(ring, np.array([count], np.uint32))
+        return Mesh(ring, triangles.reshape(-1, 3))
+
+    def faces(self, points: np.ndarray, count: int, params: np.ndarray) -> list[np.ndarray]:
+        return [points[:count]]
