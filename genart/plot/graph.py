@@ -40,7 +40,7 @@ def euler_cover(edges: Sequence[tuple[Hashable, Hashable]]) -> list[Trail]:
 def _cut_circuit(graph: nx.MultiGraph, start: Hashable) -> list[Trail]:
     """The Euler circuit of an even `graph` from `start`, cut at its extra edges into trails of real edges."""
     trails: list[Trail] = [[start]]
-    for a, b, key in nx.eulerian_circuit(graph, source=start, keys=True):
+    for _, b, key in nx.eulerian_circuit(graph, source=start, keys=True):
         if key < 0:
             trails.append([b])
         else:

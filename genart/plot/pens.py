@@ -55,7 +55,8 @@ def pens_from(colours: Sequence[str]) -> list[Pen]:
     >>> [p.label for p in pens_from(["#1d3557", "black"])]
     ['1 #1d3557', '2 #000000']
     """
-    return [Pen(i + 1, tuple(float(v) for v in color(text)[:3])) for i, text in enumerate(colours)]  # type: ignore[misc]
+    rgbs = [color(text) for text in colours]
+    return [Pen(i + 1, (r, g, b)) for i, (r, g, b, _) in enumerate(rgbs)]
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ follow each shape's visible region. A graph's edges are chained into few long st
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -127,7 +127,7 @@ def _line_parts(geometry: BaseGeometry) -> list[np.ndarray]:
 def _graph_lines(strokes: Strokes, layer: GraphLayer, scene: Scene, covered: BaseGeometry | None) -> None:
     """The edges of a graph chained per pen (cut where `covered`), and its nodes' dots as small circles."""
     page = strokes.page
-    pos = {i: np.array(xy) * page.scale + (page.offset_x, page.offset_y) for i, xy in zip(layer.ids, layer.xy)}
+    pos: dict[Hashable, np.ndarray] = {i: np.array(xy) * page.scale + (page.offset_x, page.offset_y) for i, xy in zip(layer.ids, layer.xy)}
     which = ink(_edge_colors(layer, scene), strokes.pens)[0] if layer.edges else np.zeros(0, int)
     for pen in np.unique(which).tolist():
         trails = euler_cover([e for e, p in zip(layer.edges, which.tolist()) if p == pen])
