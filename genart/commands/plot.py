@@ -26,8 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="the pens: colours separated by commas (\"#1d3557,#e63946,#000\"), or a number of pens to "
                            f"choose from the scene's colours (default {DEFAULT_PENS})")
     fill = p.add_argument_group("hatching")
-    fill.add_argument("--spacing", type=float, default=0.6, metavar="MM",
-                      help="spacing of the densest hatch; lighter colours take whole multiples of it (default 0.6)")
+    fill.add_argument("--spacing", type=float, default=0.3, metavar="MM",
+                      help="spacing of the densest hatch (the pen width: solid); lighter colours take whole multiples of it "
+                           "(default 0.3)")
     fill.add_argument("--angle", default="45", metavar="DEG[,DEG...]",
                       help="hatch angle in degrees, one per shapes layer (cycled; default 45)")
     fill.add_argument("--turn", type=float, default=0.0, metavar="DEG", help="angle added per shape (default 0)")

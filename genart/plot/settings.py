@@ -34,7 +34,7 @@ class PlotSettings:
     landscape: bool = False
     margin_mm: float = 10.0
     pen_mm: float = 0.3
-    spacing_mm: float = 0.6
+    spacing_mm: float = 0.3
     angles: tuple[float, ...] = (45.0,)
     turn: float = 0.0
     outlines: bool = False
