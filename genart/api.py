@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from genart.animate.timeline import Playable
     from genart.generative.images import Picture
     from genart.generative.mosaic.index import IndexReport
+    from genart.plot.document import PlotSummary
     from genart.render.cairo import TileSource
     from genart.runtime.progress import Reporter
 
@@ -392,6 +393,44 @@ class Scene:
         Image.fromarray(pixels).save(buffer, format="PNG")
         return buffer.getvalue()
 
+    def plot(self, path: str | os.PathLike[str], *, preview: str | os.PathLike[str] | None = None,
+             hpgl: str | os.PathLike[str] | None = None, device: str = "hp7475a", preview_dpi: float = 150.0,
+             progress: bool = False, **settings: Any) -> PlotSummary:
+        """Plot the scene for a pen plotter: a stroke-only SVG at `path`, one Inkscape layer per pen (`genart plot`).
+
+        `settings` are `genart.plot.settings.PlotSettings`'s: ``paper`` ("A4"), ``landscape``, ``margin_mm``,
+        ``pen_mm``, ``spacing_mm``, ``angles``, ``turn``, ``outlines``, ``pens`` (colours, or a count to choose
+        from the scene), ``speed_mm_s``, ``lift_seconds`` (``pens`` and ``angles`` may also be written as on the command line,
+        "#1d3557,#e63946" or "45,-45"). `preview` also writes the ink preview PNG, `hpgl`
+        HPGL for `device`. Returns the plot's `genart.plot.document.PlotSummary`.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> scene = load("assets/example.scene.json")
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     scene.plot(f"{folder}/plot.svg", pens=("#1d3557", "#e63946")).layers
+        ('1 #1d3557', '2 #e63946')
+        """
+        from genart.plot.plotting import PlotFiles, make_plot, write_plot
+        from genart.plot.settings import PlotSettings, parse_angles, parse_pens
+
+        if isinstance(settings.get("pens"), (str, list)):
+            pens = settings["pens"]
+            settings["pens"] = parse_pens(pens, "") if isinstance(pens, str) else tuple(pens)
+        if isinstance(settings.get("angles"), (str, list)):
+            angles = settings["angles"]
+            settings["angles"] = parse_angles(angles, "") if isinstance(angles, str) else tuple(angles)
+        try:
+            chosen = PlotSettings(**settings)
+        except TypeError as exc:
+            raise SettingsError(f"plot: {exc}") from None
+        files = PlotFiles(Path(path), Path(preview) if preview else None, preview_dpi, Path(hpgl) if hpgl else None, device)
+        files.check([p for p in (self.path,) if p is not None])
+        made = make_plot(self.document, chosen, progress)
+        write_plot(made, files, chosen, self.path.name if self.path else "genart")
+        return made.summary
+
 
 def frame_size(canvas: S.Canvas, size: tuple[int, int] | int | None, longest: int = 1280) -> tuple[int, int]:
     """Frame pixels from a size: (w, h), a width (the height keeps the canvas' aspect) or None (`longest` on
@@ -487,3 +526,4 @@ class Clip:
             data = base64.b64encode(movie.read_bytes()).decode()
         return (f'<video width="{small.size[0]}" height="{small.size[1]}" controls autoplay loop muted>'
                 f'<source src="data:video/mp4;base64,{data}" type="video/mp4"></video>')
+

@@ -32,6 +32,7 @@ COMMANDS = {
     "animate": "turn a scene file into a movie (MP4, WebM, MOV, GIF or PNG frames) or a still of it",
     "render": "render a scene file to PNG, JPEG, TIFF, SVG or PDF",
     "info": "describe a scene file",
+    "plot": "a stroke-only SVG for a pen plotter (AxiDraw, vpype), one layer per pen",
     "export": "hand a motion to other tools: Lottie JSON, animated SVG, glTF, Blender",
     "compose": "draw the layers of several scenes over each other into one scene",
     "run": "make a piece from a YAML script: scenes, posters and a movie, cached",
