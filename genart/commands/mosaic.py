@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from genart.api import fit_picture
+from genart.bars import reporter_for
 from genart.errors import GenartError, UserError
 from genart.files import inside
 from genart.generative.images import Picture, load_picture
@@ -21,8 +22,9 @@ from genart.generative.methods.mosaic import MosaicSettings
 from genart.generative.mosaic.build import grid_size
 from genart.generative.mosaic.collection import Collection, CollectionError
 from genart.generative.mosaic.image import check_image_size, write_mosaic_image
-from genart.generative.mosaic.index import DEFAULT_SIZES, IMAGE_SUFFIXES, index_folder
+from genart.generative.mosaic.index import DEFAULT_SIZES, index_folder
 from genart.generative.mosaic.match import MatchError
+from genart.generative.mosaic.scan import IMAGE_SUFFIXES
 from genart.options import add_quiet_option, add_scheduler_option, add_settings_options, settings_from
 from genart.outputs import (
     SCENE_SUFFIXES,
@@ -111,7 +113,7 @@ def run_index(args: argparse.Namespace) -> int:
     check_plan([Output(Path(args.output))], [resolved] if photo else [])  # before the photos are read
     start = time.perf_counter()
     try:
-        report = index_folder(args.folder, args.output, sizes, args.jobs, not args.quiet,
+        report = index_folder(args.folder, args.output, sizes, args.jobs, reporter_for(not args.quiet),
                               warn=lambda m: print(f"genart mosaic index: warning: {m}", file=sys.stderr),
                               scheduler=args.scheduler)
     except (CollectionError, ExecutionError) as exc:
