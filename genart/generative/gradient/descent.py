@@ -239,11 +239,11 @@ class _Descent:
         """Tell the reporter how far the descent is: steps, or seconds with a time budget alone."""
         note = "" if math.isnan(self.last_rmse) else f"rmse {self.last_rmse:.2f}"
         if self.steps is not None:
-            done, total, unit = float(self.steps_done), float(self.steps), "step"
+            count = Count(self.plan.desc, self.steps_done, self.steps, "step", note, final)
         else:
-            total, unit = float(self.seconds or 0.0), "s"
-            done = min(total, time.perf_counter() - self.started)
-        self.plan.reporter.count(Count(self.plan.desc, done, total, unit, note, final))
+            seconds = self.seconds or 0.0
+            count = Count(self.plan.desc, min(seconds, time.perf_counter() - self.started), seconds, "s", note, final)
+        self.plan.reporter.count(count)
 
     def finish(self) -> FitResult:
         """The best state seen, put back into `params` and the result."""
