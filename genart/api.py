@@ -130,8 +130,7 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
 
     if method not in METHODS:
         raise SettingsError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
-    chosen = METHODS[method]
-    collection = settings.get("collection")
+    chosen, collection = METHODS[method], settings.get("collection")
     chosen_settings = settings_of(chosen.settings, settings)
     if refine_seconds is not None and not chosen.draws_shapes:
         raise SettingsError(f"refine_seconds applies to methods that draw shapes, not to {method}")

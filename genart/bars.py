@@ -59,7 +59,6 @@ class BarReporter:
         bar.update(count.done - bar.n)
         if count.final:
             self.close()
-        self.watcher.count(count)
 
     def _open(self, count: Count) -> tqdm:
         seconds = count.unit == "s"

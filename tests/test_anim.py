@@ -14,7 +14,7 @@ from genart.animate.encode import EncodeSettings, encode
 from genart.animate.frame import SettledCache, render_bgra, render_rgb
 from genart.animate.motions.flyin import bernstein_points, flyin
 from genart.animate.pipeline import RenderedFrame, render_frames
-from genart.animate.timeline import Succession, frame_times, stagger
+from genart.animate.timeline import frame_times, stagger
 from genart.generative.images import rmse_255
 from genart.render.cairo import render_array
 from genart.render.scene import (
@@ -252,7 +252,7 @@ def test_gif_exact_timing_with_dedupe(tmp_path, quality):
 
 
 def test_gif_plain_timing_24fps(tmp_path):
-    clip = Succession([flyin(shapes_scene(n=5), duration=1.0, hold=0.0)])
+    clip = flyin(shapes_scene(n=5), duration=1.0, hold=0.0)
     out = tmp_path / "t.gif"
     encode(render_frames(clip, (40, 24), 24, workers=0), out, (40, 24), 24)
     delays = gif_delays(out)
