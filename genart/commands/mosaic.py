@@ -184,18 +184,7 @@ def run_build(args: argparse.Namespace) -> int:
         layer = cast(MosaicLayer, drawing.layers[0])  # the mosaic method's one layer
         if live is not None:
             live.finish()  # the method showed the matched mosaic
-        with atomic_paths(args.output) as temps:  # all outputs or none; scenes first, their limits checked
-            for out, tmp in sorted(zip(args.output, temps), key=lambda planned: kind_of(planned[0]) != "scene"):
-                try:
-                    _write_build_output(drawing, layer, collection, out, tmp, args)
-                except WriteError as exc:
-                    raise WriteError(out, exc.reason) from None
-                except OSError as exc:
-                    raise write_error(out, exc) from None
-                except GenartError:
-                    raise  # genart's own errors name the output
-                except ValueError as exc:
-                    raise UserError(f"{out}: {exc}") from None
+        _write_build_outputs(drawing, layer, collection, args)
         if live is not None and report is not None:
             write_run_report(live, report.path, "mosaic build", f"genart mosaic build {picture.name}", drawing,
                              settings.model_dump(mode="json"), time.perf_counter() - start, collection.tile)
@@ -207,6 +196,23 @@ def run_build(args: argparse.Namespace) -> int:
             print(f"genart mosaic build: note: {out} names its collection {name}, outside the scene's folder: render it "
                   f"with --collection {args.collection} (or keep the collection beside the scene)", file=sys.stderr)
     return 0
+
+
+def _write_build_outputs(drawing: scene.Scene, layer: MosaicLayer, collection: Collection,
+                         args: argparse.Namespace) -> None:
+    """Write every output, or none (scenes first, their limits checked); a failure names its output."""
+    with atomic_paths(args.output) as temps:
+        for out, tmp in sorted(zip(args.output, temps), key=lambda planned: kind_of(planned[0]) != "scene"):
+            try:
+                _write_build_output(drawing, layer, collection, out, tmp, args)
+            except WriteError as exc:
+                raise WriteError(out, exc.reason) from None
+            except OSError as exc:
+                raise write_error(out, exc) from None
+            except GenartError:
+                raise  # genart's own errors name the output
+            except ValueError as exc:
+                raise UserError(f"{out}: {exc}") from None
 
 
 def _collection_name(collection: str, scene_out: str) -> str:
