@@ -80,7 +80,7 @@ def main() -> None:
     fit_circles(target[:16, :16], 2, steps=3)
     refine(target[:16, :16], [scene.Ellipse(cx=8, cy=8, rx=3, ry=2, color=(1, 0, 0, 1)),
                               scene.Polygon(points=[(0, 0), (9, 1), (3, 8)], color=(0, 1, 0, 1))],
-           (0.5, 0.5, 0.5), steps=3, progress=False)
+           (0.5, 0.5, 0.5), steps=3)
     print(f"numba warm-up (compile or cache load): {time.perf_counter() - t0:.1f} s")
 
     print(f"\n1. fit_circles: 100 circles, {args.seconds:g} s budget, seeds 0-{args.seeds - 1}")
