@@ -32,9 +32,11 @@ Ties (equal distances or errors) go to the node with the smaller id, i.e. the ol
 other nodes' deletion and are never reused, so playback can follow a node.
 
 Speed: the state lives in preallocated arrays; the winner and runner-up are found by a
-ring search in a uniform grid of about one cell per node (rebuilt each time the node
-count doubles), never by a scan over all nodes; error decay is lazy (one global factor,
-folded into the errors rarely); only an insertion scans all nodes (for the largest error).
+ring search in a uniform grid of about one cell per node (`genart.generative.spatial_grid`,
+rebuilt each time the node count doubles), never by a scan over all nodes; the edges live in
+adjacency arrays that widen when a node needs more (`genart.generative.adjacency`); error
+decay is lazy (one global factor, folded into the errors rarely); only an insertion scans all
+nodes (for the largest error). The settings and their ranges are `genart.generative.gng_params`.
 """
 
 from __future__ import annotations
