@@ -77,16 +77,16 @@ def main() -> None:
     h, w = target.shape[:2]
 
     t0 = time.perf_counter()  # compile (or load from numba's cache) before timing anything
-    fit_circles(target[:16, :16], 2, steps=3, progress=False)
+    fit_circles(target[:16, :16], 2, steps=3)
     refine(target[:16, :16], [scene.Ellipse(cx=8, cy=8, rx=3, ry=2, color=(1, 0, 0, 1)),
                               scene.Polygon(points=[(0, 0), (9, 1), (3, 8)], color=(0, 1, 0, 1))],
-           (0.5, 0.5, 0.5), steps=3, progress=False)
+           (0.5, 0.5, 0.5), steps=3)
     print(f"numba warm-up (compile or cache load): {time.perf_counter() - t0:.1f} s")
 
     print(f"\n1. fit_circles: 100 circles, {args.seconds:g} s budget, seeds 0-{args.seeds - 1}")
     finals = []
     for seed in range(args.seeds):
-        run = fit_circles(target, 100, seconds=args.seconds, seed=seed, progress=False)
+        run = fit_circles(target, 100, seconds=args.seconds, seed=seed)
         poster, pixel, gap = _renders(run, target)
         finals.append(poster)
         print(f"   seed {seed}:", _curve(run))
@@ -104,7 +104,7 @@ def main() -> None:
         start = tiles_scene(evolved, picture, settings)
         greedy = rmse_255(cairo.render_array(start), target)
         budget = PRIMITIVE_SECONDS - greedy_s - 1.0
-        refined = refine(target, start.layers[0].shapes, start.canvas.background[:3], seconds=budget, progress=False)
+        refined = refine(target, start.layers[0].shapes, start.canvas.background[:3], seconds=budget)
         after = rmse_255(cairo.render_array(_scene(refined, h, w, {})), target)
         print(f"   {shape:8s}: greedy {greedy:.2f} in {greedy_s:.1f} s → refined {after:.2f} "
               f"({100 * (1 - after / greedy):.1f}% lower) after {refined.loss_curve[-1][0]:.1f} s more; "

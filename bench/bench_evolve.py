@@ -95,8 +95,7 @@ def main() -> None:
             drawing, seconds, target, background = greedy(pic, shape, n, 1)
             before = hard_rmse(drawing, target)
             start = time.perf_counter()
-            fit = refine(target, drawing.layers[0].shapes, background, seconds=ref_seconds - seconds - 1.0,
-                         progress=False)
+            fit = refine(target, drawing.layers[0].shapes, background, seconds=ref_seconds - seconds - 1.0)
             total = seconds + time.perf_counter() - start
             refined = S.Scene(canvas=S.Canvas(width=256, height=256, background=(*fit.background, 1.0)),
                               layers=[S.ShapesLayer(shapes=fit.shapes)])

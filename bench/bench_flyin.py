@@ -111,7 +111,7 @@ def main() -> None:
     best = float("inf")
     for _ in range(args.repeats):  # rendering alone: frames are released as they come
         t = time.perf_counter()
-        for frame in render_frames(clip, size, fps, workers=args.workers, progress=False):
+        for frame in render_frames(clip, size, fps, workers=args.workers):
             frame.release()
         best = min(best, time.perf_counter() - t)
     print(f"render only (no encoding): {round(args.seconds * fps) / best:.1f} frames/s")
@@ -124,7 +124,7 @@ def main() -> None:
                 before = _cpu_seconds()
                 with PeakMemory() as memory:
                     t = time.perf_counter()
-                    frames = render_frames(clip, size, fps, workers=args.workers, progress=False)
+                    frames = render_frames(clip, size, fps, workers=args.workers)
                     result = encode(frames, out, size, fps, EncodeSettings(preset=preset))
                     spent = time.perf_counter() - t
                 best, peak = min(best, spent), max(peak, memory.peak)

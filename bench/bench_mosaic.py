@@ -65,14 +65,14 @@ def main() -> None:
             for jobs in (1, 2):
                 out = args.work / f"index{jobs}.npz"
                 out.unlink(missing_ok=True)
-                t, report = best_of(1, lambda out=out, jobs=jobs: index_folder(args.photos, out, jobs=jobs, progress=False))
+                t, report = best_of(1, lambda out=out, jobs=jobs: index_folder(args.photos, out, jobs=jobs))
                 times[jobs].append(t)
                 print(f"index {report.processed} photos, {jobs} process(es): {t:.1f} s ({report.processed / t:.0f} photos/s); "
                       f"{report.tiles} tiles, {report.duplicates} near-duplicates")
         one, two = float(np.median(times[1])), float(np.median(times[2]))
         print(f"index medians: 1 process {one:.1f} s, 2 processes {two:.1f} s: speed-up {one / two:.2f}×")
         (args.work / "index2.npz").replace(coll)
-        t, report = best_of(args.repeat, lambda: index_folder(args.photos, coll, progress=False))
+        t, report = best_of(args.repeat, lambda: index_folder(args.photos, coll))
         print(f"re-index unchanged folder: {t:.2f} s ({report.processed} read, {report.reused} reused)")
 
     t, collection = best_of(args.repeat, lambda: Collection.load(coll))

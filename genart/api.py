@@ -131,16 +131,13 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
 
     if method not in METHODS:
         raise SettingsError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
-    chosen = METHODS[method]
-    collection = settings.get("collection")
+    chosen, collection = METHODS[method], settings.get("collection")
     chosen_settings = settings_of(chosen.settings, settings)
-    refinement = None
-    if refine_seconds is not None:
-        if not chosen.draws_shapes:
-            raise SettingsError(f"refine_seconds applies to methods that draw shapes, not to {method}")
-        refinement = settings_of(RefineSettings, {"seconds": refine_seconds,
-                                                 "resize": getattr(chosen_settings, "resize", 256),
-                                                 "seed": getattr(chosen_settings, "seed", 0)})
+    if refine_seconds is not None and not chosen.draws_shapes:
+        raise SettingsError(f"refine_seconds applies to methods that draw shapes, not to {method}")
+    refinement = None if refine_seconds is None else settings_of(RefineSettings, {
+        "seconds": refine_seconds, "resize": getattr(chosen_settings, "resize", 256),
+        "seed": getattr(chosen_settings, "seed", 0)})
     drawing = fit_picture(_picture(picture), method, chosen_settings, refinement, progress, scheduler=scheduler)
     return Scene(drawing, collection=Path(collection) if collection is not None else None)
 
@@ -151,20 +148,21 @@ def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: 
     """The fit behind `fit`, `genart evolve`, `genart gng`, `genart mosaic build` and scripts: `method`
     with its validated `settings` (and, for methods that draw shapes, the joint `refinement` after it
     and ``meta.rmse`` of the poster; ``meta.refine_seconds`` what refining took); `checkpoint`/`resume`
-    for methods that keep one, `reporter`
-    following the run (the live preview). A fit stopped by Ctrl-C, SIGTERM or SIGHUP raises
-    `Interrupted` with its scene so far (its poster RMSE included)."""
+    for methods that keep one, `reporter` following the run (the live preview), with progress bars
+    over it if `progress`. A fit stopped by Ctrl-C, SIGTERM or SIGHUP raises `Interrupted` with its
+    scene so far (its poster RMSE included)."""
+    from genart.bars import reporter_for
     from genart.generative.figures import with_poster_rmse
     from genart.generative.methods import METHODS, MethodError
     from genart.generative.methods.refine import RefineSettings, refine_scene
     from genart.runtime.interrupt import Interrupted
-    from genart.runtime.progress import SILENT
 
     chosen = METHODS[method]
     resize = getattr(settings, "resize", None)
+    reporter = reporter_for(progress, reporter)
     try:
         drawing = chosen.fit(picture, settings, progress=progress, checkpoint=checkpoint, resume=resume,
-                             reporter=reporter or SILENT, scheduler=scheduler)
+                             reporter=reporter, scheduler=scheduler)
     except MethodError as exc:
         raise SettingsError(str(exc)) from None
     except Interrupted as stop:
@@ -172,7 +170,7 @@ def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: 
             from stop
     if isinstance(refinement, RefineSettings):
         began = time.perf_counter()
-        drawing = refine_scene(drawing, picture, refinement, progress=progress)
+        drawing = refine_scene(drawing, picture, refinement, reporter=reporter)
         drawing = drawing.model_copy(update={"meta": {**drawing.meta,
                                                       "refine_seconds": round(time.perf_counter() - began, 3)}})
     return with_poster_rmse(drawing, picture, resize) if chosen.draws_shapes else drawing
@@ -206,12 +204,13 @@ def mosaic_index(folder: str | os.PathLike[str], collection: str | os.PathLike[s
     IndexReport
         What was read, reused and skipped.
     """
+    from genart.bars import reporter_for
     from genart.generative.mosaic.collection import CollectionError
     from genart.generative.mosaic.index import DEFAULT_SIZES, index_folder
 
     try:
-        return index_folder(Path(folder), Path(collection), sizes or DEFAULT_SIZES, jobs, progress,
-                            scheduler=scheduler)
+        return index_folder(Path(folder), Path(collection), sizes or DEFAULT_SIZES, jobs,
+                            reporter=reporter_for(progress), scheduler=scheduler)
     except CollectionError as exc:
         raise SettingsError(str(exc)) from None
 
@@ -508,11 +507,12 @@ class Clip:
         frames (``NAME%05d.png``); the path. Frames render on `workers` processes (default all cores)
         or a Dask `scheduler`; `dedupe` merges runs of frames differing in at most that many pixels."""
         from genart.animate.movie import write_movie
+        from genart.bars import reporter_for
 
         out = Path(path)
         write_movie(self.playable, out, self.size, self.fps, self.look, self.alpha, crf=crf, preset=preset,
-                    gif_quality=gif_quality, workers=workers, dedupe=dedupe, progress=progress,
-                    scheduler=scheduler, desc=self.motion)
+                    gif_quality=gif_quality, workers=workers, dedupe=dedupe,
+                    reporter=reporter_for(progress, leave=False), scheduler=scheduler, desc=self.motion)
         return out
 
     def _repr_html_(self) -> str:

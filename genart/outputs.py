@@ -43,7 +43,6 @@ IMAGE_SUFFIXES = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".jpg": "jpeg", "
                   ".tiff": "tiff"}
 KINDS = ("scene", "png", "svg", "pdf", "jpeg", "tiff")
 OUTPUT_FORMATS = ".scene.json(.gz), .png, .jpg, .tif, .svg or .pdf"  # what -o may name, for help texts
-RASTER_KINDS = ("png", "jpeg", "tiff")
 WHITE = (1.0, 1.0, 1.0, 1.0)
 MARK_BYTES = 1024  # how far into an existing file genart looks for its mark
 

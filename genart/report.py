@@ -70,7 +70,7 @@ def timelapse_gif(drawing: Scene, tiles: TileSource | None = None) -> bytes | No
     clip = timelapse(drawing, duration=GIF_SECONDS, fps=GIF_FPS, hold=1.0, tiles=tiles)
     with tempfile.TemporaryDirectory(prefix="genart-report-") as folder:
         path = Path(folder) / "timelapse.gif"
-        frames = render_frames(clip, (width, height), GIF_FPS, workers=1, progress=False)
+        frames = render_frames(clip, (width, height), GIF_FPS, workers=1)
         encode(frames, path, (width, height), GIF_FPS)
         return path.read_bytes()
 

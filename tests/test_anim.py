@@ -14,7 +14,7 @@ from genart.animate.encode import EncodeSettings, encode
 from genart.animate.frame import SettledCache, render_bgra, render_rgb
 from genart.animate.motions.flyin import bernstein_points, flyin
 from genart.animate.pipeline import RenderedFrame, render_frames
-from genart.animate.timeline import Succession, frame_times, stagger
+from genart.animate.timeline import frame_times, stagger
 from genart.generative.images import rmse_255
 from genart.render.cairo import render_array
 from genart.render.scene import (
@@ -192,7 +192,7 @@ def test_mp4_frame_count_size_duration_and_last_frame(tmp_path):
     scene = shapes_scene()
     clip = flyin(scene, duration=1.5, hold=0.5, seed=2)
     out = tmp_path / "fly.mp4"
-    result = encode(render_frames(clip, (160, 90), 30, workers=2, progress=False), out, (160, 90), 30,
+    result = encode(render_frames(clip, (160, 90), 30, workers=2), out, (160, 90), 30,
                     EncodeSettings(crf=0))
     assert result.frames_out == 61 and result.seconds == pytest.approx(61 / 30)  # t = 0 … 2 s, one clock
     meta, frames = decode(out)
@@ -213,7 +213,7 @@ def test_same_seed_same_frames_other_seed_differs(tmp_path):
     decoded = []
     for name, seed in (("a", 7), ("b", 7), ("c", 8)):
         out = tmp_path / f"{name}.mp4"
-        frames = render_frames(flyin(scene, duration=0.5, hold=0, seed=seed), (64, 36), 20, workers=2, progress=False)
+        frames = render_frames(flyin(scene, duration=0.5, hold=0, seed=seed), (64, 36), 20, workers=2)
         encode(frames, out, (64, 36), 20)
         decoded.append(np.stack(decode(out)[1]))
     assert np.array_equal(decoded[0], decoded[1])
@@ -223,7 +223,7 @@ def test_same_seed_same_frames_other_seed_differs(tmp_path):
 def test_parallel_and_inline_rendering_agree():
     clip = flyin(shapes_scene(n=20), duration=0.5, hold=0, seed=3)
     def grab(workers: int) -> list[np.ndarray]:
-        return [f.pixels.copy() for f in _released(render_frames(clip, (48, 28), 10, workers=workers, progress=False))]
+        return [f.pixels.copy() for f in _released(render_frames(clip, (48, 28), 10, workers=workers))]
 
     inline, parallel = grab(0), grab(2)
     assert len(inline) == 6 and all(np.array_equal(a, b) for a, b in zip(inline, parallel))
@@ -240,7 +240,7 @@ def test_gif_exact_timing_with_dedupe(tmp_path, quality):
     scene = shapes_scene(n=10)
     clip = flyin(scene, duration=1.0, hold=1.0, seed=5)  # 0 … 2 s: 61 frames, 2.03 s; the last second is a still
     out = tmp_path / f"fly-{quality}.gif"
-    frames = merge_duplicates(render_frames(clip, (80, 46), 30, workers=1, hashing=True, progress=False), 0)
+    frames = merge_duplicates(render_frames(clip, (80, 46), 30, workers=1, hashing=True), 0)
     result = encode(frames, out, (80, 46), 30, EncodeSettings(gif_quality=quality))
     delays = gif_delays(out)
     assert sum(delays) == 2030 and result.seconds == pytest.approx(2.03)  # GIF delays are in 10 ms
@@ -252,9 +252,9 @@ def test_gif_exact_timing_with_dedupe(tmp_path, quality):
 
 
 def test_gif_plain_timing_24fps(tmp_path):
-    clip = Succession([flyin(shapes_scene(n=5), duration=1.0, hold=0.0)])
+    clip = flyin(shapes_scene(n=5), duration=1.0, hold=0.0)
     out = tmp_path / "t.gif"
-    encode(render_frames(clip, (40, 24), 24, workers=0, progress=False), out, (40, 24), 24)
+    encode(render_frames(clip, (40, 24), 24, workers=0), out, (40, 24), 24)
     delays = gif_delays(out)
     assert sum(delays) == 1040  # 25 frames (t = 0 … 1 s) of 1/24 s: not 1000 (25 × 40 ms) nor 1250 (25 × 50 ms)
     clock = np.arange(1, 26) * 1000 / 24  # every frame ends on the 24 fps clock, rounded to 10 ms
@@ -263,7 +263,7 @@ def test_gif_plain_timing_24fps(tmp_path):
 
 def test_webm_decodes(tmp_path):
     out = tmp_path / "m.webm"
-    encode(render_frames(flyin(shapes_scene(n=5), duration=0.5, hold=0), (64, 36), 20, workers=0, progress=False),
+    encode(render_frames(flyin(shapes_scene(n=5), duration=0.5, hold=0), (64, 36), 20, workers=0),
            out, (64, 36), 20)
     meta, frames = decode(out)
     assert meta["size"] == (64, 36) and len(frames) == 11

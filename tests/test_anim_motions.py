@@ -6,12 +6,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from genart.animate.frame import Frame, SettledCache, Shapes, render_bgra, render_rgb
-from genart.animate.motions.flyin import flyin
+from genart.animate.frame import Frame, SettledCache, render_bgra, render_rgb
 from genart.animate.motions.growth import growth
 from genart.animate.motions.mosaic_zoom import TileCache, mosaic_zoom
 from genart.animate.motions.timelapse import NoSnapshotsError, timelapse
-from genart.animate.timeline import Succession, crossfade
+from genart.animate.timeline import crossfade
 from genart.cli import main
 from genart.generative.images import rmse_255
 from genart.render.cairo import render_array
@@ -135,22 +134,11 @@ def test_tile_cache_rounds_up_and_stays_bounded():
     assert cache.bytes <= 3 * 64 * 64 * 3 and len(cache.cache) == 3
 
 
-def test_succession_crossfade_blends_then_plays_the_second_clip():
-    scene = shapes_scene(n=10)
+def test_crossfade_paints_the_second_frame_over_the_first():
     red = Frame(canvas=Canvas(width=20, height=10, background=(1, 0, 0, 1)))
     blue = Frame(canvas=Canvas(width=20, height=10, background=(0, 0, 1, 1)))
     mix = render_rgb(crossfade(red, blue, 0.25), 20, 10)
     assert np.abs(mix[5, 5].astype(int) - [191, 0, 64]).max() <= 1
-    a = flyin(scene, duration=1.0, hold=0.0, seed=1)
-    b = flyin(scene, duration=1.0, hold=0.0, seed=2)
-    seq = Succession([a, b], crossfade=0.5)
-    assert seq.length == pytest.approx(1.5)
-    assert isinstance(seq.frame_at(0.2).items[0], Shapes)
-    assert len(seq.frame_at(0.75).items) == 2  # overlapping: two overlays
-    end = render_rgb(seq.frame_at(1.5), 80, 45)
-    assert rmse_255(end, render_array(scene, 80, 45)) < 0.5
-    with pytest.raises(ValueError):
-        Succession([a, b], crossfade=5.0)
 
 
 def test_cli_flyin_mp4_and_preview_gif(tmp_path, capsys):

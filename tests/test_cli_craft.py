@@ -183,7 +183,7 @@ def mosaic_parts(tmp_path: Path) -> tuple[Path, Path]:
     (tmp_path / "lib").mkdir()
     (tmp_path / "work").mkdir()
     collection = tmp_path / "lib" / "c.npz"
-    index_folder(tmp_path / "photos", collection, (8, 16), jobs=1, progress=False)
+    index_folder(tmp_path / "photos", collection, (8, 16), jobs=1)
     target = shapes_picture(tmp_path / "t.png", 80)
     out = tmp_path / "work" / "m.scene.json"
     assert main(["mosaic", "build", str(collection), str(target), "--grid", "4", "--tile-px", "8", "-o", str(out)]) == 0

@@ -87,8 +87,8 @@ def test_index_on_the_cluster_equals_local(cluster: str, tmp_path: Path) -> None
     folder = tmp_path / "photos"
     _photos(folder, count=24)
     (folder / "broken.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
-    local = index_folder(folder, tmp_path / "local.npz", (8, 16), jobs=2, progress=False)
-    remote = index_folder(folder, tmp_path / "dask.npz", (8, 16), progress=False, scheduler=cluster)
+    local = index_folder(folder, tmp_path / "local.npz", (8, 16), jobs=2)
+    remote = index_folder(folder, tmp_path / "dask.npz", (8, 16), scheduler=cluster)
     assert local == remote and local.unreadable == 1
     a, b = Collection.load(tmp_path / "local.npz"), Collection.load(tmp_path / "dask.npz")
     assert a.meta == b.meta and len(a) == 24
@@ -101,10 +101,10 @@ def test_index_on_the_cluster_equals_local(cluster: str, tmp_path: Path) -> None
 def test_movie_frames_on_the_cluster_equal_local(cluster: str, tmp_path: Path) -> None:
     clip = flyin(random_scene(n=20), duration=0.5, hold=0, seed=3)
     local = []
-    for frame in render_frames(clip, (48, 28), 20, workers=2, progress=False, hashing=True):
+    for frame in render_frames(clip, (48, 28), 20, workers=2, hashing=True):
         local.append((frame.pixels.copy(), frame.digest))
         frame.release()
-    remote = list(render_frames(clip, (48, 28), 20, progress=False, hashing=True, scheduler=cluster))
+    remote = list(render_frames(clip, (48, 28), 20, hashing=True, scheduler=cluster))
     assert len(local) == len(remote) == 11  # 0.5 s at 20 fps: t = 0, 0.05, ..., 0.5 (the one clock)
     assert [f.index for f in remote] == list(range(11))
     assert all(np.array_equal(a, f.pixels) and digest == f.digest for (a, digest), f in zip(local, remote))

@@ -11,6 +11,7 @@ import skimage
 from genart.generative import gng
 from genart.generative import points as pts
 from genart.generative.components import component_labels, count_components
+from genart.generative.spatial_grid import cell_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +47,7 @@ def test_graph_invariants_hold_after_training() -> None:
         assert s not in state.nbr[s, : state.deg[s]], "self loop"
         assert len(set(state.nbr[s, : state.deg[s]].tolist())) == state.deg[s], "double edge"
         # the node is listed in the grid cell it lies in
-        cell = gng._cell_of(state.pos[s, 0], state.pos[s, 1], state.grid_f, state.grid_i)
+        cell = cell_of(state.pos[s, 0], state.pos[s, 1], state.grid_f, state.grid_i)
         members, t = [], state.head[cell]
         while t >= 0:
             members.append(t)

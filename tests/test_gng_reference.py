@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from genart.generative import gng
+from genart.generative import adjacency
 from genart.generative.gng import GNGParams, train
 
 
@@ -128,7 +128,7 @@ def test_adjacency_widening_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> 
     points = _blobs(300, 6)
     params = GNGParams(max_nodes=60, n_iter_before_neuron_added=5, max_edge_age=40, epochs=3, shuffle=True, seed=6)
     wide = train(points, params).graph
-    monkeypatch.setattr(gng, "_START_DEGREE", 2)
+    monkeypatch.setattr(adjacency, "START_DEGREE", 2)
     narrow = train(points, params).graph
     degrees = np.bincount(np.searchsorted(narrow.ids, narrow.edges.ravel()))
     assert degrees.max() > 2  # the narrow run did have to widen

@@ -85,8 +85,8 @@ def test_lab_matches_skimage() -> None:
 
 def test_fit_circles_descends_repeats_and_renders_as_fitted(small: np.ndarray) -> None:
     h, w = small.shape[:2]
-    first = fit_circles(small, 12, steps=240, seed=3, snapshot_every=80, progress=False)
-    again = fit_circles(small, 12, steps=240, seed=3, snapshot_every=80, progress=False)
+    first = fit_circles(small, 12, steps=240, seed=3, snapshot_every=80)
+    again = fit_circles(small, 12, steps=240, seed=3, snapshot_every=80)
     assert first.shapes == again.shapes and first.background == again.background
     assert len(first.shapes) == 12 and all(isinstance(s, Circle) for s in first.shapes)
     rmses = [r for _, r in first.loss_curve]
@@ -116,14 +116,14 @@ def test_fit_circles_descends_repeats_and_renders_as_fitted(small: np.ndarray) -
 def test_fit_circles_options(small: np.ndarray) -> None:
     weights = np.ones(small.shape[:2])
     weights[:20] = 8.0  # the top half matters more
-    plain = fit_circles(small, 6, steps=120, progress=False)
-    heavy = fit_circles(small, 6, steps=120, weights=weights, progress=False)
+    plain = fit_circles(small, 6, steps=120)
+    heavy = fit_circles(small, 6, steps=120, weights=weights)
     def top(result: FitResult) -> float:
         return rmse_255(raster.render(_scene(result, 40, 40))[:20], small[:20])
     assert top(heavy) < top(plain)
-    lab = fit_circles(small, 6, steps=120, loss="lab", progress=False)
+    lab = fit_circles(small, 6, steps=120, loss="lab")
     assert len(lab.shapes) == 6 and lab.loss_curve[-1][1] < lab.loss_curve[0][1] + 1e-9
-    timed = fit_circles(small, 4, seconds=0.3, progress=False)
+    timed = fit_circles(small, 4, seconds=0.3)
     assert len(timed.shapes) == 4 and timed.loss_curve[-1][0] < 5.0
 
 
@@ -151,7 +151,7 @@ def test_refine_improves_a_jittered_scene(kind: str) -> None:
             start.append(s.model_copy(update={"cx": s.cx + dx, "cy": s.cy + dy, "color": color}))
     before = raster.render(Scene(canvas=Canvas(width=w, height=h, background=(0.4, 0.4, 0.4, 1)),
                                  layers=[ShapesLayer(shapes=start)]))
-    result = refine(target, start, (0.4, 0.4, 0.4), steps=300, progress=False)
+    result = refine(target, start, (0.4, 0.4, 0.4), steps=300)
     after = raster.render(_scene(result, h, w))
     assert [type(s) for s in result.shapes] == [type(s) for s in truth]
     assert rmse_255(after, target) < 0.5 * rmse_255(before, target)
@@ -164,24 +164,24 @@ def test_refine_never_returns_worse(small: np.ndarray) -> None:
               Ellipse(cx=30, cy=30, rx=6, ry=3, angle=10, color=(0.9, 0.9, 0.9, 0.5))]
     target = cairo.render_array(Scene(canvas=Canvas(width=w, height=h, background=(0, 0, 0, 1)),
                                       layers=[ShapesLayer(shapes=shapes)]))
-    result = refine(target / 255.0, shapes, (0.0, 0.0, 0.0), steps=40, progress=False)
+    result = refine(target / 255.0, shapes, (0.0, 0.0, 0.0), steps=40)
     assert rmse_255(cairo.render_array(_scene(result, h, w)), target) <= 1e-9  # already exact: kept as is
     assert result.shapes[1].points == shapes[1].points
-    real = refine(small, shapes, (0.0, 0.0, 0.0), steps=150, progress=False)
+    real = refine(small, shapes, (0.0, 0.0, 0.0), steps=150)
     assert real.shapes[1].points == shapes[1].points  # a non-convex polygon keeps its points
     assert rmse_255(raster.render(_scene(real, h, w)), small) < rmse_255(target, small)
 
 
 def test_bad_input_is_refused(small: np.ndarray) -> None:
     with pytest.raises(ValueError, match="H×W×3"):
-        fit_circles(small[..., 0], 3, steps=5, progress=False)
+        fit_circles(small[..., 0], 3, steps=5)
     with pytest.raises(ValueError, match="in \\[0, 1\\]"):
-        fit_circles(small * 300, 3, steps=5, progress=False)
+        fit_circles(small * 300, 3, steps=5)
     with pytest.raises(ValueError, match="loss"):
-        fit_circles(small, 3, steps=5, loss="xyz", progress=False)
+        fit_circles(small, 3, steps=5, loss="xyz")
     with pytest.raises(ValueError, match="weight map"):
-        fit_circles(small, 3, steps=5, weights=np.ones((3, 3)), progress=False)
+        fit_circles(small, 3, steps=5, weights=np.ones((3, 3)))
     with pytest.raises(ValueError, match="at least 1"):
-        fit_circles(small, 0, steps=5, progress=False)
+        fit_circles(small, 0, steps=5)
     with pytest.raises(ValueError, match="steps"):
-        refine(small, [], (0, 0, 0), steps=0, progress=False)
+        refine(small, [], (0, 0, 0), steps=0)

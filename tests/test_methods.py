@@ -47,7 +47,7 @@ def collection(tmp_path_factory) -> Path:
         y, x = rng.integers(0, pic.shape[0] - 40), rng.integers(0, pic.shape[1] - 40)
         Image.fromarray(pic[y:y + 40, x:x + 40]).save(folder / f"p{i:02d}.png")
     out = folder / "c.npz"
-    index_folder(folder, out, (8, 16), jobs=1, progress=False)
+    index_folder(folder, out, (8, 16), jobs=1)
     return out
 
 
@@ -128,7 +128,7 @@ def test_refinement_never_returns_a_worse_scene() -> None:
     drawing = method.fit(picture, method.settings(**TINY["hillclimb"], shape="triangle"), progress=False)
     target = working(picture, 32).target
     before = rmse_255(render_array(drawing, 32, 32), target)
-    refined = refine_scene(drawing, picture, RefineSettings(steps=40, resize=32), progress=False)
+    refined = refine_scene(drawing, picture, RefineSettings(steps=40, resize=32))
     after = rmse_255(render_array(refined, 32, 32), target)
     assert after <= before + 1e-6
     assert refined.meta["refined"] is True and refined.meta["unrefined_rmse"] == pytest.approx(before, abs=1e-3)

@@ -15,7 +15,8 @@ from scipy.optimize import linear_sum_assignment
 
 from genart.cli import main
 from genart.generative.mosaic.collection import Collection, open_tiles, write_collection
-from genart.generative.mosaic.index import find_duplicates, index_folder
+from genart.generative.mosaic.duplicates import find_duplicates
+from genart.generative.mosaic.index import index_folder
 from genart.generative.mosaic.match import MatchError, adjacent_repeats, assign, match
 from genart.render import scene
 from genart.render.scene import MosaicLayer, SceneError
@@ -44,7 +45,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def _index(folder: Path, out: Path, jobs: int = 1):
-    return index_folder(folder, out, SIZES, jobs=jobs, progress=False)
+    return index_folder(folder, out, SIZES, jobs=jobs)
 
 
 def test_index_skips_corrupt_and_other_files_and_finds_duplicates(folder: Path, tmp_path: Path) -> None:
@@ -53,7 +54,7 @@ def test_index_skips_corrupt_and_other_files_and_finds_duplicates(folder: Path, 
     (folder / "notes.txt").write_text("not a picture")
     Image.open(folder / "p001.jpg").resize((80, 64)).save(folder / "p001_copy.jpg", quality=85)  # near duplicate
     out = tmp_path / "c.npz"
-    report = index_folder(folder, out, SIZES, jobs=2, progress=False)
+    report = index_folder(folder, out, SIZES, jobs=2)
     assert (report.unreadable, report.ignored, report.duplicates) == (2, 1, 1)
     c = Collection.load(out)
     assert len(c) == report.tiles == 40

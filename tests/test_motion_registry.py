@@ -128,7 +128,7 @@ def test_still_is_the_movie_frame_at_that_time(tmp_path, capsys, name, scene):
     clip = build_clip(scene, settings, fps)
     t = float(frame_times(clip.length, fps)[index])
     movie = []
-    for frame in render_frames(clip, size, fps, workers=0, progress=False):
+    for frame in render_frames(clip, size, fps, workers=0):
         movie.append(frame.pixels[..., 2::-1].copy())
         frame.release()
     out = tmp_path / "still.png"

@@ -32,7 +32,7 @@ WHITE = (1.0, 1.0, 1.0, 1.0)
 
 def _frames(clip, size, fps, **kwargs) -> list[np.ndarray]:
     out = []
-    for frame in render_frames(clip, size, fps, workers=0, progress=False, **kwargs):
+    for frame in render_frames(clip, size, fps, workers=0, **kwargs):
         out.append(frame.pixels.copy())
         frame.release()
     return out
@@ -70,7 +70,7 @@ def test_dedupe_at_0_merges_identical_frames_only_and_keeps_time():
              == imagehash.dhash(Image.fromarray(raw[i - 1][..., 2::-1]), 16)]
     assert small, "some steps are too small for a 256-bit dhash: merging by hash would drop them"
     merged, durations = [], []
-    for frame in merge_duplicates(render_frames(clip, size, fps, workers=2, hashing=True, progress=False), 0):
+    for frame in merge_duplicates(render_frames(clip, size, fps, workers=2, hashing=True), 0):
         merged.append(frame.pixels.copy())
         durations.append(frame.duration)
         frame.release()
@@ -80,7 +80,7 @@ def test_dedupe_at_0_merges_identical_frames_only_and_keeps_time():
     assert np.allclose(np.array(durations) * fps, runs, rtol=0, atol=1e-9)
     assert sum(durations) == pytest.approx(len(raw) / fps, abs=1e-12)
     # a pixel budget merges frames differing in at most that many pixels: here all of them
-    everything = list(merge_duplicates(render_frames(clip, size, fps, workers=0, hashing=True, progress=False),
+    everything = list(merge_duplicates(render_frames(clip, size, fps, workers=0, hashing=True),
                                        size[0] * size[1]))
     assert len(everything) == 1 and everything[0].duration == pytest.approx(len(raw) / fps)
 
@@ -132,7 +132,7 @@ def mosaic(tmp_path_factory) -> Path:
     """A 6x6 mosaic scene over a 16-px collection of 40 photos."""
     folder = tmp_path_factory.mktemp("mosaic")
     _photos(folder / "photos")
-    index_folder(folder / "photos", folder / "c.npz", (8, 16), jobs=1, progress=False)
+    index_folder(folder / "photos", folder / "c.npz", (8, 16), jobs=1)
     Image.fromarray(np.asarray(Image.open(folder / "photos" / "p001.jpg").resize((48, 48)))).save(folder / "t.png")
     assert main(["mosaic", "build", str(folder / "c.npz"), str(folder / "t.png"), "--grid", "6",
                  "-o", str(folder / "m.scene.json")]) == 0

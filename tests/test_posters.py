@@ -61,7 +61,7 @@ def mosaic_scene(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 7x5 mosaic built from a tiny indexed collection by `genart mosaic build`."""
     root = tmp_path_factory.mktemp("mosaic")
     _photos(root / "photos", count=24)
-    index_folder(root / "photos", root / "c.npz", (8, 16), jobs=1, progress=False)
+    index_folder(root / "photos", root / "c.npz", (8, 16), jobs=1)
     target = root / "target.png"
     Image.fromarray(data.astronaut()[::4, ::4]).save(target)
     out = root / "m.scene.json"

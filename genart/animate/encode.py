@@ -82,9 +82,8 @@ class EncodeSettings:
 
 @dataclass(frozen=True)
 class EncodeResult:
-    """What was written: frames received, frames stored, and the movie's length in seconds."""
+    """What was written: frames stored, and the movie's length in seconds."""
 
-    frames_in: int
     frames_out: int
     seconds: float
 
@@ -190,20 +189,19 @@ def _video(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: f
     params += COLOR_PARAMS
     raw_input = ["-f", "rawvideo", "-vcodec", "rawvideo", "-s", f"{size[0]}x{size[1]}", "-pix_fmt", "bgra",
                  "-r", str(Fraction(fps).limit_denominator())]
-    received = sent = 0
+    sent = 0
     elapsed = 0.0
     with _ffmpeg(["-y", *raw_input, "-i", "-", "-an", "-vcodec", codec, "-pix_fmt", pix_fmt, *params, str(tmp)],
                  stdin=subprocess.PIPE) as process:
         pipe: IO[bytes] = process.stdin  # type: ignore[assignment]
         for frame in frames:
-            received += 1
             elapsed += frame.duration
             repeats = round(elapsed * fps) - sent  # cumulative: no drift from rounding
             for _ in range(max(repeats, 0)):
                 pipe.write(frame.pixels.data)
             sent += max(repeats, 0)
             frame.release()
-    return EncodeResult(received, sent, sent / fps)
+    return EncodeResult(sent, sent / fps)
 
 
 def _png_sequence(frames: Iterable[Encodable], pattern: Path, fps: float) -> EncodeResult:
@@ -217,10 +215,8 @@ def _png_sequence(frames: Iterable[Encodable], pattern: Path, fps: float) -> Enc
     try:
         with tempfile.TemporaryDirectory(prefix=".genart-frames-", dir=folder) as spool:
             names: list[str] = []
-            received = 0
             elapsed = 0.0
             for frame in frames:
-                received += 1
                 elapsed += frame.duration
                 repeats = round(elapsed * fps) - len(names)  # cumulative: no drift from rounding
                 if repeats > 0:
@@ -238,7 +234,7 @@ def _png_sequence(frames: Iterable[Encodable], pattern: Path, fps: float) -> Enc
                 os.replace(Path(spool) / name, folder / name)
     except OSError as exc:
         raise write_error(pattern, exc) from None
-    return EncodeResult(received, len(names), len(names) / fps)
+    return EncodeResult(len(names), len(names) / fps)
 
 
 def _centiseconds(frames: Iterable[Encodable]) -> Iterable[tuple[Encodable, int]]:
@@ -259,7 +255,7 @@ def _rgb_image(bgra: np.ndarray) -> Image.Image:
     return Image.frombuffer("RGBA", (w, h), np.ascontiguousarray(bgra), "raw", "BGRA", 0, 1).convert("RGB")
 
 
-def _save_gif(tmp: Path, images: list[Image.Image], delays: list[int], received: int) -> EncodeResult:
+def _save_gif(tmp: Path, images: list[Image.Image], delays: list[int]) -> EncodeResult:
     if not images:
         raise ValueError("no frames to write")
     buffer = io.BytesIO()  # Pillow ignores short writes to files: encode in memory, write with checks
@@ -267,17 +263,16 @@ def _save_gif(tmp: Path, images: list[Image.Image], delays: list[int], received:
         buffer, format="GIF", save_all=True, append_images=images[1:], duration=[10 * d for d in delays], loop=0,
     )
     tmp.write_bytes(buffer.getbuffer())
-    return EncodeResult(received, len(images), sum(delays) / 100.0)
+    return EncodeResult(len(images), sum(delays) / 100.0)
 
 
 def _gif_fast(frames: Iterable[Encodable], tmp: Path) -> EncodeResult:
-    images, delays, received = [], [], 0
+    images, delays = [], []
     for frame, delay in _centiseconds(frames):
-        received += 1
         images.append(_rgb_image(frame.pixels).quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE))
         delays.append(delay)
         frame.release()
-    return _save_gif(tmp, images, delays, received)
+    return _save_gif(tmp, images, delays)
 
 
 def _gif_best(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: float) -> EncodeResult:
@@ -285,7 +280,7 @@ def _gif_best(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps
     raw_input = ["-f", "rawvideo", "-pix_fmt", "bgra", "-s", f"{w}x{h}", "-r", str(fps)]
     with tempfile.TemporaryDirectory(prefix="genart-gif-") as folder:
         raw, palette = Path(folder) / "frames.bgra", Path(folder) / "palette.png"
-        delays, received = _spool(frames, raw, w * h * 4)
+        delays = _spool(frames, raw, w * h * 4)
         with _ffmpeg(["-y", *raw_input, "-i", str(raw), "-vf", "palettegen=max_colors=256:reserve_transparent=0:stats_mode=full",
                       "-frames:v", "1", "-update", "1", str(palette)], stdin=subprocess.DEVNULL):
             pass
@@ -304,28 +299,26 @@ def _gif_best(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps
                 images.append(rgb.quantize(palette=mapping, dither=Image.Dither.NONE))
         if len(images) != len(delays):
             raise EncodeError("ffmpeg paletteuse returned fewer frames than it was given")
-    return _save_gif(tmp, images, delays, received)
+    return _save_gif(tmp, images, delays)
 
 
-def _spool(frames: Iterable[Encodable], raw: Path, frame_bytes: int) -> tuple[list[int], int]:
-    """Append each frame's pixels to `raw`; returns the GIF delays and the frames received.
+def _spool(frames: Iterable[Encodable], raw: Path, frame_bytes: int) -> list[int]:
+    """Append each frame's pixels to `raw`; returns the GIF delays.
 
     Refuses (EncodeError) before the spool would leave less than SPOOL_MARGIN free on its disk.
     """
     budget = _spool_budget(raw.parent)
     delays: list[int] = []
-    received = 0
     with open(raw, "wb") as spool:
         for frame, delay in _centiseconds(frames):
-            received += 1
             if (len(delays) + 1) * frame_bytes > budget:
-                raise _spool_too_small(raw.parent.parent, received, frame_bytes, budget)
+                raise _spool_too_small(raw.parent.parent, len(delays) + 1, frame_bytes, budget)
             spool.write(frame.pixels.data)
             delays.append(delay)
             frame.release()
     if not delays:
         raise ValueError("no frames to write")
-    return delays, received
+    return delays
 
 
 def _spool_budget(folder: Path) -> int:

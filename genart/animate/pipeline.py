@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from genart.animate.dedupe import fingerprint
 from genart.animate.frame import PLAIN, Look, SettledCache, render_bgra, straight_alpha
 from genart.animate.timeline import Playable, frame_times
 from genart.runtime.execution import Execution, open_execution, scheduler_address
+from genart.runtime.progress import SILENT, Count, Reporter
 
 CHUNK_BYTES = 64 * 2**20  # of pixels per chunk of frames a Dask worker renders
 CHUNK_FRAMES = 16  # at most, per chunk
@@ -94,7 +94,7 @@ def _render_chunk(clip: Playable, width: int, height: int, times: np.ndarray, lo
 
 
 def _render_distributed(execution: Execution, clip: Playable, size: tuple[int, int], fps: float, times: np.ndarray,
-                        hashing: bool, bar: tqdm, look: Look, alpha: bool) -> Iterator[RenderedFrame]:
+                        hashing: bool, rendered: Callable[[], None], look: Look, alpha: bool) -> Iterator[RenderedFrame]:
     """`render_frames` on a Dask cluster: chunks of frames, a few in flight, yielded in order."""
     width, height = size
     per_chunk = max(1, min(CHUNK_FRAMES, CHUNK_BYTES // (width * height * 4), -(-len(times) // execution.workers)))
@@ -102,7 +102,7 @@ def _render_distributed(execution: Execution, clip: Playable, size: tuple[int, i
     jobs = ((clip, width, height, times[i : i + per_chunk], look, alpha, hashing) for i in starts)
     for k, frames in execution.stream(_render_chunk, jobs, execution.workers + 2, ordered=True):
         for offset, (pixels, digest) in enumerate(frames):
-            bar.update(1)
+            rendered()
             yield RenderedFrame(starts[k] + offset, pixels, 1.0 / fps, digest)
 
 
@@ -120,7 +120,7 @@ def render_frames(
     *,
     workers: int | None = None,
     hashing: bool = False,
-    progress: bool = True,
+    reporter: Reporter = SILENT,
     desc: str = "frames",
     look: Look = PLAIN,
     alpha: bool = False,
@@ -132,16 +132,40 @@ def render_frames(
     worker, for `merge_duplicates`). Pixels are cairo's premultiplied BGRA, or straight
     BGRA with `alpha` (for outputs that keep transparency). With a Dask `scheduler` (or
     $GENART_SCHEDULER) the frames are rendered on its workers (`workers` is then unused).
+    Frames are counted to `reporter`, as `desc`.
     """
+    times = frame_times(clip.length, fps, clip.periodic)
+    counter = _FrameCounter(reporter, desc, len(times))
+    try:
+        if scheduler_address(scheduler) is not None:
+            with open_execution(scheduler=scheduler) as execution:
+                yield from _render_distributed(execution, clip, size, fps, times, hashing, counter.rendered, look, alpha)
+        else:
+            yield from _render_local(clip, size, fps, times, workers, hashing, counter.rendered, look, alpha)
+    finally:
+        counter.end()
+
+
+class _FrameCounter:
+    """Counts the frames rendered to a reporter: at the start, after each frame, and at the end."""
+
+    def __init__(self, reporter: Reporter, desc: str, total: int) -> None:
+        self.reporter, self.desc, self.total, self.done = reporter, desc, total, 0
+        reporter.count(Count(desc, 0, total, "frame"))
+
+    def rendered(self) -> None:
+        self.done += 1
+        self.reporter.count(Count(self.desc, self.done, self.total, "frame"))
+
+    def end(self) -> None:
+        self.reporter.count(Count(self.desc, self.done, self.total, "frame", final=True))
+
+
+def _render_local(clip: Playable, size: tuple[int, int], fps: float, times: np.ndarray, workers: int | None,
+                  hashing: bool, rendered: Callable[[], None], look: Look, alpha: bool) -> Iterator[RenderedFrame]:
+    """`render_frames` on forked local workers (or here), through a ring of shared slots."""
     global _JOB
     width, height = size
-    times = frame_times(clip.length, fps, clip.periodic)
-    if scheduler_address(scheduler) is not None:
-        with open_execution(scheduler=scheduler) as execution, \
-                tqdm(total=len(times), desc=desc, unit="frame", disable=not progress, dynamic_ncols=True,
-                     leave=False) as progress_bar:
-            yield from _render_distributed(execution, clip, size, fps, times, hashing, progress_bar, look, alpha)
-        return
     workers = default_workers() if workers is None else workers
     if "fork" not in multiprocessing.get_all_start_methods():
         workers = 0
@@ -153,7 +177,6 @@ def render_frames(
     execution = open_execution(workers, None, multiprocessing.get_context("fork"))
     free = list(range(n_slots))
     pending: deque[Future[tuple[int, int, bytes | None]]] = deque()
-    bar = tqdm(total=len(times), desc=desc, unit="frame", disable=not progress, dynamic_ncols=True, leave=False)
     try:
         submitted = 0
         while submitted < len(times) or pending:
@@ -162,9 +185,8 @@ def render_frames(
                 pending.append(execution.submit(_render, submitted, slot))
                 submitted += 1
             index, slot, digest = execution.result(pending.popleft())
-            bar.update(1)
+            rendered()
             yield RenderedFrame(index, slots[slot], 1.0 / fps, digest, partial(free.append, slot))
     finally:
-        bar.close()
         execution.close(cancel=True)
         _JOB = None

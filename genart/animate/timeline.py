@@ -1,9 +1,11 @@
-"""Timing shared by every motion: clips, easing, lag-ratio stagger, successions and cross-fades.
+"""Timing shared by every motion: clips, easing, lag-ratio stagger, loops and cross-fades.
 
 A clip is a function of time to a `Frame`. It waits `start` seconds (showing its first
 state), moves for `duration` seconds with its easing, then holds its last state for
-`hold` seconds. Clips play one after another in a `Succession`, optionally cross-faded;
-`Loop` plays one forward then backwards as a periodic movie (its frame at `length` is its frame at 0, so that frame is left out).
+`hold` seconds. `Loop` plays one forward then backwards as a periodic movie (its frame at
+`length` is its frame at 0, so that frame is left out). Shots play one after another only in
+a script's movie, which joins each shot's cached segment (`genart.script.stages`), dissolving
+between them with `crossfade`.
 """
 
 from __future__ import annotations
@@ -111,49 +113,6 @@ def frame_times(length: float, fps: float, periodic: bool = False) -> np.ndarray
         return np.arange(n) * (length / n)
     last = max(0, math.ceil(length * fps - 1e-9))
     return np.minimum(np.arange(last + 1) / fps, length)
-
-
-@dataclass(eq=False)
-class Succession:
-    """Clips one after another; consecutive clips overlap by `crossfade` seconds, blended."""
-
-    clips: list[Playable]
-    crossfade: float = 0.0
-
-    def __post_init__(self) -> None:
-        if not self.clips:
-            raise ValueError("a succession needs at least one clip")
-        shortest = min(c.length for c in self.clips)
-        if self.crossfade < 0 or (len(self.clips) > 1 and self.crossfade > shortest):
-            raise ValueError(f"crossfade must be between 0 and the shortest clip ({shortest:g} s)")
-
-    @property
-    def starts(self) -> list[float]:
-        out, t = [], 0.0
-        for clip in self.clips:
-            out.append(t)
-            t += clip.length - self.crossfade
-        return out
-
-    @property
-    def length(self) -> float:
-        return sum(c.length for c in self.clips) - self.crossfade * (len(self.clips) - 1)
-
-    @property
-    def periodic(self) -> bool:
-        return False
-
-    def frame_at(self, t: float) -> Frame:
-        starts = self.starts
-        i = max(0, int(np.searchsorted(starts, t, side="right")) - 1)
-        clip = self.clips[i]
-        frame = clip.frame_at(min(t - starts[i], clip.length))
-        if i > 0 and self.crossfade > 0 and t - starts[i] < self.crossfade:
-            before = self.clips[i - 1]
-            under = before.frame_at(min(t - starts[i - 1], before.length))
-            weight = (t - starts[i]) / self.crossfade
-            return crossfade(under, frame, weight)
-        return frame
 
 
 @dataclass(eq=False)

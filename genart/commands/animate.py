@@ -15,12 +15,13 @@ import sys
 import time
 from pathlib import Path
 
-from genart.animate.encode import ALPHA_FORMATS, GIF_QUALITIES, format_of
+from genart.animate.encode import ALPHA_FORMATS, GIF_QUALITIES, EncodeResult, format_of
 from genart.animate.frame import WHITE, Look, render_rgb, render_rgba, without_background
 from genart.animate.motions import MOTIONS, MotionSettings, build_clip
 from genart.animate.motions.mosaic_zoom import MosaicZoom, blur_warning
 from genart.animate.movie import write_movie
 from genart.animate.timeline import Loop, Playable, frame_times
+from genart.bars import reporter_for
 from genart.errors import GenartError, UserError
 from genart.files import replaced_input
 from genart.generative.methods.base import WORKERS_VARIABLE, max_workers
@@ -190,12 +191,9 @@ def write_still(clip: Playable, at: float, out: Path, size: tuple[int, int], loo
         raise UserError(f"{out}: could not write the still ({exc})") from None
 
 
-def run(args: argparse.Namespace) -> int:
-    motion = MOTIONS[args.motion]
-    settings = settings_from(args, motion.settings, MOTION_SETTINGS, "--motion", motion.name)
-    still = args.at is not None
-    inputs = [args.scene, *([args.collection] if args.collection else [])]
-    out, fmt = _output(args.output, still, inputs)
+def _frame_options(args: argparse.Namespace, still: bool, out: Path,
+                   fmt: str) -> tuple[tuple[float, float, float, float], bool, float]:
+    """The frame's colour around the scene, whether the frames keep alpha, and the frame rate; checked."""
     if still and args.dedupe is not None:
         raise UserError("--dedupe applies to movies, not to a still (--at)")
     bars = args.frame_color or ((0.0, 0.0, 0.0, 0.0) if args.transparent else WHITE)
@@ -209,6 +207,33 @@ def run(args: argparse.Namespace) -> int:
     if args.workers is not None and not 0 <= args.workers <= max_workers():
         raise UserError(f"--workers must be between 0 and {max_workers()} (the machine's cores; set "
                         f"{WORKERS_VARIABLE} to allow more), got {args.workers}")
+    return bars, alpha, fps
+
+
+def _movie(args: argparse.Namespace, clip: Playable, out: Path, size: tuple[int, int], fps: float, look: Look,
+           alpha: bool) -> EncodeResult:
+    """Render and encode the movie, with a progress bar of its frames unless -q (wiped when done)."""
+    try:
+        return write_movie(clip, out, size, fps, look, alpha, crf=args.crf,
+                           preset="ultrafast" if args.preview else args.preset,
+                           gif_quality="fast" if args.preview else args.gif_quality, workers=args.workers,
+                           dedupe=args.dedupe, reporter=reporter_for(not args.quiet, leave=False),
+                           scheduler=args.scheduler, desc=args.motion)
+    except ValueError as exc:
+        if isinstance(exc, GenartError):
+            raise
+        raise UserError(f"{out}: {exc}") from None
+    except OSError as exc:
+        raise UserError(f"{out}: could not write the movie ({exc})") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    motion = MOTIONS[args.motion]
+    settings = settings_from(args, motion.settings, MOTION_SETTINGS, "--motion", motion.name)
+    still = args.at is not None
+    inputs = [args.scene, *([args.collection] if args.collection else [])]
+    out, fmt = _output(args.output, still, inputs)
+    bars, alpha, fps = _frame_options(args, still, out, fmt)
     drawing = scene.load(args.scene)
     if args.transparent:
         drawing = without_background(drawing)
@@ -234,20 +259,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"{out}: {size[0]}x{size[1]}, still at {args.at:g} s of {clip.length:g} s", file=sys.stderr)
         print(out)
         return 0
-    frame_count = len(frame_times(clip.length, fps, clip.periodic))
     if fmt == "png":
-        _check_frames(out, frame_count, inputs)
-    try:
-        result = write_movie(clip, out, size, fps, look, alpha, crf=args.crf,
-                             preset="ultrafast" if args.preview else args.preset,
-                             gif_quality="fast" if args.preview else args.gif_quality, workers=args.workers,
-                             dedupe=args.dedupe, progress=not args.quiet, scheduler=args.scheduler, desc=args.motion)
-    except ValueError as exc:
-        if isinstance(exc, GenartError):
-            raise
-        raise UserError(f"{out}: {exc}") from None
-    except OSError as exc:
-        raise UserError(f"{out}: could not write the movie ({exc})") from None
+        _check_frames(out, len(frame_times(clip.length, fps, clip.periodic)), inputs)
+    result = _movie(args, clip, out, size, fps, look, alpha)
     spent = time.perf_counter() - began
     if not args.quiet:
         print(f"{out}: {size[0]}x{size[1]}, {result.seconds:.2f} s, {result.frames_out} frames, made in {spent:.1f} s",

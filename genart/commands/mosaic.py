@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image
 
 from genart.api import fit_picture
+from genart.bars import reporter_for
 from genart.errors import GenartError, UserError
 from genart.files import inside
 from genart.generative.images import Picture, load_picture
@@ -21,8 +22,9 @@ from genart.generative.methods.mosaic import MosaicSettings
 from genart.generative.mosaic.build import grid_size
 from genart.generative.mosaic.collection import Collection, CollectionError
 from genart.generative.mosaic.image import check_image_size, write_mosaic_image
-from genart.generative.mosaic.index import DEFAULT_SIZES, IMAGE_SUFFIXES, index_folder
+from genart.generative.mosaic.index import DEFAULT_SIZES, index_folder
 from genart.generative.mosaic.match import MatchError
+from genart.generative.mosaic.scan import IMAGE_SUFFIXES
 from genart.options import add_quiet_option, add_scheduler_option, add_settings_options, settings_from
 from genart.outputs import (
     SCENE_SUFFIXES,
@@ -111,7 +113,7 @@ def run_index(args: argparse.Namespace) -> int:
     check_plan([Output(Path(args.output))], [resolved] if photo else [])  # before the photos are read
     start = time.perf_counter()
     try:
-        report = index_folder(args.folder, args.output, sizes, args.jobs, not args.quiet,
+        report = index_folder(args.folder, args.output, sizes, args.jobs, reporter_for(not args.quiet),
                               warn=lambda m: print(f"genart mosaic index: warning: {m}", file=sys.stderr),
                               scheduler=args.scheduler)
     except (CollectionError, ExecutionError) as exc:
@@ -182,18 +184,7 @@ def run_build(args: argparse.Namespace) -> int:
         layer = cast(MosaicLayer, drawing.layers[0])  # the mosaic method's one layer
         if live is not None:
             live.finish()  # the method showed the matched mosaic
-        with atomic_paths(args.output) as temps:  # all outputs or none; scenes first, their limits checked
-            for out, tmp in sorted(zip(args.output, temps), key=lambda planned: kind_of(planned[0]) != "scene"):
-                try:
-                    _write_build_output(drawing, layer, collection, out, tmp, args)
-                except WriteError as exc:
-                    raise WriteError(out, exc.reason) from None
-                except OSError as exc:
-                    raise write_error(out, exc) from None
-                except GenartError:
-                    raise  # genart's own errors name the output
-                except ValueError as exc:
-                    raise UserError(f"{out}: {exc}") from None
+        _write_build_outputs(drawing, layer, collection, args)
         if live is not None and report is not None:
             write_run_report(live, report.path, "mosaic build", f"genart mosaic build {picture.name}", drawing,
                              settings.model_dump(mode="json"), time.perf_counter() - start, collection.tile)
@@ -205,6 +196,23 @@ def run_build(args: argparse.Namespace) -> int:
             print(f"genart mosaic build: note: {out} names its collection {name}, outside the scene's folder: render it "
                   f"with --collection {args.collection} (or keep the collection beside the scene)", file=sys.stderr)
     return 0
+
+
+def _write_build_outputs(drawing: scene.Scene, layer: MosaicLayer, collection: Collection,
+                         args: argparse.Namespace) -> None:
+    """Write every output, or none (scenes first, their limits checked); a failure names its output."""
+    with atomic_paths(args.output) as temps:
+        for out, tmp in sorted(zip(args.output, temps), key=lambda planned: kind_of(planned[0]) != "scene"):
+            try:
+                _write_build_output(drawing, layer, collection, out, tmp, args)
+            except WriteError as exc:
+                raise WriteError(out, exc.reason) from None
+            except OSError as exc:
+                raise write_error(out, exc) from None
+            except GenartError:
+                raise  # genart's own errors name the output
+            except ValueError as exc:
+                raise UserError(f"{out}: {exc}") from None
 
 
 def _collection_name(collection: str, scene_out: str) -> str:

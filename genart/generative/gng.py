@@ -32,9 +32,11 @@ Ties (equal distances or errors) go to the node with the smaller id, i.e. the ol
 other nodes' deletion and are never reused, so playback can follow a node.
 
 Speed: the state lives in preallocated arrays; the winner and runner-up are found by a
-ring search in a uniform grid of about one cell per node (rebuilt each time the node
-count doubles), never by a scan over all nodes; error decay is lazy (one global factor,
-folded into the errors rarely); only an insertion scans all nodes (for the largest error).
+ring search in a uniform grid of about one cell per node (`genart.generative.spatial_grid`,
+rebuilt each time the node count doubles), never by a scan over all nodes; the edges live in
+adjacency arrays that widen when a node needs more (`genart.generative.adjacency`); error
+decay is lazy (one global factor, folded into the errors rarely); only an insertion scans all
+nodes (for the largest error). The settings and their ranges are `genart.generative.gng_params`.
 """
 
 from __future__ import annotations
@@ -48,8 +50,18 @@ import numba
 import numpy as np
 from scipy.spatial import cKDTree
 
-_START_DEGREE = 16  # adjacency slots per node; doubled when a node needs more
-_MAX_GRID_SIDE = 2048  # cells per side of the search grid, at most
+from genart.generative.adjacency import add_edge, drop_half_edge, edge_index, new_adjacency, widen
+from genart.generative.gng_params import GNGParams
+from genart.generative.spatial_grid import (
+    cell_of,
+    grid_build,
+    grid_link,
+    grid_move,
+    grid_shape,
+    grid_unlink,
+    two_nearest,
+)
+
 _RENORMALISE_BELOW = 1e-250  # the lazy error scale is folded into the errors below this
 _CHUNK = 50_000  # signals per kernel call, so Ctrl-C is seen within milliseconds
 _STOPPED = 0  # kernel status: reached the end of its range
@@ -57,43 +69,6 @@ _NEEDS_DEGREE = 1  # kernel status: a node needs more adjacency slots
 
 # integer counters in GNGState.counts
 _ALIVE, _SLOTS, _FREE, _NEXT_ID, _UPDATES = range(5)
-
-
-@dataclass(frozen=True)
-class GNGParams:
-    """Growing Neural Gas settings; names and defaults follow neupy's GrowingNeuralGas."""
-
-    n_start_nodes: int = 2
-    step: float = 0.2
-    neighbour_step: float = 0.05
-    max_edge_age: int = 100
-    max_nodes: int = 1000
-    n_iter_before_neuron_added: int = 1000
-    after_split_error_decay_rate: float = 0.5
-    error_decay_rate: float = 0.995
-    min_distance_for_update: float = 0.0
-    epochs: int = 100
-    shuffle: bool = False
-    seed: int = 0
-
-    def check(self) -> None:
-        """Raise ValueError (one line) for a setting outside its range."""
-        rules = [
-            (self.n_start_nodes >= 2, "n_start_nodes must be at least 2"),
-            (0.0 < self.step <= 1.0, "step must be in (0, 1]"),
-            (0.0 <= self.neighbour_step <= 1.0, "neighbour_step must be in [0, 1]"),
-            (self.max_edge_age >= 1, "max_edge_age must be at least 1"),
-            (self.max_nodes >= 2, "max_nodes must be at least 2"),
-            (self.n_iter_before_neuron_added >= 1, "n_iter_before_neuron_added must be at least 1"),
-            (0.0 <= self.after_split_error_decay_rate <= 1.0, "after_split_error_decay_rate must be in [0, 1]"),
-            (0.0 < self.error_decay_rate <= 1.0, "error_decay_rate must be in (0, 1]"),
-            (0.0 <= self.min_distance_for_update < math.inf, "min_distance_for_update must be at least 0"),
-            (self.epochs >= 1, "epochs must be at least 1"),
-            (self.seed >= 0, "seed must be at least 0"),
-        ]
-        for ok, message in rules:
-            if not ok:
-                raise ValueError(message)
 
 
 @dataclass(frozen=True)
@@ -150,152 +125,6 @@ class GNGState:
 # ---------------------------------------------------------------- compiled kernel
 
 
-@numba.njit(cache=True, inline="always")
-def _cell_of(x, y, grid_f, grid_i):
-    cx = min(max(int((x - grid_f[0]) / grid_f[2]), 0), grid_i[0] - 1)
-    cy = min(max(int((y - grid_f[1]) / grid_f[2]), 0), grid_i[1] - 1)
-    return cy * grid_i[0] + cx
-
-
-@numba.njit(cache=True)
-def _grid_link(s, c, head, nxt, prv, cell):
-    cell[s] = c
-    prv[s] = -1
-    nxt[s] = head[c]
-    if head[c] >= 0:
-        prv[head[c]] = s
-    head[c] = s
-
-
-@numba.njit(cache=True)
-def _grid_unlink(s, head, nxt, prv, cell):
-    if prv[s] >= 0:
-        nxt[prv[s]] = nxt[s]
-    else:
-        head[cell[s]] = nxt[s]
-    if nxt[s] >= 0:
-        prv[nxt[s]] = prv[s]
-
-
-@numba.njit(cache=True)
-def _grid_shape(width, height, nodes):
-    """Cell size, columns and rows of a grid with about one cell per node over width x height."""
-    h = max(math.sqrt(width * height / max(nodes, 1)), max(width, height) / _MAX_GRID_SIDE, 1e-9)
-    return h, min(int(width / h) + 1, _MAX_GRID_SIDE), min(int(height / h) + 1, _MAX_GRID_SIDE)
-
-
-@numba.njit(cache=True)
-def _grid_build(pos, ids, slots, grid_f, grid_i, head, nxt, prv, cell):
-    """Resize the grid to about one cell per live node and file every node in it.
-
-    Called whenever the node count has doubled, so a sparse early graph is searched in a
-    coarse grid and a dense late one in a fine grid; `head` is sized for the finest.
-    """
-    alive = 0
-    for s in range(slots):
-        if ids[s] >= 0:
-            alive += 1
-    grid_f[2], grid_i[0], grid_i[1] = _grid_shape(grid_f[3], grid_f[4], alive)
-    grid_i[2] = alive
-    head[: grid_i[0] * grid_i[1]] = -1
-    for s in range(slots):
-        if ids[s] >= 0:
-            _grid_link(s, _cell_of(pos[s, 0], pos[s, 1], grid_f, grid_i), head, nxt, prv, cell)
-
-
-@numba.njit(cache=True)
-def _move(s, x, y, rate, pos, grid_f, grid_i, head, nxt, prv, cell):
-    pos[s, 0] += rate * (x - pos[s, 0])
-    pos[s, 1] += rate * (y - pos[s, 1])
-    c = _cell_of(pos[s, 0], pos[s, 1], grid_f, grid_i)
-    if c != cell[s]:
-        _grid_unlink(s, head, nxt, prv, cell)
-        _grid_link(s, c, head, nxt, prv, cell)
-
-
-@numba.njit(cache=True, inline="always")
-def _scan_cell(c, x, y, pos, ids, head, nxt, s1, d1, s2, d2):
-    """Fold the nodes of cell `c` into the best two (ties go to the smaller id)."""
-    s = head[c]
-    while s >= 0:
-        dx = pos[s, 0] - x
-        dy = pos[s, 1] - y
-        d = dx * dx + dy * dy
-        if d < d2 or (d == d2 and ids[s] < ids[s2]):
-            if d < d1 or (d == d1 and ids[s] < ids[s1]):
-                s2, d2 = s1, d1
-                s1, d1 = s, d
-            else:
-                s2, d2 = s, d
-        s = nxt[s]
-    return s1, d1, s2, d2
-
-
-@numba.njit(cache=True)
-def _two_nearest(x, y, pos, ids, grid_f, grid_i, head, nxt):
-    """Slots of the nearest and second-nearest nodes and their squared distances.
-
-    Searches rings of cells around the query's cell; nodes r + 1 rings away are at least
-    r * cell + margin away (margin: how deep the query sits inside its own cell).
-    """
-    x0, y0, h = grid_f[0], grid_f[1], grid_f[2]
-    cols, rows = grid_i[0], grid_i[1]
-    cx = min(max(int((x - x0) / h), 0), cols - 1)
-    cy = min(max(int((y - y0) / h), 0), rows - 1)
-    margin = min(max(x - (x0 + cx * h), 0.0), max(x0 + (cx + 1) * h - x, 0.0),
-                 max(y - (y0 + cy * h), 0.0), max(y0 + (cy + 1) * h - y, 0.0))
-    s1, s2 = -1, -1
-    d1, d2 = np.inf, np.inf
-    r = 0
-    r_max = max(cols, rows)
-    while True:
-        for gy in range(max(cy - r, 0), min(cy + r, rows - 1) + 1):
-            row = gy * cols
-            if gy == cy - r or gy == cy + r:
-                for gx in range(max(cx - r, 0), min(cx + r, cols - 1) + 1):
-                    s1, d1, s2, d2 = _scan_cell(row + gx, x, y, pos, ids, head, nxt, s1, d1, s2, d2)
-            else:
-                if cx - r >= 0:
-                    s1, d1, s2, d2 = _scan_cell(row + cx - r, x, y, pos, ids, head, nxt, s1, d1, s2, d2)
-                if cx + r < cols:
-                    s1, d1, s2, d2 = _scan_cell(row + cx + r, x, y, pos, ids, head, nxt, s1, d1, s2, d2)
-        if s2 >= 0:
-            bound = r * h + margin
-            if d2 < bound * bound:
-                break
-        if r >= r_max:
-            break
-        r += 1
-    return s1, d1, s2, d2
-
-
-@numba.njit(cache=True)
-def _edge_index(nbr, deg, u, v):
-    for j in range(deg[u]):
-        if nbr[u, j] == v:
-            return j
-    return -1
-
-
-@numba.njit(cache=True)
-def _add_edge(u, v, nbr, age, deg):
-    nbr[u, deg[u]] = v
-    age[u, deg[u]] = 0
-    deg[u] += 1
-    nbr[v, deg[v]] = u
-    age[v, deg[v]] = 0
-    deg[v] += 1
-
-
-@numba.njit(cache=True)
-def _drop_half_edge(u, v, nbr, age, deg):
-    j = _edge_index(nbr, deg, u, v)
-    last = deg[u] - 1
-    nbr[u, j] = nbr[u, last]
-    age[u, j] = age[u, last]
-    deg[u] = last
-
-
 @numba.njit(cache=True)
 def _new_slot(counts, free):
     if counts[_FREE] > 0:
@@ -329,11 +158,11 @@ def _insert_node(pos, err, ids, deg, nbr, age, free, counts, after_split, grid_f
     counts[_NEXT_ID] += 1
     counts[_ALIVE] += 1
     deg[r] = 0
-    _drop_half_edge(q, f, nbr, age, deg)
-    _drop_half_edge(f, q, nbr, age, deg)
-    _add_edge(q, r, nbr, age, deg)
-    _add_edge(f, r, nbr, age, deg)
-    _grid_link(r, _cell_of(pos[r, 0], pos[r, 1], grid_f, grid_i), head, nxt, prv, cell)
+    drop_half_edge(q, f, nbr, age, deg)
+    drop_half_edge(f, q, nbr, age, deg)
+    add_edge(q, r, nbr, age, deg)
+    add_edge(f, r, nbr, age, deg)
+    grid_link(r, cell_of(pos[r, 0], pos[r, 1], grid_f, grid_i), head, nxt, prv, cell)
 
 
 @numba.njit(cache=True)
@@ -352,44 +181,44 @@ def _train_range(data, order, lo, hi, pos, err, ids, deg, nbr, age, free, counts
     for i in range(lo, hi):
         x = data[order[i], 0]
         y = data[order[i], 1]
-        w, dw, s, _ = _two_nearest(x, y, pos, ids, grid_f, grid_i, head, nxt)
+        w, dw, s, _ = two_nearest(x, y, pos, ids, grid_f, grid_i, head, nxt)
         dist = math.sqrt(dw)
         if dist < skip_below:
             scale[1] += dist
             continue
-        if _edge_index(nbr, deg, w, s) < 0 and (deg[w] >= width or deg[s] >= width):
+        if edge_index(nbr, deg, w, s) < 0 and (deg[w] >= width or deg[s] >= width):
             return _NEEDS_DEGREE, i
         scale[1] += dist
         counts[_UPDATES] += 1
         err[w] += dist / scale[0]
-        _move(w, x, y, step, pos, grid_f, grid_i, head, nxt, prv, cell)
-        j = _edge_index(nbr, deg, w, s)
+        grid_move(w, x, y, step, pos, grid_f, grid_i, head, nxt, prv, cell)
+        j = edge_index(nbr, deg, w, s)
         if j < 0:
-            _add_edge(w, s, nbr, age, deg)
+            add_edge(w, s, nbr, age, deg)
         else:
             age[w, j] = 0
-            age[s, _edge_index(nbr, deg, s, w)] = 0
+            age[s, edge_index(nbr, deg, s, w)] = 0
         j = 0
         while j < deg[w]:
             v = nbr[w, j]
             if age[w, j] >= max_edge_age:
-                _drop_half_edge(w, v, nbr, age, deg)  # the last edge moves into slot j
-                _drop_half_edge(v, w, nbr, age, deg)
+                drop_half_edge(w, v, nbr, age, deg)  # the last edge moves into slot j
+                drop_half_edge(v, w, nbr, age, deg)
                 if deg[v] == 0:
-                    _grid_unlink(v, head, nxt, prv, cell)
+                    grid_unlink(v, head, nxt, prv, cell)
                     ids[v] = -1
                     free[counts[_FREE]] = v
                     counts[_FREE] += 1
                     counts[_ALIVE] -= 1
             else:
                 age[w, j] += 1
-                age[v, _edge_index(nbr, deg, v, w)] = age[w, j]
-                _move(v, x, y, neighbour_step, pos, grid_f, grid_i, head, nxt, prv, cell)
+                age[v, edge_index(nbr, deg, v, w)] = age[w, j]
+                grid_move(v, x, y, neighbour_step, pos, grid_f, grid_i, head, nxt, prv, cell)
                 j += 1
         if counts[_UPDATES] % n_iter == 0 and counts[_ALIVE] < max_nodes:
             _insert_node(pos, err, ids, deg, nbr, age, free, counts, after_split, grid_f, grid_i, head, nxt, prv, cell)
             if counts[_ALIVE] >= 2 * grid_i[2]:
-                _grid_build(pos, ids, counts[_SLOTS], grid_f, grid_i, head, nxt, prv, cell)
+                grid_build(pos, ids, counts[_SLOTS], grid_f, grid_i, head, nxt, prv, cell)
         scale[0] *= decay
         if scale[0] < _RENORMALISE_BELOW:
             for t in range(counts[_SLOTS]):
@@ -410,11 +239,11 @@ def new_state(points: np.ndarray, params: GNGParams, rng: np.random.Generator) -
     span = np.maximum(points.max(axis=0) - lo, 1e-9)
     grid_f = np.array([lo[0], lo[1], 1.0, span[0], span[1]])
     grid_i = np.zeros(3, dtype=np.int64)
-    _, cols, rows = _grid_shape(span[0], span[1], cap)
+    _, cols, rows = grid_shape(span[0], span[1], cap)
+    nbr, age = new_adjacency(cap)
     state = GNGState(
         pos=np.zeros((cap, 2)), err=np.zeros(cap), ids=np.full(cap, -1, dtype=np.int64),
-        deg=np.zeros(cap, dtype=np.int64), nbr=np.full((cap, _START_DEGREE), -1, dtype=np.int64),
-        age=np.zeros((cap, _START_DEGREE), dtype=np.int64), free=np.zeros(cap, dtype=np.int64),
+        deg=np.zeros(cap, dtype=np.int64), nbr=nbr, age=age, free=np.zeros(cap, dtype=np.int64),
         counts=np.zeros(5, dtype=np.int64), scale=np.array([1.0, 0.0]), grid_f=grid_f, grid_i=grid_i,
         head=np.full(cols * rows, -1, dtype=np.int64), nxt=np.full(cap, -1, dtype=np.int64),
         prv=np.full(cap, -1, dtype=np.int64), cell=np.zeros(cap, dtype=np.int64),
@@ -423,18 +252,8 @@ def new_state(points: np.ndarray, params: GNGParams, rng: np.random.Generator) -
     state.pos[:k] = points[start]
     state.ids[:k] = np.arange(k)
     state.counts[:] = (k, k, 0, k, 0)
-    _grid_build(state.pos, state.ids, k, grid_f, grid_i, state.head, state.nxt, state.prv, state.cell)
+    grid_build(state.pos, state.ids, k, grid_f, grid_i, state.head, state.nxt, state.prv, state.cell)
     return state
-
-
-def _widen(state: GNGState) -> None:
-    """Double the adjacency slots per node."""
-    cap, width = state.nbr.shape
-    nbr = np.full((cap, 2 * width), -1, dtype=np.int64)
-    age = np.zeros((cap, 2 * width), dtype=np.int64)
-    nbr[:, :width] = state.nbr
-    age[:, :width] = state.age
-    state.nbr, state.age = nbr, age
 
 
 def present(state: GNGState, points: np.ndarray, order: np.ndarray, lo: int, hi: int, params: GNGParams) -> None:
@@ -447,7 +266,7 @@ def present(state: GNGState, points: np.ndarray, order: np.ndarray, lo: int, hi:
                                   state.age, state.free, state.counts, state.scale, state.grid_f, state.grid_i,
                                   state.head, state.nxt, state.prv, state.cell, rates, limits)
         if status == _NEEDS_DEGREE:
-            _widen(state)
+            state.nbr, state.age = widen(state.nbr, state.age)
 
 
 def graph_of(state: GNGState) -> Graph:
@@ -465,9 +284,12 @@ def graph_of(state: GNGState) -> Graph:
     return Graph(ids=ids.copy(), xy=state.pos[slots].copy(), edges=edges)
 
 
+NEUPY = GNGParams()  # neupy's defaults
+
+
 def train(
     points: np.ndarray,
-    params: GNGParams = GNGParams(),
+    params: GNGParams = NEUPY,
     snapshot_every: int | None = None,
     snapshot_epochs: bool = False,
     on_epoch: Callable[[int, Graph], None] | None = None,
@@ -478,12 +300,12 @@ def train(
     Parameters
     ----------
     points : (N, 2) float array, N >= 1.
-    params : the GNG settings (checked; a bad one raises ValueError).
-    snapshot_every : record the graph every this many signals (and at the start).
+    params : the GNG settings (valid by construction: `GNGParams` checks them when made).
+    snapshot_every : record the graph every this many signals, at least 1 (and at the start).
     snapshot_epochs : record the graph at the start and after every epoch.
-    on_epoch : called with (epochs done, graph) after each epoch, e.g. for a progress bar.
-    seconds : time budget, checked after each whole epoch: training stops after the first
-        epoch that ends past it, so the graph is the one `params.epochs = result.epochs`
+    on_epoch : called with (epochs done, graph) after each epoch, e.g. to report progress.
+    seconds : time budget (positive), checked after each whole epoch: training stops after the
+        first epoch that ends past it, so the graph is the one `params.epochs = result.epochs`
         would give (same seed).
 
     Returns
@@ -494,60 +316,83 @@ def train(
     ------
     TrainingInterrupted on Ctrl-C (or SIGTERM turned into KeyboardInterrupt), holding the
     graph as it stood.
+
+    Examples
+    --------
+    >>> ring = np.array([[np.cos(a), np.sin(a)] for a in np.linspace(0, 6.28, 200)])
+    >>> result = train(ring, GNGParams(max_nodes=12, n_iter_before_neuron_added=20, epochs=5))
+    >>> len(result.graph.ids), result.epochs
+    (12, 5)
     """
     started = time.perf_counter()
-    params.check()
+    run = _Training(_checked_points(points), params, snapshot_every, snapshot_epochs)
+    try:
+        for epoch in range(1, params.epochs + 1):
+            updated = run.epoch(epoch)
+            if on_epoch is not None:
+                on_epoch(epoch, graph_of(run.state))
+            if not updated and len(run.points) > 1:
+                break  # neupy: no winner farther than the min distance in a whole epoch
+            if seconds is not None and time.perf_counter() - started >= seconds:
+                break
+    except KeyboardInterrupt:
+        raise TrainingInterrupted(run.result(interrupted=True)) from None
+    return run.result()
+
+
+def _checked_points(points: np.ndarray) -> np.ndarray:
+    """`points` as a contiguous float64 (N, 2) array; ValueError unless non-empty and finite."""
     points = np.ascontiguousarray(points, dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
         raise ValueError("points must be a non-empty (N, 2) array")
     if not np.isfinite(points).all():
         raise ValueError("points must be finite")
-    if snapshot_every is not None and snapshot_every < 1:
-        raise ValueError("snapshot_every must be at least 1")
-    if seconds is not None and not seconds > 0:
-        raise ValueError("seconds must be positive")
-    rng = np.random.default_rng(params.seed)
-    state = new_state(points, params, rng)
-    n = len(points)
-    snapshots: list[tuple[int, Graph]] = []
-    if snapshot_every or snapshot_epochs:
-        snapshots.append((0, graph_of(state)))
-    seen = 0
-    errors: list[float] = []
-    epoch = 0
+    return points
 
-    def result(interrupted: bool = False) -> GNGResult:
-        return GNGResult(graph=graph_of(state), snapshots=snapshots, signals=seen,
-                         updates=int(state.counts[_UPDATES]), epochs=epoch, epoch_errors=errors,
+
+class _Training:
+    """One `train` run: the growing state, the signals seen, the snapshots and the epochs' errors."""
+
+    def __init__(self, points: np.ndarray, params: GNGParams, snapshot_every: int | None,
+                 snapshot_epochs: bool) -> None:
+        self.points, self.params = points, params
+        self.snapshot_every, self.snapshot_epochs = snapshot_every, snapshot_epochs
+        self.rng = np.random.default_rng(params.seed)
+        self.state = new_state(points, params, self.rng)
+        self.snapshots: list[tuple[int, Graph]] = []
+        if snapshot_every or snapshot_epochs:
+            self.snapshots.append((0, graph_of(self.state)))
+        self.seen = 0
+        self.errors: list[float] = []
+        self.epochs = 0
+
+    def epoch(self, epoch: int) -> bool:
+        """Present every point once (in a fresh random order with `shuffle`); whether any node moved."""
+        self.epochs = epoch
+        n, state, every = len(self.points), self.state, self.snapshot_every
+        order = self.rng.permutation(n) if self.params.shuffle else np.arange(n)
+        updates_before = int(state.counts[_UPDATES])
+        state.scale[1] = 0.0
+        lo = 0
+        while lo < n:
+            hi = min(n, lo + _CHUNK)
+            if every is not None:
+                hi = min(hi, lo + every - self.seen % every)
+            present(state, self.points, order, lo, hi, self.params)
+            self.seen += hi - lo
+            lo = hi
+            if every and self.seen % every == 0:
+                self.snapshots.append((self.seen, graph_of(state)))
+        self.errors.append(float(state.scale[1]) / n)
+        if self.snapshot_epochs and (not self.snapshots or self.snapshots[-1][0] != self.seen):
+            self.snapshots.append((self.seen, graph_of(state)))
+        return int(state.counts[_UPDATES]) != updates_before
+
+    def result(self, interrupted: bool = False) -> GNGResult:
+        """The graph as it stands, with the run's snapshots and counts."""
+        return GNGResult(graph=graph_of(self.state), snapshots=self.snapshots, signals=self.seen,
+                         updates=int(self.state.counts[_UPDATES]), epochs=self.epochs, epoch_errors=self.errors,
                          interrupted=interrupted)
-
-    try:
-        for epoch in range(1, params.epochs + 1):
-            order = rng.permutation(n) if params.shuffle else np.arange(n)
-            updates_before = int(state.counts[_UPDATES])
-            state.scale[1] = 0.0
-            lo = 0
-            while lo < n:
-                hi = min(n, lo + _CHUNK)
-                if snapshot_every is not None:
-                    hi = min(hi, lo + snapshot_every - seen % snapshot_every)
-                present(state, points, order, lo, hi, params)
-                seen += hi - lo
-                lo = hi
-                if snapshot_every and seen % snapshot_every == 0:
-                    snapshots.append((seen, graph_of(state)))
-            errors.append(float(state.scale[1]) / n)
-            if snapshot_epochs and (not snapshots or snapshots[-1][0] != seen):
-                snapshots.append((seen, graph_of(state)))
-            if on_epoch is not None:
-                on_epoch(epoch, graph_of(state))
-            if state.counts[_UPDATES] == updates_before and n > 1:
-                break  # neupy: no winner farther than the min distance in a whole epoch
-            if seconds is not None and time.perf_counter() - started >= seconds:
-                break
-    except KeyboardInterrupt:
-        raise TrainingInterrupted(result(interrupted=True)) from None
-    return result()
 
 
 def mean_distance(points: np.ndarray, graph: Graph) -> float:

@@ -91,7 +91,7 @@ def gng_scene(
     height, width = picture.shape[:2]
     canvas_w, canvas_h = canvas_size or (width, height)
     scale = (canvas_w / width, canvas_h / height)
-    params_meta = {f"gng_{k}": v for k, v in vars(params).items()}
+    params_meta = {f"gng_{k}": v for k, v in params.model_dump().items()}
     return Scene(
         canvas=Canvas(width=canvas_w, height=canvas_h, background=style.background),
         source=source,

@@ -25,7 +25,3 @@ def render(scene: Scene, width: int | None = None, height: int | None = None, la
         layer_type(layer).rasterize(canvas, layer, sx, sy, scene.canvas)
     return canvas.astype(np.float32)
 
-
-def to_uint8(canvas: np.ndarray) -> np.ndarray:
-    """Float canvas in [0, 1] → uint8 image."""
-    return np.clip(canvas * 255.0 + 0.5, 0, 255).astype(np.uint8)

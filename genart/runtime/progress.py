@@ -1,9 +1,17 @@
-"""Progress events: what a running optimizer tells a watcher (the live preview) about its state.
+"""What a running engine tells the world: counts for a progress bar, events for a watcher.
 
-An optimizer takes a `Reporter` and, where it already updates its progress bar, asks
-`reporter.due()` (a clock comparison) and only then builds a `Progress` and hands it to
-`reporter.report`. The event carries the current picture as a function (`picture`), which the
-watcher calls in its own thread, so drawing a preview never runs in the optimizer's loop.
+An engine (an optimizer, the photo indexer, the frame renderer) takes a `Reporter` and talks
+only to it; it never draws a bar or prints. It sends two kinds of news:
+
+- a `Count` (cheap: a few numbers) when its run starts, after every unit of work (a step, an
+  epoch, a chunk of photos, a frame) and, marked `final`, when the run ends in any way
+  (finished, budget spent, interrupted). The command line turns counts into progress bars
+  (`genart.bars.BarReporter`); with `-q`, or for a Python caller who wants none, nobody listens.
+- a `Progress` event, only when `reporter.due()` says one is wanted now (a clock comparison;
+  the live preview wants a few a second). It carries the current picture as a function
+  (`picture`), which the watcher calls in its own thread, so drawing a preview never runs in
+  the engine's loop; building an event may cost a distance query, hence `due` first.
+
 Reporting draws no random numbers and changes no state: results stay the same.
 """
 
@@ -35,12 +43,32 @@ class Progress:
     error_name: str = "RMSE"  # what `error` measures
 
 
+@dataclass(frozen=True)
+class Count:
+    """How far a run has come, as a progress bar shows it: sent at the start, after every unit and at the end.
+
+    Examples
+    --------
+    >>> Count("gng", 3, 20, "epoch", note="edges=410, nodes=300")
+    Count(label='gng', done=3, total=20, unit='epoch', note='edges=410, nodes=300', final=False)
+    """
+
+    label: str  # what runs, as the bar's title: "gng", "200 circles", "indexing", "flyin mp4"
+    done: float  # units done so far (at the start: 0, or where a resumed run starts)
+    total: float  # units asked for (a run with a time budget only counts seconds: unit "s")
+    unit: str  # "epoch", "step", "s", "photo", "frame"
+    note: str = ""  # a short state after the counts, e.g. "rmse 12.34"
+    final: bool = False  # the run has ended (done may fall short of total, e.g. a time budget or Ctrl-C)
+
+
 class Reporter(Protocol):
-    """Receives progress events; `due` says whether one is wanted now (cheap, called often)."""
+    """Receives counts after every unit (`count`) and progress events when it asks (`due`, then `report`)."""
 
     def due(self) -> bool: ...
 
     def report(self, progress: Progress) -> None: ...
+
+    def count(self, count: Count) -> None: ...
 
 
 class Silent:
@@ -52,12 +80,15 @@ class Silent:
     def report(self, progress: Progress) -> None:
         """Ignore the event."""
 
+    def count(self, count: Count) -> None:
+        """Ignore the count."""
+
 
 SILENT = Silent()
 
 
 class Throttle:
-    """`due` at most `per_second` times a second (for a reporter to build on)."""
+    """`due` at most `per_second` times a second, counts ignored (for a watcher's reporter to build on)."""
 
     def __init__(self, per_second: float = 4.0) -> None:
         self.interval = 1.0 / per_second
@@ -69,3 +100,6 @@ class Throttle:
             return False
         self._next = now + self.interval
         return True
+
+    def count(self, count: Count) -> None:
+        """Ignore the count: a watcher follows the events."""

@@ -16,6 +16,7 @@ from genart.animate.frame import Frame
 from genart.animate.motions import MOTIONS, build_clip
 from genart.animate.pipeline import render_frames
 from genart.animate.timeline import Playable, crossfade, frame_times
+from genart.bars import reporter_for
 from genart.errors import UserError
 from genart.generative.images import load_picture
 from genart.generative.methods import METHODS
@@ -33,7 +34,7 @@ def index_photos(folder: Path, target: Path, progress: bool, scheduler: str | No
     from genart.generative.mosaic.index import index_folder
 
     try:
-        index_folder(folder, target, progress=progress, warn=lambda m: print(f"  {m}", file=sys.stderr),
+        index_folder(folder, target, reporter=reporter_for(progress), warn=lambda m: print(f"  {m}", file=sys.stderr),
                      scheduler=scheduler)
     except CollectionError as exc:
         raise UserError(str(exc)) from None
@@ -121,7 +122,7 @@ class Segment:
     progress: bool
 
     def write(self, clip: Playable, target: Path, desc: str) -> None:
-        frames = render_frames(clip, self.size, self.fps, progress=self.progress, desc=desc)
+        frames = render_frames(clip, self.size, self.fps, reporter=reporter_for(self.progress, leave=False), desc=desc)
         encode(frames, target, self.size, self.fps, EncodeSettings(crf=self.crf),
                frame_count=len(frame_times(clip.length, self.fps, clip.periodic)))
 

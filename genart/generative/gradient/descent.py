@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import math
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from genart.generative.gradient import seeding
 from genart.generative.gradient.adam import Adam
@@ -20,7 +18,7 @@ from genart.generative.images import rmse_255
 from genart.render import cairo
 from genart.render.fields import rgba
 from genart.render.scene import Canvas, Scene, ShapesLayer, Snapshot
-from genart.runtime.progress import SILENT, Progress, Reporter
+from genart.runtime.progress import SILENT, Count, Progress, Reporter
 
 
 @dataclass
@@ -65,9 +63,8 @@ class Plan:
     reseed_share: float = 0.05  # share of the circles re-seeded each time (those worth least)
     snapshot_every: int = 0
     eval_every: int = 100
-    progress: bool = True
-    desc: str = "gradient"
-    reporter: Reporter = SILENT  # told of each evaluated render, as it asks
+    desc: str = "gradient"  # what the run is called in its counts (the progress bar's title)
+    reporter: Reporter = SILENT  # counted to after each step, and shown each evaluated render as it asks
 
 
 def check_target(target: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
@@ -150,86 +147,110 @@ def descend(
     """Optimize `params` in place; return the best state seen, judged on its poster render.
 
     `started` is the `time.perf_counter()` at which the caller's work began (the
-    seconds budget and the loss curve count from it). Ctrl-C (or SIGTERM turned into
-    KeyboardInterrupt) ends the descent at once and raises `DescentInterrupted` with the
-    best state seen, the current one included.
+    seconds budget and the loss curve count from it). Each step is counted to
+    `plan.reporter` (in steps, or in seconds with a time budget alone). Ctrl-C (or SIGTERM
+    turned into KeyboardInterrupt) ends the descent at once and raises `DescentInterrupted`
+    with the best state seen, the current one included.
     """
-    steps, seconds = _budget(plan)
-    h, w = target.shape[:2]
-    goal = image_to_lab(target) if lab else target
-    weight_arg = weights if (weights != 1.0).any() else np.zeros((0, 0))
-    adam = Adam([params.geom, params.col_raw, params.bg_raw])
-    lrs0 = _learning_rates(params, plan)
-    grads = [np.zeros_like(params.geom), np.zeros_like(params.col_raw), np.zeros_like(params.bg_raw)]
-    batches = _Batches(h, w, plan.batch, rng)
-    reseeds = sorted(plan.reseed_at)
-    result = FitResult(shapes=[], background=(0.0, 0.0, 0.0))
-    best: tuple[float, Params] = (math.inf, params.copy())
-    last_rmse = math.nan
-
-    def evaluate(step: int, snapshot: bool) -> None:
-        nonlocal best, last_rmse
-        img = poster_render(to_shapes(params), background(params), h, w)
-        last_rmse = rmse_255(img, target)
-        result.loss_curve.append((time.perf_counter() - started, last_rmse))
-        if plan.reporter.due():
-            plan.reporter.report(Progress("steps", step, steps or 0, "step", result.loss_curve[-1][0], last_rmse,
-                                          target, lambda: img, seconds))
-        score = objective(img, goal, weights, lab)
-        if score < best[0]:
-            best = (score, params.copy())
-        if snapshot:
-            layer = ShapesLayer(shapes=to_shapes(params))
-            result.snapshots.append(Snapshot(step=step, loss=last_rmse, layers=[layer]))
-
-    if steps is not None:
-        bar = tqdm(total=steps, desc=plan.desc, unit="step", disable=not plan.progress, file=sys.stderr)
-    else:
-        bar = tqdm(total=seconds, desc=plan.desc, unit="s", disable=not plan.progress, file=sys.stderr,
-                   bar_format="{l_bar}{bar}| {n:.1f}/{total:.1f} s [{elapsed}<{remaining}{postfix}]")
-    step = 0
-    shown = time.perf_counter()
+    run = _Descent(target, params, plan, weights, lab, rng, started)
     stopped: KeyboardInterrupt | None = None
     try:
-        evaluate(0, plan.snapshot_every > 0)
-        while True:
-            elapsed = time.perf_counter() - started
-            frac = max(step / steps if steps else 0.0, elapsed / seconds if seconds else 0.0)
-            if frac >= 1.0:
-                break
-            sharp = plan.sharp[0] * (plan.sharp[1] / plan.sharp[0]) ** min(1.0, frac / plan.sharp_at)
-            decay = plan.lr_end + (1.0 - plan.lr_end) * 0.5 * (1.0 + math.cos(math.pi * frac))
-            ys, xs = batches.next()
-            loss_and_grad(ys, xs, goal, weight_arg, lab, params.kind, params.nv, params.geom, params.col_raw,
-                          params.bg_raw, sharp, params.masks, grads[0], grads[1], grads[2])
-            adam.step([params.geom, params.col_raw, params.bg_raw], grads, lrs0, decay)
-            params.clamp(h, w)
-            step += 1
-            if reseeds and frac >= reseeds[0]:
-                reseeds.pop(0)
-                _reseed(params, adam, target, weights, sharp, plan.reseed_share, rng)
-                lrs0 = _learning_rates(params, plan)
-            snap = plan.snapshot_every > 0 and step % plan.snapshot_every == 0
-            if snap or step % plan.eval_every == 0:
-                evaluate(step, snap)
-            now = time.perf_counter()
-            if steps is not None:
-                bar.update(1)
-            elif seconds is not None and now - shown > 0.1:
-                bar.update(min(seconds, now - started) - bar.n)
-                shown = now
-            bar.set_postfix_str(f"rmse {last_rmse:.2f}", refresh=False)
+        run.evaluate(0, plan.snapshot_every > 0)
+        while (frac := run.share_done()) < 1.0:
+            run.step(frac)
     except KeyboardInterrupt as exc:
-        stopped, result.interrupted = exc, True
-        params.clamp(h, w)  # a step cut short may have left values out of range
-    evaluate(step, plan.snapshot_every > 0 and step % plan.snapshot_every != 0)
-    bar.close()
-    final = best[1]
-    params.geom, params.col_raw, params.bg_raw = final.geom, final.col_raw, final.bg_raw
-    result.shapes, result.background, result.steps = to_shapes(final), background(final), step
+        stopped, run.result.interrupted = exc, True
+        params.clamp(*target.shape[:2])  # a step cut short may have left values out of range
+    run.evaluate(run.steps_done, plan.snapshot_every > 0 and run.steps_done % plan.snapshot_every != 0)
+    run.count(final=True)
+    result = run.finish()
     if stopped is not None:
         raise DescentInterrupted(result) from stopped
     return result
+
+
+class _Descent:
+    """The state of one `descend`: the optimizer, the minibatches, the best state seen, the result so far."""
+
+    def __init__(self, target: np.ndarray, params: Params, plan: Plan, weights: np.ndarray, lab: bool,
+                 rng: np.random.Generator, started: float) -> None:
+        self.steps, self.seconds = _budget(plan)
+        self.target, self.params, self.plan, self.weights, self.lab, self.rng = target, params, plan, weights, lab, rng
+        self.started = started
+        h, w = target.shape[:2]
+        self.goal = image_to_lab(target) if lab else target
+        self.weight_arg = weights if (weights != 1.0).any() else np.zeros((0, 0))
+        self.adam = Adam([params.geom, params.col_raw, params.bg_raw])
+        self.lrs0 = _learning_rates(params, plan)
+        self.grads = [np.zeros_like(params.geom), np.zeros_like(params.col_raw), np.zeros_like(params.bg_raw)]
+        self.batches = _Batches(h, w, plan.batch, rng)
+        self.reseeds = sorted(plan.reseed_at)
+        self.result = FitResult(shapes=[], background=(0.0, 0.0, 0.0))
+        self.best: tuple[float, Params] = (math.inf, params.copy())
+        self.last_rmse = math.nan
+        self.steps_done = 0
+        self.count()
+
+    def share_done(self) -> float:
+        """How much of the budget is spent: steps or seconds, whichever is further along."""
+        elapsed = time.perf_counter() - self.started
+        steps, seconds = self.steps, self.seconds
+        return max(self.steps_done / steps if steps else 0.0, elapsed / seconds if seconds else 0.0)
+
+    def step(self, frac: float) -> None:
+        """One Adam step on a minibatch at the softness and learning rate of `frac`; re-seed and evaluate when due."""
+        plan, params = self.plan, self.params
+        h, w = self.target.shape[:2]
+        sharp = plan.sharp[0] * (plan.sharp[1] / plan.sharp[0]) ** min(1.0, frac / plan.sharp_at)
+        decay = plan.lr_end + (1.0 - plan.lr_end) * 0.5 * (1.0 + math.cos(math.pi * frac))
+        ys, xs = self.batches.next()
+        loss_and_grad(ys, xs, self.goal, self.weight_arg, self.lab, params.kind, params.nv, params.geom,
+                      params.col_raw, params.bg_raw, sharp, params.masks, self.grads[0], self.grads[1], self.grads[2])
+        self.adam.step([params.geom, params.col_raw, params.bg_raw], self.grads, self.lrs0, decay)
+        params.clamp(h, w)
+        self.steps_done += 1
+        if self.reseeds and frac >= self.reseeds[0]:
+            self.reseeds.pop(0)
+            _reseed(params, self.adam, self.target, self.weights, sharp, plan.reseed_share, self.rng)
+            self.lrs0 = _learning_rates(params, plan)
+        snap = plan.snapshot_every > 0 and self.steps_done % plan.snapshot_every == 0
+        if snap or self.steps_done % plan.eval_every == 0:
+            self.evaluate(self.steps_done, snap)
+        self.count()
+
+    def evaluate(self, step: int, snapshot: bool) -> None:
+        """Render the poster, record its RMSE (and a snapshot), keep it if best; show it to a watcher that asks."""
+        params, target, h, w = self.params, self.target, *self.target.shape[:2]
+        img = poster_render(to_shapes(params), background(params), h, w)
+        self.last_rmse = rmse_255(img, target)
+        self.result.loss_curve.append((time.perf_counter() - self.started, self.last_rmse))
+        reporter = self.plan.reporter
+        if reporter.due():
+            reporter.report(Progress("steps", step, self.steps or 0, "step", self.result.loss_curve[-1][0],
+                                     self.last_rmse, target, lambda: img, self.seconds))
+        score = objective(img, self.goal, self.weights, self.lab)
+        if score < self.best[0]:
+            self.best = (score, params.copy())
+        if snapshot:
+            layer = ShapesLayer(shapes=to_shapes(params))
+            self.result.snapshots.append(Snapshot(step=step, loss=self.last_rmse, layers=[layer]))
+
+    def count(self, final: bool = False) -> None:
+        """Tell the reporter how far the descent is: steps, or seconds with a time budget alone."""
+        note = "" if math.isnan(self.last_rmse) else f"rmse {self.last_rmse:.2f}"
+        if self.steps is not None:
+            count = Count(self.plan.desc, self.steps_done, self.steps, "step", note, final)
+        else:
+            seconds = self.seconds or 0.0
+            count = Count(self.plan.desc, min(seconds, time.perf_counter() - self.started), seconds, "s", note, final)
+        self.plan.reporter.count(count)
+
+    def finish(self) -> FitResult:
+        """The best state seen, put back into `params` and the result."""
+        final, params, result = self.best[1], self.params, self.result
+        params.geom, params.col_raw, params.bg_raw = final.geom, final.col_raw, final.bg_raw
+        result.shapes, result.background, result.steps = to_shapes(final), background(final), self.steps_done
+        return result
 
 
 def _reseed(params: Params, adam: Adam, target: np.ndarray, weights: np.ndarray, sharp: float,

@@ -25,7 +25,6 @@ def fit_circles(
     loss: str = "rgb",
     weights: np.ndarray | None = None,
     snapshot_every: int = 0,
-    progress: bool = True,
     reporter: Reporter = SILENT,
 ) -> FitResult:
     """Fit `n` circles to `target` (float H×W×3 in [0, 1]); canvas units are its pixels.
@@ -39,7 +38,7 @@ def fit_circles(
     DEFAULT_STEPS steps); with `steps` alone the same seed gives the same result.
     `loss` is "rgb" or "lab" (squared error in CIE Lab); `weights` an optional H×W map of
     how much each pixel matters. A snapshot is taken every `snapshot_every` steps; `reporter`
-    is told of the poster render at each evaluation.
+    is counted to after each step and shown the poster render at each evaluation, as it asks.
     The result is the best state seen, judged on its poster (antialiased) render.
     """
     started = time.perf_counter()
@@ -62,7 +61,6 @@ def fit_circles(
         reseed_at=tuple(np.arange(1, 13) * 0.05),
         reseed_share=0.1,
         snapshot_every=snapshot_every,
-        progress=progress,
         desc=f"{n} circles",
         reporter=reporter,
     )

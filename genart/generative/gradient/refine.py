@@ -11,6 +11,7 @@ from genart.generative.gradient.descent import FitResult, Plan, check_target, de
 from genart.generative.gradient.lab import image_to_lab
 from genart.generative.gradient.params import Shape, from_shapes
 from genart.generative.gradient.soft_render import POSTER_SHARPNESS
+from genart.runtime.progress import SILENT, Reporter
 
 DEFAULT_STEPS = 600
 
@@ -27,7 +28,7 @@ def refine(
     loss: str = "rgb",
     weights: np.ndarray | None = None,
     snapshot_every: int = 0,
-    progress: bool = True,
+    reporter: Reporter = SILENT,
 ) -> FitResult:
     """Move every shape of a scene at once to fit `target` better; never return worse.
 
@@ -37,7 +38,7 @@ def refine(
     antialiased poster's. Convex polygons of up to 8 vertices move; other polygons keep
     their points (their colour is refined). The result is the best state seen by its
     poster render (`genart.render.cairo`, antialiased), the input included. Budget: `steps`
-    and/or `seconds` (default DEFAULT_STEPS steps).
+    and/or `seconds` (default DEFAULT_STEPS steps). Each step is counted to `reporter`.
     """
     started = time.perf_counter()
     if loss not in ("rgb", "lab"):
@@ -59,7 +60,7 @@ def refine(
         lr_color=0.02,
         batch=batch,
         snapshot_every=snapshot_every,
-        progress=progress,
+        reporter=reporter,
         desc=f"refine {len(shapes)} shapes",
     )
     lab = loss == "lab"

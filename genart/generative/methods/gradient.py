@@ -65,7 +65,7 @@ def fit(picture: Picture, settings: GradientSettings, progress: bool = True, che
     try:
         result = fit_circles(target, settings.shapes, steps=settings.steps, seconds=settings.seconds,
                              seed=settings.seed, loss=settings.loss, weights=weight_map(settings.weights, (w, h)),
-                             snapshot_every=settings.snapshot_every, progress=progress, reporter=reporter)
+                             snapshot_every=settings.snapshot_every, reporter=reporter)
     except DescentInterrupted as stop:
         meta |= {"seconds": round(time.perf_counter() - started, 3), "steps_run": stop.result.steps,
                  "interrupted": True}

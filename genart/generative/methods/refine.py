@@ -12,6 +12,7 @@ from genart.generative.images import MAX_WORKING, MIN_WORKING, Picture, rmse_255
 from genart.generative.methods.base import Seconds
 from genart.generative.methods.gradient import weight_map
 from genart.render import scene as S
+from genart.runtime.progress import SILENT, Reporter
 
 
 class RefineSettings(BaseModel):
@@ -28,7 +29,7 @@ class RefineSettings(BaseModel):
     snapshot_every: int = Field(default=0, ge=0, le=100_000, description="take a time-lapse snapshot every K steps (0: none)")
 
 
-def refine_scene(scene: S.Scene, picture: Picture, settings: RefineSettings, progress: bool = True) -> S.Scene:
+def refine_scene(scene: S.Scene, picture: Picture, settings: RefineSettings, reporter: Reporter = SILENT) -> S.Scene:
     """The scene's shapes (its first layer) moved jointly to fit `picture` better; never worse.
 
     The scene's own snapshots come first, then the refinement's; its `meta` gains
@@ -48,7 +49,7 @@ def refine_scene(scene: S.Scene, picture: Picture, settings: RefineSettings, pro
     fit = refine(work.target, [S.scaled(s, work.to_working) for s in layer.shapes], scene.canvas.background[:3],
                  steps=settings.steps, seconds=settings.seconds, seed=settings.seed, loss=settings.loss,
                  weights=weight_map(settings.weights, (w, h)), snapshot_every=settings.snapshot_every,
-                 progress=progress)
+                 reporter=reporter)
     seconds = float(scene.meta.get("seconds") or 0.0) + time.perf_counter() - started
     meta = {**scene.meta, "refined": True, "unrefined_rmse": round(rmse_255(render_array(scene, w, h), work.target), 4),
             "seconds": round(seconds, 3)}
