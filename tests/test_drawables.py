@@ -20,7 +20,8 @@ from genart.animate.frame import render_rgb
 from genart.animate.motions.flyin import flyin
 from genart.generative import shapes
 from genart.generative.images import rmse_255
-from genart.generative.shapes.layout import BEZIER, DRAWS, NAMES
+from genart.generative.shapes.families.bezier import ID as BEZIER
+from genart.generative.shapes.registry import DRAWS, NAMES
 from genart.render import cairo, drawables, pdf, raster, svg
 from genart.render import scene as S
 from genart.render.scanlines.bezier import bezier_scanlines

@@ -21,7 +21,8 @@ from genart.generative import shapes
 from genart.generative.energy import STATS, new_prefix, shape_delta, total_error
 from genart.generative.hillclimb import ClimbSettings, Evolution
 from genart.generative.images import Picture, rmse_255
-from genart.generative.shapes.layout import ALPHA, NAMES, SIZE
+from genart.generative.shapes.layout import ALPHA, SIZE
+from genart.generative.shapes.registry import NAMES
 from genart.render import cairo, raster
 from genart.render import scene as S
 from genart.render.scanlines import blend_scanlines

@@ -66,7 +66,8 @@ from genart.generative.figures import ALPHA_AUTO, FIT
 from genart.generative.hillclimb import ClimbSettings, Evolution, paint
 from genart.generative.images import MAX_WORKING, Picture, composites, working, working_scale
 from genart.generative.palette import hex_colors
-from genart.generative.shapes.layout import ALPHA, BEZIER, KIND, POLYGON, SIDES, SIZE, TRIANGLE
+from genart.generative.shapes.layout import ALPHA, KIND, SIDES, SIZE
+from genart.generative.shapes.registry import FAMILIES, kinds_for
 from genart.render import scene as S
 from genart.render.atomic import atomic_write_bytes
 from genart.runtime.execution import Execution, ExecutionError, open_execution
@@ -385,14 +386,9 @@ class Checkpoint:
         self.path.unlink(missing_ok=True)
 
 
-def _sides(family: int, polygon_sides: int) -> int:
-    """The vertex count `shapes.random_shape` gives a family."""
-    return polygon_sides if family == POLYGON else (3 if family in (TRIANGLE, BEZIER) else 4)
-
-
 def _check_resumed(path: Path, tiles: list[TileState], quotas: list[int], settings: EvolveSettings) -> None:
     """EvolveError unless every resumed shape is one this run could have made, within its tile's quota."""
-    families = set(shapes.kinds_for(settings.climb.shape).tolist())
+    families = set(kinds_for(settings.climb.shape).tolist())
     for i, (tile, quota) in enumerate(zip(tiles, quotas)):
         if len(tile.params) > quota:
             raise EvolveError(f"checkpoint {path}: tiles[{i}] holds {len(tile.params)} shapes, more than the {quota} "
@@ -401,8 +397,9 @@ def _check_resumed(path: Path, tiles: list[TileState], quotas: list[int], settin
             where = f"checkpoint {path}: tiles[{i}].params[{k}]"
             if p[KIND] not in families:
                 raise EvolveError(f"{where}: shape family {p[KIND]:g} is not one this run draws")
-            if p[SIDES] != _sides(int(p[KIND]), settings.climb.sides):
-                raise EvolveError(f"{where}: {p[SIDES]:g} sides, expected {_sides(int(p[KIND]), settings.climb.sides)}")
+            sides = FAMILIES[int(p[KIND])].sides_for(settings.climb.sides)
+            if p[SIDES] != sides:
+                raise EvolveError(f"{where}: {p[SIDES]:g} sides, expected {sides}")
             if not 0.0 < p[ALPHA] <= 1.0:
                 raise EvolveError(f"{where}: alpha {p[ALPHA]:g} is not in (0, 1]")
 

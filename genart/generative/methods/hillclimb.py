@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -14,12 +14,15 @@ from genart.generative.hillclimb_tiles import EvolveInterrupted, EvolveSettings,
 from genart.generative.images import MAX_WORKING, MIN_WORKING, Picture
 from genart.generative.methods.base import Kernels, Method, Seconds, Workers
 from genart.generative.palette import MAX_COLORS
+from genart.generative.shapes.registry import CHOICES
 from genart.render.scene import Scene
 from genart.runtime.interrupt import Interrupted
 from genart.runtime.progress import SILENT, Reporter
 
-ShapeName = Literal["triangle", "polygon", "rectangle", "rotated_rectangle", "ellipse", "rotated_ellipse", "circle", "bezier",
-                    "combo"]
+if TYPE_CHECKING:
+    ShapeName = str
+else:
+    ShapeName = Literal[CHOICES]  # the families' names and combo (`genart.generative.shapes.registry`)
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 MAX_EVOLVE_SHAPES = 100_000  # with its snapshots, a scene of as many shapes stays within the scene limit
 
