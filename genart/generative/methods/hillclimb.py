@@ -31,15 +31,9 @@ MAX_TILES = 1024  # tiles in all
 
 
 class HillclimbSettings(BaseModel):
-    """Everything the greedy hill-climb needs (see `genart.generative.hillclimb_tiles`), validated here once:
-    the engine takes the frozen view `engine()` builds.
+    """Everything the greedy hill-climb needs (see `genart.generative.hillclimb_tiles`)."""
 
-    Examples
-    --------
-    >>> settings = HillclimbSettings(shapes=50, shape="circle", tiles=(2, 1), workers=1)
-    >>> settings.engine().quotas
-    [25, 25]
-    """
+    # validated here, once: the engine takes the frozen view `engine()` builds
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -92,7 +86,14 @@ class HillclimbSettings(BaseModel):
         return self
 
     def engine(self) -> EvolveSettings:
-        """The engine's frozen view of these settings (the workers resolved to a count)."""
+        """The engine's frozen view of these settings (the workers resolved to a count).
+
+        Examples
+        --------
+        >>> settings = HillclimbSettings(shapes=50, shape="circle", tiles=(2, 1), workers=1)
+        >>> settings.engine().quotas
+        [25, 25]
+        """
         climb = ClimbSettings(shape=self.shape, sides=self.sides, alpha=self.alpha, candidates=self.candidates,
                               max_age=self.max_age, repeats=self.repeats, workers=self.workers or os.cpu_count() or 1,
                               palette=self.palette)
