@@ -3,12 +3,14 @@ family's own entry points, and a generic fingerprinted checkpoint file (`genart.
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import get_args
 
 import numpy as np
 import pytest
+from PIL import Image
 from pydantic import BaseModel
 
 from genart.cli import main
@@ -56,11 +58,9 @@ def test_the_switch_reaches_each_familys_own_entry_points(family) -> None:
 def test_every_list_of_families_comes_from_the_registry() -> None:
     """Ids are places in FAMILIES; NAMES, COMBO, the settings' choices and the CLI's --shape choices follow it."""
     assert [f.id for f in FAMILIES] == list(range(len(FAMILIES)))
-    assert list(NAMES) == [f.name for f in FAMILIES] and CHOICES == (*NAMES, "combo")
-    assert COMBO == tuple(f.id for f in FAMILIES if f.in_combo) and "polygon" not in [FAMILIES[i].name for i in COMBO]
+    assert list(NAMES) == [f.name for f in FAMILIES] and (*NAMES, "combo") == CHOICES
+    assert tuple(f.id for f in FAMILIES if f.in_combo) == COMBO and "polygon" not in [FAMILIES[i].name for i in COMBO]
     assert get_args(HillclimbSettings.model_fields["shape"].annotation) == CHOICES
-    import argparse
-
     sub = argparse.ArgumentParser().add_subparsers()
     register(sub)
     evolve = sub.choices["evolve"]
@@ -87,8 +87,6 @@ def test_the_side_rule_is_the_records() -> None:
 def test_settings_are_refused_once_in_one_line(tmp_path: Path, capsys, args: list[str], message: str) -> None:
     """The settings model refuses what the engine cannot run, before any work, in the command's one line."""
     picture = tmp_path / "p.png"
-    from PIL import Image
-
     Image.fromarray(np.full((16, 16, 3), 90, np.uint8)).save(picture)
     assert main(["evolve", str(picture), "-o", str(tmp_path / "o.png"), *args]) == 2
     assert capsys.readouterr().err.splitlines() == [f"genart evolve: error: {message}"]
