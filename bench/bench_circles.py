@@ -28,7 +28,9 @@ from genart.generative.gradient import FitResult, fit_circles, refine
 from genart.generative.gradient import soft_render as sr
 from genart.generative.gradient.params import from_shapes
 from genart.generative.hillclimb import ClimbSettings
-from genart.generative.hillclimb_tiles import EvolveSettings, evolve, tiles_scene
+from genart.generative.hillclimb_scene import tiles_scene
+from genart.generative.hillclimb_settings import EvolveSettings
+from genart.generative.hillclimb_tiles import evolve
 from genart.generative.images import Picture, resize_to, rmse_255, to_float
 from genart.render import cairo, raster, scene
 
@@ -96,7 +98,7 @@ def main() -> None:
 
     print(f"\n2. greedy hill-climb (100 shapes) + refine, together within {PRIMITIVE_SECONDS:g} s")
     for shape in ("ellipse", "triangle"):
-        settings = EvolveSettings(n=100, seed=0, climb=ClimbSettings(shape=shape, alpha=0.5, candidates=200,
+        settings = EvolveSettings(shapes=100, seed=0, climb=ClimbSettings(shape=shape, alpha=0.5, candidates=200,
                                                                       max_age=50, repeats=2, workers=1))
         t0 = time.perf_counter()
         evolved = evolve(picture, settings, progress=False)

@@ -22,7 +22,10 @@ from skimage import data
 from genart.generative.anneal import AnnealSettings, anneal, anneal_scene
 from genart.generative.gradient import refine
 from genart.generative.hillclimb import ClimbSettings
-from genart.generative.hillclimb_tiles import EvolveSettings, Result, evolve, tiles_scene
+from genart.generative.hillclimb_scene import tiles_scene
+from genart.generative.hillclimb_settings import EvolveSettings
+from genart.generative.hillclimb_state import Result
+from genart.generative.hillclimb_tiles import evolve
 from genart.generative.images import Picture, rmse_255, to_float
 from genart.generative.seams import SeamGap, seam_gap
 from genart.render import cairo, raster
@@ -53,7 +56,7 @@ def poster_rmse(drawing: S.Scene, target: np.ndarray) -> float:
 
 
 def greedy(pic: Picture, shape: str, n: int, workers: int) -> tuple[S.Scene, float, np.ndarray, np.ndarray]:
-    settings = EvolveSettings(n=n, climb=ClimbSettings(shape=shape, workers=workers), resize=256)
+    settings = EvolveSettings(shapes=n, climb=ClimbSettings(shape=shape, workers=workers), resize=256)
     start = time.perf_counter()
     result = evolve(pic, settings, progress=False)
     seconds = time.perf_counter() - start
@@ -84,7 +87,7 @@ def main() -> None:
     if args.only in (None, "tiles"):
         chelsea = Picture(rgb=data.chelsea(), name="chelsea", sha256="0" * 64)
         for tiles in ((2, 2), (4, 4)):
-            settings = EvolveSettings(n=400, climb=ClimbSettings(workers=2), tiles=tiles, resize=256)
+            settings = EvolveSettings(shapes=400, climb=ClimbSettings(workers=2), tiles=tiles, resize=256)
             result = evolve(chelsea, settings, progress=False)
             seam = seam_figures(tiles_scene(result, chelsea, settings), result, chelsea, tiles)
             row(f"hillclimb 400 triangles, chelsea, {tiles[0]}x{tiles[1]} tiles", result.rmse, result.seconds)

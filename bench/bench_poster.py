@@ -25,6 +25,9 @@ from skimage import data
 
 import genart.generative.hillclimb_tiles as E
 from genart.generative.hillclimb import ClimbSettings
+from genart.generative.hillclimb_scene import tiles_scene
+from genart.generative.hillclimb_settings import EvolveSettings
+from genart.generative.hillclimb_state import Result
 from genart.generative.images import Picture
 from genart.generative.seams import seam_gap
 from genart.render import cairo
@@ -36,7 +39,7 @@ class Run:
     label: str
     seconds: float
     drawing: S.Scene
-    result: E.Result
+    result: Result
     pic: Picture
 
 
@@ -45,10 +48,10 @@ def picture(size: int) -> Picture:
     return Picture(rgb=rgb, name="astronaut", sha256="0" * 64)
 
 
-def run(label: str, pic: Picture, settings: E.EvolveSettings, scheduler: str | None) -> Run:
+def run(label: str, pic: Picture, settings: EvolveSettings, scheduler: str | None) -> Run:
     start = time.perf_counter()
     result = E.evolve(pic, settings, progress=True, scheduler=scheduler)
-    return Run(label, time.perf_counter() - start, E.tiles_scene(result, pic, settings), result, pic)
+    return Run(label, time.perf_counter() - start, tiles_scene(result, pic, settings), result, pic)
 
 
 def main() -> None:
@@ -66,12 +69,12 @@ def main() -> None:
           "default effort (500 candidates, 8 repeats)", flush=True)
     runs: list[Run] = []
     for workers in ((2,) if args.skip_one else (1, 2)):
-        settings = E.EvolveSettings(n=args.shapes, climb=ClimbSettings(workers=workers), tiles=(grid, grid),
+        settings = EvolveSettings(shapes=args.shapes, climb=ClimbSettings(workers=workers), tiles=(grid, grid),
                                     resize=args.size)
         runs.append(run(f"local, {workers} worker{'s' * (workers > 1)}", pic, settings, None))
         report(runs[-1])
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        settings = E.EvolveSettings(n=args.shapes, climb=ClimbSettings(workers=2), tiles=(grid, grid), resize=args.size)
+        settings = EvolveSettings(shapes=args.shapes, climb=ClimbSettings(workers=2), tiles=(grid, grid), resize=args.size)
         runs.append(run("Dask LocalCluster, 2 workers", pic, settings, cluster.scheduler_address))
         report(runs[-1])
     dumps = {S.dumps(r.drawing.model_copy(update={"meta": {}})) for r in runs}
@@ -95,7 +98,7 @@ def report(r: Run) -> None:
           f"borders {seam.border:+.2f}, a quarter tile inside {seam.inside:+.2f} (gap {seam.gap:+.2f} levels)", flush=True)
 
 
-def _grid(result: E.Result) -> tuple[int, int]:
+def _grid(result: Result) -> tuple[int, int]:
     columns = len({x0 for x0, _, _, _ in result.boxes})
     return columns, len(result.boxes) // columns
 

@@ -25,8 +25,11 @@ from skimage import data
 
 from genart.generative import hillclimb_tiles as E
 from genart.generative.hillclimb import ClimbSettings
+from genart.generative.hillclimb_scene import tiles_scene
+from genart.generative.hillclimb_settings import EvolveSettings
 from genart.generative.images import Picture, rmse_255, working
 from genart.generative.seams import border_positions, excess_at, seam_gap
+from genart.generative.tiling import REACH
 from genart.render import scene as S
 from genart.render.cairo import render_array
 
@@ -38,7 +41,7 @@ def worst_reach_line(png: np.ndarray, plain: np.ndarray, picture: np.ndarray, ti
     """The most excess edge `png` has over `plain` on lines at the same distance from every border, from 2 px
     to a full reach (REACH of a tile) out."""
     columns, rows = border_positions(work[0], tiles[0], scale), border_positions(work[1], tiles[1], scale)
-    reach = E.REACH * min(work[0] / tiles[0], work[1] / tiles[1]) * scale
+    reach = REACH * min(work[0] / tiles[0], work[1] / tiles[1]) * scale
     worst = -np.inf
     for d in np.arange(2.0, reach + 1.0, 2.0):
         at_x = [x + side * d for x in columns for side in (-1, 1)]
@@ -48,11 +51,11 @@ def worst_reach_line(png: np.ndarray, plain: np.ndarray, picture: np.ndarray, ti
 
 
 def fit(pic: Picture, n: int, tiles: tuple[int, int], workers: int) -> tuple[S.Scene, float, tuple[int, int]]:
-    settings = E.EvolveSettings(n=n, climb=ClimbSettings(workers=workers), tiles=tiles)
+    settings = EvolveSettings(shapes=n, climb=ClimbSettings(workers=workers), tiles=tiles)
     start = time.perf_counter()
     result = E.evolve(pic, settings, progress=False)
     seconds = time.perf_counter() - start
-    return E.tiles_scene(result, pic, settings), seconds, (result.target.shape[1], result.target.shape[0])
+    return tiles_scene(result, pic, settings), seconds, (result.target.shape[1], result.target.shape[0])
 
 
 def main() -> None:

@@ -21,6 +21,8 @@ from skimage import data
 
 from genart.generative import hillclimb_tiles as E
 from genart.generative.hillclimb import ClimbSettings
+from genart.generative.hillclimb_scene import tiles_scene
+from genart.generative.hillclimb_settings import EvolveSettings
 from genart.generative.images import Picture, rmse_255, working
 from genart.render.cairo import render_array
 
@@ -45,11 +47,11 @@ def main() -> None:
     for n in args.n:
         for grid in args.grids:
             tiles = (int(grid.split("x")[0]), int(grid.split("x")[1]))
-            settings = E.EvolveSettings(n=n, climb=ClimbSettings(workers=args.workers), tiles=tiles)
+            settings = EvolveSettings(shapes=n, climb=ClimbSettings(workers=args.workers), tiles=tiles)
             start = time.perf_counter()
             result = E.evolve(pic, settings, progress=False)
             seconds = time.perf_counter() - start
-            rgba = render_array(E.tiles_scene(result, pic, settings), 256, 256, alpha=True).astype(np.float64) / 255
+            rgba = render_array(tiles_scene(result, pic, settings), 256, 256, alpha=True).astype(np.float64) / 255
             outside = float(rgba[..., 3][pic.alpha == 0].mean() * 255.0) if pic.alpha is not None else 0.0
             for name, level in (("white", 1.0), ("black", 0.0)):
                 composite = pic.opaque((level, level, level))
@@ -58,7 +60,7 @@ def main() -> None:
                 start = time.perf_counter()
                 opaque = E.evolve(composite, settings, progress=False)
                 opaque_seconds = time.perf_counter() - start
-                opaque_rmse = rmse_255(render_array(E.tiles_scene(opaque, composite, settings), 256, 256), target)
+                opaque_rmse = rmse_255(render_array(tiles_scene(opaque, composite, settings), 256, 256), target)
                 rmse = rmse_255(shown, target)
                 print(f"{n:>4} {grid:<5} {name:<6} {rmse:11.2f} {opaque_rmse:7.2f} {rmse / opaque_rmse:6.3f} "
                       f"{outside:13.2f} {seconds:14.1f} {opaque_seconds:15.1f}", flush=True)

@@ -96,9 +96,9 @@ def _boom(*args: object) -> None:
 def test_a_bug_is_one_line_and_debug_shows_the_workers_traceback(tmp_path: Path, monkeypatch, capsys, workers) -> None:
     """A bug, here in a tile job (in a worker process with --workers 2), ends in one line, exit 70;
     `genart --debug` prints its traceback, the worker's included, before that line."""
-    import genart.generative.hillclimb_tiles
+    import genart.generative.hillclimb_schedule
 
-    monkeypatch.setattr(genart.generative.hillclimb_tiles, "_grow_tile", _boom)
+    monkeypatch.setattr(genart.generative.hillclimb_schedule, "_grow_tile", _boom)
     args = ["evolve", str(ROOT / "assets" / "astronaut.jpg"), "-o", str(tmp_path / "o.png"), "-n", "8",
             "--tiles", "2x1", "--workers", workers, "-q"]
     assert main(args) == 70

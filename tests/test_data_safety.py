@@ -25,8 +25,10 @@ from genart.animate import encode as enc
 from genart.animate.encode import EncodeSettings, encode
 from genart.cli import main
 from genart.commands.info import describe
-from genart.generative import hillclimb_tiles as E
+from genart.generative import checkpoint as checkpoint_file
 from genart.generative.hillclimb import Evolution
+from genart.generative.hillclimb_checkpoint import Checkpoint
+from genart.generative.hillclimb_state import TileState
 from genart.generative.images import ImageError, load_picture
 from genart.generative.shapes.layout import ALPHA, KIND, SIDES, SIZE
 from genart.render import scene as S
@@ -436,11 +438,11 @@ def _notes(path: Path) -> None:
 
 
 def _other_run(path: Path) -> None:
-    E.Checkpoint(path, "0" * 16).save([E.TileState()], 0.0, 4)
+    Checkpoint(path, "0" * 16).save([TileState()], 0.0, 4)
 
 
 def _big_checkpoint_lookalike(path: Path) -> None:
-    path.write_text(json.dumps({"format": "genart.checkpoint", "padding": "x" * (E.MAX_CHECKPOINT_BYTES + 1)}))
+    path.write_text(json.dumps({"format": "genart.checkpoint", "padding": "x" * (checkpoint_file.MAX_BYTES + 1)}))
 
 
 @pytest.mark.parametrize(("name", "make", "reason"), [
@@ -451,7 +453,7 @@ def _big_checkpoint_lookalike(path: Path) -> None:
 ])
 def test_a_file_at_the_checkpoint_that_is_not_this_runs_checkpoint_is_refused_and_kept(
         tmp_path, monkeypatch, capsys, name: str | None, make: Callable[[Path], None], reason: str):
-    monkeypatch.setattr(E, "MAX_CHECKPOINT_BYTES", 4096)
+    monkeypatch.setattr(checkpoint_file, "MAX_BYTES", 4096)
     picture = _picture(tmp_path / "ok.png")
     out = tmp_path / "o.png"
     checkpoint = tmp_path / (name or "o.png.ckpt")

@@ -18,9 +18,9 @@ from skimage import data
 
 from genart.animate.frame import render_rgb
 from genart.animate.motions.flyin import flyin
-from genart.generative import shapes
 from genart.generative.images import rmse_255
-from genart.generative.shapes.layout import BEZIER, DRAWS, NAMES
+from genart.generative.shapes.families.bezier import ID as BEZIER
+from genart.generative.shapes.registry import DRAWS, NAMES, kinds_for
 from genart.render import cairo, drawables, pdf, raster, svg
 from genart.render import scene as S
 from genart.render.scanlines.bezier import bezier_scanlines
@@ -128,4 +128,4 @@ def test_bezier_from_evolve_to_animate(tmp_path: Path) -> None:
 
 
 def test_combo_includes_curves() -> None:
-    assert BEZIER in shapes.kinds_for("combo")
+    assert BEZIER in kinds_for("combo")

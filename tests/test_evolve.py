@@ -20,8 +20,14 @@ from genart.generative import hillclimb_tiles as E
 from genart.generative import shapes
 from genart.generative.energy import STATS, new_prefix, shape_delta, total_error
 from genart.generative.hillclimb import ClimbSettings, Evolution
+from genart.generative.hillclimb_checkpoint import Checkpoint
+from genart.generative.hillclimb_scene import tiles_scene
+from genart.generative.hillclimb_settings import EvolveError, EvolveSettings
+from genart.generative.hillclimb_state import TileState
 from genart.generative.images import Picture, rmse_255
-from genart.generative.shapes.layout import ALPHA, NAMES, SIZE
+from genart.generative.shapes.layout import ALPHA, SIZE
+from genart.generative.shapes.registry import NAMES
+from genart.generative.tiling import paint_order, tile_classes
 from genart.render import cairo, raster
 from genart.render import scene as S
 from genart.render.scanlines import blend_scanlines
@@ -128,7 +134,7 @@ def test_closed_form_colour_is_optimal() -> None:
 
 
 def test_every_added_shape_lowers_the_error() -> None:
-    result = E.evolve(picture(), E.EvolveSettings(n=25, climb=FAST, resize=None), progress=False)
+    result = E.evolve(picture(), EvolveSettings(shapes=25, climb=FAST, resize=None), progress=False)
     deltas = result.tiles[0].deltas
     assert len(deltas) == 25 and all(d < 0 for d in deltas)
     assert result.blank == pytest.approx(float(((result.target - result.background) ** 2).sum()))
@@ -136,20 +142,20 @@ def test_every_added_shape_lowers_the_error() -> None:
 
 def test_same_seed_same_scene_any_worker_count() -> None:
     pic = picture()
-    runs = [E.tiles_scene(E.evolve(pic, E.EvolveSettings(n=12, climb=ClimbSettings(**_fast(), workers=w),
+    runs = [tiles_scene(E.evolve(pic, EvolveSettings(shapes=12, climb=ClimbSettings(**_fast(), workers=w),
                                                       resize=None, seed=7), progress=False), pic,
-                       E.EvolveSettings()) for w in (1, 2, 1)]
+                       EvolveSettings()) for w in (1, 2, 1)]
     dumps = [S.dumps(r.model_copy(update={"meta": {}})) for r in runs]
     assert dumps[0] == dumps[1] == dumps[2]
-    other = E.evolve(pic, E.EvolveSettings(n=12, climb=FAST, resize=None, seed=8), progress=False)
-    assert other.tiles[0].params != E.evolve(pic, E.EvolveSettings(n=12, climb=FAST, resize=None, seed=7),
+    other = E.evolve(pic, EvolveSettings(shapes=12, climb=FAST, resize=None, seed=8), progress=False)
+    assert other.tiles[0].params != E.evolve(pic, EvolveSettings(shapes=12, climb=FAST, resize=None, seed=7),
                                              progress=False).tiles[0].params
 
 
 @pytest.mark.parametrize(("tiles", "stop_at"), [((1, 1), 21), ((2, 2), 6), ((2, 2), 21)])  # 6: within a round
 def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles, stop_at) -> None:
     pic = picture()
-    cfg = E.EvolveSettings(n=32, climb=FAST, resize=None, tiles=tiles, seed=2)
+    cfg = EvolveSettings(shapes=32, climb=FAST, resize=None, tiles=tiles, seed=2)
     whole = E.evolve(pic, cfg, progress=False)
     ckpt = tmp_path / "run.ckpt"
     calls = {"n": 0}
@@ -167,10 +173,10 @@ def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles, st
     partial = stopped.value.result
     monkeypatch.setattr(Evolution, "search", original)
     assert partial.interrupted and ckpt.exists()
-    saved = E.Checkpoint(ckpt, cfg.fingerprint(pic.sha256)).load(len(whole.states))[0]
+    saved = Checkpoint(ckpt, cfg.fingerprint(pic.sha256)).load(len(whole.states))[0]
     assert 0 < sum(len(t.params) for t in saved) == partial.count < 32
     assert [t.params for t in saved] == [t.params for t in partial.states]
-    assert E.tiles_scene(partial, pic, cfg).meta["interrupted"] is True
+    assert tiles_scene(partial, pic, cfg).meta["interrupted"] is True
     resumed = E.evolve(pic, cfg, checkpoint=ckpt, resume=True, progress=False)
     assert not resumed.interrupted and resumed.count == whole.count == 32
     assert [t.params for t in resumed.states] == [t.params for t in whole.states]
@@ -180,17 +186,17 @@ def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles, st
 def test_checkpoint_from_other_settings_is_refused(tmp_path: Path) -> None:
     pic = picture()
     ckpt = tmp_path / "c.ckpt"
-    E.Checkpoint(ckpt, E.EvolveSettings(seed=1).fingerprint(pic.sha256)).save([E.TileState()], 0.0, 4)
-    with pytest.raises(E.EvolveError, match="other settings"):
-        E.evolve(pic, E.EvolveSettings(n=2, climb=FAST, resize=None, seed=2), checkpoint=ckpt, resume=True,
+    Checkpoint(ckpt, EvolveSettings(seed=1).fingerprint(pic.sha256)).save([TileState()], 0.0, 4)
+    with pytest.raises(EvolveError, match="other settings"):
+        E.evolve(pic, EvolveSettings(shapes=2, climb=FAST, resize=None, seed=2), checkpoint=ckpt, resume=True,
                  progress=False)
 
 
 def test_tiles_keep_to_their_reach_and_the_scene_draws_the_fit_order() -> None:
     pic = picture(64)
-    cfg = E.EvolveSettings(n=48, climb=ClimbSettings(shape="combo", **_fast()), resize=None, tiles=(2, 2))
+    cfg = EvolveSettings(shapes=48, climb=ClimbSettings(shape="combo", **_fast()), resize=None, tiles=(2, 2))
     result = E.evolve(pic, cfg, progress=False)
-    drawing = E.tiles_scene(result, pic, cfg)
+    drawing = tiles_scene(result, pic, cfg)
     assert len(drawing.layers[0].shapes) == 48 and [len(t.params) for t in result.tiles] == [12] * 4
     assert result.reaches == [(0, 0, 46, 46), (18, 0, 64, 46), (0, 18, 46, 64), (18, 18, 64, 64)]  # 0.45 of 32 px
     rendered = raster.render(drawing, 64)
@@ -208,8 +214,8 @@ def test_tiles_keep_to_their_reach_and_the_scene_draws_the_fit_order() -> None:
 
 
 def test_paint_order_is_round_then_class_then_tile() -> None:
-    assert E.tile_classes(3, 2) == [0, 1, 0, 2, 3, 2]
-    assert E.paint_order([3, 2, 3], 2, [0, 1, 0]) == [(0, 0), (0, 1), (2, 0), (2, 1), (1, 0), (1, 1), (0, 2), (2, 2)]
+    assert tile_classes(3, 2) == [0, 1, 0, 2, 3, 2]
+    assert paint_order([3, 2, 3], 2, [0, 1, 0]) == [(0, 0), (0, 1), (2, 0), (2, 1), (1, 0), (1, 1), (0, 2), (2, 2)]
 
 
 def _inside(drawable: S.Shape, x0: float, y0: float, x1: float, y1: float) -> bool:
@@ -232,10 +238,10 @@ def _inside(drawable: S.Shape, x0: float, y0: float, x1: float, y1: float) -> bo
 def test_tile_borders_are_no_worse_than_elsewhere() -> None:
     """Issue 14: tiles used to leave a cross along their borders (about 20% more error there)."""
     pic = Picture(rgb=data.chelsea(), name="chelsea", sha256="0" * 64)
-    cfg = E.EvolveSettings(n=120, climb=ClimbSettings(candidates=100, max_age=30, repeats=4), tiles=(2, 2), resize=96)
+    cfg = EvolveSettings(shapes=120, climb=ClimbSettings(candidates=100, max_age=30, repeats=4), tiles=(2, 2), resize=96)
     result = E.evolve(pic, cfg, progress=False)
     h, w = result.target.shape[:2]
-    error = np.abs(raster.render(E.tiles_scene(result, pic, cfg), w, h) - result.target).mean(axis=2)
+    error = np.abs(raster.render(tiles_scene(result, pic, cfg), w, h) - result.target).mean(axis=2)
     border = np.zeros((h, w), bool)
     border[:, w // 2 - 2:w // 2 + 2] = border[h // 2 - 2:h // 2 + 2, :] = True
     assert error[border].mean() <= 1.1 * error[~border].mean()
@@ -243,8 +249,8 @@ def test_tile_borders_are_no_worse_than_elsewhere() -> None:
 
 def test_scene_is_in_picture_units() -> None:
     pic = picture(96)
-    cfg = E.EvolveSettings(n=5, climb=FAST, resize=48)
-    drawing = E.tiles_scene(E.evolve(pic, cfg, progress=False), pic, cfg)
+    cfg = EvolveSettings(shapes=5, climb=FAST, resize=48)
+    drawing = tiles_scene(E.evolve(pic, cfg, progress=False), pic, cfg)
     assert (drawing.canvas.width, drawing.canvas.height) == (96, 96)
     assert drawing.source.name == "astronaut" and drawing.meta["working_width"] == 48
 

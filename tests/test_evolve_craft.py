@@ -16,6 +16,8 @@ from skimage import data
 
 from genart.generative import hillclimb_tiles as E
 from genart.generative.hillclimb import ClimbSettings
+from genart.generative.hillclimb_scene import tiles_scene
+from genart.generative.hillclimb_settings import EvolveSettings
 from genart.generative.images import Picture
 from genart.generative.palette import PaletteError, palette_from, parse_palette
 from genart.render import scene as S
@@ -50,11 +52,11 @@ def test_palette_parsing_and_picking() -> None:
 @pytest.mark.parametrize(("shape", "tiles"), [("triangle", (1, 1)), ("combo", (2, 2))])
 def test_palette_scene_uses_only_palette_colours(shape: str, tiles: tuple[int, int]) -> None:
     pic = chelsea()
-    cfg = E.EvolveSettings(n=24, climb=ClimbSettings(shape=shape, candidates=30, max_age=10, repeats=2,
+    cfg = EvolveSettings(shapes=24, climb=ClimbSettings(shape=shape, candidates=30, max_age=10, repeats=2,
                                                      palette=PALETTE), tiles=tiles, resize=None)
     result = E.evolve(pic, cfg, progress=False)
     palette = np.asarray(PALETTE)
-    drawing = E.tiles_scene(result, pic, cfg)
+    drawing = tiles_scene(result, pic, cfg)
     colours = [s.color[:3] for s in drawing.layers[0].shapes] + [drawing.canvas.background[:3]]
     assert len(colours) == 25
     for colour in colours:

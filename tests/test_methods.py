@@ -18,7 +18,7 @@ from genart.generative.methods.refine import RefineSettings, refine_scene
 from genart.generative.mosaic.features import SPACES
 from genart.generative.mosaic.index import index_folder
 from genart.generative.mosaic.match import MODES
-from genart.generative.shapes.layout import NAMES
+from genart.generative.shapes.registry import NAMES
 from genart.render import scene as S
 from genart.render.cairo import render_array
 

@@ -29,7 +29,8 @@ import pytest
 from PIL import Image
 
 from genart.generative.hillclimb import ClimbSettings
-from genart.generative.hillclimb_tiles import EvolveSettings, evolve
+from genart.generative.hillclimb_settings import EvolveSettings
+from genart.generative.hillclimb_tiles import evolve
 from genart.generative.images import Picture
 from genart.preview.live import Live
 from genart.preview.server import PreviewServer
@@ -260,7 +261,7 @@ class Recorder:
 def test_reporting_leaves_the_result_unchanged(tiles: tuple[int, int]) -> None:
     rng = np.random.default_rng(3)
     picture = Picture(rgb=(rng.random((48, 48, 3)) * 255).astype(np.uint8), name="noise", sha256="0" * 64)
-    settings = EvolveSettings(n=24, climb=ClimbSettings(candidates=30, max_age=10, repeats=2, workers=1), tiles=tiles,
+    settings = EvolveSettings(shapes=24, climb=ClimbSettings(candidates=30, max_age=10, repeats=2, workers=1), tiles=tiles,
                               resize=48)
     plain = evolve(picture, settings, progress=False, reporter=SILENT)
     recorder = Recorder()

@@ -19,7 +19,10 @@ from skimage import data
 from genart.generative import hillclimb_tiles as E
 from genart.generative import seams
 from genart.generative.hillclimb import ClimbSettings
+from genart.generative.hillclimb_scene import tiles_scene
+from genart.generative.hillclimb_settings import EvolveSettings
 from genart.generative.images import Picture
+from genart.generative.tiling import reach_boxes, tile_classes
 from genart.render import scene as S
 from genart.render.cairo import render_array
 
@@ -39,9 +42,9 @@ def _poster(name: str, n: int, tiles: tuple[int, int], workers: int, effort: tup
     pic = _picture(name)
     candidates, max_age, repeats = effort
     climb = ClimbSettings(candidates=candidates, max_age=max_age, repeats=repeats, workers=workers)
-    settings = E.EvolveSettings(n=n, climb=climb, tiles=tiles, resize=resize)
+    settings = EvolveSettings(shapes=n, climb=climb, tiles=tiles, resize=resize)
     result = E.evolve(pic, settings, progress=False)
-    drawing = E.tiles_scene(result, pic, settings)
+    drawing = tiles_scene(result, pic, settings)
     text = S.dumps(drawing.model_copy(update={"meta": {}}))
     return render_array(drawing, pic.width, pic.height), text, (result.target.shape[1], result.target.shape[0])
 
@@ -72,7 +75,7 @@ def test_a_seam_is_an_edge_the_picture_has_not() -> None:
 
 def test_reach_boxes_of_a_class_never_overlap() -> None:
     for cols, rows, width, height in ((2, 2, 64, 64), (5, 3, 101, 37), (8, 8, 256, 170), (16, 1, 48, 9)):
-        reaches, classes = E.reach_boxes(width, height, cols, rows), E.tile_classes(cols, rows)
+        reaches, classes = reach_boxes(width, height, cols, rows), tile_classes(cols, rows)
         for i, a in enumerate(reaches):
             for j, b in enumerate(reaches[:i]):
                 if classes[i] == classes[j]:

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from genart.errors import UserError  # noqa: E402
-from genart.generative.hillclimb_tiles import Checkpoint, EvolveError  # noqa: E402
+from genart.generative.hillclimb_checkpoint import Checkpoint  # noqa: E402
+from genart.generative.hillclimb_settings import EvolveError  # noqa: E402
 from genart.generative.mosaic.collection import Collection, CollectionError, write_collection  # noqa: E402
 from genart.generative.shapes.layout import SIZE  # noqa: E402
 from genart.render import scene as S  # noqa: E402

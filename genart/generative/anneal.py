@@ -16,8 +16,8 @@ import numba
 import numpy as np
 from scipy.optimize import dual_annealing
 
-from genart.generative.hillclimb_tiles import tile_boxes
 from genart.generative.images import Picture, working, working_scale
+from genart.generative.tiling import tile_boxes
 from genart.render import scene as S
 from genart.render.fields import rgba
 from genart.render.scanlines import blend_scanlines

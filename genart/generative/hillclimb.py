@@ -28,6 +28,7 @@ from genart.generative import shapes
 from genart.generative.energy import new_prefix, shape_delta, total_error, update_prefix
 from genart.generative.fastrng import stream
 from genart.generative.shapes.layout import ALPHA, SIZE
+from genart.generative.shapes.registry import kinds_for, side_counts
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def climb(
     prefix: np.ndarray,
     clear: np.ndarray,
     kinds: np.ndarray,
-    sides: int,
+    sides: np.ndarray,
     alpha: float,
     bounds: np.ndarray,
     candidates: int,
@@ -92,8 +93,9 @@ def climb(
     rng: np.ndarray,
     best: np.ndarray,
 ) -> float:
-    """One repeat: best of `candidates` random shapes, then hill-climbed; returns its error change (infinite
-    where every shape tried covers a pixel of `clear`, `clear_prefix`)."""
+    """One repeat: best of `candidates` random shapes of `kinds` (`sides[i]` vertices for `kinds[i]`), then
+    hill-climbed; returns its error change (infinite where every shape tried covers a pixel of `clear`,
+    `clear_prefix`)."""
     height, width = prefix.shape[0], prefix.shape[1] - 1
     lines, pts, xs = shapes.buffers(height)
     sums = np.empty(prefix.shape[2])
@@ -149,7 +151,8 @@ class Evolution:
         self.prefix = new_prefix(self.target, self.canvas)
         self.clear = clear_prefix(self.target)
         self.settings = settings
-        self.kinds = shapes.kinds_for(settings.shape)
+        self.kinds = kinds_for(settings.shape)
+        self.sides = side_counts(self.kinds, settings.sides)
         self.bounds = np.atleast_2d(np.asarray(bounds, np.float64))
         self.palette = np.asarray(settings.palette, np.float64).reshape(-1, 3)
         self.seed, self.tile, self.first = seed, tile, first
@@ -188,7 +191,7 @@ class Evolution:
         deltas = np.empty(s.repeats)
         area = self.bounds[(41 * index + 23 * self.tile) % len(self.bounds)]
         areas = np.repeat(area[None], s.repeats, axis=0)
-        args = (self.prefix, self.clear, self.kinds, s.sides, s.alpha)
+        args = (self.prefix, self.clear, self.kinds, self.sides, s.alpha)
         if pool is None or s.workers <= 1:
             _climb_many(*args, areas, s.candidates, s.max_age, self.palette, states, out, deltas)
         else:

@@ -8,7 +8,7 @@ per pixel pair across a line, ``|result[x+1] − result[x]| − |picture[x+1] �
 lines centred a quarter of a tile to either side of each border, so inside the tiles. Their
 difference, the **gap**, is how much more edge the borders have than the tiles' insides: an
 untiled fit has a gap near 0 at the same lines, a fit whose tiles meet badly a gap of several
-levels. Tile borders are those of the working grid (`genart.generative.hillclimb_tiles.tile_boxes`)
+levels. Tile borders are those of the working grid (`genart.generative.tiling.tile_boxes`)
 mapped onto the picture's pixels.
 """
 

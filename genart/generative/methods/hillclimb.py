@@ -5,27 +5,35 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from genart.generative.hillclimb import ClimbSettings, kernels_cached
-from genart.generative.hillclimb_tiles import EvolveInterrupted, EvolveSettings, evolve, tiles_scene, warm_up
+from genart.generative.hillclimb_scene import tiles_scene
+from genart.generative.hillclimb_settings import EvolveSettings
+from genart.generative.hillclimb_tiles import EvolveInterrupted, evolve, warm_up
 from genart.generative.images import MAX_WORKING, MIN_WORKING, Picture
 from genart.generative.methods.base import Kernels, Method, Seconds, Workers
 from genart.generative.palette import MAX_COLORS
+from genart.generative.shapes.registry import CHOICES
 from genart.render.scene import Scene
 from genart.runtime.interrupt import Interrupted
 from genart.runtime.progress import SILENT, Reporter
 
-ShapeName = Literal["triangle", "polygon", "rectangle", "rotated_rectangle", "ellipse", "rotated_ellipse", "circle", "bezier",
-                    "combo"]
+if TYPE_CHECKING:
+    ShapeName = str
+else:
+    ShapeName = Literal[CHOICES]  # the families' names and combo (`genart.generative.shapes.registry`)
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 MAX_EVOLVE_SHAPES = 100_000  # with its snapshots, a scene of as many shapes stays within the scene limit
+MAX_TILES = 1024  # tiles in all
 
 
 class HillclimbSettings(BaseModel):
     """Everything the greedy hill-climb needs (see `genart.generative.hillclimb_tiles`)."""
+
+    # validated here, once: the engine takes the frozen view `engine()` builds
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -70,15 +78,26 @@ class HillclimbSettings(BaseModel):
 
     @model_validator(mode="after")
     def _runnable(self) -> HillclimbSettings:
-        self.engine().check()
+        cols, rows = self.tiles
+        if cols < 1 or rows < 1 or cols * rows > MAX_TILES:
+            raise ValueError(f"tiles must be at least 1x1 and at most {MAX_TILES} in all, got {cols}x{rows}")
+        if self.shapes < cols * rows:
+            raise ValueError(f"{self.shapes} shapes cannot cover {cols * rows} tiles (at least one each)")
         return self
 
     def engine(self) -> EvolveSettings:
-        """The engine's settings."""
+        """The engine's frozen view of these settings (the workers resolved to a count).
+
+        Examples
+        --------
+        >>> settings = HillclimbSettings(shapes=50, shape="circle", tiles=(2, 1), workers=1)
+        >>> settings.engine().quotas
+        [25, 25]
+        """
         climb = ClimbSettings(shape=self.shape, sides=self.sides, alpha=self.alpha, candidates=self.candidates,
                               max_age=self.max_age, repeats=self.repeats, workers=self.workers or os.cpu_count() or 1,
                               palette=self.palette)
-        return EvolveSettings(n=self.shapes, climb=climb, tiles=self.tiles, resize=self.resize, seed=self.seed,
+        return EvolveSettings(shapes=self.shapes, climb=climb, tiles=self.tiles, resize=self.resize, seed=self.seed,
                               background=self.background, target_rmse=self.target_rmse, seconds=self.seconds)
 
 

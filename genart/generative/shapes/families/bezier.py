@@ -1,4 +1,4 @@
-"""The quadratic Bézier family (compiled): p[0:6] start, control and end point, p[6] stroke width."""
+"""The quadratic Bézier family: p[0:6] start, control and end point, p[6] stroke width."""
 
 from __future__ import annotations
 
@@ -6,14 +6,20 @@ import numba
 import numpy as np
 
 from genart.generative.fastrng import normal, randint, uniform
+from genart.generative.shapes.family import Family
 from genart.generative.shapes.layout import clamp, mutation_step
+from genart.render import drawables
+from genart.render.drawables import Kind
+from genart.render.fields import Color
+from genart.render.scanlines.bezier import bezier_scanlines_into
 
+ID = 7
 WIDTH = 6
 MAX_WIDTH = 16.0  # at 256 px, as primitive's
 
 
 @numba.njit(cache=True, nogil=True)
-def fix_bezier(p: np.ndarray, bounds: np.ndarray) -> None:
+def fix(p: np.ndarray, bounds: np.ndarray) -> None:
     """Clamp the points (and width); with strict bounds (tiles) the whole stroke stays inside."""
     s, m = bounds[5], bounds[4]
     top = max(bounds[2] - bounds[0], bounds[3] - bounds[1])
@@ -25,7 +31,7 @@ def fix_bezier(p: np.ndarray, bounds: np.ndarray) -> None:
 
 
 @numba.njit(cache=True, nogil=True)
-def random_bezier(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
+def random(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
     """A short random curve (each point within 20 px of the last at 256 px, as primitive's)."""
     s = bounds[5]
     p[0] = bounds[0] + uniform(rng) * (bounds[2] - bounds[0])
@@ -34,11 +40,11 @@ def random_bezier(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
         p[2 * i] = p[2 * i - 2] + (uniform(rng) * 40.0 - 20.0) * s
         p[2 * i + 1] = p[2 * i - 1] + (uniform(rng) * 40.0 - 20.0) * s
     p[WIDTH] = (1.0 + 3.0 * uniform(rng)) * s
-    fix_bezier(p, bounds)
+    fix(p, bounds)
 
 
 @numba.njit(cache=True, nogil=True)
-def mutate_bezier(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
+def mutate(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
     """Move one of the three points by a normal step, or (one time in four) change the width."""
     g = randint(rng, 4)
     if g < 3:
@@ -47,4 +53,17 @@ def mutate_bezier(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
         p[2 * g + 1] += normal(rng) * step
     else:
         p[WIDTH] += normal(rng) * bounds[5]
-    fix_bezier(p, bounds)
+    fix(p, bounds)
+
+
+@numba.njit(cache=True, nogil=True)
+def scanlines(p: np.ndarray, height: int, width: int, out: np.ndarray, pts: np.ndarray, xs: np.ndarray) -> int:
+    return bezier_scanlines_into(p[0:6].reshape(3, 2), 0.5 * p[WIDTH], height, width, out, pts, xs)
+
+
+def drawable(p: np.ndarray, color: Color) -> drawables.Bezier:
+    (x0, y0), (x1, y1), (x2, y2) = p[0:6].reshape(3, 2).tolist()
+    return drawables.Bezier(points=((x0, y0), (x1, y1), (x2, y2)), width=p[WIDTH], color=color)
+
+
+FAMILY = Family(ID, "bezier", Kind.BEZIER, 3, random, mutate, scanlines, drawable)

@@ -1,0 +1,1 @@
+"""The search families, one module each; each declares its record `FAMILY` (see `genart.generative.shapes.family`)."""
