@@ -101,7 +101,7 @@ def main() -> None:
         settings = EvolveSettings(shapes=100, seed=0, climb=ClimbSettings(shape=shape, alpha=0.5, candidates=200,
                                                                       max_age=50, repeats=2, workers=1))
         t0 = time.perf_counter()
-        evolved = evolve(picture, settings, progress=False)
+        evolved = evolve(picture, settings)
         greedy_s = time.perf_counter() - t0
         start = tiles_scene(evolved, picture, settings)
         greedy = rmse_255(cairo.render_array(start), target)

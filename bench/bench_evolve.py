@@ -58,7 +58,7 @@ def poster_rmse(drawing: S.Scene, target: np.ndarray) -> float:
 def greedy(pic: Picture, shape: str, n: int, workers: int) -> tuple[S.Scene, float, np.ndarray, np.ndarray]:
     settings = EvolveSettings(shapes=n, climb=ClimbSettings(shape=shape, workers=workers), resize=256)
     start = time.perf_counter()
-    result = evolve(pic, settings, progress=False)
+    result = evolve(pic, settings)
     seconds = time.perf_counter() - start
     return tiles_scene(result, pic, settings), seconds, result.target, result.background
 
@@ -88,7 +88,7 @@ def main() -> None:
         chelsea = Picture(rgb=data.chelsea(), name="chelsea", sha256="0" * 64)
         for tiles in ((2, 2), (4, 4)):
             settings = EvolveSettings(shapes=400, climb=ClimbSettings(workers=2), tiles=tiles, resize=256)
-            result = evolve(chelsea, settings, progress=False)
+            result = evolve(chelsea, settings)
             seam = seam_figures(tiles_scene(result, chelsea, settings), result, chelsea, tiles)
             row(f"hillclimb 400 triangles, chelsea, {tiles[0]}x{tiles[1]} tiles", result.rmse, result.seconds)
             print(f"    excess edge at tile borders {seam.border:+.2f}, a quarter tile inside {seam.inside:+.2f} "

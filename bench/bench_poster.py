@@ -24,6 +24,7 @@ from PIL import Image
 from skimage import data
 
 import genart.generative.hillclimb_tiles as E
+from genart.bars import BarReporter
 from genart.generative.hillclimb import ClimbSettings
 from genart.generative.hillclimb_scene import tiles_scene
 from genart.generative.hillclimb_settings import EvolveSettings
@@ -50,7 +51,7 @@ def picture(size: int) -> Picture:
 
 def run(label: str, pic: Picture, settings: EvolveSettings, scheduler: str | None) -> Run:
     start = time.perf_counter()
-    result = E.evolve(pic, settings, progress=True, scheduler=scheduler)
+    result = E.evolve(pic, settings, reporter=BarReporter(), scheduler=scheduler)
     return Run(label, time.perf_counter() - start, tiles_scene(result, pic, settings), result, pic)
 
 

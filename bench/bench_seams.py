@@ -53,7 +53,7 @@ def worst_reach_line(png: np.ndarray, plain: np.ndarray, picture: np.ndarray, ti
 def fit(pic: Picture, n: int, tiles: tuple[int, int], workers: int) -> tuple[S.Scene, float, tuple[int, int]]:
     settings = EvolveSettings(shapes=n, climb=ClimbSettings(workers=workers), tiles=tiles)
     start = time.perf_counter()
-    result = E.evolve(pic, settings, progress=False)
+    result = E.evolve(pic, settings)
     seconds = time.perf_counter() - start
     return tiles_scene(result, pic, settings), seconds, (result.target.shape[1], result.target.shape[0])
 

@@ -49,7 +49,7 @@ def main() -> None:
             tiles = (int(grid.split("x")[0]), int(grid.split("x")[1]))
             settings = EvolveSettings(shapes=n, climb=ClimbSettings(workers=args.workers), tiles=tiles)
             start = time.perf_counter()
-            result = E.evolve(pic, settings, progress=False)
+            result = E.evolve(pic, settings)
             seconds = time.perf_counter() - start
             rgba = render_array(tiles_scene(result, pic, settings), 256, 256, alpha=True).astype(np.float64) / 255
             outside = float(rgba[..., 3][pic.alpha == 0].mean() * 255.0) if pic.alpha is not None else 0.0
@@ -58,7 +58,7 @@ def main() -> None:
                 target = working(composite, 256).target
                 shown = rgba[..., :3] * rgba[..., 3:] + level * (1.0 - rgba[..., 3:])
                 start = time.perf_counter()
-                opaque = E.evolve(composite, settings, progress=False)
+                opaque = E.evolve(composite, settings)
                 opaque_seconds = time.perf_counter() - start
                 opaque_rmse = rmse_255(render_array(tiles_scene(opaque, composite, settings), 256, 256), target)
                 rmse = rmse_255(shown, target)

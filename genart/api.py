@@ -161,7 +161,7 @@ def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: 
     resize = getattr(settings, "resize", None)
     reporter = reporter_for(progress, reporter)
     try:
-        drawing = chosen.fit(picture, settings, progress=progress, checkpoint=checkpoint, resume=resume,
+        drawing = chosen.fit(picture, settings, checkpoint=checkpoint, resume=resume,
                              reporter=reporter, scheduler=scheduler)
     except MethodError as exc:
         raise SettingsError(str(exc)) from None

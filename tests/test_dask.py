@@ -58,7 +58,7 @@ SETTINGS = HillclimbSettings(shapes=48, tiles=(2, 2), resize=64, seed=3, candida
 
 
 def _evolved(scheduler: str | None, settings: HillclimbSettings = SETTINGS) -> str:
-    drawing = fit(_picture(), settings, progress=False, scheduler=scheduler)
+    drawing = fit(_picture(), settings, scheduler=scheduler)
     return S.dumps(drawing.model_copy(update={"meta": {**drawing.meta, "seconds": 0}}))
 
 

@@ -134,7 +134,7 @@ def test_closed_form_colour_is_optimal() -> None:
 
 
 def test_every_added_shape_lowers_the_error() -> None:
-    result = E.evolve(picture(), EvolveSettings(shapes=25, climb=FAST, resize=None), progress=False)
+    result = E.evolve(picture(), EvolveSettings(shapes=25, climb=FAST, resize=None))
     deltas = result.tiles[0].deltas
     assert len(deltas) == 25 and all(d < 0 for d in deltas)
     assert result.blank == pytest.approx(float(((result.target - result.background) ** 2).sum()))
@@ -143,20 +143,19 @@ def test_every_added_shape_lowers_the_error() -> None:
 def test_same_seed_same_scene_any_worker_count() -> None:
     pic = picture()
     runs = [tiles_scene(E.evolve(pic, EvolveSettings(shapes=12, climb=ClimbSettings(**_fast(), workers=w),
-                                                      resize=None, seed=7), progress=False), pic,
+                                                      resize=None, seed=7)), pic,
                        EvolveSettings()) for w in (1, 2, 1)]
     dumps = [S.dumps(r.model_copy(update={"meta": {}})) for r in runs]
     assert dumps[0] == dumps[1] == dumps[2]
-    other = E.evolve(pic, EvolveSettings(shapes=12, climb=FAST, resize=None, seed=8), progress=False)
-    assert other.tiles[0].params != E.evolve(pic, EvolveSettings(shapes=12, climb=FAST, resize=None, seed=7),
-                                             progress=False).tiles[0].params
+    other = E.evolve(pic, EvolveSettings(shapes=12, climb=FAST, resize=None, seed=8))
+    assert other.tiles[0].params != E.evolve(pic, EvolveSettings(shapes=12, climb=FAST, resize=None, seed=7)).tiles[0].params
 
 
 @pytest.mark.parametrize(("tiles", "stop_at"), [((1, 1), 21), ((2, 2), 6), ((2, 2), 21)])  # 6: within a round
 def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles, stop_at) -> None:
     pic = picture()
     cfg = EvolveSettings(shapes=32, climb=FAST, resize=None, tiles=tiles, seed=2)
-    whole = E.evolve(pic, cfg, progress=False)
+    whole = E.evolve(pic, cfg)
     ckpt = tmp_path / "run.ckpt"
     calls = {"n": 0}
     original = Evolution.search
@@ -169,7 +168,7 @@ def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles, st
 
     monkeypatch.setattr(Evolution, "search", interrupt)
     with pytest.raises(E.EvolveInterrupted) as stopped:
-        E.evolve(pic, cfg, checkpoint=ckpt, progress=False)
+        E.evolve(pic, cfg, checkpoint=ckpt)
     partial = stopped.value.result
     monkeypatch.setattr(Evolution, "search", original)
     assert partial.interrupted and ckpt.exists()
@@ -177,7 +176,7 @@ def test_resumed_run_equals_uninterrupted(tmp_path: Path, monkeypatch, tiles, st
     assert 0 < sum(len(t.params) for t in saved) == partial.count < 32
     assert [t.params for t in saved] == [t.params for t in partial.states]
     assert tiles_scene(partial, pic, cfg).meta["interrupted"] is True
-    resumed = E.evolve(pic, cfg, checkpoint=ckpt, resume=True, progress=False)
+    resumed = E.evolve(pic, cfg, checkpoint=ckpt, resume=True)
     assert not resumed.interrupted and resumed.count == whole.count == 32
     assert [t.params for t in resumed.states] == [t.params for t in whole.states]
     assert not ckpt.exists()
@@ -188,14 +187,13 @@ def test_checkpoint_from_other_settings_is_refused(tmp_path: Path) -> None:
     ckpt = tmp_path / "c.ckpt"
     Checkpoint(ckpt, EvolveSettings(seed=1).fingerprint(pic.sha256)).save([TileState()], 0.0, 4)
     with pytest.raises(EvolveError, match="other settings"):
-        E.evolve(pic, EvolveSettings(shapes=2, climb=FAST, resize=None, seed=2), checkpoint=ckpt, resume=True,
-                 progress=False)
+        E.evolve(pic, EvolveSettings(shapes=2, climb=FAST, resize=None, seed=2), checkpoint=ckpt, resume=True)
 
 
 def test_tiles_keep_to_their_reach_and_the_scene_draws_the_fit_order() -> None:
     pic = picture(64)
     cfg = EvolveSettings(shapes=48, climb=ClimbSettings(shape="combo", **_fast()), resize=None, tiles=(2, 2))
-    result = E.evolve(pic, cfg, progress=False)
+    result = E.evolve(pic, cfg)
     drawing = tiles_scene(result, pic, cfg)
     assert len(drawing.layers[0].shapes) == 48 and [len(t.params) for t in result.tiles] == [12] * 4
     assert result.reaches == [(0, 0, 46, 46), (18, 0, 64, 46), (0, 18, 46, 64), (18, 18, 64, 64)]  # 0.45 of 32 px
@@ -239,7 +237,7 @@ def test_tile_borders_are_no_worse_than_elsewhere() -> None:
     """Issue 14: tiles used to leave a cross along their borders (about 20% more error there)."""
     pic = Picture(rgb=data.chelsea(), name="chelsea", sha256="0" * 64)
     cfg = EvolveSettings(shapes=120, climb=ClimbSettings(candidates=100, max_age=30, repeats=4), tiles=(2, 2), resize=96)
-    result = E.evolve(pic, cfg, progress=False)
+    result = E.evolve(pic, cfg)
     h, w = result.target.shape[:2]
     error = np.abs(raster.render(tiles_scene(result, pic, cfg), w, h) - result.target).mean(axis=2)
     border = np.zeros((h, w), bool)
@@ -250,7 +248,7 @@ def test_tile_borders_are_no_worse_than_elsewhere() -> None:
 def test_scene_is_in_picture_units() -> None:
     pic = picture(96)
     cfg = EvolveSettings(shapes=5, climb=FAST, resize=48)
-    drawing = tiles_scene(E.evolve(pic, cfg, progress=False), pic, cfg)
+    drawing = tiles_scene(E.evolve(pic, cfg), pic, cfg)
     assert (drawing.canvas.width, drawing.canvas.height) == (96, 96)
     assert drawing.source.name == "astronaut" and drawing.meta["working_width"] == 48
 

@@ -54,7 +54,7 @@ def test_palette_scene_uses_only_palette_colours(shape: str, tiles: tuple[int, i
     pic = chelsea()
     cfg = EvolveSettings(shapes=24, climb=ClimbSettings(shape=shape, candidates=30, max_age=10, repeats=2,
                                                      palette=PALETTE), tiles=tiles, resize=None)
-    result = E.evolve(pic, cfg, progress=False)
+    result = E.evolve(pic, cfg)
     palette = np.asarray(PALETTE)
     drawing = tiles_scene(result, pic, cfg)
     colours = [s.color[:3] for s in drawing.layers[0].shapes] + [drawing.canvas.background[:3]]

@@ -93,7 +93,7 @@ def test_validation_errors_are_one_line_naming_the_setting() -> None:
 def test_every_method_fits_a_tiny_picture(name: str, collection: Path) -> None:
     method = get_method(name)
     values = {**TINY[name], **({"collection": collection} if name == "mosaic" else {})}
-    drawing = method.fit(astronaut(), method.settings(**values), progress=False)
+    drawing = method.fit(astronaut(), method.settings(**values))
     S.Scene.model_validate(drawing.model_dump())
     assert (drawing.canvas.width, drawing.canvas.height) == (32, 32)
     layer = drawing.layers[0]
@@ -115,7 +115,7 @@ def test_hillclimb_via_the_registry_equals_the_cli(tmp_path: Path) -> None:
     from genart.generative.images import load_picture
 
     settings = HillclimbSettings(shapes=8, resize=32, candidates=30, max_age=10, repeats=2, seed=5, shape="ellipse")
-    drawing = get_method("hillclimb").fit(load_picture(picture_file), settings, progress=False,
+    drawing = get_method("hillclimb").fit(load_picture(picture_file), settings,
                                           checkpoint=tmp_path / "x.ckpt")
     cli = S.load(out)
     assert S.dumps(cli.model_copy(update={"meta": {}})) == S.dumps(drawing.model_copy(update={"meta": {}}))
@@ -125,7 +125,7 @@ def test_hillclimb_via_the_registry_equals_the_cli(tmp_path: Path) -> None:
 def test_refinement_never_returns_a_worse_scene() -> None:
     picture = astronaut()
     method = get_method("hillclimb")
-    drawing = method.fit(picture, method.settings(**TINY["hillclimb"], shape="triangle"), progress=False)
+    drawing = method.fit(picture, method.settings(**TINY["hillclimb"], shape="triangle"))
     target = working(picture, 32).target
     before = rmse_255(render_array(drawing, 32, 32), target)
     refined = refine_scene(drawing, picture, RefineSettings(steps=40, resize=32))

@@ -263,9 +263,9 @@ def test_reporting_leaves_the_result_unchanged(tiles: tuple[int, int]) -> None:
     picture = Picture(rgb=(rng.random((48, 48, 3)) * 255).astype(np.uint8), name="noise", sha256="0" * 64)
     settings = EvolveSettings(shapes=24, climb=ClimbSettings(candidates=30, max_age=10, repeats=2, workers=1), tiles=tiles,
                               resize=48)
-    plain = evolve(picture, settings, progress=False, reporter=SILENT)
+    plain = evolve(picture, settings, reporter=SILENT)
     recorder = Recorder()
-    watched = evolve(picture, settings, progress=False, reporter=recorder)
+    watched = evolve(picture, settings, reporter=recorder)
     assert [t.params for t in watched.states] == [t.params for t in plain.states]
     assert recorder.events and recorder.events[-1].picture().shape == (48, 48, 3)
     if tiles != (1, 1):

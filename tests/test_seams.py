@@ -43,7 +43,7 @@ def _poster(name: str, n: int, tiles: tuple[int, int], workers: int, effort: tup
     candidates, max_age, repeats = effort
     climb = ClimbSettings(candidates=candidates, max_age=max_age, repeats=repeats, workers=workers)
     settings = EvolveSettings(shapes=n, climb=climb, tiles=tiles, resize=resize)
-    result = E.evolve(pic, settings, progress=False)
+    result = E.evolve(pic, settings)
     drawing = tiles_scene(result, pic, settings)
     text = S.dumps(drawing.model_copy(update={"meta": {}}))
     return render_array(drawing, pic.width, pic.height), text, (result.target.shape[1], result.target.shape[0])

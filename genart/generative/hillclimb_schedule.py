@@ -13,7 +13,6 @@ import contextlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 import numpy as np
 
@@ -24,17 +23,29 @@ from genart.generative.hillclimb_settings import EvolveSettings
 from genart.generative.hillclimb_state import Result, TileState, paint_shapes, shown
 from genart.generative.tiling import CLASSES, tile_bounds
 from genart.runtime.execution import Execution
-from genart.runtime.progress import Progress, Reporter
+from genart.runtime.progress import Count, Progress, Reporter
 
+LABEL = "evolve"  # the progress bar's title
 SAVE_EVERY = 2.0  # seconds between checkpoints within a turn (or an untiled run)
 
 
-class Bar(Protocol):
-    """The progress bar the run updates (a tqdm bar; see `genart.generative.hillclimb_tiles.evolve`)."""
+@dataclass
+class Counter:
+    """The run's count of shapes, told to the reporter as `Count`s (the command line draws them as a bar)."""
 
-    def update(self, n: float | None = 1) -> Any: ...
+    reporter: Reporter
+    done: int  # shapes so far (a resumed run starts where its checkpoint left off)
+    total: int
+    note: str = ""  # the fit RMSE, as the bar's postfix
 
-    def set_postfix(self, ordered_dict: Any = None, refresh: bool | None = True, **kwargs: Any) -> None: ...
+    def count(self, final: bool = False) -> None:
+        """Tell the reporter how far the run has come."""
+        self.reporter.count(Count(LABEL, self.done, self.total, "shape", self.note, final))
+
+    def add(self, shapes: int) -> None:
+        """`shapes` more shapes are done."""
+        self.done += shapes
+        self.count()
 
 
 @dataclass
@@ -45,7 +56,7 @@ class Run:
     canvas: np.ndarray
     settings: EvolveSettings
     store: Checkpoint | None
-    bar: Bar
+    counter: Counter
     started: float  # perf_counter when the run (with a resumed checkpoint's seconds) started
     reporter: Reporter
 
@@ -62,8 +73,8 @@ class Run:
         return s.target_rmse is not None and self.result.rmse <= s.target_rmse
 
     def report(self, canvas: np.ndarray) -> None:
-        """Show the fit's RMSE on the bar, and tell the reporter of `canvas` if it asks."""
-        self.bar.set_postfix({FIT: f"{self.result.rmse:.2f}"}, refresh=False)
+        """Note the fit's RMSE for the bar, and tell the reporter of `canvas` if it asks."""
+        self.counter.note = f"{FIT}={self.result.rmse:.2f}"
         if self.reporter.due():
             self.reporter.report(self.progress(canvas.copy()))
 
@@ -116,7 +127,7 @@ def run_one(run: Run) -> None:
             state.params.append(p.tolist())
             state.colors.append(evo.colors[-1].tolist())
             state.deltas.append(evo.deltas[-1])
-            run.bar.update(1)
+            run.counter.add(1)
             run.report(evo.canvas)
             if run.store and time.perf_counter() - last_save > SAVE_EVERY:
                 run.save()
@@ -175,7 +186,7 @@ def _turn(run: Run, execution: Execution, todo: dict[int, tuple[np.ndarray, np.n
             tile.deltas += grown.deltas
             tile.stuck = grown.stuck
             paint_shapes(canvas, result.reaches[i], tile, first)
-            run.bar.update(len(grown.params))
+            run.counter.add(len(grown.params))
             if run.store and time.perf_counter() - last_save > SAVE_EVERY:
                 run.save()
                 last_save = time.perf_counter()

@@ -41,7 +41,7 @@ The run is spread over modules by concern: `genart.generative.tiling` (the tile 
 parity classes), `hillclimb_schedule` (the rounds and turns, the tile jobs), `hillclimb_state`
 (the tiles so far, the result), `hillclimb_checkpoint` (its checkpoint, in a fingerprinted
 `genart.generative.checkpoint` file: anything else at the path is refused before the run and left
-untouched), `hillclimb_scene` (the scene). The progress bar is made here, and only here.
+untouched), `hillclimb_scene` (the scene). The run counts its shapes to the `reporter`; the command line draws the bar.
 """
 
 from __future__ import annotations
@@ -50,11 +50,10 @@ import time
 from pathlib import Path
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from genart.generative.hillclimb import ClimbSettings
 from genart.generative.hillclimb_checkpoint import Checkpoint, check_resumed
-from genart.generative.hillclimb_schedule import Run, run_one, run_tiles
+from genart.generative.hillclimb_schedule import Counter, Run, run_one, run_tiles
 from genart.generative.hillclimb_settings import EvolveError, EvolveSettings
 from genart.generative.hillclimb_state import Result, TileState
 from genart.generative.images import MAX_WORKING, Picture, composites, working
@@ -140,7 +139,6 @@ def evolve(
     settings: EvolveSettings,
     checkpoint: Path | None = None,
     resume: bool = False,
-    progress: bool = True,
     reporter: Reporter = SILENT,
     scheduler: str | None = None,
 ) -> Result:
@@ -156,13 +154,13 @@ def evolve(
     tiled = len(result.boxes) > 1
     workers = min(settings.climb.workers, len(result.boxes))  # the cluster is reached (or not) before the bar shows
     execution = open_execution(workers if workers > 1 else 0, scheduler) if tiled else None
-    bar = tqdm(total=settings.shapes, initial=result.count, desc="evolve", unit="shape", disable=not progress,
-               dynamic_ncols=True)
-    run = Run(result, result.canvas(), settings, store, bar, started, reporter)
+    counter = Counter(reporter, result.count, settings.shapes)
+    counter.count()
+    run = Run(result, result.canvas(), settings, store, counter, started, reporter)
     try:
         _go(run, execution)
     finally:
-        bar.close()
+        counter.count(final=True)
         if execution is not None:
             execution.close(cancel=True)
     result.seconds = time.perf_counter() - started
@@ -201,5 +199,4 @@ def warm_up() -> None:
     cover[:, :4] = 0
     quick = ClimbSettings(candidates=2, max_age=1, repeats=1)
     for tiles, alpha in (((1, 1), None), ((2, 2), None), ((2, 1), cover)):
-        evolve(Picture(rgb, "warm-up", "0" * 64, alpha), EvolveSettings(shapes=4, climb=quick, tiles=tiles, resize=None),
-               progress=False)
+        evolve(Picture(rgb, "warm-up", "0" * 64, alpha), EvolveSettings(shapes=4, climb=quick, tiles=tiles, resize=None))

@@ -2,7 +2,7 @@
 
 Every method is a `Method` record: a name, one-line help, a pydantic settings model
 (every field with a default, a range and a description) and `fit(picture, settings,
-progress, checkpoint, resume) -> Scene`. A scene of shapes can then be refined jointly
+checkpoint, resume, reporter, scheduler) -> Scene`. A scene of shapes can then be refined jointly
 (`genart.generative.methods.refine.refine_scene`). docs/extending.md ("A method") says how to add one.
 """
 

@@ -48,7 +48,7 @@ class AnnealMethodSettings(BaseModel):
         return self
 
 
-def fit(picture: Picture, settings: AnnealMethodSettings, progress: bool = True, checkpoint: Path | None = None,
+def fit(picture: Picture, settings: AnnealMethodSettings, checkpoint: Path | None = None,
         resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Anneal every tile (in parallel processes) and return the polygons' scene; no progress bar."""
     from genart.generative.anneal import AnnealSettings, anneal, anneal_scene

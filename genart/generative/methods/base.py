@@ -45,8 +45,8 @@ Seconds = Annotated[float | None, Field(gt=0.0, le=MAX_SECONDS, allow_inf_nan=Fa
 class Fit(Protocol):
     """Fit a picture with a method's settings (an instance of its model) and return the scene.
 
-    `progress` shows a progress bar on stderr; `reporter` receives progress events with the
-    current picture (the live preview), as often as it asks. `checkpoint` is the file where methods that
+    `reporter` receives the run's counts (`Count`: the command line draws them as a bar) and
+    progress events with the current picture (the live preview), as often as it asks. `checkpoint` is the file where methods that
     support it (`Method.checkpoints`) save their progress; `resume` continues from it.
     `scheduler` is the Dask scheduler that methods which spread their work run it on (else
     $GENART_SCHEDULER, else local processes): it is passed beside the settings, never inside
@@ -55,7 +55,7 @@ class Fit(Protocol):
     units and its `meta` holds the run's figures, `seconds` included.
     """
 
-    def __call__(self, picture: Picture, settings: Any, progress: bool = True, checkpoint: Path | None = None,
+    def __call__(self, picture: Picture, settings: Any, checkpoint: Path | None = None,
                  resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene: ...
 
 

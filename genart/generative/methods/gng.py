@@ -127,7 +127,7 @@ class GNGSettings(BaseModel):
         """The gas's settings: a frozen view of these, validated already (their ranges are GNGParams' own)."""
         return GNGParams.model_construct(**{name: getattr(self, name) for name in GNGParams.model_fields})
 
-def fit(picture: Picture, settings: GNGSettings, progress: bool = True, checkpoint: Path | None = None,
+def fit(picture: Picture, settings: GNGSettings, checkpoint: Path | None = None,
         resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Pick the points at the working resolution, grow the gas over them (counting epochs to `reporter`,
     and showing it the graph when it asks) and return the graph's scene, in the (cut) picture's pixels.

@@ -49,7 +49,7 @@ class GradientSettings(BaseModel):
         return value
 
 
-def fit(picture: Picture, settings: GradientSettings, progress: bool = True, checkpoint: Path | None = None,
+def fit(picture: Picture, settings: GradientSettings, checkpoint: Path | None = None,
         resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Fit the circles at the working size and return their scene; Ctrl-C or SIGTERM raises
     `Interrupted` with the best circles so far."""

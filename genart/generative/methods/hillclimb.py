@@ -101,7 +101,7 @@ class HillclimbSettings(BaseModel):
                               background=self.background, target_rmse=self.target_rmse, seconds=self.seconds)
 
 
-def fit(picture: Picture, settings: HillclimbSettings, progress: bool = True, checkpoint: Path | None = None,
+def fit(picture: Picture, settings: HillclimbSettings, checkpoint: Path | None = None,
         resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Evolve the shapes (checkpointed to `checkpoint`, if given; the tiles on the Dask `scheduler`, or
     $GENART_SCHEDULER, if given) and return their scene; a picture with `alpha` is fitted with it, for a
@@ -111,7 +111,7 @@ def fit(picture: Picture, settings: HillclimbSettings, progress: bool = True, ch
         picture = picture.opaque(settings.background)
     engine = settings.engine()
     try:
-        result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, progress=progress, reporter=reporter,
+        result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, reporter=reporter,
                         scheduler=scheduler)
     except EvolveInterrupted as stop:
         raise Interrupted(tiles_scene(stop.result, picture, engine)) from stop

@@ -35,7 +35,7 @@ class MosaicSettings(BaseModel):
         default="rgb", description="colour space the features are compared in (rgb: least squared error; lab: perceptual)")
 
 
-def fit(picture: Picture, settings: MosaicSettings, progress: bool = True, checkpoint: Path | None = None,
+def fit(picture: Picture, settings: MosaicSettings, checkpoint: Path | None = None,
         resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
     """Match the collection's tiles to the picture's cells and return the mosaic's scene; `reporter`
     sees the picture while the tiles are matched, then (always) the matched mosaic."""
