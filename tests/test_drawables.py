@@ -32,6 +32,7 @@ EXAMPLES: dict[str, S.Shape] = {
     "ellipse": S.Ellipse(cx=32, cy=24, rx=22, ry=10, angle=30, color=COLOR),
     "circle": S.Circle(cx=30, cy=22, r=15, color=COLOR),
     "bezier": S.Bezier(points=((6, 40), (30, -10), (58, 38)), width=5, color=COLOR),
+    "line": S.Line(points=((6, 40), (58, 10)), width=6, color=COLOR),
 }
 
 

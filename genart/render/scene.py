@@ -21,7 +21,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from genart.errors import GenartError
 from genart.render.atomic import atomic_write_bytes
-from genart.render.drawables import BY_TAG, Bezier, Circle, Ellipse, Polygon, Shape, scaled
+from genart.render.drawables import BY_TAG, Bezier, Circle, Ellipse, Line, Polygon, Shape, scaled
 from genart.render.fields import MAX_CANVAS, Color, Model
 from genart.render.layers import REGISTRY as LAYER_TYPES
 from genart.render.layers import GraphLayer, Layer, MosaicLayer, ShapesLayer
@@ -114,7 +114,7 @@ class Scene(Model):
         return out
 
 
-__all__ = ["FORMAT", "MAX_CANVAS", "VERSION", "Bezier", "Canvas", "Circle", "Ellipse", "GraphLayer", "Layer", "Meta",
+__all__ = ["FORMAT", "MAX_CANVAS", "VERSION", "Bezier", "Canvas", "Circle", "Ellipse", "GraphLayer", "Layer", "Line", "Meta",
            "MosaicLayer", "Polygon", "Scene", "SceneError", "Shape", "ShapesLayer", "Snapshot", "Source", "check_size",
            "dumps", "encode", "json_schema", "load", "output_size", "parse", "save", "scaled"]
 

@@ -21,16 +21,17 @@ from genart.render.drawables.base import PARAMS, Drawable, Kind, LottiePaint, Me
 from genart.render.drawables.bezier import Bezier, BezierDrawable
 from genart.render.drawables.circle import Circle, CircleDrawable
 from genart.render.drawables.ellipse import Ellipse, EllipseDrawable
+from genart.render.drawables.line import Line, LineDrawable
 from genart.render.drawables.polygon import Polygon, PolygonDrawable
 from genart.render.fields import rgba
 
 if TYPE_CHECKING:
     from genart.render.layers.base import Outline
 
-Shape = Annotated[Polygon | Ellipse | Circle | Bezier, Field(discriminator="kind")]
+Shape = Annotated[Polygon | Ellipse | Circle | Bezier | Line, Field(discriminator="kind")]
 
 REGISTRY: dict[Kind, Drawable] = {d.kind: d for d in (PolygonDrawable(), EllipseDrawable(), CircleDrawable(),
-                                                       BezierDrawable())}
+                                                       BezierDrawable(), LineDrawable())}
 BY_TAG: dict[str, Drawable] = {d.tag: d for d in REGISTRY.values()}
 TABLE: tuple[Drawable, ...] = tuple(REGISTRY[Kind(i)] for i in range(len(REGISTRY)))  # indexed by kind id
 
@@ -43,6 +44,7 @@ __all__ = [
     "Drawable",
     "Ellipse",
     "Kind",
+    "Line",
     "LottiePaint",
     "Mesh",
     "Packed",

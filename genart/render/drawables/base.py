@@ -38,6 +38,7 @@ class Kind(IntEnum):
     ELLIPSE = 1
     CIRCLE = 2
     BEZIER = 3
+    LINE = 4
 
 
 class UnknownKindError(GenartError, ValueError):

@@ -1,0 +1,125 @@
+"""Stroked straight lines (geometrize's `line`): two end points and a width.
+
+The stroke has butt caps: a line covers exactly the rectangle `line_corners` gives, so its
+raster scanlines are that rectangle's polygon scanlines, and every renderer and exporter
+draws the same four corners (a line of length zero covers nothing): cairo, SVG and Lottie
+stroke it with butt caps, glTF and Blender get the rectangle as two triangles.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import cairocffi
+import numba
+import numpy as np
+from pydantic import Field
+
+from genart.render.drawables.base import (
+    CX,
+    CY,
+    STROKE,
+    Drawable,
+    Json,
+    Kind,
+    LottiePaint,
+    Mesh,
+    lottie_static,
+    point_reaches,
+    svg_number,
+)
+from genart.render.fields import MAX_CANVAS, Color, Model, Point
+
+
+class Line(Model):
+    """A straight line from points[0] to points[1], stroked `width` wide with butt caps."""
+
+    kind: Literal["line"] = "line"
+    points: tuple[Point, Point]
+    width: Annotated[float, Field(gt=0.0, le=MAX_CANVAS, allow_inf_nan=False)]
+    color: Color
+
+
+@numba.njit(cache=True, nogil=True)
+def line_corners_into(x0: float, y0: float, x1: float, y1: float, half: float, out: np.ndarray) -> None:
+    """Write the four corners of the stroke from (x0, y0) to (x1, y1), `half` its half-width, into `out` (4, 2).
+
+    Examples
+    --------
+    >>> corners = np.empty((4, 2))
+    >>> line_corners_into(0.0, 0.0, 10.0, 0.0, 2.0, corners)
+    >>> corners.tolist()
+    [[0.0, 2.0], [10.0, 2.0], [10.0, -2.0], [0.0, -2.0]]
+    """
+    length = math.hypot(x1 - x0, y1 - y0)
+    nx, ny = (0.0, 0.0) if length == 0.0 else (-(y1 - y0) / length * half, (x1 - x0) / length * half)
+    out[0, 0], out[0, 1] = x0 + nx, y0 + ny
+    out[1, 0], out[1, 1] = x1 + nx, y1 + ny
+    out[2, 0], out[2, 1] = x1 - nx, y1 - ny
+    out[3, 0], out[3, 1] = x0 - nx, y0 - ny
+
+
+def line_corners(points: np.ndarray, width: float) -> np.ndarray:
+    """The (4, 2) corners of the stroke between `points[0]` and `points[1]`, `width` wide."""
+    (x0, y0), (x1, y1) = np.asarray(points, np.float64)[:2].tolist()
+    out = np.empty((4, 2))
+    line_corners_into(x0, y0, x1, y1, 0.5 * width, out)
+    return out
+
+
+class LineDrawable(Drawable):
+    kind = Kind.LINE
+    model = Line
+    tag = "line"
+
+    def pack(self, shape: Line, points: np.ndarray, params: np.ndarray) -> int:
+        points[:2] = shape.points
+        points[2:] = shape.points[1]
+        params[CX], params[CY] = points[:2].mean(axis=0)
+        params[STROKE] = shape.width
+        return 2
+
+    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Line:
+        (x0, y0), (x1, y1) = points[:2].tolist()
+        return Line(points=((x0, y0), (x1, y1)), width=max(float(params[STROKE]), 1e-6), color=color)
+
+    def scaled(self, shape: Line, factor: float, dx: float = 0.0, dy: float = 0.0) -> Line:
+        (x0, y0), (x1, y1) = (((x + dx) * factor, (y + dy) * factor) for x, y in shape.points)
+        return Line(points=((x0, y0), (x1, y1)), width=shape.width * factor, color=shape.color)
+
+    def scanlines(self, points: np.ndarray, count: int, params: np.ndarray, sx: float, sy: float,
+                  height: int, width: int) -> np.ndarray:
+        from genart.render.scanlines.polygon import polygon_scanlines
+
+        ends = points[:2] * np.array([sx, sy])
+        return polygon_scanlines(line_corners(ends, params[STROKE] * math.sqrt(sx * sy)), height, width)
+
+    def draw_cairo(self, lib: Any, ctx: Any, points: list[list[float]], count: int, params: list[float],
+                   rgba: list[float]) -> None:
+        lib.cairo_move_to(ctx, points[0][0], points[0][1])
+        lib.cairo_line_to(ctx, points[1][0], points[1][1])
+        lib.cairo_set_line_width(ctx, params[STROKE])
+        lib.cairo_set_line_cap(ctx, cairocffi.LINE_CAP_BUTT)
+        lib.cairo_set_source_rgba(ctx, *rgba)
+        lib.cairo_stroke(ctx)
+
+    def svg_element(self, dwg: Any, shape: Line, paint: dict[str, str]) -> Any:
+        (x0, y0), (x1, y1) = ((svg_number(x), svg_number(y)) for x, y in shape.points)
+        stroke = {"stroke": paint["fill"], "stroke_width": svg_number(shape.width), "stroke_linecap": "butt"}
+        if "fill_opacity" in paint:
+            stroke["stroke_opacity"] = paint["fill_opacity"]
+        return dwg.line(start=(x0, y0), end=(x1, y1), **stroke)
+
+    def areas(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
+        return np.hypot(*(points[:, 1] - points[:, 0]).T) * params[:, STROKE]
+
+    def reaches(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
+        return point_reaches(points, counts, params) + params[:, STROKE] / 2
+
+    def lottie_items(self, points: np.ndarray, count: int, params: np.ndarray, paint: LottiePaint) -> list[Json]:
+        path = {"c": False, "v": points[:2].tolist(), "o": [[0.0, 0.0]] * 2, "i": [[0.0, 0.0]] * 2}
+        return [{"ty": "sh", "ks": lottie_static(path)}, {**paint.stroke(float(params[STROKE])), "lc": 1}]  # butt caps
+
+    def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> Mesh:
+        return Mesh(line_corners(points, float(params[STROKE])), np.array([[0, 1, 2], [0, 2, 3]], np.int64))
