@@ -19,6 +19,7 @@ from genart.generative.shapes.families import (
     bezier,
     circle,
     ellipse,
+    line,
     polygon,
     rectangle,
     rotated_ellipse,
@@ -70,6 +71,8 @@ def random_shape(
         circle.random(p, bounds, rng)
     elif kind == bezier.ID:
         bezier.random(p, bounds, rng)
+    elif kind == line.ID:
+        line.random(p, bounds, rng)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -94,6 +97,8 @@ def mutate(p: np.ndarray, alpha_free: bool, bounds: np.ndarray, rng: np.ndarray)
         circle.mutate(p, bounds, rng)
     elif kind == bezier.ID:
         bezier.mutate(p, bounds, rng)
+    elif kind == line.ID:
+        line.mutate(p, bounds, rng)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -117,6 +122,8 @@ def scanlines(p: np.ndarray, height: int, width: int, out: np.ndarray, pts: np.n
         return circle.scanlines(p, height, width, out, pts, xs)
     if kind == bezier.ID:
         return bezier.scanlines(p, height, width, out, pts, xs)
+    if kind == line.ID:
+        return line.scanlines(p, height, width, out, pts, xs)
     return 0
 
 

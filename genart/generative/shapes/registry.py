@@ -13,6 +13,7 @@ from genart.generative.shapes.families import (
     bezier,
     circle,
     ellipse,
+    line,
     polygon,
     rectangle,
     rotated_ellipse,
@@ -31,6 +32,7 @@ FAMILIES: tuple[Family, ...] = (
     rotated_ellipse.FAMILY,
     circle.FAMILY,
     bezier.FAMILY,
+    line.FAMILY,
 )
 if [f.id for f in FAMILIES] != list(range(len(FAMILIES))):
     raise RuntimeError("each family's id must be its place in FAMILIES")
