@@ -30,7 +30,7 @@ from genart.outputs import kind_of
 from genart.script.cache import cache_folder
 from genart.script.contents import scene_contents
 from genart.script.errors import did_you_mean
-from genart.script.model import INPUT_NAMED, PhotosInput, Script, ShotExport, Transition
+from genart.script.model import INPUT_NAMED, SCRIPT_FORMATS, PhotosInput, Script, ShotExport, Transition
 from genart.script.movie import sound_problem
 from genart.script.source import Path_, Source, dotted
 
@@ -249,9 +249,11 @@ def _export(source: Source, script: Script, i: int, outputs: _Outputs) -> Path:
 def _export_format(source: Source, where: Path_, out: str) -> Format:
     """The format of an export's `out`, among those a script may write."""
     chosen = FORMATS.get(Path(out).suffix.lower())
-    if chosen is None or chosen.asked_by:
-        asked = f" ({chosen.name}: genart export {chosen.asked_by})" if chosen is not None else ""
-        raise source.error((*where, "out"), f"{unknown_format(Path(out), asking=False)}{asked}")
+    if chosen is None:
+        raise source.error((*where, "out"), str(unknown_format(Path(out), asking=False)))
+    if chosen.asked_by:
+        raise source.error((*where, "out"), f"{out}: {chosen.name}: only genart export {chosen.asked_by} writes it, "
+                                            f"not a script (a script exports {SCRIPT_FORMATS})")
     return chosen
 
 
