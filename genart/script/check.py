@@ -77,17 +77,7 @@ def check(source: Source, script: Script, script_path: Path, allow_outside: bool
     reach = _Reach(source, folder, allow_outside)
     pictures, photos = _inputs(reach, script)
     for name, entry in script.scenes.items():
-        for setting in ("from", *INPUT_NAMED):
-            picture = getattr(entry, "from_" if setting == "from" else setting, None)
-            if picture is not None and picture not in pictures:
-                why = " is a photo folder, not a picture" if picture in photos else \
-                    f" is not an input{did_you_mean(picture, pictures)}"
-                raise source.error(("scenes", name, setting), f"{picture}{why}")
-        group = getattr(entry, "photos", None)
-        if group is not None and group not in photos:
-            why = " is a picture, not a photo folder" if group in pictures else \
-                f" is not an input{did_you_mean(group, photos)}"
-            raise source.error(("scenes", name, "photos"), f"{group}{why}")
+        _scene_inputs(source, name, entry, pictures, photos)
     soundtrack = None
     if script.movie is not None and script.movie.soundtrack is not None:
         soundtrack = _soundtrack_file(reach, script.movie.soundtrack)
@@ -115,6 +105,22 @@ def check(source: Source, script: Script, script_path: Path, allow_outside: bool
                 raise source.error(("movie", "soundtrack"), f"{script.movie.soundtrack}: {problem}")
     exports = [_export(source, script, i, outputs) for i in range(len(script.exports))]
     return Piece(script, source, folder, pictures, photos, posters, movie, soundtrack, exports)
+
+
+def _scene_inputs(source: Source, name: str, entry: Any, pictures: dict[str, Path], photos: dict[str, Path]) -> None:
+    """ScriptError unless the inputs scene `name` names (its picture, the pictures its settings name, its photo
+    folder) are inputs of the right kind."""
+    for setting in ("from", *INPUT_NAMED):
+        picture = getattr(entry, "from_" if setting == "from" else setting, None)
+        if picture is not None and picture not in pictures:
+            why = " is a photo folder, not a picture" if picture in photos else \
+                f" is not an input{did_you_mean(picture, pictures)}"
+            raise source.error(("scenes", name, setting), f"{picture}{why}")
+    group = getattr(entry, "photos", None)
+    if group is not None and group not in photos:
+        why = " is a picture, not a photo folder" if group in pictures else \
+            f" is not an input{did_you_mean(group, photos)}"
+        raise source.error(("scenes", name, "photos"), f"{group}{why}")
 
 
 def _regular(reach: _Reach, where: Path_, given: str, path: Path, limit: int, limit_note: str = "") -> None:
