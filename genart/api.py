@@ -346,7 +346,8 @@ class Scene:
             if isinstance(exc, S.SceneError):
                 raise
             raise SettingsError(str(exc)) from None
-        return Clip(playable, fps, pixels, Look(framing, bars), transparent or bars[3] < 1.0, motion)
+        return Clip(playable, fps, pixels, Look(framing, bars), transparent or bars[3] < 1.0, chosen.name,
+                    document=document, inputs=tuple(p for p in (self.path, self.collection) if p is not None))
 
     def export(self, path: str | os.PathLike[str], motion: str = "flyin", *, fps: float = 30.0,
                width: float | None = None, blender: str | None = None, **settings: Any) -> Path:
@@ -364,14 +365,12 @@ class Scene:
         """
         from genart.animate.export.formats import export_motion
         from genart.animate.motions import get_motion
-        from genart.outputs import check_plan, export_plan
 
         try:
             chosen = get_motion(motion)
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
-        out = Path(path)
-        check_plan(export_plan(out), [p for p in (self.path,) if p is not None])
+        out = _export_plan(path, [p for p in (self.path,) if p is not None])
         try:
             export_motion(self.document, settings_of(chosen.settings, settings), out, fps, width, blender)
         except ValueError as exc:
@@ -431,6 +430,16 @@ class Scene:
         return made.summary
 
 
+def _export_plan(path: str | os.PathLike[str], inputs: Sequence[Path]) -> Path:
+    """The export output `path`, once its plan (the output and the files its format writes beside it) is
+    checked against `inputs` (see `genart.outputs.check_plan`)."""
+    from genart.outputs import check_plan, export_plan
+
+    out = Path(path)
+    check_plan(export_plan(out), inputs)
+    return out
+
+
 def frame_size(canvas: S.Canvas, size: tuple[int, int] | int | None, longest: int = 1280) -> tuple[int, int]:
     """Frame pixels from a size: (w, h), a width (the height keeps the canvas' aspect) or None (`longest` on
     the longer side); both even, at most 7680 a side.
@@ -467,6 +476,8 @@ class Clip:
     alpha: bool
     motion: str
     _times: np.ndarray | None = field(default=None, repr=False)
+    document: S.Scene | None = field(default=None, repr=False)  # the scene it moves, for `export`
+    inputs: tuple[Path, ...] = field(default=(), repr=False)  # the files it was read from, which no export replaces
 
     @property
     def length(self) -> float:
@@ -513,6 +524,31 @@ class Clip:
         write_movie(self.playable, out, self.size, self.fps, self.look, self.alpha, crf=crf, preset=preset,
                     gif_quality=gif_quality, workers=workers, dedupe=dedupe,
                     reporter=reporter_for(progress, leave=False), scheduler=scheduler, desc=self.motion)
+        return out
+
+    def export(self, path: str | os.PathLike[str], *, width: float | None = None, blender: str | None = None) -> Path:
+        """Hand the clip to other tools at its fps, as `Scene.export` does; the format follows the extension
+        (``.json`` Lottie, ``.svg`` SVG with SMIL, ``.gltf``/``.glb`` glTF 2.0, ``.blend``, see `genart export`).
+
+        `width` is an SVG's displayed width; `blender` the Blender that builds a ``.blend`` (else
+        ``blender`` on PATH, else ``$GENART_BLENDER``). Every format keeps the clip's clock: frame k
+        is at k / fps, and the last frame is at or past the clip's end (`frame_count` frames).
+
+        Examples
+        --------
+        >>> import tempfile, json, pathlib
+        >>> clip = load("assets/example.scene.json").animate("flyin", duration=1, fps=10, size=64)
+        >>> out = clip.export(pathlib.Path(tempfile.mkdtemp()) / "x.json")
+        >>> json.loads(out.read_text())["op"] == clip.frame_count
+        True
+        """
+        from genart.animate.export.formats import check_export, export_clip
+
+        if self.document is None:
+            raise SettingsError("this clip does not know its scene: make it with Scene.animate to export it")
+        out = Path(path)
+        check_export(out, self.motion, self.fps, width)
+        export_clip(self.document, self.playable, _export_plan(out, self.inputs), self.fps, width, blender)
         return out
 
     def _repr_html_(self) -> str:

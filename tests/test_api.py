@@ -129,3 +129,27 @@ def test_import_genart_is_cheap() -> None:
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_clip_exports_through_the_registry_as_the_scene_does(tmp_path: Path) -> None:
+    """`Clip.export` writes, at the clip's fps, the bytes `Scene.export` (and so `genart export`) writes for the same
+    motion; Lottie's frames are the clip's; what no format carries, or no format at all, is one line and no file."""
+    from genart.animate.export import ExportError
+
+    scene = genart.load(ROOT / "assets" / "example.scene.json")
+    settings = {"duration": 1.0, "hold": 0.25, "seed": 2}
+    clip = scene.animate("flyin", fps=8, size=64, **settings)
+    for name in ("a.json", "a.svg", "a.gltf", "a.glb"):
+        options = {"width": 300.0} if name.endswith(".svg") else {}
+        assert clip.export(tmp_path / f"clip-{name}", **options) == tmp_path / f"clip-{name}"
+        scene.export(tmp_path / f"scene-{name}", "flyin", fps=8, **options, **settings)
+        assert (tmp_path / f"clip-{name}").read_bytes() == (tmp_path / f"scene-{name}").read_bytes(), name
+    assert json.loads((tmp_path / "clip-a.json").read_text())["op"] == clip.frame_count == 11
+    assert ET.parse(tmp_path / "clip-a.svg").getroot().get("width") == "300"
+    before = sorted(tmp_path.iterdir())
+    with pytest.raises(ExportError, match=r"a\.gif: unknown export format \(use \.json, .* or \.py with "):
+        clip.export(tmp_path / "a.gif")
+    graph = genart.fit(ASTRONAUT, method="gng", max_nodes=20, epochs=1, resize=32, progress=False)
+    with pytest.raises(ExportError, match=r"g\.json: Lottie JSON carries flyin and timelapse, not growth$"):
+        graph.animate("growth", duration=1, fps=4, size=32).export(tmp_path / "g.json")
+    assert sorted(tmp_path.iterdir()) == before

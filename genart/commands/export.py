@@ -18,7 +18,7 @@ import argparse
 from pathlib import Path
 
 from genart.animate.export import ExportError
-from genart.animate.export.formats import EXPORTABLE, FORMATS, MAX_WIDTH, export_motion
+from genart.animate.export.formats import EXPORTABLE, FORMATS, check_export, export_motion, unknown_format
 from genart.animate.motions import MOTIONS, get_motion
 from genart.errors import GenartError, UserError
 from genart.options import add_quiet_option, add_settings_options, settings_from
@@ -49,14 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
-    suffix = out.suffix.lower()
-    if suffix not in FORMATS or (suffix == ".py") != args.blender_script:
-        raise UserError(f"{out}: unknown export format (use {', '.join(f for f in FORMATS if f != '.py')}, "
-                        "or .py with --blender-script)")
-    if not 0 < args.fps <= 120:  # the options are checked (and named) before anything is read
-        raise UserError(f"--fps must be in (0, 120], got {args.fps}")
-    if args.width is not None and not 0 < args.width <= MAX_WIDTH:
-        raise UserError(f"--width must be in (0, {MAX_WIDTH}], got {args.width}")
+    try:  # the options are checked (and named) before anything is read
+        chosen = check_export(out, args.motion, args.fps, args.width)
+    except ExportError as exc:
+        raise UserError(str(exc) if str(exc).startswith(str(out)) else f"--{exc}") from None
+    if chosen.asked_by != ("--blender-script" if args.blender_script else ""):  # a format asked for, or not
+        raise UserError(str(unknown_format(out)))
     outputs = export_plan(out)
     check_plan(outputs, [args.scene])
     motion = get_motion(args.motion)
@@ -70,15 +68,10 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(exc, GenartError):  # genart's own errors say what they are as they are
             raise
         raise UserError(f"{args.scene}: {exc}") from None
-    if suffix == ".py":
-        print("\n".join(map(str, written)) if args.quiet else
-              f"{out}, {written[1]}: run `blender -b --python {out} -- {written[1]} OUT.blend`")
-        return 0
-    _say(args, out, f"{out}: {FORMATS[suffix].name}, {clip.length:g} s at {args.fps:g} fps, "
-                    f"{out.stat().st_size / 1e6:.2f} MB")
+    if args.quiet:
+        print("\n".join(map(str, written)))
+    elif chosen.hint is not None:
+        print(f"{', '.join(map(str, written))}: {chosen.hint(written)}")
+    else:
+        print(f"{out}: {chosen.name}, {clip.length:g} s at {args.fps:g} fps, {out.stat().st_size / 1e6:.2f} MB")
     return 0
-
-
-def _say(args: argparse.Namespace, out: Path, summary: str) -> None:
-    """The output written: its summary line, or with -q its path alone."""
-    print(out if args.quiet else summary)

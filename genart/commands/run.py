@@ -30,17 +30,18 @@ from genart.script.plan import run as run_stages
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="make a piece from a YAML script: scenes, posters and a movie, cached",
+    p = sub.add_parser("run", help="make a piece from a YAML script: scenes, posters, a movie and exports, cached",
                        description="Run a YAML script: fit its scenes, draw its posters, render and join its "
-                                   "movie. Every stage is cached (in your cache directory, ~/.cache/genart/run/) by a "
-                                   "hash of what it depends on, so only what changed is made again. Every file the "
-                                   "script names must lie inside its folder.")
+                                   "movie, export its motions for other tools. Every stage is cached (in your cache "
+                                   "directory, ~/.cache/genart/run/) by a hash of what it depends on, so only what "
+                                   "changed is made again. Every file the script names must lie inside its folder.")
     p.add_argument("script", help="the script (.yaml)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="PATH=VALUE",
                    help="override a value, e.g. --set scenes.tris.shapes=800 or --set movie.shots.0.duration=3 "
                         "(the value is read as YAML; repeatable)")
     p.add_argument("--dry-run", action="store_true", help="print the resolved script and the plan; make nothing")
-    p.add_argument("--only", metavar="NAME", help="make only a scene (and its posters), `posters` or `movie`")
+    p.add_argument("--only", metavar="NAME",
+                   help="make only a scene (and its posters and exports), `posters`, `movie` or `exports`")
     p.add_argument("--force", action="store_true", help="make the chosen stages again even where cached")
     p.add_argument("--watch", action="store_true",
                    help="run again on every save of the script or its inputs (Ctrl-C stops)")
@@ -48,6 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="let the script read and write files outside its own folder (absolute paths, `..`, links "
                         "leading out); only for a script you trust: a script cannot grant this itself")
     add_scheduler_option(p, "the script's tiled hill-climbs and photo indexing")
+    p.add_argument("--blender", metavar="CMD", help="the Blender that builds the script's .blend exports: a blender "
+                                                   "executable or a Python that has bpy (default: blender on PATH, "
+                                                   "then $GENART_BLENDER; a script cannot name one)")
     add_quiet_option(p)
     add_preview_options(p, report=False)
     p.set_defaults(func=run)
@@ -60,7 +64,7 @@ def _say(args: argparse.Namespace, line: str) -> None:
 
 def _stages(args: argparse.Namespace, piece: Piece, cache: Cache, live: Live | None = None) -> list[Stage]:
     return select(plan(piece, cache, progress=not args.quiet, reporter=live or SILENT,
-                       scheduler=args.scheduler), args.only, piece)
+                       scheduler=args.scheduler, blender=args.blender), args.only, piece)
 
 
 POSTER_PICTURES = (".png", ".jpg", ".jpeg")
@@ -87,8 +91,10 @@ def dry_run(args: argparse.Namespace, piece: Piece) -> None:
     """Print the resolved script (defaults filled in, --set applied) and what a run would do."""
     cache = Cache(piece.folder)
     resolved = piece.script.model_dump(mode="json", by_alias=True)
-    first = ("method", "from", "photos", "refine_seconds", "scene", "motion", "transition")
-    for entries in (resolved["scenes"].values(), resolved["movie"]["shots"] if resolved["movie"] else []):
+    first = ("out", "shot", "method", "from", "photos", "refine_seconds", "scene", "motion", "transition", "fps",
+             "width")
+    for entries in (resolved["scenes"].values(), resolved["movie"]["shots"] if resolved["movie"] else [],
+                    resolved["exports"]):
         for entry in entries:  # the script's own keys before the method's or motion's settings
             ordered = {k: entry[k] for k in first if k in entry}
             rest = {k: v for k, v in entry.items() if k not in ordered}

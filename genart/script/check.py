@@ -1,5 +1,6 @@
 """Checks across a validated script, all before any long work: names that refer to each
-other, input files, output formats, motions a scene cannot play, the soundtrack.
+other, input files, output formats, motions a scene cannot play or a format cannot carry,
+the soundtrack.
 
 A script may come from someone else, so every path it names is judged before anything
 is read: resolved (symbolic links followed, `..` collapsed), it must lie inside the
@@ -16,7 +17,10 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from genart.animate.export import ExportError
+from genart.animate.export.formats import FORMATS, Format, check_export, unknown_format
 from genart.animate.motions import MOTIONS
 from genart.errors import UserError
 from genart.files import inside, replaced_input
@@ -26,7 +30,7 @@ from genart.outputs import kind_of
 from genart.script.cache import cache_folder
 from genart.script.contents import scene_contents
 from genart.script.errors import did_you_mean
-from genart.script.model import INPUT_NAMED, PhotosInput, Script, Transition
+from genart.script.model import INPUT_NAMED, SCRIPT_FORMATS, PhotosInput, Script, ShotExport, Transition
 from genart.script.movie import sound_problem
 from genart.script.source import Path_, Source, dotted
 
@@ -46,6 +50,7 @@ class Piece:
     posters: list[Path]
     movie: Path | None
     soundtrack: Path | None
+    exports: list[Path]
 
 
 @dataclass(frozen=True)
@@ -72,17 +77,7 @@ def check(source: Source, script: Script, script_path: Path, allow_outside: bool
     reach = _Reach(source, folder, allow_outside)
     pictures, photos = _inputs(reach, script)
     for name, entry in script.scenes.items():
-        for setting in ("from", *INPUT_NAMED):
-            picture = getattr(entry, "from_" if setting == "from" else setting, None)
-            if picture is not None and picture not in pictures:
-                why = " is a photo folder, not a picture" if picture in photos else \
-                    f" is not an input{did_you_mean(picture, pictures)}"
-                raise source.error(("scenes", name, setting), f"{picture}{why}")
-        group = getattr(entry, "photos", None)
-        if group is not None and group not in photos:
-            why = " is a picture, not a photo folder" if group in pictures else \
-                f" is not an input{did_you_mean(group, photos)}"
-            raise source.error(("scenes", name, "photos"), f"{group}{why}")
+        _scene_inputs(source, name, entry, pictures, photos)
     soundtrack = None
     if script.movie is not None and script.movie.soundtrack is not None:
         soundtrack = _soundtrack_file(reach, script.movie.soundtrack)
@@ -108,7 +103,24 @@ def check(source: Source, script: Script, script_path: Path, allow_outside: bool
             problem = sound_problem(soundtrack)
             if problem is not None:
                 raise source.error(("movie", "soundtrack"), f"{script.movie.soundtrack}: {problem}")
-    return Piece(script, source, folder, pictures, photos, posters, movie, soundtrack)
+    exports = [_export(source, script, i, outputs) for i in range(len(script.exports))]
+    return Piece(script, source, folder, pictures, photos, posters, movie, soundtrack, exports)
+
+
+def _scene_inputs(source: Source, name: str, entry: Any, pictures: dict[str, Path], photos: dict[str, Path]) -> None:
+    """ScriptError unless the inputs scene `name` names (its picture, the pictures its settings name, its photo
+    folder) are inputs of the right kind."""
+    for setting in ("from", *INPUT_NAMED):
+        picture = getattr(entry, "from_" if setting == "from" else setting, None)
+        if picture is not None and picture not in pictures:
+            why = " is a photo folder, not a picture" if picture in photos else \
+                f" is not an input{did_you_mean(picture, pictures)}"
+            raise source.error(("scenes", name, setting), f"{picture}{why}")
+    group = getattr(entry, "photos", None)
+    if group is not None and group not in photos:
+        why = " is a picture, not a photo folder" if group in pictures else \
+            f" is not an input{did_you_mean(group, photos)}"
+        raise source.error(("scenes", name, "photos"), f"{group}{why}")
 
 
 def _regular(reach: _Reach, where: Path_, given: str, path: Path, limit: int, limit_note: str = "") -> None:
@@ -203,6 +215,54 @@ def _scene_named(source: Source, script: Script, path: tuple[str | int, ...], na
         raise source.error(path, f"no scene {name!r}{did_you_mean(name, script.scenes)}")
 
 
+def movie_shots(script: Script) -> list[Any]:
+    """The movie's shots without its transitions: shot N of the run's stages (and of `exports:`) is item N - 1."""
+    return [shot for shot in (script.movie.shots if script.movie else []) if not isinstance(shot, Transition)]
+
+
+def exported(script: Script, entry: Any) -> tuple[Any, float]:
+    """What an export entry moves, and at what fps: its own motion and settings (`scene`, `motion`, ...), or
+    (`shot: N`) shot N of the movie at the movie's fps (unless the entry sets its own)."""
+    if not isinstance(entry, ShotExport):
+        return entry, entry.fps
+    assert script.movie is not None  # checked
+    return movie_shots(script)[entry.shot - 1], entry.fps or script.movie.fps
+
+
+def _export(source: Source, script: Script, i: int, outputs: _Outputs) -> Path:
+    """The output of export `i`, once what it moves exists, its scene can play it and its format carry it."""
+    entry, where = script.exports[i], ("exports", i)
+    chosen = _export_format(source, where, entry.out)
+    if isinstance(entry, ShotExport):
+        count = len(movie_shots(script))
+        if entry.shot > count:
+            said = f"the movie has {count} shot{'s' * (count != 1)}" if script.movie else "the script has no movie"
+            raise source.error((*where, "shot"), f"no shot {entry.shot}: {said}")
+    else:
+        _scene_named(source, script, (*where, "scene"), entry.scene)
+        _plays(source, script, (*where, "motion"), entry.scene, entry.motion)
+    shot, fps = exported(script, entry)
+    try:
+        check_export(Path(entry.out), shot.motion, fps, entry.width)
+    except ExportError as exc:
+        raise source.error((*where, "shot" if isinstance(entry, ShotExport) else "motion"), str(exc)) from None
+    if entry.width is not None and "width" not in chosen.options:
+        takers = " and ".join(f.suffix for f in FORMATS.values() if "width" in f.options)
+        raise source.error((*where, "width"), f"{chosen.name} takes no width (only {takers} does)")
+    return outputs.add((*where, "out"), entry.out)
+
+
+def _export_format(source: Source, where: Path_, out: str) -> Format:
+    """The format of an export's `out`, among those a script may write."""
+    chosen = FORMATS.get(Path(out).suffix.lower())
+    if chosen is None:
+        raise source.error((*where, "out"), str(unknown_format(Path(out), asking=False)))
+    if chosen.asked_by:
+        raise source.error((*where, "out"), f"{out}: {chosen.name}: only genart export {chosen.asked_by} writes it, "
+                                            f"not a script (a script exports {SCRIPT_FORMATS})")
+    return chosen
+
+
 def _shots(source: Source, script: Script) -> None:
     assert script.movie is not None
     shots = script.movie.shots
@@ -211,14 +271,17 @@ def _shots(source: Source, script: Script) -> None:
             if i == 0 or i == len(shots) - 1 or isinstance(shots[i - 1], Transition):
                 raise source.error(("movie", "shots", i), "a transition goes between two shots")
             continue
-        scene_name = shot.scene
-        _scene_named(source, script, ("movie", "shots", i, "scene"), scene_name)
-        entry = script.scenes[scene_name]
-        method = METHODS[entry.method]
-        motion = MOTIONS[shot.motion]
-        has = scene_contents(method, entry)
-        missing = [need for need in motion.requires if need not in has]
-        if missing:
-            raise source.error(("movie", "shots", i, "motion"),
-                               f"{motion.name} needs {' and '.join(n.what for n in motion.requires)}, but scene "
-                               f"{scene_name} ({method.name}) will have {missing[0].lack}")
+        _scene_named(source, script, ("movie", "shots", i, "scene"), shot.scene)
+        _plays(source, script, ("movie", "shots", i, "motion"), shot.scene, shot.motion)
+
+
+def _plays(source: Source, script: Script, where: Path_, scene_name: str, motion_name: str) -> None:
+    """ScriptError at `where` if scene `scene_name` will lack what motion `motion_name` needs."""
+    entry = script.scenes[scene_name]
+    method = METHODS[entry.method]
+    motion = MOTIONS[motion_name]
+    has = scene_contents(method, entry)
+    missing = [need for need in motion.requires if need not in has]
+    if missing:
+        raise source.error(where, f"{motion.name} needs {' and '.join(n.what for n in motion.requires)}, but scene "
+                                  f"{scene_name} ({method.name}) will have {missing[0].lack}")

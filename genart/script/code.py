@@ -23,6 +23,7 @@ STAGE_CODE = {  # per kind of stage: the parts of genart (below PACKAGE) it runs
     "shot": ("animate", "script/stages.py"),
     "fade": ("animate", "script/stages.py"),
     "movie": ("animate", "script/movie.py"),
+    "export": ("animate", "script/stages.py"),
 }
 
 

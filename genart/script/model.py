@@ -4,9 +4,13 @@ A scene entry is its method's own settings model plus the script's keys (`method
 `from`, and `refine_seconds` for methods that draw shapes; `photos` in place of
 `collection` for methods that tile a photo collection; a file setting such as `weights`
 names a picture input, so every file a script reads is one of its inputs); a shot is its motion's settings
-model plus `motion` and `scene`. So a script is validated by exactly the models the
-command line uses, and `json_schema()` (published as genart/script/schema.json) follows
-the registries.
+model plus `motion` and `scene`; an export is a shot plus `out`, `fps` and the export
+formats' options (or `out` and `shot`, a shot of the movie as it plays there). So a script
+is validated by exactly the models the command line uses, and `json_schema()` (published as
+genart/script/schema.json) follows the registries.
+
+No key names a program to run or a place to connect: those come from the person running
+genart (`PROGRAM_KEYS` says from where, and a script that gives one is refused).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union, cast
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from genart.animate.export.formats import FORMATS, MAX_WIDTH
 from genart.animate.motions import MAX_SECONDS, MOTIONS, Motion
 from genart.generative.methods import METHODS, Method
 
@@ -29,6 +34,11 @@ HiddenPath = SkipJsonSchema[Optional[Path]]  # noqa: UP045  (a settings field th
 SCRIPT_SUPPLIED = {"collection": "photos"}  # settings the script fills from another key
 INPUT_NAMED = ("weights",)  # file settings a script gives by the name of one of its picture inputs
 NOT_IN_KEY = ("workers",)  # settings that do not change a result (left out of cache keys)
+PROGRAM_KEYS = {  # keys a script may not hold, anywhere: what they would choose is the user's, and where it comes from
+    "blender": "the Blender that builds a .blend is the user's to choose: genart run --blender CMD, or $GENART_BLENDER",
+    "scheduler": "where work runs is the user's to choose: genart run --scheduler, or $GENART_SCHEDULER",
+}
+SCRIPT_FORMATS = ", ".join(f"{f.suffix} {f.name}" for f in FORMATS.values() if not f.asked_by)
 
 
 class Strict(BaseModel):
@@ -81,8 +91,41 @@ def _shot_model(motion: Motion) -> type[BaseModel]:
                         scene=(Name, Field(description="the scene this shot plays")))
 
 
+def _out_field() -> Any:
+    return Field(description=f"output file, relative to the script; its suffix picks the format: {SCRIPT_FORMATS}")
+
+
+def _fps_field(default: float | None) -> Any:
+    said = "default 30" if default is not None else "default: the movie's"
+    return Field(default, gt=0.0, le=120.0, allow_inf_nan=False, description=f"frames per second ({said})")
+
+
+def _width_field() -> Any:
+    return Field(None, gt=0.0, le=MAX_WIDTH, allow_inf_nan=False,
+                 description="SVG: displayed width (default: the canvas width)")
+
+
+def _export_model(motion: Motion) -> type[BaseModel]:
+    return create_model(f"{_camel(motion.name)}Export", __base__=motion.settings, __module__=__name__,
+                        out=(str, _out_field()),
+                        motion=(_literal(motion.name), Field(description=motion.help)),
+                        scene=(Name, Field(description="the scene it moves")),
+                        fps=(float, _fps_field(30.0)), width=(float | None, _width_field()))
+
+
 SCENE_MODELS: dict[str, type[BaseModel]] = {name: _scene_model(m) for name, m in METHODS.items()}
 SHOT_MODELS: dict[str, type[BaseModel]] = {name: _shot_model(m) for name, m in MOTIONS.items()}
+EXPORT_MODELS: dict[str, type[BaseModel]] = {name: _export_model(m) for name, m in MOTIONS.items()}
+
+
+class ShotExport(Strict):
+    """A shot of the movie, exported as it plays there (its motion and settings)."""
+
+    out: str = _out_field()
+    shot: int = Field(ge=1, le=10_000, description="the shot, counted from 1 as the run's stages are (shot 1, shot "
+                                                    "2, ...; transitions are not counted)")
+    fps: float | None = _fps_field(None)
+    width: float | None = _width_field()
 
 
 class Transition(Strict):
@@ -98,13 +141,22 @@ def _shot_tag(value: Any) -> str | None:
     return "transition" if isinstance(value, Transition) else getattr(value, "motion", None)
 
 
+def _export_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return "shot" if "shot" in value else value.get("motion")
+    return "shot" if isinstance(value, ShotExport) else getattr(value, "motion", None)
+
+
 if TYPE_CHECKING:  # built from the registries at run time
     SceneEntry = Any
     Shot = Any
+    Export = Any
 else:
     SceneEntry = Annotated[Union[tuple(SCENE_MODELS.values())], Field(discriminator="method")]  # noqa: UP007
     Shot = Annotated[Union[tuple(Annotated[model, Tag(name)] for name, model in  # noqa: UP007
                                  (*SHOT_MODELS.items(), ("transition", Transition)))], Discriminator(_shot_tag)]
+    Export = Annotated[Union[tuple(Annotated[model, Tag(name)] for name, model in  # noqa: UP007
+                                   (*EXPORT_MODELS.items(), ("shot", ShotExport)))], Discriminator(_export_tag)]
 
 
 class Poster(Strict):
@@ -145,7 +197,7 @@ class Movie(Strict):
 
 
 class Script(Strict):
-    """A piece: its inputs, the scenes fitted to them, posters, and a movie."""
+    """A piece: its inputs, the scenes fitted to them, posters, a movie, and exports for other tools."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, title="genart script",
                               json_schema_extra={"$id": "https://genart.invalid/script.schema.json"})
@@ -157,6 +209,8 @@ class Script(Strict):
     scenes: dict[Name, SceneEntry] = Field(default_factory=dict, description="named scenes, each a method's fit")
     posters: list[Poster] = Field(default_factory=list, description="scenes drawn to files")
     movie: Movie | None = Field(None, description="the movie")
+    exports: list[Export] = Field(default_factory=list, description="motions handed to other tools: "
+                                                                    f"{SCRIPT_FORMATS}")
 
 
 def known_keys(path: tuple[str | int, ...], data: Any) -> list[str]:
@@ -182,6 +236,8 @@ def known_keys(path: tuple[str | int, ...], data: Any) -> list[str]:
         return fields(Movie)
     if kind == "movie" and len(path) == 4 and (tag := _shot_tag(node)) is not None:
         return fields(Transition if tag == "transition" else SHOT_MODELS.get(tag, Transition))
+    if kind == "exports" and len(path) == 2 and (tag := _export_tag(node)) is not None:
+        return fields(ShotExport if tag == "shot" else EXPORT_MODELS.get(tag, ShotExport))
     return []
 
 

@@ -1,8 +1,8 @@
 """A checked piece as an ordered list of stages, each keyed by what its result depends on.
 
 Stages: `index` (a photo folder into a collection), `scene` (a method's fit), `poster`,
-`shot` and `fade` (movie segments), `movie` (the segments joined, the soundtrack laid
-under). A stage is done when its cache file exists (outputs: when the file recorded for
+`export` (a motion for other tools), `shot` and `fade` (movie segments), `movie` (the
+segments joined, the soundtrack laid under). A stage is done when its cache file exists (outputs: when the file recorded for
 its key is still there, untouched); running a plan runs only the stages not done.
 """
 
@@ -18,7 +18,7 @@ from typing import Any
 from genart.runtime.progress import SILENT, Reporter
 from genart.script import stages
 from genart.script.cache import Cache, stage_key
-from genart.script.check import Piece
+from genart.script.check import Piece, exported, movie_shots
 from genart.script.errors import ScriptError, did_you_mean
 from genart.script.model import INPUT_NAMED, NOT_IN_KEY, Transition
 from genart.script.movie import join
@@ -40,19 +40,21 @@ class Stage:
 
 
 def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT,
-         scheduler: str | None = None) -> list[Stage]:
+         scheduler: str | None = None, blender: str | None = None) -> list[Stage]:
     """Every stage of the piece, in an order where each comes after those it builds on; `reporter`
-    follows each scene's fit; fits and indexes run on the Dask `scheduler` if one is given (by the
-    person running genart: `genart run --scheduler`, or $GENART_SCHEDULER)."""
+    follows each scene's fit; fits and indexes run on the Dask `scheduler` if one is given, and .blend
+    exports are built by the Blender `blender` (else `blender` on PATH, else $GENART_BLENDER): both only
+    ever the choice of the person running genart (`genart run --scheduler`/`--blender`)."""
     script = piece.script
     out: list[Stage] = []
     uses: dict[str, set[str]] = {name: {name} for name in script.scenes}  # scene → --only names that need it
     for poster in script.posters:
         uses[poster.scene].add("posters")
     movie = script.movie
-    for shot in movie.shots if movie else []:
-        if not isinstance(shot, Transition):
-            uses[shot.scene].add("movie")
+    for shot in movie_shots(script):
+        uses[shot.scene].add("movie")
+    for entry in script.exports:
+        uses[exported(script, entry)[0].scene].add("exports")
     indexes: dict[str, Stage] = {}
     for name, folder in piece.photos.items():
         from genart.generative.mosaic.index import DEFAULT_SIZES  # the indexer loads only for photo folders
@@ -81,8 +83,24 @@ def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT
         key = stage_key("poster", fitted.key, poster.width, path.suffix)
         out.append(Stage(f"poster {poster.out}", key, path, True, frozenset({poster.scene, "posters"}),
                          partial(stages.draw_poster, fitted.target, path, poster.width)))
+    out += _export_stages(piece, scenes, blender)
     if movie is not None and piece.movie is not None:
         out += _movie_stages(piece, cache, scenes, progress)
+    return out
+
+
+def _export_stages(piece: Piece, scenes: dict[str, Stage], blender: str | None) -> list[Stage]:
+    """A stage per export, keyed by its scene's fit, its motion and settings, its fps, options and format (not by
+    how the script names them, nor by the Blender that builds a .blend)."""
+    out = []
+    for entry, path in zip(piece.script.exports, piece.exports):
+        shot, fps = exported(piece.script, entry)
+        fitted = scenes[shot.scene]
+        key = stage_key("export", fitted.key, stages.as_plain(stages.motion_settings(shot)), shot.motion, fps,
+                        entry.width, path.suffix.lower())
+        out.append(Stage(f"export {entry.out} ({shot.motion} of {shot.scene})", key, path, True,
+                         frozenset({shot.scene, "exports"}),
+                         partial(stages.export_shot, shot, fitted.target, path, fps, entry.width, blender)))
     return out
 
 
@@ -137,10 +155,11 @@ def _movie_stages(piece: Piece, cache: Cache, scenes: dict[str, Stage], progress
 
 
 def select(stages_: list[Stage], only: str | None, piece: Piece) -> list[Stage]:
-    """The stages `--only NAME` asks for (a scene's name, `posters` or `movie`), with what they build on."""
+    """The stages `--only NAME` asks for (a scene's name, `posters`, `movie` or `exports`), with what they build
+    on."""
     if only is None:
         return stages_
-    names = {*piece.script.scenes, "posters", "movie"}
+    names = {*piece.script.scenes, "posters", "movie", "exports"}
     if only not in names:
         raise ScriptError(f"--only {only}: no such part of {piece.source.name}{did_you_mean(only, names)}")
     return [s for s in stages_ if only in s.groups]

@@ -1,5 +1,5 @@
 """The work of each stage: index photos, fit a scene, draw a poster, render a shot or a
-cross-fade as its own movie segment. Each writes one file atomically."""
+cross-fade as its own movie segment, export a motion. Each writes one file atomically."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from pydantic import BaseModel
 
 from genart.animate.encode import EncodeSettings, encode
 from genart.animate.frame import Frame
-from genart.animate.motions import MOTIONS, build_clip
+from genart.animate.motions import MOTIONS, MotionSettings, build_clip
 from genart.animate.pipeline import render_frames
 from genart.animate.timeline import Playable, crossfade, frame_times
 from genart.bars import reporter_for
-from genart.errors import UserError
+from genart.errors import GenartError, UserError
 from genart.generative.images import load_picture
 from genart.generative.methods import METHODS
-from genart.outputs import write_outputs
+from genart.outputs import check_plan, export_plan, write_outputs
 from genart.render import scene
 from genart.render.cairo import TileSource
 from genart.runtime.progress import SILENT, Reporter
@@ -101,10 +101,34 @@ def draw_poster(scene_path: Path, out: Path, width: int | None) -> None:
     write_outputs(drawing, [out], width, _tiles(drawing, scene_path))
 
 
+def motion_settings(shot: Any) -> MotionSettings:
+    """The motion's own settings from a script's shot or export entry (the script's keys left out)."""
+    motion = MOTIONS[shot.motion]
+    return motion.settings.model_validate({name: getattr(shot, name) for name in motion.settings.model_fields})
+
+
+def export_shot(shot: Any, scene_path: Path, out: Path, fps: float, width: float | None,
+                blender: str | None = None) -> None:
+    """Export a shot (or an export entry's motion) of its fitted scene at `fps` to `out`, in the format of its
+    suffix (`genart.animate.export.formats`), atomically, its folder made if missing; `width` is an SVG's
+    displayed width, `blender` the Blender the person running genart chose for a .blend (never the script's)."""
+    from genart.animate.export.formats import export_motion
+
+    drawing = scene.load(scene_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    check_plan(export_plan(out))
+    try:
+        export_motion(drawing, motion_settings(shot), out, fps, width, blender)
+    except ValueError as exc:
+        if isinstance(exc, GenartError):  # genart's own errors say what they are as they are
+            raise
+        raise UserError(f"{out}: {exc}") from None
+
+
 def shot_clip(shot: Any, scene_path: Path, fps: float) -> Playable:
     """The clip of a script's shot on its (fitted) scene."""
     motion = MOTIONS[shot.motion]
-    settings = motion.settings.model_validate({name: getattr(shot, name) for name in motion.settings.model_fields})
+    settings = motion_settings(shot)
     drawing = scene.load(scene_path)
     try:
         return build_clip(drawing, settings, fps, _tiles(drawing, scene_path) if motion.uses_tiles else None)

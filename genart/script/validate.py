@@ -11,7 +11,15 @@ from genart.animate.easing import EASINGS
 from genart.animate.motions import MOTIONS
 from genart.generative.methods import METHODS
 from genart.script.errors import ScriptError, did_you_mean
-from genart.script.model import SCENE_MODELS, SCRIPT_SUPPLIED, SHOT_MODELS, Script, known_keys
+from genart.script.model import (
+    EXPORT_MODELS,
+    PROGRAM_KEYS,
+    SCENE_MODELS,
+    SCRIPT_SUPPLIED,
+    SHOT_MODELS,
+    Script,
+    known_keys,
+)
 from genart.script.source import Path_, Source
 
 _BOUNDS = {"greater_than": "greater than {gt}", "greater_than_equal": "at least {ge}",
@@ -22,13 +30,30 @@ def validate(source: Source) -> Script:
     """The validated script; the first mistake raises ScriptError naming its line."""
     data = source.data
     if not isinstance(data, dict):
-        raise source.error((), "a script is a mapping of keys (genart: 1, inputs:, scenes:, posters:, movie:)")
+        raise source.error((), "a script is a mapping of keys (genart: 1, inputs:, scenes:, posters:, movie:, "
+                               "exports:)")
+    _refuse_programs(source, data, ())
     _refuse_supplied(source)
     _give_seeds(data)
     try:
         return Script.model_validate(data)
     except ValidationError as exc:
         raise _located(source, exc.errors()[0]) from None
+
+
+NAMED = (("inputs",), ("scenes",))  # the mappings whose keys are names
+
+
+def _refuse_programs(source: Source, node: Any, path: Path_) -> None:
+    """ScriptError at the first key, anywhere in the data, that would name a program to run or a place to
+    connect (`PROGRAM_KEYS`): what the person running genart chooses, never a script. The keys of `inputs:`
+    and `scenes:` are names the script gives, not settings."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(node, dict) and key in PROGRAM_KEYS and path not in NAMED:
+            raise source.error((*path, key), f"a script names no program to run and no place to connect: "
+                                             f"{PROGRAM_KEYS[key]}", key=True)
+        _refuse_programs(source, value, (*path, key))
 
 
 def _refuse_supplied(source: Source) -> None:
@@ -51,14 +76,18 @@ def _give_seeds(data: dict[str, Any]) -> None:
                if isinstance(e, dict)]
     entries += [(s, SHOT_MODELS.get(str(s.get("motion")))) for s in (shots if isinstance(shots, list) else ())
                 if isinstance(s, dict)]
+    exports = data.get("exports")
+    entries += [(e, EXPORT_MODELS.get(str(e.get("motion")))) for e in (exports if isinstance(exports, list) else ())
+                if isinstance(e, dict) and "shot" not in e]
     for entry, model in entries:
         if model is not None and "seed" in model.model_fields:
             entry.setdefault("seed", seed)
 
 
 def _tagged(path: list[str | int]) -> bool:
-    """Whether the entry at `path` is a tagged union (a scene by method, a shot by motion)."""
-    return (len(path) == 2 and path[0] == "scenes") or (len(path) == 3 and path[:2] == ["movie", "shots"])
+    """Whether the entry at `path` is a tagged union (a scene by method, a shot by motion, an export by motion or
+    shot)."""
+    return (len(path) == 2 and path[0] in ("scenes", "exports")) or (len(path) == 3 and path[:2] == ["movie", "shots"])
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> Path_:
@@ -116,15 +145,20 @@ def _located(source: Source, error: Any) -> ScriptError:
     return source.error(path, message[0].lower() + message[1:])
 
 
+TAGS = {  # what tags each kind of tagged entry: its key, the known values, and the other kind of entry it may be
+    "scenes": ("method", list(METHODS), "", ""),
+    "movie": ("motion", list(MOTIONS), " (or a transition)", " or a transition: crossfade"),
+    "exports": ("motion", list(MOTIONS), " (or a shot)", " or a shot of the movie: shot: N"),
+}
+
+
 def _unknown_tag(source: Source, path: Path_, tag: str | None) -> ScriptError:
-    is_shot = path[:2] == ("movie", "shots")
-    key, known = ("motion", list(MOTIONS)) if is_shot else ("method", list(METHODS))
+    key, known, other, other_given = TAGS[str(path[0])]
     entry = source.data
     for part in path:
         entry = entry[part]
     if not isinstance(entry, dict):
-        return source.error(path, f"give a mapping with a {key}" + (" (or a transition)" if is_shot else ""))
+        return source.error(path, f"give a mapping with a {key}{other}")
     if tag is None or key not in entry:
-        extra = " or a transition: crossfade" if is_shot else ""
-        return source.error(path, f"no {key}: name one of {', '.join(known)}{extra}")
+        return source.error(path, f"no {key}: name one of {', '.join(known)}{other_given}")
     return source.error((*path, key), f"unknown {key} {tag!r}" + did_you_mean(str(tag), known))

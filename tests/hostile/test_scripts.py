@@ -53,6 +53,10 @@ movie:
   shots:
     - {scene: tris, motion: flyin, duration: 1}
 """
+EXPORT = POSTER + """\
+exports:
+  - {scene: tris, motion: flyin, duration: 1, out: out/tris.json}
+"""
 SECRET = b"-----BEGIN OPENSSH PRIVATE KEY-----\nnot really\n"
 
 
@@ -105,6 +109,14 @@ OUTSIDE: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("poster is a link out", POSTER.replace("out/tris.png", "mine.png"), "mine.png", "posters[0].out",
      {"mine.png": "../victim.png"}),
     ("movie ..", MOVIE.replace("out/piece.mp4", "../../made.mp4"), "made.mp4", "movie.out", {}),
+    ("export ..", EXPORT.replace("out/tris.json", "../made.json"), "made.json", "exports[0].out", {}),
+    ("export absolute", EXPORT.replace("out/tris.json", "{t}/made.glb"), "made.glb", "exports[0].out", {}),
+    ("export .. inside its name", EXPORT.replace("out/tris.json", "out/../../made.svg"), "made.svg", "exports[0].out",
+     {}),
+    ("export through a linked folder", EXPORT.replace("out/tris.json", "away/made.gltf"), "made.gltf",
+     "exports[0].out", {"away": ".."}),
+    ("export is a link out", EXPORT.replace("out/tris.json", "mine.json"), "mine.json", "exports[0].out",
+     {"mine.json": "../victim.png"}),
     ("picture absolute", POSTER.replace("face: face.jpg", "face: {t}/secret"), "secret", "inputs.face", {}),
     ("picture ..", POSTER.replace("face: face.jpg", "face: ../secret"), "secret", "inputs.face", {}),
     ("picture is a link out", POSTER.replace("face: face.jpg", "face: key.jpg"), "key.jpg", "inputs.face",
@@ -173,7 +185,55 @@ REPLACED: list[tuple[str, str, str, str]] = [
      "photo folder"),
     ("movie is its soundtrack", MOVIE.replace("tone.wav", "sound.mp4").replace("out/piece.mp4", "sound.mp4"),
      "movie.out", "movie.soundtrack"),
+    ("export is a link to its picture", EXPORT.replace("out/tris.json", "alias.glb"), "exports[0].out", "inputs.face"),
+    ("export is the script", EXPORT.replace("out/tris.json", "piece.yaml"), "exports[0].out", "unknown export format"),
+    ("export goes into the photo folder", EXPORT.replace("out/tris.json", "photos/a.json").replace(
+        "  face: face.jpg\n", "  face: face.jpg\n  snaps: {photos: photos}\n"), "exports[0].out", "photo folder"),
 ]
+
+
+PROGRAMS: list[tuple[str, str, list[str], str]] = [  # (name, the script, its --set options, the key refused)
+    ("blender of an export", EXPORT.replace("out: out/tris.json", "out: out/tris.blend, blender: ./evil"), [],
+     "exports[0].blender"),
+    ("blender of the script", EXPORT + "blender: ./evil\n", [], "blender"),
+    ("blender by --set", EXPORT.replace("out/tris.json", "out/tris.blend"), ["--set", "exports.0.blender=./evil"],
+     "exports[0].blender"),
+    ("blender of a scene", EXPORT.replace("workers: 1}", "workers: 1, blender: ./evil}"), [], "scenes.tris.blender"),
+]
+
+
+@pytest.mark.parametrize(("text", "sets", "key"), [case[1:] for case in PROGRAMS], ids=[case[0] for case in PROGRAMS])
+def test_a_script_names_no_blender(tmp_path: Path, text: str, sets: list[str], key: str) -> None:
+    """The Blender that builds a .blend is the user's to choose (genart run --blender, $GENART_BLENDER): a script
+    that names one is refused in one line, and the program it names never runs."""
+    folder = make_piece(tmp_path, text)
+    evil = folder / "evil"
+    evil.write_text(f"#!/bin/sh\ntouch {tmp_path}/ran\n")
+    evil.chmod(0o755)
+    line = refused_quickly("script programs", ["run", "piece/piece.yaml", *sets], tmp_path, needle=f": {key}: ")
+    assert "no program to run" in line and "--blender" in line and "$GENART_BLENDER" in line, line
+    assert not (tmp_path / "ran").exists()
+
+
+# (name, what the export says instead of out/tris.json's entry, the key refused, what the line says)
+NO_EXPORT: list[tuple[str, str, str, str]] = [
+    ("unknown suffix", "{scene: tris, motion: flyin, out: out/tris.gif}", "exports[0].out", "unknown export format"),
+    ("no suffix", "{scene: tris, motion: flyin, out: out/tris}", "exports[0].out", "unknown export format"),
+    ("the builder script", "{scene: tris, motion: flyin, out: out/build.py}", "exports[0].out", "--blender-script"),
+    ("unknown shot", "{shot: 3, out: out/tris.json}", "exports[0].shot", "no shot 3: the script has no movie"),
+    ("unknown scene", "{scene: tri, motion: flyin, out: out/tris.json}", "exports[0].scene", "did you mean tris?"),
+    ("a motion no format carries", "{scene: tris, motion: mosaic_zoom, out: out/tris.json}", "exports[0].motion",
+     "mosaic_zoom needs a mosaic"),
+]
+
+
+@pytest.mark.parametrize(("entry", "key", "said"), [case[1:] for case in NO_EXPORT], ids=[case[0] for case in NO_EXPORT])
+def test_an_export_of_no_format_or_of_nothing_is_one_line(tmp_path: Path, entry: str, key: str, said: str) -> None:
+    text = EXPORT.replace("{scene: tris, motion: flyin, duration: 1, out: out/tris.json}", entry)
+    make_piece(tmp_path, text)
+    line = refused_quickly("script exports", ["run", "piece/piece.yaml"], tmp_path,
+                           needle=f"piece.yaml:{line_of(text, entry)}:")
+    assert f": {key}: " in line and said in line, line
 
 
 @pytest.mark.parametrize(("text", "key", "replaced"), [case[1:] for case in REPLACED],
@@ -182,6 +242,7 @@ def test_an_output_never_replaces_an_input(tmp_path: Path, text: str, key: str, 
     folder = make_piece(tmp_path, text)
     os.link(folder / "face.jpg", folder / "copy.jpg")
     (folder / "alias.jpg").symlink_to("face.jpg")
+    (folder / "alias.glb").symlink_to("face.jpg")
     (folder / "here").symlink_to(".")
     subprocess.run([sys.executable, "-c", "import imageio_ffmpeg, subprocess, sys; subprocess.run([imageio_ffmpeg."
                     "get_ffmpeg_exe(), '-v', 'error', '-i', sys.argv[1], '-c:a', 'aac', sys.argv[2]], check=True)",
@@ -276,6 +337,12 @@ TEXT_FIELDS = {
     "Poster.out": "a file, kept inside the script's folder",
     "Movie.out": "a file, kept inside the script's folder",
     "Movie.soundtrack": "a file, kept inside the script's folder",
+    "FlyinExport.out": "a file, kept inside the script's folder",
+    "GrowthExport.out": "a file, kept inside the script's folder",
+    "MosaicZoomExport.out": "a file, kept inside the script's folder",
+    "TimelapseExport.out": "a file, kept inside the script's folder",
+    "ShotExport.out": "a file, kept inside the script's folder",
+    "MosaicZoomExport.target": "ROW,COL or tile:ID",
     "Movie.size": "WIDTHxHEIGHT",
     "MosaicScene.grid": "COLSxROWS, or a column count",
     "MosaicScene.features": "mean, or NxN",
@@ -290,7 +357,7 @@ def test_no_script_field_names_a_program_or_an_address() -> None:
     schema = json_schema()
     found: set[str] = set()
     _text_fields(schema, schema, schema["title"], set(), found)
-    easings = {field for field in found if field.endswith("Shot.easing")}
+    easings = {field for field in found if field.endswith(("Shot.easing", "Export.easing"))}
     assert easings and found - easings == set(TEXT_FIELDS), found - easings ^ set(TEXT_FIELDS)
 
 

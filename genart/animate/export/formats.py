@@ -1,7 +1,8 @@
 """The export formats: an output suffix → its writer and the motions it carries, in one registry.
 
-`genart export`, `Scene.export` of the Python API and scripts all go through `export_motion`,
-so a format is added by one `Format` record and its writer; no caller branches on a suffix.
+`genart export`, the Python API (`Scene.export`, `Clip.export`) and the `exports:` of scripts
+all go through `check_export` and `export_clip` (`export_motion` joins them), so a format is
+added by one `Format` record and its writer; no caller branches on a suffix.
 """
 
 from __future__ import annotations
@@ -41,13 +42,22 @@ class ExportRequest:
 @dataclass(frozen=True)
 class Format:
     """One export format: its suffix, what it is, the motions it carries, its writer (→ the files it wrote)
-    and the files beside the output that it writes too (`companions`)."""
+    and the files beside the output that it writes too (`companions`).
+
+    `options` are the `ExportRequest` options the writer reads besides the clip and fps (``width``:
+    SVG; ``blender``: the program that builds a .blend, which only the person running genart
+    chooses); `asked_by`, when set, is the option that must ask for the format (it is written only
+    on request, never by a script); `hint`, when set, is what to tell the user of the files written
+    (else a summary of the output)."""
 
     suffix: str
     name: str
     motions: tuple[str, ...]
     write: Callable[[ExportRequest], list[Path]]
     companions: Callable[[Path], list[Path]] = lambda out: []
+    options: tuple[str, ...] = ()
+    asked_by: str = ""
+    hint: Callable[[list[Path]], str] | None = None
 
 
 def _bytes(data: Callable[[ExportRequest], bytes]) -> Callable[[ExportRequest], list[Path]]:
@@ -127,11 +137,13 @@ def _builder(request: ExportRequest) -> list[Path]:
 MOVING = ("flyin", "timelapse")  # the motions the exporters carry today
 FORMATS: dict[str, Format] = {f.suffix: f for f in (
     Format(".json", "Lottie JSON", MOVING, _bytes(_lottie)),
-    Format(".svg", "SVG animated with SMIL", MOVING, _bytes(_smil)),
+    Format(".svg", "SVG animated with SMIL", MOVING, _bytes(_smil), options=("width",)),
     Format(".gltf", "glTF 2.0", MOVING, _bytes(_gltf(binary=False))),
     Format(".glb", "binary glTF 2.0", MOVING, _bytes(_gltf(binary=True))),
-    Format(".blend", "Blender scene", MOVING, _blend),
-    Format(".py", "Blender builder script and its data", MOVING, _builder, lambda out: [builder_data(out)]),
+    Format(".blend", "Blender scene", MOVING, _blend, options=("blender",)),
+    Format(".py", "Blender builder script and its data", MOVING, _builder, lambda out: [builder_data(out)],
+           asked_by="--blender-script", hint=lambda written: f"run `blender -b --python {written[0]} -- "
+                                                             f"{written[1]} OUT.blend`"),
 )}
 EXPORTABLE = tuple(dict.fromkeys(m for f in FORMATS.values() for m in f.motions))
 
@@ -146,21 +158,51 @@ def format_of(out: Path) -> Format:
     """
     found = FORMATS.get(out.suffix.lower())
     if found is None:
-        raise ExportError(f"{out}: unknown export format (use {', '.join(FORMATS)})")
+        raise unknown_format(out)
     return found
 
 
-def export_motion(drawing: scene.Scene, settings: MotionSettings, out: Path, fps: float, width: float | None = None,
-                  blender: str | None = None) -> tuple[Playable, list[Path]]:
-    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix); the clip and the
-    files written. A motion or scene the format cannot carry raises ExportError (one line)."""
+def unknown_format(out: Path, asking: bool = True) -> ExportError:
+    """The error for an output of no format (or of one that must be asked for) and the formats there are; with
+    `asking` False, those written only on request are left out (a script cannot ask for them)."""
+    known = [f.suffix for f in FORMATS.values() if not f.asked_by]
+    known += [f"{f.suffix} with {f.asked_by}" for f in FORMATS.values() if f.asked_by and asking]
+    return ExportError(f"{out}: unknown export format (use {', '.join(known[:-1])} or {known[-1]})")
+
+
+def check_export(out: Path, motion: str, fps: float, width: float | None = None) -> Format:
+    """The format of `out`, once known to carry `motion` at `fps` (and the SVG `width`); else ExportError.
+
+    Examples
+    --------
+    >>> check_export(Path("a.svg"), "flyin", 30.0, width=800).name
+    'SVG animated with SMIL'
+    >>> check_export(Path("a.json"), "growth", 30.0)
+    Traceback (most recent call last):
+    ...
+    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin and timelapse, not growth
+    """
     chosen = format_of(out)
-    motion = motion_of(settings).name
     if motion not in chosen.motions:
         raise ExportError(f"{out}: {chosen.name} carries {' and '.join(chosen.motions)}, not {motion}")
     if not 0 < fps <= 120:
         raise ExportError(f"fps must be in (0, 120], got {fps:g}")
     if width is not None and not 0 < width <= MAX_WIDTH:
         raise ExportError(f"width must be in (0, {MAX_WIDTH}], got {width:g}")
+    return chosen
+
+
+def export_clip(drawing: scene.Scene, clip: Playable, out: Path, fps: float, width: float | None = None,
+                blender: str | None = None) -> list[Path]:
+    """Write `clip` (a motion of `drawing`, checked by `check_export`) at `fps` to `out`, in the format of its
+    suffix; the files written (each atomically). A clip the format cannot carry raises ExportError (one line)."""
+    return format_of(out).write(ExportRequest(drawing, clip, out, fps, width, blender))
+
+
+def export_motion(drawing: scene.Scene, settings: MotionSettings, out: Path, fps: float, width: float | None = None,
+                  blender: str | None = None) -> tuple[Playable, list[Path]]:
+    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix); the clip and the
+    files written. A motion or scene the format cannot carry raises ExportError (one line)."""
+    check_export(out, motion_of(settings).name, fps, width)
     clip = build_clip(drawing, settings, fps)
-    return clip, chosen.write(ExportRequest(drawing, clip, out, fps, width, blender))
+    return clip, export_clip(drawing, clip, out, fps, width, blender)
