@@ -11,10 +11,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from genart.plot.page import Page
-from genart.render.drawables import Bezier, Circle, Ellipse, Polygon, Shape
+from genart.render.drawables import Bezier, Circle, Ellipse, Line, Polygon, Shape
 
 TOLERANCE_MM = 0.02  # how far a chord of a curve may stray from it (a tenth of a fine pen)
 MIN_SEGMENTS, MAX_SEGMENTS = 12, 512
+STROKES = (Bezier, Line)  # the drawables that are strokes: plotted as their centre line
 
 
 def segments_for(radius_mm: float) -> int:
@@ -47,6 +48,13 @@ def bezier_line(shape: Bezier, page: Page) -> np.ndarray:
     return (1 - t) ** 2 * p[0] + 2 * (1 - t) * t * p[1] + t**2 * p[2]
 
 
+def centre_line(shape: Bezier | Line, page: Page) -> np.ndarray:
+    """The centre line of a stroke on the page: (n, 2) mm."""
+    if isinstance(shape, Line):
+        return np.array(shape.points, np.float64) * page.scale + (page.offset_x, page.offset_y)
+    return bezier_line(shape, page)
+
+
 def shape_area(shape: Shape, page: Page) -> BaseGeometry:
     """The area `shape` paints on the page (a Bézier: its stroke's area, round caps), a valid shapely geometry.
 
@@ -66,4 +74,5 @@ def shape_area(shape: Shape, page: Page) -> BaseGeometry:
     if isinstance(shape, Circle):
         return shapely.Polygon(_ellipse(shape.cx * s + ox, shape.cy * s + oy, shape.r * s, shape.r * s, 0.0))
     half = shape.width * s / 2
-    return shapely.buffer(shapely.LineString(bezier_line(shape, page)), half, quad_segs=max(2, segments_for(half) // 4))
+    return shapely.buffer(shapely.LineString(centre_line(shape, page)), half, quad_segs=max(2, segments_for(half) // 4),
+                          cap_style="flat" if isinstance(shape, Line) else "round")
