@@ -80,7 +80,11 @@ def bounds(kind: np.ndarray, nv: np.ndarray, geom: np.ndarray, sharp: float, h: 
 
 @numba.njit(cache=True, nogil=True)
 def _coverage(k: int, nvi: int, g: np.ndarray, x: int, y: int, sharp: float, masks: np.ndarray, dm: np.ndarray) -> float:
-    """Coverage of pixel (x, y) by one shape; its derivatives by the geometry go to `dm`."""
+    """Coverage of pixel (x, y) by one shape; its derivatives by the geometry go to `dm`.
+
+    Long because: it is the innermost per-pixel kernel, the coverage and derivatives of every soft kind
+    written out in one function so that the loop over pixels makes no further calls.
+    """
     px, py = x + 0.5, y + 0.5
     if k == CIRCLE:
         dx, dy = px - g[0], py - g[1]
@@ -215,6 +219,9 @@ def loss_and_grad(
     `target` is H×W×3 sRGB in [0, 1] (or Lab when `lab`: the loss is then taken on
     LAB_SCALE × Lab), `weight` H×W (or 0×0 for none). Gradients with respect to geom,
     col_raw and bg_raw are written into g_geom, g_col, g_bg (overwritten).
+
+    Long because: the forward composite and the backward pass over each sampled pixel are one loop
+    nest, so a pixel's running colour and transmittance stay in local variables, not in arrays.
     """
     n, p = geom.shape
     h, w = target.shape[:2]
