@@ -45,7 +45,7 @@ W, H = 256, 192  # 4 × the examples' 64 × 48 canvas
 TAGS = [d.tag for d in drawables.REGISTRY.values()]
 MOTION_OPTIONS: dict[str, dict[str, Any]] = {"flyin": {"duration": 1.0, "hold": 0.25, "seed": 1},
                                              "timelapse": {"duration": 1.0, "hold": 0.0}}
-EXPORT_FORMS = ("lottie_items", "mesh", "reaches", "svg_element")  # what every kind must give the exporters
+EXPORT_FORMS = ("lottie_items", "mesh", "reaches", "svg_element", "trace")  # what every kind must give the exporters
 
 
 def _example(tag: str) -> S.Shape:
@@ -357,6 +357,11 @@ class SquareDrawable(drawables.Drawable):
     def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> drawables.Mesh:
         return drawables.Mesh(points[:4].copy(), np.array([[0, 1, 2], [0, 2, 3]]))
 
+    def trace(self, shape: Square, tolerance: float) -> np.ndarray:
+        h = shape.half
+        return np.array([(shape.cx - h, shape.cy - h), (shape.cx + h, shape.cy - h), (shape.cx + h, shape.cy + h),
+                         (shape.cx - h, shape.cy + h)])
+
 
 def test_a_kind_registered_from_outside_exports_with_no_exporter_changed(monkeypatch: pytest.MonkeyPatch,
                                                                         tmp_path: Path) -> None:
@@ -381,3 +386,22 @@ def test_a_kind_registered_from_outside_exports_with_no_exporter_changed(monkeyp
     assert [glb.accessors[m.primitives[0].indices].count for m in glb.meshes] == [6, 6]
     data = blender_data(build_clip(drawing, MOTIONS["flyin"].settings(**MOTION_OPTIONS["flyin"]), FPS), FPS)
     assert data["layers"][0]["face_sizes"] == [3, 3, 3, 3]  # the default faces: the mesh's triangles
+
+
+@pytest.mark.parametrize("tag", sorted(drawables.BY_TAG))
+def test_every_kind_plots_as_ink_inside_what_genart_draws(tag: str) -> None:
+    """The pen-plotter output (genart plot) of every kind: strokes on the page, all inside what the poster paints."""
+    import shapely
+
+    from genart.plot.outlines import shape_area
+    from genart.plot.plotting import make_plot
+    from genart.plot.settings import PlotSettings
+
+    tinted = _scene(tag)
+    drawing = tinted.model_copy(update={"canvas": tinted.canvas.model_copy(update={"background": (1, 1, 1, 1)})})
+    plot = make_plot(drawing, PlotSettings(paper="A6", margin_mm=5.0, spacing_mm=0.5, pen_mm=0.5))
+    assert plot.summary.paths > 0, f"{tag}: nothing plotted"
+    page = plot.strokes.page
+    painted = shapely.union_all([shape_area(s, page) for s in drawing.layers[0].shapes]).buffer(0.05)
+    ink = shapely.MultiLineString([line for lines in plot.strokes.lines for line in lines if len(line) > 1])
+    assert painted.contains(ink), f"{tag}: ink outside the shapes"

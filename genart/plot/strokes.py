@@ -20,12 +20,12 @@ from shapely.geometry.base import BaseGeometry
 from genart.errors import UserError
 from genart.plot.graph import euler_cover
 from genart.plot.hatch import hatch, step_for
-from genart.plot.outlines import STROKES, centre_line, segments_for, shape_area
+from genart.plot.outlines import is_stroke, segments_for, shape_area, traced
 from genart.plot.page import Page, page_for
 from genart.plot.pens import Pen, choose_pens, ink, pens_from
 from genart.plot.regions import PAPER, Faces, overlay
 from genart.plot.settings import PlotSettings
-from genart.render.drawables import Shape
+from genart.render.drawables import Shape, Stroke
 from genart.render.scene import GraphLayer, MosaicLayer, Scene, ShapesLayer
 
 BACKGROUND = -1  # the owner of strokes that belong to no shape (the background, a graph)
@@ -97,7 +97,7 @@ def _hatch_faces(strokes: Strokes, faces: Faces, drawn: Drawn, settings: PlotSet
     """Hatch the faces (not those a Bézier stroke tops: its line inks them) by top shape, pen and density."""
     which, coverage = ink(faces.colors, strokes.pens)
     steps = step_for(coverage, settings.pen_mm, settings.spacing_mm)
-    stroked = np.array([t >= 0 and isinstance(drawn.shapes[t], STROKES) for t in faces.top.tolist()], bool)
+    stroked = np.array([t >= 0 and is_stroke(drawn.shapes[t]) for t in faces.top.tolist()], bool)
     groups = sorted({(int(t), int(p), int(m)) for t, p, m, s in zip(faces.top, which, steps, stroked) if m and not s})
     for top, pen, step in groups:
         mine = (faces.top == top) & (which == pen) & (steps == step)
@@ -106,16 +106,17 @@ def _hatch_faces(strokes: Strokes, faces: Faces, drawn: Drawn, settings: PlotSet
 
 
 def _shape_lines(strokes: Strokes, faces: Faces, drawn: Drawn, settings: PlotSettings, scene: Scene) -> None:
-    """Bézier strokes where they show, and (asked for) the outline of every shape's visible region."""
+    """Strokes (Bézier curves, lines) where they show, and (asked for) the outline of every shape's visible region."""
     for index, shape in enumerate(drawn.shapes):
-        if not isinstance(shape, STROKES) and not settings.outlines:
+        trace = traced(shape, strokes.page)
+        if not isinstance(trace, Stroke) and not settings.outlines:
             continue
         region = shapely.union_all(faces.areas[faces.top == index])
         if region.is_empty:
             continue
         pen = int(ink(_over_background(shape.color, scene)[None], strokes.pens)[0][0])
-        line = shapely.LineString(centre_line(shape, strokes.page)) if isinstance(shape, STROKES) else region.boundary
-        strokes.add(pen, _line_parts(shapely.intersection(line, region) if isinstance(shape, STROKES) else line), index)
+        line = shapely.LineString(trace.centre) if isinstance(trace, Stroke) else region.boundary
+        strokes.add(pen, _line_parts(shapely.intersection(line, region) if isinstance(trace, Stroke) else line), index)
 
 
 def _line_parts(geometry: BaseGeometry) -> list[np.ndarray]:

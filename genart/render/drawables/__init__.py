@@ -17,7 +17,17 @@ import cairocffi
 import numpy as np
 from pydantic import Field
 
-from genart.render.drawables.base import PARAMS, Drawable, Kind, LottiePaint, Mesh, Packed, UnknownKindError
+from genart.render.drawables.base import (
+    PARAMS,
+    Drawable,
+    Kind,
+    LottiePaint,
+    Mesh,
+    Packed,
+    Stroke,
+    UnknownKindError,
+    chords,
+)
 from genart.render.drawables.bezier import Bezier, BezierDrawable
 from genart.render.drawables.circle import Circle, CircleDrawable
 from genart.render.drawables.ellipse import Ellipse, EllipseDrawable
@@ -50,8 +60,10 @@ __all__ = [
     "Packed",
     "Polygon",
     "Shape",
+    "Stroke",
     "UnknownKindError",
     "areas",
+    "chords",
     "draw_cairo",
     "drawable",
     "drawable_of",

@@ -16,6 +16,7 @@ keyframes' error when a motion scales and turns it).
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,6 +83,31 @@ class LottiePaint:
     def stroke(self, width: float) -> Json:
         """A stroke item `width` wide with round caps and joins."""
         return {"ty": "st", "c": lottie_static(self.rgb), "o": self.opacity, "w": lottie_static(width), "lc": 2, "lj": 2}
+
+
+class Stroke(NamedTuple):
+    """A stroked drawable as a pen draws it: its centre line (n, 2) and width in canvas units, and its caps."""
+
+    centre: np.ndarray
+    width: float
+    round_caps: bool
+
+
+MIN_CHORDS, MAX_CHORDS = 12, 512
+
+
+def chords(radius: float, tolerance: float) -> int:
+    """How many chords of a circle of `radius` stray at most `tolerance` from it (within 12 to 512).
+
+    Examples
+    --------
+    >>> chords(1.0, 0.02), chords(50.0, 0.02)
+    (16, 112)
+    """
+    if radius <= tolerance:
+        return MIN_CHORDS
+    step = 2 * math.acos(1 - tolerance / radius)
+    return int(min(MAX_CHORDS, max(MIN_CHORDS, math.ceil(2 * math.pi / step))))
 
 
 class Mesh(NamedTuple):
@@ -154,6 +180,11 @@ class Drawable(ABC):
     @abstractmethod
     def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> Mesh:
         """One packed row at rest as a triangle mesh in canvas units (glTF's)."""
+
+    @abstractmethod
+    def trace(self, shape: Any, tolerance: float) -> np.ndarray | Stroke:
+        """The record as a pen plotter traces it, within `tolerance` of it (canvas units): a filled shape's
+        outline (n, 2), or a stroke's `Stroke`."""
 
     def faces(self, points: np.ndarray, count: int, params: np.ndarray) -> list[np.ndarray]:
         """One packed row at rest as faces, outlines (k, 2) in canvas units that tools fill as n-gons

@@ -17,12 +17,14 @@ from pydantic import Field
 from genart.render.drawables.base import (
     CX,
     CY,
+    MAX_CHORDS,
     STROKE,
     Drawable,
     Json,
     Kind,
     LottiePaint,
     Mesh,
+    Stroke,
     lottie_static,
     point_reaches,
     svg_number,
@@ -146,6 +148,13 @@ class BezierDrawable(Drawable):
 
     def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> Mesh:
         return ribbon(points, float(params[STROKE]))
+
+    def trace(self, shape: Bezier, tolerance: float) -> Stroke:
+        p = np.array(shape.points, np.float64)
+        bend = float(np.hypot(*(p[0] - 2 * p[1] + p[2])))  # the curve strays at most bend / 4 from its chord
+        count = max(2, math.ceil(math.sqrt(bend / (4 * tolerance))) + 1) if bend > 0 else 2
+        t = np.linspace(0.0, 1.0, min(count, MAX_CHORDS))[:, None]
+        return Stroke((1 - t) ** 2 * p[0] + 2 * (1 - t) * t * p[1] + t**2 * p[2], shape.width, round_caps=True)
 
     def faces(self, points: np.ndarray, count: int, params: np.ndarray) -> list[np.ndarray]:
         return stroke_faces(points[:3], float(params[STROKE]))

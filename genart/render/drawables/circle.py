@@ -8,7 +8,7 @@ from typing import Any, Literal
 import numpy as np
 
 from genart.render.drawables.base import ANGLE, CX, CY, RX, RY, Drawable, Json, Kind, LottiePaint, Mesh, svg_number
-from genart.render.drawables.ellipse import FAN, ellipse_ring, lottie_ellipse
+from genart.render.drawables.ellipse import FAN, ellipse_ring, lottie_ellipse, traced_ellipse
 from genart.render.fields import Color, Coord, Length, Model
 
 
@@ -65,6 +65,9 @@ class CircleDrawable(Drawable):
 
     def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> Mesh:
         return Mesh(ellipse_ring(params, 0.0), FAN)
+
+    def trace(self, shape: Circle, tolerance: float) -> np.ndarray:
+        return traced_ellipse(shape.cx, shape.cy, shape.r, shape.r, 0.0, tolerance)
 
     def faces(self, points: np.ndarray, count: int, params: np.ndarray) -> list[np.ndarray]:
         return [ellipse_ring(params, 0.0)]

@@ -24,6 +24,7 @@ from genart.render.drawables.base import (
     Kind,
     LottiePaint,
     Mesh,
+    chords,
     lottie_static,
     svg_number,
 )
@@ -66,6 +67,14 @@ def ellipse_ring(params: np.ndarray, angle: float) -> np.ndarray:
     ex, ey = params[RX] * np.cos(t), params[RY] * np.sin(t)
     return np.stack([params[CX] + ex * math.cos(a) - ey * math.sin(a), params[CY] + ex * math.sin(a) + ey * math.cos(a)],
                     1)
+
+
+def traced_ellipse(cx: float, cy: float, rx: float, ry: float, angle: float, tolerance: float) -> np.ndarray:
+    """The outline (n, 2) of an ellipse turned `angle` degrees, its chords within `tolerance` of the curve."""
+    t = np.linspace(0.0, 2 * math.pi, chords(max(rx, ry), tolerance), endpoint=False)
+    c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    x, y = rx * np.cos(t), ry * np.sin(t)
+    return np.column_stack([cx + c * x - s * y, cy + s * x + c * y])
 
 
 def lottie_ellipse(params: np.ndarray, angle: float, paint: LottiePaint) -> list[Json]:
@@ -123,6 +132,9 @@ class EllipseDrawable(Drawable):
 
     def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> Mesh:
         return Mesh(ellipse_ring(params, float(params[ANGLE])), FAN)
+
+    def trace(self, shape: Ellipse, tolerance: float) -> np.ndarray:
+        return traced_ellipse(shape.cx, shape.cy, shape.rx, shape.ry, shape.angle, tolerance)
 
     def faces(self, points: np.ndarray, count: int, params: np.ndarray) -> list[np.ndarray]:
         return [ellipse_ring(params, float(params[ANGLE]))]

@@ -25,6 +25,7 @@ from genart.render.drawables.base import (
     Kind,
     LottiePaint,
     Mesh,
+    Stroke,
     lottie_static,
     point_reaches,
     svg_number,
@@ -123,3 +124,7 @@ class LineDrawable(Drawable):
 
     def mesh(self, points: np.ndarray, count: int, params: np.ndarray) -> Mesh:
         return Mesh(line_corners(points, float(params[STROKE])), np.array([[0, 1, 2], [0, 2, 3]], np.int64))
+
+    def trace(self, shape: Line, tolerance: float) -> Stroke:
+        return Stroke(np.array(shape.points, np.float64), shape.width, round_caps=False)
+

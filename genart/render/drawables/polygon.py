@@ -104,5 +104,8 @@ class PolygonDrawable(Drawable):
         triangles = mapbox_earcut.triangulate_float64(ring, np.array([count], np.uint32))
         return Mesh(ring, triangles.reshape(-1, 3))
 
+    def trace(self, shape: Polygon, tolerance: float) -> np.ndarray:
+        return np.array(shape.points, np.float64)
+
     def faces(self, points: np.ndarray, count: int, params: np.ndarray) -> list[np.ndarray]:
         return [points[:count]]
