@@ -410,7 +410,8 @@ class Scene:
         ...     scene.plot(f"{folder}/plot.svg", pens=("#1d3557", "#e63946")).layers
         ('1 #1d3557', '2 #e63946')
         """
-        from genart.plot.plotting import PlotFiles, make_plot, write_plot
+        from genart.bars import reporter_for
+        from genart.plot.plotting import BAR_DELAY, PlotFiles, make_plot, write_plot
         from genart.plot.settings import PlotSettings, parse_angles, parse_pens
 
         if isinstance(settings.get("pens"), (str, list)):
@@ -425,7 +426,7 @@ class Scene:
             raise SettingsError(f"plot: {exc}") from None
         files = PlotFiles(Path(path), Path(preview) if preview else None, preview_dpi, Path(hpgl) if hpgl else None, device)
         files.check([p for p in (self.path,) if p is not None])
-        made = make_plot(self.document, chosen, progress)
+        made = make_plot(self.document, chosen, reporter_for(progress, leave=False, delay=BAR_DELAY))
         write_plot(made, files, chosen, self.path.name if self.path else "genart")
         return made.summary
 

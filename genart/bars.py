@@ -30,12 +30,15 @@ class BarReporter:
     """A `Reporter` that shows counts as progress bars and passes events on to `watcher`.
 
     `leave` keeps a finished bar on the screen (False: wiped, for a run whose caller prints a
-    line of its own after it, like a movie's frames); `disable` draws nothing (for tests).
+    line of its own after it, like a movie's frames); `delay` seconds pass before a bar shows (a quick
+    run shows none); `disable` draws nothing (for tests).
     """
 
-    def __init__(self, watcher: Reporter = SILENT, *, leave: bool = True, disable: bool = False) -> None:
+    def __init__(self, watcher: Reporter = SILENT, *, leave: bool = True, delay: float = 0.0,
+                 disable: bool = False) -> None:
         self.watcher = watcher
         self.leave = leave
+        self.delay = delay
         self.disable = disable
         self._bar: tqdm | None = None
         self._label: str | None = None
@@ -63,7 +66,7 @@ class BarReporter:
     def _open(self, count: Count) -> tqdm:
         seconds = count.unit == "s"
         return tqdm(total=count.total, initial=count.done, desc=count.label, unit=count.unit, file=sys.stderr,
-                    leave=self.leave, dynamic_ncols=True, disable=self.disable,
+                    leave=self.leave, dynamic_ncols=True, disable=self.disable, delay=self.delay,
                     bar_format=SECONDS_FORMAT if seconds else None)
 
     def close(self) -> None:
@@ -80,7 +83,7 @@ class BarReporter:
         self.close()
 
 
-def reporter_for(show_bars: bool, watcher: Reporter | None = None, *, leave: bool = True) -> Reporter:
+def reporter_for(show_bars: bool, watcher: Reporter | None = None, *, leave: bool = True, delay: float = 0.0) -> Reporter:
     """The reporter of a run: bars over `watcher` (default none) if `show_bars`, else the watcher alone.
 
     Examples
@@ -89,4 +92,4 @@ def reporter_for(show_bars: bool, watcher: Reporter | None = None, *, leave: boo
     >>> reporter_for(False) is SILENT
     True
     """
-    return BarReporter(watcher or SILENT, leave=leave) if show_bars else watcher or SILENT
+    return BarReporter(watcher or SILENT, leave=leave, delay=delay) if show_bars else watcher or SILENT

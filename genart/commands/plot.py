@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from genart.plot.plotting import PlotFiles, make_plot, write_plot
+    from genart.bars import reporter_for
+    from genart.plot.plotting import BAR_DELAY, PlotFiles, make_plot, write_plot
     from genart.plot.settings import PlotSettings, parse_angles, parse_pens
     from genart.render import scene
 
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     settings = PlotSettings(args.paper, args.landscape, args.margin, args.pen_width, args.spacing,
                             parse_angles(args.angle), args.turn, args.outlines, parse_pens(args.pens), args.speed,
                             args.lift_seconds, option="--")
-    plot = make_plot(scene.load(args.scene), settings, progress=not args.quiet)
+    plot = make_plot(scene.load(args.scene), settings, reporter_for(not args.quiet, leave=False, delay=BAR_DELAY))
     for path in write_plot(plot, files, settings, Path(args.scene).name):
         print(path)
     if not args.quiet:

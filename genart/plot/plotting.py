@@ -7,12 +7,10 @@ replaces an input or another output, each can be written) and written all or non
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import vpype as vp
-from tqdm.auto import tqdm
 
 from genart.errors import UserError
 from genart.outputs import Output, check_plan
@@ -23,8 +21,10 @@ from genart.plot.strokes import Strokes, scene_strokes
 from genart.render.atomic import atomic_paths
 from genart.render.cairo import save_png
 from genart.render.scene import Scene
+from genart.runtime.progress import SILENT, Count, Reporter
 
-PROGRESS_DELAY = 2.0  # seconds before a progress bar shows (a quick plot shows none)
+LABEL = "plot"  # the progress bar's title
+BAR_DELAY = 2.0  # seconds before the bar shows (a quick plot shows none)
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,8 @@ class Plot:
     summary: PlotSummary
 
 
-def make_plot(scene: Scene, settings: PlotSettings, progress: bool = False) -> Plot:
-    """The plot of `scene` with `settings`; `progress` shows a bar (on stderr) when the overlay takes a while.
+def make_plot(scene: Scene, settings: PlotSettings, reporter: Reporter = SILENT) -> Plot:
+    """The plot of `scene` with `settings`; `reporter` is told how many shapes the overlay has built (`Count`).
 
     Examples
     --------
@@ -48,9 +48,18 @@ def make_plot(scene: Scene, settings: PlotSettings, progress: bool = False) -> P
     80
     """
     total = sum(len(getattr(layer, "shapes", ())) for layer in scene.layers)
-    with tqdm(total=total, desc="plot", unit="shape", disable=not progress, delay=PROGRESS_DELAY, file=sys.stderr,
-              leave=False, dynamic_ncols=True) as bar:
-        strokes = scene_strokes(scene, settings, bar.update)
+    done = 0
+
+    def step() -> None:
+        nonlocal done
+        done += 1
+        reporter.count(Count(LABEL, done, total, "shape"))
+
+    reporter.count(Count(LABEL, 0, total, "shape"))
+    try:
+        strokes = scene_strokes(scene, settings, step)
+    finally:
+        reporter.count(Count(LABEL, done, total, "shape", final=True))
     document = optimize(to_document(strokes, settings.pen_mm))
     return Plot(strokes, document, summary(document, settings.speed_mm_s, settings.lift_seconds))
 
