@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import genart
@@ -38,3 +40,13 @@ def test_exporters_never_name_a_drawable_kind() -> None:
     named = [f"{path.name}:{i}" for path in sorted(exporters.glob("*.py"))
              for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "Kind." in line]
     assert not named, "exporters branch on a drawable kind at " + ", ".join(named)
+
+
+def test_posters_and_movies_never_load_numba() -> None:
+    """Renderers, drawables and the frame pipeline leave numba to the fitters (a drawable's kernel loads lazily):
+    every render worker would carry it (about 60 MB each) and start slower."""
+    probe = ("import sys, genart.render.drawables, genart.render.cairo, genart.render.svg, genart.render.pdf, "
+             "genart.animate.pipeline, genart.animate.motions, genart.animate.export.formats; "
+             "print(sorted(m for m in ('numba', 'scipy', 'llvmlite') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]", f"posters and movies load {loaded}"

@@ -75,7 +75,7 @@ def test_the_side_rule_is_the_records() -> None:
     """The vertex count each family keeps: fixed, or the run's --sides for the polygon family."""
     counts = dict(zip(NAMES, side_counts(np.arange(len(FAMILIES)), 7).tolist()))
     assert counts == {"triangle": 3, "polygon": 7, "rectangle": 4, "rotated_rectangle": 4, "ellipse": 4,
-                      "rotated_ellipse": 4, "circle": 4, "bezier": 3}
+                      "rotated_ellipse": 4, "circle": 4, "bezier": 3, "line": 2}
     assert {f.draws for f in FAMILIES} == set(drawables.REGISTRY)
 
 

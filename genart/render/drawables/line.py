@@ -1,9 +1,9 @@
 """Stroked straight lines (geometrize's `line`): two end points and a width.
 
-The stroke has butt caps: a line covers exactly the rectangle `line_corners` gives, so its
-raster scanlines are that rectangle's polygon scanlines, and every renderer and exporter
-draws the same four corners (a line of length zero covers nothing): cairo, SVG and Lottie
-stroke it with butt caps, glTF and Blender get the rectangle as two triangles.
+The stroke has butt caps: a line covers exactly the rectangle `line_corners` gives, so its raster
+scanlines (the kernel `genart.render.scanlines.line`) are that rectangle's polygon scanlines, and
+every renderer and exporter draws the same four corners (a line of length zero covers nothing):
+cairo, SVG and Lottie stroke it with butt caps, glTF and Blender get the rectangle as two triangles.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import math
 from typing import Annotated, Any, Literal
 
 import cairocffi
-import numba
 import numpy as np
 from pydantic import Field
 
@@ -42,31 +41,19 @@ class Line(Model):
     color: Color
 
 
-@numba.njit(cache=True, nogil=True)
-def line_corners_into(x0: float, y0: float, x1: float, y1: float, half: float, out: np.ndarray) -> None:
-    """Write the four corners of the stroke from (x0, y0) to (x1, y1), `half` its half-width, into `out` (4, 2).
+def line_corners(points: np.ndarray, width: float) -> np.ndarray:
+    """The (4, 2) corners of the stroke between `points[0]` and `points[1]`, `width` wide (the same corners as the
+    kernel's `genart.render.scanlines.line.line_corners_into`).
 
     Examples
     --------
-    >>> corners = np.empty((4, 2))
-    >>> line_corners_into(0.0, 0.0, 10.0, 0.0, 2.0, corners)
-    >>> corners.tolist()
+    >>> line_corners(np.array([[0.0, 0.0], [10.0, 0.0]]), 4.0).tolist()
     [[0.0, 2.0], [10.0, 2.0], [10.0, -2.0], [0.0, -2.0]]
     """
-    length = math.hypot(x1 - x0, y1 - y0)
-    nx, ny = (0.0, 0.0) if length == 0.0 else (-(y1 - y0) / length * half, (x1 - x0) / length * half)
-    out[0, 0], out[0, 1] = x0 + nx, y0 + ny
-    out[1, 0], out[1, 1] = x1 + nx, y1 + ny
-    out[2, 0], out[2, 1] = x1 - nx, y1 - ny
-    out[3, 0], out[3, 1] = x0 - nx, y0 - ny
-
-
-def line_corners(points: np.ndarray, width: float) -> np.ndarray:
-    """The (4, 2) corners of the stroke between `points[0]` and `points[1]`, `width` wide."""
     (x0, y0), (x1, y1) = np.asarray(points, np.float64)[:2].tolist()
-    out = np.empty((4, 2))
-    line_corners_into(x0, y0, x1, y1, 0.5 * width, out)
-    return out
+    half, length = 0.5 * width, math.hypot(x1 - x0, y1 - y0)
+    nx, ny = (0.0, 0.0) if length == 0.0 else (-(y1 - y0) / length * half, (x1 - x0) / length * half)
+    return np.array([(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)])
 
 
 class LineDrawable(Drawable):
@@ -91,10 +78,10 @@ class LineDrawable(Drawable):
 
     def scanlines(self, points: np.ndarray, count: int, params: np.ndarray, sx: float, sy: float,
                   height: int, width: int) -> np.ndarray:
-        from genart.render.scanlines.polygon import polygon_scanlines
+        from genart.render.scanlines.line import line_scanlines
 
-        ends = points[:2] * np.array([sx, sy])
-        return polygon_scanlines(line_corners(ends, params[STROKE] * math.sqrt(sx * sy)), height, width)
+        ends = np.ascontiguousarray(points[:2] * np.array([sx, sy]))
+        return line_scanlines(ends, 0.5 * params[STROKE] * math.sqrt(sx * sy), height, width)
 
     def draw_cairo(self, lib: Any, ctx: Any, points: list[list[float]], count: int, params: list[float],
                    rgba: list[float]) -> None:

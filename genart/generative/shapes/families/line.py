@@ -13,8 +13,8 @@ from genart.generative.shapes.family import Family
 from genart.generative.shapes.layout import clamp, mutation_step
 from genart.render import drawables
 from genart.render.drawables import Kind
-from genart.render.drawables.line import line_corners_into
 from genart.render.fields import Color
+from genart.render.scanlines.line import line_corners_into
 from genart.render.scanlines.polygon import polygon_scanlines_into
 
 ID = 8
