@@ -400,6 +400,19 @@ def test_past_the_keyframe_bound_is_one_line_and_nothing(tmp_path: Path, monkeyp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.scene.json"]
 
 
+@pytest.mark.parametrize("suffix", [".json", ".gltf", ".glb"])
+def test_a_width_for_a_format_without_one_is_one_line_and_nothing(suffix: str, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from genart.cli import main
+
+    source = tmp_path / "s.scene.json"
+    S.save(_scene(), source)
+    assert main(["export", str(source), *FLYIN, "-o", str(tmp_path / f"a{suffix}"), "--width", "300"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "takes no width (only .svg does)" in err[0], err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.scene.json"]
+
+
 def test_every_easing_goes_to_the_blend_as_its_own_formula() -> None:
     from genart.animate.easing import evaluate
     from genart.animate.export.blend import blender_data

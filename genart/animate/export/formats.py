@@ -181,12 +181,19 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     Traceback (most recent call last):
     ...
     genart.animate.export.ExportError: a.json: Lottie JSON carries flyin and timelapse, not growth
+    >>> check_export(Path("a.glb"), "flyin", 30.0, width=800)
+    Traceback (most recent call last):
+    ...
+    genart.animate.export.ExportError: a.glb: binary glTF 2.0 takes no width (only .svg does)
     """
     chosen = format_of(out)
     if motion not in chosen.motions:
         raise ExportError(f"{out}: {chosen.name} carries {' and '.join(chosen.motions)}, not {motion}")
     if not 0 < fps <= 120:
         raise ExportError(f"fps must be in (0, 120], got {fps:g}")
+    if width is not None and "width" not in chosen.options:
+        takers = [f.suffix for f in FORMATS.values() if "width" in f.options]
+        raise ExportError(f"{out}: {chosen.name} takes no width (only {', '.join(takers)} does)")
     if width is not None and not 0 < width <= MAX_WIDTH:
         raise ExportError(f"width must be in (0, {MAX_WIDTH}], got {width:g}")
     return chosen
