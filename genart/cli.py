@@ -35,7 +35,7 @@ COMMANDS = {
     "plot": "a stroke-only SVG for a pen plotter (AxiDraw, vpype), one layer per pen",
     "export": "hand a motion to other tools: Lottie JSON, animated SVG, glTF, Blender",
     "compose": "draw the layers of several scenes over each other into one scene",
-    "run": "make a piece from a YAML script: scenes, posters and a movie, cached",
+    "run": "make a piece from a YAML script: scenes, posters, a movie and exports, cached",
 }
 
 

@@ -34,7 +34,7 @@ from genart.generative.hillclimb_tiles import evolve
 from genart.generative.images import Picture
 from genart.preview.live import Live
 from genart.preview.server import PreviewServer
-from genart.runtime.progress import SILENT, Progress
+from genart.runtime.progress import SILENT, Count, Progress
 
 pytestmark = pytest.mark.slow  # headless Chromium against the live preview
 
@@ -255,6 +255,9 @@ class Recorder:
     def report(self, progress: Progress) -> None:
         progress.picture()
         self.events.append(progress)
+
+    def count(self, count: Count) -> None:
+        """Counts are for the bars: not watched here."""
 
 
 @pytest.mark.parametrize("tiles", [(1, 1), (2, 2)])
