@@ -5,9 +5,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from genart.generative.fastrng import normal, randint, uniform
+from genart.generative.fastrng import uniform
 from genart.generative.shapes.family import Family
-from genart.generative.shapes.layout import clamp, mutation_step
+from genart.generative.shapes.stroked import fix_stroke, mutate_stroke
 from genart.render import drawables
 from genart.render.drawables import Kind
 from genart.render.fields import Color
@@ -15,19 +15,6 @@ from genart.render.scanlines.bezier import bezier_scanlines_into
 
 ID = 7
 WIDTH = 6
-MAX_WIDTH = 16.0  # at 256 px, as primitive's
-
-
-@numba.njit(cache=True, nogil=True)
-def fix(p: np.ndarray, bounds: np.ndarray) -> None:
-    """Clamp the points (and width); with strict bounds (tiles) the whole stroke stays inside."""
-    s, m = bounds[5], bounds[4]
-    top = max(bounds[2] - bounds[0], bounds[3] - bounds[1])
-    p[WIDTH] = clamp(p[WIDTH], 0.5 * s, min(MAX_WIDTH * s, 0.25 * top))
-    inset = -m if m > 0.0 else 0.5 * p[WIDTH]  # the curve lies in its points' hull: inset them
-    for i in range(3):
-        p[2 * i] = clamp(p[2 * i], bounds[0] + inset, bounds[2] - inset)
-        p[2 * i + 1] = clamp(p[2 * i + 1], bounds[1] + inset, bounds[3] - inset)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -40,20 +27,13 @@ def random(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
         p[2 * i] = p[2 * i - 2] + (uniform(rng) * 40.0 - 20.0) * s
         p[2 * i + 1] = p[2 * i - 1] + (uniform(rng) * 40.0 - 20.0) * s
     p[WIDTH] = (1.0 + 3.0 * uniform(rng)) * s
-    fix(p, bounds)
+    fix_stroke(p, bounds, 3, WIDTH)
 
 
 @numba.njit(cache=True, nogil=True)
 def mutate(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
     """Move one of the three points by a normal step, or (one time in four) change the width."""
-    g = randint(rng, 4)
-    if g < 3:
-        step = mutation_step(bounds, rng)
-        p[2 * g] += normal(rng) * step
-        p[2 * g + 1] += normal(rng) * step
-    else:
-        p[WIDTH] += normal(rng) * bounds[5]
-    fix(p, bounds)
+    mutate_stroke(p, bounds, rng, 3, WIDTH)
 
 
 @numba.njit(cache=True, nogil=True)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from genart.generative.fastrng import normal, randint, uniform
+from genart.generative.fastrng import uniform
 from genart.generative.shapes.family import Family
-from genart.generative.shapes.layout import clamp, mutation_step
+from genart.generative.shapes.stroked import fix_stroke, mutate_stroke
 from genart.render import drawables
 from genart.render.drawables import Kind
 from genart.render.fields import Color
@@ -19,19 +19,6 @@ from genart.render.scanlines.polygon import polygon_scanlines_into
 
 ID = 8
 WIDTH = 4
-MAX_WIDTH = 16.0  # at 256 px, as the curves'
-
-
-@numba.njit(cache=True, nogil=True)
-def fix(p: np.ndarray, bounds: np.ndarray) -> None:
-    """Clamp the end points (and width); with strict bounds (tiles) the whole stroke stays inside."""
-    s, m = bounds[5], bounds[4]
-    top = max(bounds[2] - bounds[0], bounds[3] - bounds[1])
-    p[WIDTH] = clamp(p[WIDTH], 0.5 * s, min(MAX_WIDTH * s, 0.25 * top))
-    inset = -m if m > 0.0 else 0.5 * p[WIDTH]
-    for i in range(2):
-        p[2 * i] = clamp(p[2 * i], bounds[0] + inset, bounds[2] - inset)
-        p[2 * i + 1] = clamp(p[2 * i + 1], bounds[1] + inset, bounds[3] - inset)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -43,20 +30,13 @@ def random(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
     p[2] = p[0] + (uniform(rng) * 64.0 - 32.0) * s
     p[3] = p[1] + (uniform(rng) * 64.0 - 32.0) * s
     p[WIDTH] = (1.0 + 3.0 * uniform(rng)) * s
-    fix(p, bounds)
+    fix_stroke(p, bounds, 2, WIDTH)
 
 
 @numba.njit(cache=True, nogil=True)
 def mutate(p: np.ndarray, bounds: np.ndarray, rng: np.ndarray) -> None:
     """Move one end point by a normal step, or (one time in three) change the width."""
-    g = randint(rng, 3)
-    if g < 2:
-        step = mutation_step(bounds, rng)
-        p[2 * g] += normal(rng) * step
-        p[2 * g + 1] += normal(rng) * step
-    else:
-        p[WIDTH] += normal(rng) * bounds[5]
-    fix(p, bounds)
+    mutate_stroke(p, bounds, rng, 2, WIDTH)
 
 
 @numba.njit(cache=True, nogil=True)
