@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from genart.animate.export import ExportError
-from genart.animate.export.formats import FORMATS, Format, check_export, unknown_format
+from genart.animate.export.formats import FORMATS, Format, check_export, no_width, unknown_format
 from genart.animate.motions import MOTIONS
 from genart.errors import UserError
 from genart.files import inside, replaced_input
@@ -241,14 +241,13 @@ def _export(source: Source, script: Script, i: int, outputs: _Outputs) -> Path:
     else:
         _scene_named(source, script, (*where, "scene"), entry.scene)
         _plays(source, script, (*where, "motion"), entry.scene, entry.motion)
+    if entry.width is not None and "width" not in chosen.options:
+        raise source.error((*where, "width"), no_width(chosen))
     shot, fps = exported(script, entry)
     try:
         check_export(Path(entry.out), shot.motion, fps, entry.width)
     except ExportError as exc:
         raise source.error((*where, "shot" if isinstance(entry, ShotExport) else "motion"), str(exc)) from None
-    if entry.width is not None and "width" not in chosen.options:
-        takers = " and ".join(f.suffix for f in FORMATS.values() if "width" in f.options)
-        raise source.error((*where, "width"), f"{chosen.name} takes no width (only {takers} does)")
     return outputs.add((*where, "out"), entry.out)
 
 

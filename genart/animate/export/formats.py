@@ -170,6 +170,18 @@ def unknown_format(out: Path, asking: bool = True) -> ExportError:
     return ExportError(f"{out}: unknown export format (use {', '.join(known[:-1])} or {known[-1]})")
 
 
+def no_width(chosen: Format) -> str:
+    """Why `chosen` is given no width: the formats that take one.
+
+    Examples
+    --------
+    >>> no_width(format_of(Path("a.glb")))
+    'binary glTF 2.0 takes no width (only .svg does)'
+    """
+    takers = " and ".join(f.suffix for f in FORMATS.values() if "width" in f.options)
+    return f"{chosen.name} takes no width (only {takers} does)"
+
+
 def check_export(out: Path, motion: str, fps: float, width: float | None = None) -> Format:
     """The format of `out`, once known to carry `motion` at `fps` (and the SVG `width`); else ExportError.
 
@@ -192,8 +204,7 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     if not 0 < fps <= 120:
         raise ExportError(f"fps must be in (0, 120], got {fps:g}")
     if width is not None and "width" not in chosen.options:
-        takers = [f.suffix for f in FORMATS.values() if "width" in f.options]
-        raise ExportError(f"{out}: {chosen.name} takes no width (only {', '.join(takers)} does)")
+        raise ExportError(f"{out}: {no_width(chosen)}")
     if width is not None and not 0 < width <= MAX_WIDTH:
         raise ExportError(f"width must be in (0, {MAX_WIDTH}], got {width:g}")
     return chosen
