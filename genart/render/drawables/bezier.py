@@ -15,20 +15,17 @@ import numpy as np
 from pydantic import Field
 
 from genart.render.drawables.base import (
-    CX,
-    CY,
     MAX_CHORDS,
     STROKE,
-    Drawable,
     Json,
     Kind,
     LottiePaint,
     Mesh,
     Stroke,
     lottie_static,
-    point_reaches,
     svg_number,
 )
+from genart.render.drawables.stroked import StrokedDrawable, svg_stroke
 from genart.render.fields import MAX_CANVAS, Color, Model, Point
 
 CURVE_STEPS = 16  # ribbon quads along a curve's faces
@@ -86,25 +83,11 @@ def stroke_faces(curve: np.ndarray, width: float) -> list[np.ndarray]:
     return faces
 
 
-class BezierDrawable(Drawable):
+class BezierDrawable(StrokedDrawable):
     kind = Kind.BEZIER
     model = Bezier
     tag = "bezier"
-
-    def pack(self, shape: Bezier, points: np.ndarray, params: np.ndarray) -> int:
-        points[:3] = shape.points
-        points[3:] = shape.points[2]
-        params[CX], params[CY] = points[:3].mean(axis=0)
-        params[STROKE] = shape.width
-        return 3
-
-    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Bezier:
-        (x0, y0), (x1, y1), (x2, y2) = points[:3].tolist()
-        return Bezier(points=((x0, y0), (x1, y1), (x2, y2)), width=max(float(params[STROKE]), 1e-6), color=color)
-
-    def scaled(self, shape: Bezier, factor: float, dx: float = 0.0, dy: float = 0.0) -> Bezier:
-        (x0, y0), (x1, y1), (x2, y2) = (((x + dx) * factor, (y + dy) * factor) for x, y in shape.points)
-        return Bezier(points=((x0, y0), (x1, y1), (x2, y2)), width=shape.width * factor, color=shape.color)
+    POINTS = 3
 
     def scanlines(self, points: np.ndarray, count: int, params: np.ndarray, sx: float, sy: float,
                   height: int, width: int) -> np.ndarray:
@@ -126,19 +109,13 @@ class BezierDrawable(Drawable):
 
     def svg_element(self, dwg: Any, shape: Bezier, paint: dict[str, str]) -> Any:
         (x0, y0), (x1, y1), (x2, y2) = ((svg_number(x), svg_number(y)) for x, y in shape.points)
-        stroke = {"stroke": paint["fill"], "stroke_width": svg_number(shape.width), "stroke_linecap": "round",
-                  "stroke_linejoin": "round", "fill": "none"}
-        if "fill_opacity" in paint:
-            stroke["stroke_opacity"] = paint["fill_opacity"]
+        stroke = svg_stroke(paint, shape.width, stroke_linecap="round", stroke_linejoin="round", fill="none")
         return dwg.path(d=f"M{x0} {y0} Q{x1} {y1} {x2} {y2}", **stroke)
 
     def areas(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
         chord = np.hypot(*(points[:, 2] - points[:, 0]).T)
         control = np.hypot(*(points[:, 1] - points[:, 0]).T) + np.hypot(*(points[:, 2] - points[:, 1]).T)
         return 0.5 * (chord + control) * params[:, STROKE]
-
-    def reaches(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
-        return point_reaches(points, counts, params) + params[:, STROKE] / 2
 
     def lottie_items(self, points: np.ndarray, count: int, params: np.ndarray, paint: LottiePaint) -> list[Json]:
         p0, p1, p2 = (points[i] for i in range(3))

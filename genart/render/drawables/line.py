@@ -16,19 +16,16 @@ import numpy as np
 from pydantic import Field
 
 from genart.render.drawables.base import (
-    CX,
-    CY,
     STROKE,
-    Drawable,
     Json,
     Kind,
     LottiePaint,
     Mesh,
     Stroke,
     lottie_static,
-    point_reaches,
     svg_number,
 )
+from genart.render.drawables.stroked import StrokedDrawable, svg_stroke
 from genart.render.fields import MAX_CANVAS, Color, Model, Point
 
 
@@ -56,25 +53,11 @@ def line_corners(points: np.ndarray, width: float) -> np.ndarray:
     return np.array([(x0 + nx, y0 + ny), (x1 + nx, y1 + ny), (x1 - nx, y1 - ny), (x0 - nx, y0 - ny)])
 
 
-class LineDrawable(Drawable):
+class LineDrawable(StrokedDrawable):
     kind = Kind.LINE
     model = Line
     tag = "line"
-
-    def pack(self, shape: Line, points: np.ndarray, params: np.ndarray) -> int:
-        points[:2] = shape.points
-        points[2:] = shape.points[1]
-        params[CX], params[CY] = points[:2].mean(axis=0)
-        params[STROKE] = shape.width
-        return 2
-
-    def unpack(self, points: np.ndarray, count: int, params: np.ndarray, color: Color) -> Line:
-        (x0, y0), (x1, y1) = points[:2].tolist()
-        return Line(points=((x0, y0), (x1, y1)), width=max(float(params[STROKE]), 1e-6), color=color)
-
-    def scaled(self, shape: Line, factor: float, dx: float = 0.0, dy: float = 0.0) -> Line:
-        (x0, y0), (x1, y1) = (((x + dx) * factor, (y + dy) * factor) for x, y in shape.points)
-        return Line(points=((x0, y0), (x1, y1)), width=shape.width * factor, color=shape.color)
+    POINTS = 2
 
     def scanlines(self, points: np.ndarray, count: int, params: np.ndarray, sx: float, sy: float,
                   height: int, width: int) -> np.ndarray:
@@ -94,16 +77,10 @@ class LineDrawable(Drawable):
 
     def svg_element(self, dwg: Any, shape: Line, paint: dict[str, str]) -> Any:
         (x0, y0), (x1, y1) = ((svg_number(x), svg_number(y)) for x, y in shape.points)
-        stroke = {"stroke": paint["fill"], "stroke_width": svg_number(shape.width), "stroke_linecap": "butt"}
-        if "fill_opacity" in paint:
-            stroke["stroke_opacity"] = paint["fill_opacity"]
-        return dwg.line(start=(x0, y0), end=(x1, y1), **stroke)
+        return dwg.line(start=(x0, y0), end=(x1, y1), **svg_stroke(paint, shape.width, stroke_linecap="butt"))
 
     def areas(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
         return np.hypot(*(points[:, 1] - points[:, 0]).T) * params[:, STROKE]
-
-    def reaches(self, points: np.ndarray, counts: np.ndarray, params: np.ndarray) -> np.ndarray:
-        return point_reaches(points, counts, params) + params[:, STROKE] / 2
 
     def lottie_items(self, points: np.ndarray, count: int, params: np.ndarray, paint: LottiePaint) -> list[Json]:
         path = {"c": False, "v": points[:2].tolist(), "o": [[0.0, 0.0]] * 2, "i": [[0.0, 0.0]] * 2}
