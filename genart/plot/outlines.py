@@ -36,11 +36,6 @@ def traced(shape: Shape, page: Page) -> np.ndarray | Stroke:
     return trace * page.scale + offset
 
 
-def is_stroke(shape: Shape) -> bool:
-    """Whether the shape is a stroke (plotted as its centre line, not hatched)."""
-    return isinstance(drawable_of(shape).trace(shape, 1.0), Stroke)
-
-
 def shape_area(shape: Shape, page: Page) -> BaseGeometry:
     """The area `shape` paints on the page (a stroke: the area its pen covers, with its caps), a valid shapely
     geometry.
@@ -53,7 +48,11 @@ def shape_area(shape: Shape, page: Page) -> BaseGeometry:
     >>> round(shape_area(Polygon(points=[(0, 0), (10, 0), (0, 10)], color=(0, 0, 0, 1)), page).area, 2)
     180.5
     """
-    trace = traced(shape, page)
+    return trace_area(traced(shape, page))
+
+
+def trace_area(trace: np.ndarray | Stroke) -> BaseGeometry:
+    """The area a placed trace (`traced`) paints: a filled outline, or the area a stroke's pen covers."""
     if not isinstance(trace, Stroke):
         outline = shapely.Polygon(trace)
         return outline if outline.is_valid else shapely.make_valid(outline)  # a self-crossing one: its even-odd parts

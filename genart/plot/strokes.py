@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from genart.errors import UserError
 from genart.plot.graph import euler_cover
 from genart.plot.hatch import hatch, step_for
-from genart.plot.outlines import is_stroke, segments_for, shape_area, traced
+from genart.plot.outlines import segments_for, trace_area, traced
 from genart.plot.page import Page, page_for
 from genart.plot.pens import Pen, choose_pens, ink, pens_from
 from genart.plot.regions import PAPER, Faces, overlay
@@ -49,9 +49,10 @@ class Strokes:
 
 @dataclass(frozen=True)
 class Drawn:
-    """The shapes of a scene in draw order, with their areas on the page and the shapes layer each is in."""
+    """The shapes of a scene in draw order, with their traces and areas on the page and the shapes layer each is in."""
 
     shapes: list[Shape]
+    traces: list[np.ndarray | Stroke]  # each shape as its drawable traces it, on the page (`outlines.traced`)
     areas: list[BaseGeometry]
     layer: list[int]
 
@@ -62,7 +63,8 @@ def drawn_shapes(scene: Scene, page: Page) -> Drawn:
     for number, part in enumerate(p for p in scene.layers if isinstance(p, ShapesLayer)):
         shapes.extend(part.shapes)
         layer.extend([number] * len(part.shapes))
-    return Drawn(shapes, [shape_area(s, page) for s in shapes], layer)
+    traces = [traced(s, page) for s in shapes]
+    return Drawn(shapes, traces, [trace_area(t) for t in traces], layer)
 
 
 def _over_background(rgba: tuple[float, ...], scene: Scene) -> np.ndarray:
@@ -97,7 +99,7 @@ def _hatch_faces(strokes: Strokes, faces: Faces, drawn: Drawn, settings: PlotSet
     """Hatch the faces (not those a Bézier stroke tops: its line inks them) by top shape, pen and density."""
     which, coverage = ink(faces.colors, strokes.pens)
     steps = step_for(coverage, settings.pen_mm, settings.spacing_mm)
-    stroked = np.array([t >= 0 and is_stroke(drawn.shapes[t]) for t in faces.top.tolist()], bool)
+    stroked = np.array([t >= 0 and isinstance(drawn.traces[t], Stroke) for t in faces.top.tolist()], bool)
     groups = sorted({(int(t), int(p), int(m)) for t, p, m, s in zip(faces.top, which, steps, stroked) if m and not s})
     for top, pen, step in groups:
         mine = (faces.top == top) & (which == pen) & (steps == step)
@@ -108,7 +110,7 @@ def _hatch_faces(strokes: Strokes, faces: Faces, drawn: Drawn, settings: PlotSet
 def _shape_lines(strokes: Strokes, faces: Faces, drawn: Drawn, settings: PlotSettings, scene: Scene) -> None:
     """Strokes (Bézier curves, lines) where they show, and (asked for) the outline of every shape's visible region."""
     for index, shape in enumerate(drawn.shapes):
-        trace = traced(shape, strokes.page)
+        trace = drawn.traces[index]
         if not isinstance(trace, Stroke) and not settings.outlines:
             continue
         region = shapely.union_all(faces.areas[faces.top == index])
