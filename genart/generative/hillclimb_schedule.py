@@ -23,29 +23,10 @@ from genart.generative.hillclimb_settings import EvolveSettings
 from genart.generative.hillclimb_state import Result, TileState, paint_shapes, shown
 from genart.generative.tiling import CLASSES, tile_bounds
 from genart.runtime.execution import Execution
-from genart.runtime.progress import Count, Progress, Reporter
+from genart.runtime.progress import Progress, Reporter, Tally
 
 LABEL = "evolve"  # the progress bar's title
 SAVE_EVERY = 2.0  # seconds between checkpoints within a turn (or an untiled run)
-
-
-@dataclass
-class Counter:
-    """The run's count of shapes, told to the reporter as `Count`s (the command line draws them as a bar)."""
-
-    reporter: Reporter
-    done: int  # shapes so far (a resumed run starts where its checkpoint left off)
-    total: int
-    note: str = ""  # the fit RMSE, as the bar's postfix
-
-    def count(self, final: bool = False) -> None:
-        """Tell the reporter how far the run has come."""
-        self.reporter.count(Count(LABEL, self.done, self.total, "shape", self.note, final))
-
-    def add(self, shapes: int) -> None:
-        """`shapes` more shapes are done."""
-        self.done += shapes
-        self.count()
 
 
 @dataclass
@@ -56,7 +37,7 @@ class Run:
     canvas: np.ndarray
     settings: EvolveSettings
     store: Checkpoint | None
-    counter: Counter
+    counter: Tally  # its shapes, for the bar
     started: float  # perf_counter when the run (with a resumed checkpoint's seconds) started
     reporter: Reporter
 

@@ -53,13 +53,13 @@ import numpy as np
 
 from genart.generative.hillclimb import ClimbSettings
 from genart.generative.hillclimb_checkpoint import Checkpoint, check_resumed
-from genart.generative.hillclimb_schedule import Counter, Run, run_one, run_tiles
+from genart.generative.hillclimb_schedule import LABEL, Run, run_one, run_tiles
 from genart.generative.hillclimb_settings import EvolveError, EvolveSettings
 from genart.generative.hillclimb_state import Result, TileState
 from genart.generative.images import MAX_WORKING, Picture, composites, working
 from genart.generative.tiling import reach_boxes, tile_boxes, tile_classes
 from genart.runtime.execution import Execution, ExecutionError, open_execution
-from genart.runtime.progress import SILENT, Reporter
+from genart.runtime.progress import SILENT, Reporter, Tally
 
 MAX_WORKING_PIXELS = 4096 * 4096
 
@@ -154,7 +154,7 @@ def evolve(
     tiled = len(result.boxes) > 1
     workers = min(settings.climb.workers, len(result.boxes))  # the cluster is reached (or not) before the bar shows
     execution = open_execution(workers if workers > 1 else 0, scheduler) if tiled else None
-    counter = Counter(reporter, result.count, settings.shapes)
+    counter = Tally(reporter, LABEL, settings.shapes, "shape", result.count)  # a resumed run starts where it was
     counter.count()
     run = Run(result, result.canvas(), settings, store, counter, started, reporter)
     try:

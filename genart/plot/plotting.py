@@ -21,7 +21,7 @@ from genart.plot.strokes import Strokes, scene_strokes
 from genart.render.atomic import atomic_paths
 from genart.render.cairo import save_png
 from genart.render.scene import Scene
-from genart.runtime.progress import SILENT, Count, Reporter
+from genart.runtime.progress import SILENT, Reporter, Tally
 
 LABEL = "plot"  # the progress bar's title
 BAR_DELAY = 2.0  # seconds before the bar shows (a quick plot shows none)
@@ -47,19 +47,12 @@ def make_plot(scene: Scene, settings: PlotSettings, reporter: Reporter = SILENT)
     >>> make_plot(one, PlotSettings(paper="A6", margin_mm=2.5, spacing_mm=1.0, pen_mm=1.0)).summary.paths
     80
     """
-    total = sum(len(getattr(layer, "shapes", ())) for layer in scene.layers)
-    done = 0
-
-    def step() -> None:
-        nonlocal done
-        done += 1
-        reporter.count(Count(LABEL, done, total, "shape"))
-
-    reporter.count(Count(LABEL, 0, total, "shape"))
+    tally = Tally(reporter, LABEL, sum(len(getattr(layer, "shapes", ())) for layer in scene.layers), "shape")
+    tally.count()
     try:
-        strokes = scene_strokes(scene, settings, step)
+        strokes = scene_strokes(scene, settings, tally.add)
     finally:
-        reporter.count(Count(LABEL, done, total, "shape", final=True))
+        tally.count(final=True)
     document = optimize(to_document(strokes, settings.pen_mm))
     return Plot(strokes, document, summary(document, settings.speed_mm_s, settings.lift_seconds))
 

@@ -87,6 +87,36 @@ class Silent:
 SILENT = Silent()
 
 
+@dataclass
+class Tally:
+    """A run's count of `unit`s, told to `reporter` as `Count`s: `count()` at the start, `add` per unit, and
+    `count(final=True)` when the run ends in any way.
+
+    Examples
+    --------
+    >>> tally = Tally(SILENT, "plot", 3, "shape")
+    >>> tally.add(2)
+    >>> tally.done
+    2
+    """
+
+    reporter: Reporter
+    label: str
+    total: float
+    unit: str
+    done: float = 0
+    note: str = ""  # the bar's postfix, sent with the next count
+
+    def count(self, final: bool = False) -> None:
+        """Tell the reporter how far the run has come."""
+        self.reporter.count(Count(self.label, self.done, self.total, self.unit, self.note, final))
+
+    def add(self, units: float = 1) -> None:
+        """`units` more are done."""
+        self.done += units
+        self.count()
+
+
 class Throttle:
     """`due` at most `per_second` times a second, counts ignored (for a watcher's reporter to build on)."""
 
