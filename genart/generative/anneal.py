@@ -151,4 +151,5 @@ def anneal_scene(result: AnnealResult, picture: Picture, settings: AnnealSetting
             "fit_rmse": round(result.rmse, 4), "seconds": round(result.seconds, 3)}
     return S.Scene(canvas=S.Canvas(width=picture.width, height=picture.height, background=bg),
                    source=S.Source(name=picture.name, sha256=picture.sha256), meta=meta,
-                   layers=[S.ShapesLayer(name="shapes", shapes=shapes)], snapshots=snapshots)
+                   layers=[S.ShapesLayer(name="shapes", shapes=shapes, ids=list(range(len(shapes))))],
+                   snapshots=snapshots)

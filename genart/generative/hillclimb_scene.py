@@ -47,6 +47,6 @@ def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings) -> S
         canvas=S.Canvas(width=picture.width, height=picture.height, background=background),
         source=S.Source(name=picture.name, sha256=picture.sha256),
         meta=meta,
-        layers=[S.ShapesLayer(name="shapes", shapes=drawables)],
+        layers=[S.ShapesLayer(name="shapes", shapes=drawables, ids=list(range(len(drawables))))],
         snapshots=snapshots,
     )

@@ -1,4 +1,13 @@
-"""SVG posters with svgwrite: one element per shape, coordinates to two decimals."""
+"""SVG posters with svgwrite: one element per shape, coordinates to two decimals, editable.
+
+The poster stays editable in Inkscape and Illustrator: each scene layer is a group of its own
+(`LAYER_ID` and its index; an Inkscape layer named as the layer), each shape keeps its id
+(``shape-<id>``, `genart.render.layers.shapes.shape_ids`; in a second shapes layer
+``layer-<k>-shape-<id>``), the background is the rect ``background``, and nothing is
+flattened. The root names the canvas size (`CANVAS_ATTRIBUTE`); on paper, the group
+``genart-canvas`` (`CANVAS_ID`) places the canvas on the sheet. `genart.render.svg_read`
+reads such a file back.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +24,11 @@ from genart.render.paper import Sheet, plain_sheet
 from genart.render.scene import Canvas, Scene, output_size
 
 MAX_TILE_PX = 4096
+INKSCAPE = "http://www.inkscape.org/namespaces/inkscape"
+LAYER_ID = "layer-"  # a scene layer's group id: this and the layer's index
+BACKGROUND_ID = "background"
+CANVAS_ID = "genart-canvas"  # on paper: the group placing the canvas on the sheet
+CANVAS_ATTRIBUTE = "data-genart-canvas"  # the root's: the canvas width and height, in canvas units
 
 
 def tile_px(layer: Layer, canvas: Canvas, sheet: Sheet) -> int:
@@ -32,14 +46,31 @@ def _picture(dwg: Any, parent: Any, scene: Scene, tiles: TileSource | None, shee
     cw, ch = scene.canvas.width, scene.canvas.height
     bg = scene.canvas.background
     if bg[3] > 0:
-        parent.add(dwg.rect(insert=(0, 0), size=(svg_number(cw), svg_number(ch)), **svg_paint(bg)))
-    for layer in scene.layers:
+        parent.add(dwg.rect(insert=(0, 0), size=(svg_number(cw), svg_number(ch)), id=BACKGROUND_ID, **svg_paint(bg)))
+    shape_layers = 0
+    for k, layer in enumerate(scene.layers):
         group = layer_type(layer).svg_group(dwg, layer, scene.canvas, tiles, tile_px(layer, scene.canvas, sheet))
+        group["id"] = f"{LAYER_ID}{k}"
+        group["inkscape:groupmode"], group["inkscape:label"] = "layer", layer.name or f"{layer.type} {k}"
+        if layer.type == "shapes":
+            if shape_layers:  # ids are unique in a document: a later shapes layer's are named by it
+                for element in group.elements:
+                    element["id"] = f"{LAYER_ID}{k}-{element['id']}"
+            shape_layers += 1
         if outline is not None and layer.type == "shapes":
             group["stroke"], group["stroke-width"] = hex_color(outline.color), svg_number(outline.width)
             if outline.color[3] < 1.0:
                 group["stroke-opacity"] = svg_number(outline.color[3])
         parent.add(group)
+
+
+def _drawing(scene: Scene, size: tuple[int, int], view: tuple[float, float]) -> Any:
+    """The document: its pixel size, its viewBox (`view` wide and high), the Inkscape namespace and the canvas size."""
+    dwg = svgwrite.Drawing(size=size, viewBox=f"0 0 {svg_number(view[0])} {svg_number(view[1])}", debug=False)
+    dwg["xmlns:inkscape"] = INKSCAPE
+    dwg[CANVAS_ATTRIBUTE] = f"{svg_number(scene.canvas.width)} {svg_number(scene.canvas.height)}"
+    dwg["fill-rule"] = "evenodd"
+    return dwg
 
 
 def to_svg(scene: Scene, width: int | None = None, tiles: TileSource | None = None, sheet: Sheet | None = None,
@@ -55,12 +86,10 @@ def to_svg(scene: Scene, width: int | None = None, tiles: TileSource | None = No
     w, h = sheet.pixels
     uniform = abs(sheet.scale_x - sheet.scale_y) <= 1e-9 * sheet.scale_x
     if sheet.picture is None and sheet.offset_x == 0 and sheet.offset_y == 0 and uniform:
-        dwg = svgwrite.Drawing(size=(w, h), viewBox=f"0 0 {svg_number(cw)} {svg_number(ch)}", debug=False)
-        dwg["fill-rule"] = "evenodd"
+        dwg = _drawing(scene, (w, h), (cw, ch))
         _picture(dwg, dwg, scene, tiles, sheet, outline)
         return dwg.tostring()
-    dwg = svgwrite.Drawing(size=(w, h), viewBox=f"0 0 {svg_number(sheet.width)} {svg_number(sheet.height)}", debug=False)
-    dwg["fill-rule"] = "evenodd"
+    dwg = _drawing(scene, (w, h), (sheet.width, sheet.height))
     if sheet.frame is not None and sheet.frame[3] > 0:
         dwg.add(dwg.rect(insert=(0, 0), size=(svg_number(sheet.width), svg_number(sheet.height)), **svg_paint(sheet.frame)))
     framed = dwg
@@ -69,7 +98,7 @@ def to_svg(scene: Scene, width: int | None = None, tiles: TileSource | None = No
         x, y, bw, bh = sheet.picture
         clip.add(dwg.rect(insert=(svg_number(x), svg_number(y)), size=(svg_number(bw), svg_number(bh))))
         framed = dwg.add(dwg.g(clip_path="url(#picture)"))
-    placed = framed.add(dwg.g(transform=f"translate({sheet.offset_x:.4f} {sheet.offset_y:.4f}) "
+    placed = framed.add(dwg.g(id=CANVAS_ID, transform=f"translate({sheet.offset_x:.4f} {sheet.offset_y:.4f}) "
                                         f"scale({sheet.scale_x:.6f} {sheet.scale_y:.6f})"))
     _picture(dwg, placed, scene, tiles, sheet, outline)
     return dwg.tostring()

@@ -15,9 +15,11 @@ def gradient_scene(
     fit: FitResult,
     meta: S.Meta,
     history: Sequence[S.Snapshot] = (),
+    ids: Sequence[int] | None = None,
 ) -> S.Scene:
     """A scene of the shapes a gradient descent fitted; `history` (e.g. a greedy pass's prefix snapshots) comes
-    first, then the fit's own snapshots, numbered after it."""
+    first, then the fit's own snapshots, numbered after it. The shapes keep `ids` (a refined scene's own), else
+    they are numbered 0, 1, ..."""
     w, h = working
     factor = working_scale(picture, w, h)
     first = history[-1].step if history else 0
@@ -30,6 +32,7 @@ def gradient_scene(
         canvas=S.Canvas(width=picture.width, height=picture.height, background=(*fit.background, 1.0)),
         source=S.Source(name=picture.name, sha256=picture.sha256),
         meta={**meta, "working_width": w, "working_height": h},
-        layers=[S.ShapesLayer(name="shapes", shapes=[S.scaled(s, factor) for s in fit.shapes])],
+        layers=[S.ShapesLayer(name="shapes", shapes=[S.scaled(s, factor) for s in fit.shapes],
+                              ids=list(ids) if ids is not None else list(range(len(fit.shapes))))],
         snapshots=snapshots,
     )

@@ -12,6 +12,7 @@ from genart.generative.images import MAX_WORKING, MIN_WORKING, Picture, rmse_255
 from genart.generative.methods.base import Seconds
 from genart.generative.methods.gradient import weight_map
 from genart.render import scene as S
+from genart.render.layers.shapes import shape_ids
 from genart.runtime.progress import SILENT, Reporter
 
 
@@ -53,4 +54,4 @@ def refine_scene(scene: S.Scene, picture: Picture, settings: RefineSettings, rep
     seconds = float(scene.meta.get("seconds") or 0.0) + time.perf_counter() - started
     meta = {**scene.meta, "refined": True, "unrefined_rmse": round(rmse_255(render_array(scene, w, h), work.target), 4),
             "seconds": round(seconds, 3)}
-    return gradient_scene(picture, (w, h), fit, meta, scene.snapshots)
+    return gradient_scene(picture, (w, h), fit, meta, scene.snapshots, shape_ids(layer))
