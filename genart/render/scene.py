@@ -281,7 +281,7 @@ def _too_many_elements(obj: dict[str, Any] | Scene, limit: int) -> str | None:
     return None
 
 
-def _read_limited(path: Path) -> bytes:
+def read_limited(path: Path) -> bytes:
     """The (decompressed) bytes of a regular file, at most MAX_FILE_BYTES or BYTES_PER_ELEMENT per allowed
     element; FIFOs and devices are refused without being opened for reading."""
     limit = _byte_limit(max_elements())
@@ -362,7 +362,7 @@ def load(path: str | Path) -> Scene:
     """Read and validate a scene file (plain or gzipped JSON)."""
     path = Path(path)
     try:
-        data = _read_limited(path)
+        data = read_limited(path)
     except FileNotFoundError:
         raise SceneError(f"{path}: no such file") from None
     except IsADirectoryError:

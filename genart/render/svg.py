@@ -27,6 +27,7 @@ MAX_TILE_PX = 4096
 INKSCAPE = "http://www.inkscape.org/namespaces/inkscape"
 LAYER_ID = "layer-"  # a scene layer's group id: this and the layer's index
 BACKGROUND_ID = "background"
+FRAME_ID = "frame"  # on paper: the rect painting the sheet around the picture
 CANVAS_ID = "genart-canvas"  # on paper: the group placing the canvas on the sheet
 CANVAS_ATTRIBUTE = "data-genart-canvas"  # the root's: the canvas width and height, in canvas units
 
@@ -91,7 +92,8 @@ def to_svg(scene: Scene, width: int | None = None, tiles: TileSource | None = No
         return dwg.tostring()
     dwg = _drawing(scene, (w, h), (sheet.width, sheet.height))
     if sheet.frame is not None and sheet.frame[3] > 0:
-        dwg.add(dwg.rect(insert=(0, 0), size=(svg_number(sheet.width), svg_number(sheet.height)), **svg_paint(sheet.frame)))
+        dwg.add(dwg.rect(insert=(0, 0), size=(svg_number(sheet.width), svg_number(sheet.height)), id=FRAME_ID,
+                         **svg_paint(sheet.frame)))
     framed = dwg
     if sheet.picture is not None:
         clip = dwg.defs.add(dwg.clipPath(id="picture"))
