@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from genart.animate.timeline import Playable
     from genart.generative.images import Picture
     from genart.generative.mosaic.index import IndexReport
+    from genart.generative.start_from import Start
     from genart.plot.document import PlotSummary
     from genart.render.cairo import TileSource
     from genart.runtime.progress import Reporter
@@ -81,7 +82,8 @@ def _picture(picture: str | os.PathLike[str] | np.ndarray | Picture) -> Picture:
 
 
 def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb", *, progress: bool = True,
-        refine_seconds: float | None = None, scheduler: str | None = None, **settings: Any) -> Scene:
+        refine_seconds: float | None = None, scheduler: str | None = None,
+        start_from: str | os.PathLike[str] | None = None, **settings: Any) -> Scene:
     """Fit a picture with a method and return its scene.
 
     Parameters
@@ -96,6 +98,10 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
         Show a progress bar (a widget in a notebook).
     refine_seconds
         For methods that draw shapes: refine all shapes jointly by gradient descent this long.
+    start_from
+        An SVG poster genart wrote (as edited in Inkscape or Illustrator: its shapes are read back by
+        their ids) or a scene file (its first shapes layer): its shapes are kept as they are and new ones
+        fitted on top, ``shapes`` in all (hillclimb); with `refine_seconds` all are refined together.
     scheduler
         A Dask scheduler address (``tcp://host:8786``) to run the work on; default
         ``$GENART_SCHEDULER``, else local processes. Its results are unpickled here: trust it
@@ -138,19 +144,26 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
     refinement = None if refine_seconds is None else settings_of(RefineSettings, {
         "seconds": refine_seconds, "resize": getattr(chosen_settings, "resize", 256),
         "seed": getattr(chosen_settings, "seed", 0)})
-    drawing = fit_picture(_picture(picture), method, chosen_settings, refinement, progress, scheduler=scheduler)
+    fitted = _picture(picture)
+    start = None
+    if start_from is not None:
+        from genart.generative.start_from import start_from as read_start
+
+        start = read_start(Path(start_from), fitted.width, fitted.height)
+    drawing = fit_picture(fitted, method, chosen_settings, refinement, progress, scheduler=scheduler, start=start)
     return Scene(drawing, collection=Path(collection) if collection is not None else None)
 
 
 def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: BaseModel | None = None,
                 progress: bool = True, checkpoint: Path | None = None, resume: bool = False,
-                reporter: Reporter | None = None, scheduler: str | None = None) -> S.Scene:
+                reporter: Reporter | None = None, scheduler: str | None = None, start: Start | None = None) -> S.Scene:
     """The fit behind `fit`, `genart evolve`, `genart gng`, `genart mosaic build` and scripts: `method`
     with its validated `settings` (and, for methods that draw shapes, the joint `refinement` after it
     and ``meta.rmse`` of the poster; ``meta.refine_seconds`` what refining took); `checkpoint`/`resume`
     for methods that keep one, `reporter` following the run (the live preview), with progress bars
     over it if `progress`. A fit stopped by Ctrl-C, SIGTERM or SIGHUP raises `Interrupted` with its
-    scene so far (its poster RMSE included)."""
+    scene so far (its poster RMSE included). A `start`'s shapes are kept and the new ones fitted on top
+    (methods with `Method.fit_from`)."""
     from genart.bars import reporter_for
     from genart.generative.figures import with_poster_rmse
     from genart.generative.methods import METHODS, MethodError
@@ -160,9 +173,15 @@ def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: 
     chosen = METHODS[method]
     resize = getattr(settings, "resize", None)
     reporter = reporter_for(progress, reporter)
+    if start is not None and chosen.fit_from is None:
+        raise SettingsError(f"starting from kept shapes applies to hillclimb, not to {method}")
     try:
-        drawing = chosen.fit(picture, settings, checkpoint=checkpoint, resume=resume,
-                             reporter=reporter, scheduler=scheduler)
+        if start is not None and chosen.fit_from is not None:
+            drawing = chosen.fit_from(picture, settings, checkpoint=checkpoint, resume=resume, reporter=reporter,
+                                      scheduler=scheduler, start=start)
+        else:
+            drawing = chosen.fit(picture, settings, checkpoint=checkpoint, resume=resume,
+                                 reporter=reporter, scheduler=scheduler)
     except MethodError as exc:
         raise SettingsError(str(exc)) from None
     except Interrupted as stop:

@@ -18,6 +18,7 @@ from genart.generative.images import ImageError, Picture, load_picture, working
 from genart.generative.methods import METHODS, Method, settings_error
 from genart.generative.methods.refine import RefineSettings
 from genart.generative.palette import Palette, PaletteError, palette_from, parse_palette
+from genart.generative.start_from import Start, StartError, start_from
 from genart.options import Spelling, add_quiet_option, add_scheduler_option, add_settings_options, flag, settings_from
 from genart.outputs import (
     OUTPUT_FORMATS,
@@ -113,6 +114,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     look.add_argument("--palette-from", metavar="PICTURE", default=None,
                       help="restrict shapes to --colors colours of this picture (k-means of its colours)")
     look.add_argument("--colors", type=int, default=None, help="colours --palette-from takes (8)")
+    p.add_argument("--start-from", metavar="SVG|SCENE", default=None,
+                   help="hillclimb: keep the shapes of this SVG poster (as edited in Inkscape or Illustrator) or "
+                        "scene file and fit new ones on top, -n in all; with --refine-seconds all are refined")
     steps = p.add_argument_group("after the fit")
     steps.add_argument("--refine-seconds", type=float, default=None,
                        help="refine all shapes jointly by gradient descent this long (with --seed, --resize, "
@@ -152,7 +156,7 @@ def _check_plan(args: argparse.Namespace, image: str | Path, outputs: list[str],
                 report: Output | None) -> None:
     """Check one picture's plan (its outputs, checkpoint and report) before its fit: none may replace the
     picture or the --palette-from picture, or another of them (see `genart.outputs.check_plan`)."""
-    inputs = [image, *([args.palette_from] if args.palette_from is not None else [])]
+    inputs = [image, *(extra for extra in (args.palette_from, args.start_from) if extra is not None)]
     check_outputs(outputs, inputs=inputs, also=[planned for planned in (checkpoint, report) if planned is not None])
 
 
@@ -230,17 +234,18 @@ def _summary(drawing: S.Scene, size: tuple[int, int], with_alpha: bool, times: d
 
 def _evolve_one(args: argparse.Namespace, method: Method, settings: Any, refinement: RefineSettings | None,
                 picture: Picture, outputs: list[str], checkpoint: Path | None, live: Live | None = None,
-                report: Path | None = None, compiling: float = 0.0) -> Fitted:
+                report: Path | None = None, compiling: float = 0.0, start: Start | None = None) -> Fitted:
     """Fit one picture and write its outputs; an interrupted hill-climb writes its shapes so far.
     `live` follows the run (the preview page); `report` is where a finished run's report goes; `compiling`
-    is the seconds spent compiling the kernels before it (said in its summary)."""
+    is the seconds spent compiling the kernels before it (said in its summary); `start` the kept shapes the fit
+    goes on from."""
     check_sizes(S.Canvas(width=picture.width, height=picture.height), outputs, args.width or picture.width,
                 poster_options(args))
     picture = _fitted_picture(args, method, settings, picture)
     stopped: Interrupted | None = None
     try:
         drawing = fit_picture(picture, method.name, settings, refinement, not args.quiet, checkpoint, args.resume,
-                              live, args.scheduler)
+                              live, args.scheduler, start)
     except Interrupted as exc:
         if not method.checkpoints:
             raise
@@ -288,6 +293,21 @@ def _say_interrupted(fitted: Fitted, outputs: list[str], checkpoint: Path | None
     return interrupt_status(fitted.stopped)
 
 
+def _start(args: argparse.Namespace, method: Method, picture: Picture) -> Start | None:
+    """The kept shapes of --start-from (said in one line, with the foreign elements skipped), or None."""
+    if args.start_from is None:
+        return None
+    if method.fit_from is None:
+        raise UserError(f"--start-from applies to hillclimb, not to --method {method.name}")
+    try:
+        start = start_from(args.start_from, picture.width, picture.height)
+    except StartError as exc:
+        raise UserError(str(exc)) from None
+    if not args.quiet:
+        print(f"genart evolve: {printable(start.note)}", file=sys.stderr, flush=True)
+    return start
+
+
 def run(args: argparse.Namespace) -> int:
     if args.width is not None and args.width < 1:
         raise UserError(f"--width must be at least 1, got {args.width}")
@@ -298,17 +318,20 @@ def run(args: argparse.Namespace) -> int:
     if args.refine_seconds is not None:
         refinement = _refinement(args)
     if Path(args.image).is_dir():
+        if args.start_from is not None:
+            raise UserError("--start-from goes with one picture, not a folder of them")
         with watching(args, "evolve") as live:
             return _run_folder(args, method, settings, refinement, live)
     checkpoint = _checkpoint(args, method, args.image, args.output)
     report = report_output(args.report, args.output[0])
     _check_plan(args, args.image, args.output, checkpoint, report)
     picture = load_picture(args.image)
+    start = _start(args, method, picture)
     compiling = _compile_kernels(args, method)
     with watching(args, "evolve") as live:
         fitted = _evolve_one(args, method, settings, refinement, picture, args.output,
                              checkpoint.path if checkpoint else None, live, report.path if report else None,
-                             compiling)
+                             compiling, start)
     if fitted.stopped is not None:
         return _say_interrupted(fitted, args.output, checkpoint.path if checkpoint else None, settings.shapes)
     if not args.quiet:

@@ -53,6 +53,7 @@ class Result:
     seconds: float
     blank: float = 0.0  # squared error of the canvas before any shape
     interrupted: bool = False
+    base: np.ndarray | None = None  # the canvas before any shape, where it is not the background (kept shapes)
 
     @property
     def states(self) -> list[TileState]:
@@ -81,7 +82,7 @@ class Result:
     def canvas(self) -> np.ndarray:
         """The canvas every shape so far is drawn on, in their order."""
         canvas = np.empty_like(self.target)
-        canvas[:] = self.background
+        canvas[:] = self.background if self.base is None else self.base
         order = self.order()
         start = 0
         for end in range(1, len(order) + 1):  # each run of one tile's shapes drawn at once

@@ -46,6 +46,7 @@ untouched), `hillclimb_scene` (the scene). The run counts its shapes to the `rep
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -57,7 +58,9 @@ from genart.generative.hillclimb_schedule import LABEL, Run, run_one, run_tiles
 from genart.generative.hillclimb_settings import EvolveError, EvolveSettings
 from genart.generative.hillclimb_state import Result, TileState
 from genart.generative.images import MAX_WORKING, Picture, composites, working
+from genart.generative.start_from import Start, start_canvas
 from genart.generative.tiling import reach_boxes, tile_boxes, tile_classes
+from genart.render.scene import Canvas
 from genart.runtime.execution import Execution, ExecutionError, open_execution
 from genart.runtime.progress import SILENT, Reporter, Tally
 
@@ -93,9 +96,10 @@ def _background(target: np.ndarray, palette: tuple[tuple[float, float, float], .
     return colors[int(np.argmin(((colors - mean) ** 2).sum(axis=1)))].copy()
 
 
-def _start(picture: Picture, settings: EvolveSettings) -> Result:
+def _start(picture: Picture, settings: EvolveSettings, start: Start | None = None) -> Result:
     """The run's target (with alpha: over black and over white), its starting canvas colour and its tiles, none
-    fitted yet; EvolveError where the picture cannot be fitted so."""
+    fitted yet; EvolveError where the picture cannot be fitted so. With a `start`, the canvas starts as its
+    shapes drawn over its background (unless the settings name one)."""
     if settings.resize is None and picture.width * picture.height > MAX_WORKING_PIXELS:
         raise EvolveError(f"picture {picture.width}x{picture.height} is too large to work on at full size")
     with_alpha = picture.alpha is not None
@@ -108,23 +112,33 @@ def _start(picture: Picture, settings: EvolveSettings) -> Result:
         background = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])
     elif settings.background is not None:
         background = np.asarray(settings.background, np.float64)
+    elif start is not None and start.background is not None:
+        background = np.asarray(start.background[:3], np.float64)
     else:
         background = _background(target, settings.climb.palette)
     boxes = tile_boxes(w, h, *settings.tiles)
     if any(x1 - x0 < 2 or y1 - y0 < 2 for x0, y0, x1, y1 in boxes):
         raise EvolveError(_tiles_too_small(picture, settings.tiles, w, h))
+    base = None
+    if start is not None:
+        base = start_canvas(start, background, w, h, Canvas(width=picture.width, height=picture.height))
+    blank = float(((target - (background if base is None else base)) ** 2).sum())
     return Result(target, background, boxes, reach_boxes(w, h, *settings.tiles), [TileState() for _ in boxes],
-                  settings.chunk, tile_classes(*settings.tiles), 0.0, float(((target - background) ** 2).sum()))
+                  settings.chunk, tile_classes(*settings.tiles), 0.0, blank, base=base)
 
 
 def _open_checkpoint(result: Result, picture: Picture, settings: EvolveSettings, checkpoint: Path | None,
-                     resume: bool) -> tuple[Checkpoint | None, float]:
-    """The run's checkpoint (claimed, or resumed into `result`) and the seconds its resumed tiles took."""
+                     resume: bool, start: Start | None = None) -> tuple[Checkpoint | None, float]:
+    """The run's checkpoint (claimed, or resumed into `result`) and the seconds its resumed tiles took; a run
+    from kept shapes resumes only from the same ones."""
     if checkpoint is None:
         if resume:
             raise EvolveError("--resume needs a checkpoint")
         return None, 0.0
-    store = Checkpoint(checkpoint, settings.fingerprint(picture.sha256, result.with_alpha))
+    fingerprint = settings.fingerprint(picture.sha256, result.with_alpha)
+    if start is not None:
+        fingerprint = hashlib.sha256(f"{fingerprint} {start.digest()}".encode()).hexdigest()[:16]
+    store = Checkpoint(checkpoint, fingerprint)
     if not resume:
         store.claim()
         return store, 0.0
@@ -141,15 +155,16 @@ def evolve(
     resume: bool = False,
     reporter: Reporter = SILENT,
     scheduler: str | None = None,
+    start: Start | None = None,
 ) -> Result:
     """Evolve shapes for a picture; see the module docstring. A picture with `alpha` is fitted with alpha
     (its background must then be left to the fit). KeyboardInterrupt saves the checkpoint (if any), keeps it,
     and raises EvolveInterrupted with the result so far. `reporter` is told of the canvas every class's turn
     (tiles) or shape, as it asks. Tiles run on the Dask scheduler `scheduler` (or $GENART_SCHEDULER), else on
     local processes; a job the cluster lost for good, or a local worker that died, saves the checkpoint and
-    raises ExecutionError."""
-    result = _start(picture, settings)
-    store, earlier = _open_checkpoint(result, picture, settings, checkpoint, resume)
+    raises ExecutionError. With a `start`, its shapes are the canvas the new ones are fitted on."""
+    result = _start(picture, settings, start)
+    store, earlier = _open_checkpoint(result, picture, settings, checkpoint, resume, start)
     started = time.perf_counter() - earlier  # a resumed run counts the seconds its checkpoint spent
     tiled = len(result.boxes) > 1
     workers = min(settings.climb.workers, len(result.boxes))  # the cluster is reached (or not) before the bar shows

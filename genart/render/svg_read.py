@@ -86,7 +86,7 @@ def _document(path: Path) -> se.SVG:
         raise SvgReadError(f"{path}: declares XML entities, which an SVG poster has no use for; not read")
     try:
         return se.SVG.parse(io.BytesIO(data), reify=True)
-    except Exception as exc:  # noqa: BLE001 - a hostile file may break the parser anywhere: one line, whatever it is
+    except Exception as exc:  # a hostile file may break the parser anywhere: one line, whatever it is
         text = " ".join(str(exc).split())[:120] or type(exc).__name__
         raise SvgReadError(f"{path}: not a readable SVG ({text})") from None
 
@@ -235,7 +235,7 @@ def read_svg(path: str | Path) -> SvgShapes:
             continue
         if not isinstance(element, se.Shape):
             continue
-        if element.id == BACKGROUND_ID and isinstance(element, se.Rect):
+        if element.id == BACKGROUND_ID:
             background = _color(element.fill, _opacity(element, "fill-opacity"))
             continue
         if element.id == FRAME_ID:

@@ -14,6 +14,7 @@ from pydantic.fields import FieldInfo
 
 from genart.errors import GenartError
 from genart.generative.images import Picture
+from genart.generative.start_from import Start
 from genart.render.limits import limit_from_env
 from genart.render.scene import Scene
 from genart.runtime.progress import SILENT, Reporter
@@ -59,6 +60,15 @@ class Fit(Protocol):
                  resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene: ...
 
 
+class FitFrom(Protocol):
+    """`Fit` on from kept shapes (`genart.generative.start_from.Start`): they stay, and new shapes are fitted on
+    top up to the settings' count in all."""
+
+    def __call__(self, picture: Picture, settings: Any, checkpoint: Path | None = None,
+                 resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None,
+                 start: Start | None = None) -> Scene: ...
+
+
 @dataclass(frozen=True)
 class Kernels:
     """A method's compiled (numba) kernels: whether numba's cache holds them, and a small fit that compiles
@@ -80,6 +90,7 @@ class Method:
     checkpoints: bool = False  # saves progress to `checkpoint` and can resume from it
     fits_alpha: bool = False  # fits a picture's own alpha (`Picture.alpha`) for a transparent poster
     kernels: Kernels | None = None  # compiled kernels the first run compiles
+    fit_from: FitFrom | None = None  # its fit on from kept shapes (`--start-from`), where it has one
 
 
 _RANGES = {"greater_than_equal": "at least {ge}", "greater_than": "greater than {gt}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -14,9 +15,10 @@ from genart.generative.hillclimb_scene import tiles_scene
 from genart.generative.hillclimb_settings import EvolveSettings
 from genart.generative.hillclimb_tiles import EvolveInterrupted, evolve, warm_up
 from genart.generative.images import MAX_WORKING, MIN_WORKING, Picture
-from genart.generative.methods.base import Kernels, Method, Seconds, Workers
+from genart.generative.methods.base import Kernels, Method, MethodError, Seconds, Workers
 from genart.generative.palette import MAX_COLORS
 from genart.generative.shapes.registry import CHOICES
+from genart.generative.start_from import Start
 from genart.render.scene import Scene
 from genart.runtime.interrupt import Interrupted
 from genart.runtime.progress import SILENT, Reporter
@@ -102,20 +104,29 @@ class HillclimbSettings(BaseModel):
 
 
 def fit(picture: Picture, settings: HillclimbSettings, checkpoint: Path | None = None,
-        resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None) -> Scene:
+        resume: bool = False, reporter: Reporter = SILENT, scheduler: str | None = None,
+        start: Start | None = None) -> Scene:
     """Evolve the shapes (checkpointed to `checkpoint`, if given; the tiles on the Dask `scheduler`, or
     $GENART_SCHEDULER, if given) and return their scene; a picture with `alpha` is fitted with it, for a
     transparent poster, unless the settings name a background (it is then fitted composited on that).
+    With a `start`, its shapes are kept and the new ones fitted on top of them, `shapes` in all.
     Ctrl-C or SIGTERM raises `Interrupted` with the scene of the shapes so far."""
     if picture.alpha is not None and settings.background is not None:
         picture = picture.opaque(settings.background)
     engine = settings.engine()
+    if start is not None:
+        fresh = settings.shapes - len(start.shapes)
+        cells = settings.tiles[0] * settings.tiles[1]
+        if fresh < cells:
+            raise MethodError(f"{settings.shapes} shapes in all leave {max(fresh, 0)} to add to the "
+                              f"{len(start.shapes)} kept, fewer than the {cells} tiles need (one each): ask more")
+        engine = replace(engine, shapes=fresh)
     try:
         result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, reporter=reporter,
-                        scheduler=scheduler)
+                        scheduler=scheduler, start=start)
     except EvolveInterrupted as stop:
-        raise Interrupted(tiles_scene(stop.result, picture, engine)) from stop
-    return tiles_scene(result, picture, engine)
+        raise Interrupted(tiles_scene(stop.result, picture, engine, start)) from stop
+    return tiles_scene(result, picture, engine, start)
 
 
 METHOD = Method(
@@ -127,4 +138,5 @@ METHOD = Method(
     checkpoints=True,
     fits_alpha=True,
     kernels=Kernels(kernels_cached, warm_up),
+    fit_from=fit,
 )
