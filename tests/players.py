@@ -53,6 +53,14 @@ def blender() -> str:
     return _built("blender-env.sh", "GENART_BLENDER")
 
 
+def inkscape() -> str:
+    """Debian's Inkscape command line (installed by .ci/run), which opens the editable SVG."""
+    found = shutil.which("inkscape")
+    if not found:
+        pytest.fail("Inkscape is needed (Debian's `inkscape`, installed by .ci/run): not found")
+    return found
+
+
 def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:

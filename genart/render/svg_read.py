@@ -36,7 +36,9 @@ from genart.render.svg import BACKGROUND_ID, CANVAS_ATTRIBUTE, CANVAS_ID, FRAME_
 
 SHAPE_PATTERN = re.compile(re.escape(SHAPE_ID) + r"([0-9]{1,16})")
 DIGITS = 6  # decimals kept of a coordinate read back (the SVG holds two): float noise of the transforms goes
-ROUND_TOLERANCE = 1e-6  # relative: radii this close make a circle of a circle element
+ROUND_TOLERANCE = 1e-5  # relative: radii this close make a circle
+CONIC_SAMPLES = 64  # points a curved path is sampled at to find the ellipse it draws
+CONIC_TOLERANCE = 1e-4  # relative: how far off an ellipse the samples may be (editors' cubic ellipses are closer)
 
 
 class SvgReadError(GenartError, ValueError):
@@ -151,8 +153,7 @@ def _ellipse(element: se.Shape, inverse: se.Matrix, color: tuple[float, float, f
     rx, ry = (round(float(r), DIGITS) for r in radii)
     if isinstance(element, se.Circle) and abs(rx - ry) <= ROUND_TOLERANCE * max(rx, 1e-9):
         return Circle(cx=cx, cy=cy, r=rx, color=color)
-    angle = round(math.degrees(math.atan2(turn[1, 0], turn[0, 0])), DIGITS)
-    return Ellipse(cx=cx, cy=cy, rx=rx, ry=ry, angle=angle, color=color)
+    return Ellipse(cx=cx, cy=cy, rx=rx, ry=ry, angle=_half_turn(turn[1, 0], turn[0, 0]), color=color)
 
 
 def _quadratic(segment: Any, inverse: se.Matrix) -> tuple[tuple[float, float], ...] | None:
@@ -172,6 +173,55 @@ def _quadratic(segment: Any, inverse: se.Matrix) -> tuple[tuple[float, float], .
             tuple(p3.tolist()))
 
 
+def _conic(points: np.ndarray) -> tuple[float, float, float, float, float] | None:
+    """The ellipse (cx, cy, rx, ry, angle in degrees) through `points` (n, 2), fitted as a conic, or None where
+    they lie on none (within CONIC_TOLERANCE of its size)."""
+    mean = points.mean(axis=0)
+    size = float(np.abs(points - mean).max()) or 1.0
+    x, y = ((points - mean) / size).T
+    design = np.column_stack([x * x, x * y, y * y, x, y, np.ones_like(x)])
+    a, b, c, d, e, f = np.linalg.svd(design)[2][-1]
+    quadratic = np.array([[a, b / 2], [b / 2, c]])
+    if np.linalg.det(quadratic) <= 0:
+        return None  # a parabola or hyperbola
+    centre = np.linalg.solve(2 * quadratic, [-d, -e])
+    level = -(f + (d * centre[0] + e * centre[1]) / 2)
+    values, axes = np.linalg.eigh(quadratic)
+    if np.any(level / values <= 0):
+        return None
+    radii = np.sqrt(level / values)
+    longer = np.argsort(-radii)
+    radii, axes = radii[longer], axes[:, longer]
+    along = (np.column_stack([x, y]) - centre) @ axes / radii
+    if np.abs(np.hypot(along[:, 0], along[:, 1]) - 1.0).max() > CONIC_TOLERANCE:
+        return None
+    cx, cy = mean + centre * size
+    return float(cx), float(cy), float(radii[0] * size), float(radii[1] * size), _half_turn(axes[1, 0], axes[0, 0])
+
+
+def _half_turn(dy: float, dx: float) -> float:
+    """The angle in degrees, in [-90, 90), of the direction (dx, dy) of an ellipse's longer axis (an ellipse
+    turned half a turn is the same): read back, an ellipse's rx is its longer radius."""
+    return round((math.degrees(math.atan2(dy, dx)) + 90.0) % 180.0 - 90.0, DIGITS)
+
+
+def _curved(element: se.Shape, inverse: se.Matrix) -> Shape | None:
+    """A closed filled path of curves (an ellipse or circle an editor turned into arcs or cubics) as an ellipse
+    (a circle where its radii are equal), else None."""
+    fill = _color(element.fill, _opacity(element, "fill-opacity"))
+    path = se.Path(element)
+    if fill is None or path.length() == 0:
+        return None
+    points = np.array([_point(path.point(t), inverse) for t in np.linspace(0.0, 1.0, CONIC_SAMPLES, endpoint=False)])
+    found = _conic(points)
+    if found is None:
+        return None
+    cx, cy, rx, ry, angle = (round(v, DIGITS) for v in found)  # the angle is rounded already
+    if abs(rx - ry) <= ROUND_TOLERANCE * max(rx, 1e-9):
+        return Circle(cx=cx, cy=cy, r=rx, color=fill)
+    return Ellipse(cx=cx, cy=cy, rx=rx, ry=ry, angle=angle, color=fill)
+
+
 def _path_shape(element: se.Shape, inverse: se.Matrix, scale: float) -> Shape | None:
     """A path (or polygon, polyline, line, rect) as the genart shape its geometry is, else None."""
     segments = list(se.Path(element))
@@ -182,11 +232,13 @@ def _path_shape(element: se.Shape, inverse: se.Matrix, scale: float) -> Shape | 
     fill = _color(element.fill, _opacity(element, "fill-opacity"))
     stroke = _color(element.stroke, _opacity(element, "stroke-opacity"))
     width = float(element.implicit_stroke_width or 0.0) * scale
-    if fill is not None and all(isinstance(s, se.Line) for s in drawn):
+    if fill is not None and len(drawn) >= 2 and all(isinstance(s, se.Line) for s in drawn):
         points = [_point(segments[0].end, inverse), *(_point(s.end, inverse) for s in drawn)]
         if len(points) > 3 and points[-1] == points[0]:
             points.pop()
         return Polygon(points=points, color=fill) if len(points) >= 3 and (closed or len(points) > 3) else None
+    if closed and drawn and all(isinstance(s, (se.Arc, se.CubicBezier, se.QuadraticBezier)) for s in drawn):
+        return _curved(element, inverse)
     if stroke is None or width <= 0 or closed or len(drawn) != 1:
         return None
     if isinstance(drawn[0], se.Line):
