@@ -99,9 +99,8 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
     refine_seconds
         For methods that draw shapes: refine all shapes jointly by gradient descent this long.
     start_from
-        An SVG poster genart wrote (as edited in Inkscape or Illustrator: its shapes are read back by
-        their ids) or a scene file (its first shapes layer): its shapes are kept as they are and new ones
-        fitted on top, ``shapes`` in all (hillclimb); with `refine_seconds` all are refined together.
+        hillclimb: an SVG poster genart wrote (as edited: its shapes are read back by their ids) or a
+        scene file; its shapes are kept and new ones fitted on top, ``shapes`` in all.
     scheduler
         A Dask scheduler address (``tcp://host:8786``) to run the work on; default
         ``$GENART_SCHEDULER``, else local processes. Its results are unpickled here: trust it
@@ -133,25 +132,37 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
     genart.errors.SettingsError: shapse: Extra inputs are not permitted
     """
     from genart.generative.methods import METHODS
-    from genart.generative.methods.refine import RefineSettings
 
     if method not in METHODS:
         raise SettingsError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
-    chosen, collection = METHODS[method], settings.get("collection")
-    chosen_settings = settings_of(chosen.settings, settings)
-    if refine_seconds is not None and not chosen.draws_shapes:
-        raise SettingsError(f"refine_seconds applies to methods that draw shapes, not to {method}")
-    refinement = None if refine_seconds is None else settings_of(RefineSettings, {
-        "seconds": refine_seconds, "resize": getattr(chosen_settings, "resize", 256),
-        "seed": getattr(chosen_settings, "seed", 0)})
+    collection, chosen_settings = settings.get("collection"), settings_of(METHODS[method].settings, settings)
+    refinement = _refinement(refine_seconds, method, chosen_settings)
     fitted = _picture(picture)
-    start = None
-    if start_from is not None:
-        from genart.generative.start_from import start_from as read_start
-
-        start = read_start(Path(start_from), fitted.width, fitted.height)
-    drawing = fit_picture(fitted, method, chosen_settings, refinement, progress, scheduler=scheduler, start=start)
+    drawing = fit_picture(fitted, method, chosen_settings, refinement, progress, scheduler=scheduler,
+                          start=_start(start_from, fitted))
     return Scene(drawing, collection=Path(collection) if collection is not None else None)
+
+
+def _refinement(seconds: float | None, method: str, settings: BaseModel) -> BaseModel | None:
+    """The joint refinement `fit` takes after the method's (with its working size and seed), or None."""
+    from genart.generative.methods import METHODS
+    from genart.generative.methods.refine import RefineSettings
+
+    if seconds is None:
+        return None
+    if not METHODS[method].draws_shapes:
+        raise SettingsError(f"refine_seconds applies to methods that draw shapes, not to {method}")
+    return settings_of(RefineSettings, {"seconds": seconds, "resize": getattr(settings, "resize", 256),
+                                        "seed": getattr(settings, "seed", 0)})
+
+
+def _start(start_from: str | os.PathLike[str] | None, picture: Picture) -> Start | None:
+    """The shapes of `start_from` for `picture` (`genart.generative.start_from`), or None."""
+    if start_from is None:
+        return None
+    from genart.generative.start_from import start_from as read_start
+
+    return read_start(Path(start_from), picture.width, picture.height)
 
 
 def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: BaseModel | None = None,

@@ -118,8 +118,8 @@ def fit(picture: Picture, settings: HillclimbSettings, checkpoint: Path | None =
         fresh = settings.shapes - len(start.shapes)
         cells = settings.tiles[0] * settings.tiles[1]
         if fresh < cells:
-            raise MethodError(f"{settings.shapes} shapes in all leave {max(fresh, 0)} to add to the "
-                              f"{len(start.shapes)} kept, fewer than the {cells} tiles need (one each): ask more")
+            raise MethodError(f"{settings.shapes} shapes in all leave {max(fresh, 0)} to add to the {len(start.shapes)} "
+                              f"kept (at least one a tile): ask for at least {len(start.shapes) + cells}")
         engine = replace(engine, shapes=fresh)
     try:
         result = evolve(picture, engine, checkpoint=checkpoint, resume=resume, reporter=reporter,
