@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(the value is read as YAML; repeatable)")
     p.add_argument("--dry-run", action="store_true", help="print the resolved script and the plan; make nothing")
     p.add_argument("--only", metavar="NAME",
-                   help="make only a scene (and its posters and exports), `posters`, `movie` or `exports`")
+                   help="make only a scene (and its posters, exports and plots), `posters`, `movie`, `exports` or `plots`")
     p.add_argument("--force", action="store_true", help="make the chosen stages again even where cached")
     p.add_argument("--watch", action="store_true",
                    help="run again on every save of the script or its inputs (Ctrl-C stops)")

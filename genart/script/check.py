@@ -30,7 +30,16 @@ from genart.outputs import kind_of
 from genart.script.cache import cache_folder
 from genart.script.contents import scene_contents
 from genart.script.errors import did_you_mean
-from genart.script.model import INPUT_NAMED, SCRIPT_FORMATS, PhotosInput, Script, ShotExport, Transition
+from genart.script.model import (
+    INPUT_NAMED,
+    PLOT_SUFFIXES,
+    SCRIPT_FORMATS,
+    PhotosInput,
+    PlotPaths,
+    Script,
+    ShotExport,
+    Transition,
+)
 from genart.script.movie import sound_problem
 from genart.script.source import Path_, Source, dotted
 
@@ -51,6 +60,7 @@ class Piece:
     movie: Path | None
     soundtrack: Path | None
     exports: list[Path]
+    plots: list[PlotPaths]
 
 
 @dataclass(frozen=True)
@@ -104,7 +114,8 @@ def check(source: Source, script: Script, script_path: Path, allow_outside: bool
             if problem is not None:
                 raise source.error(("movie", "soundtrack"), f"{script.movie.soundtrack}: {problem}")
     exports = [_export(source, script, i, outputs) for i in range(len(script.exports))]
-    return Piece(script, source, folder, pictures, photos, posters, movie, soundtrack, exports)
+    plots = [_plot(source, script, i, outputs) for i in range(len(script.plots))]
+    return Piece(script, source, folder, pictures, photos, posters, movie, soundtrack, exports, plots)
 
 
 def _scene_inputs(source: Source, name: str, entry: Any, pictures: dict[str, Path], photos: dict[str, Path]) -> None:
@@ -249,6 +260,25 @@ def _export(source: Source, script: Script, i: int, outputs: _Outputs) -> Path:
     except ExportError as exc:
         raise source.error((*where, "shot" if isinstance(entry, ShotExport) else "motion"), str(exc)) from None
     return outputs.add((*where, "out"), entry.out)
+
+
+def _plot(source: Source, script: Script, i: int, outputs: _Outputs) -> PlotPaths:
+    """The files of plot `i` (its SVG, preview and HPGL), once its scene exists and its settings and names hold."""
+    entry, where = script.plots[i], ("plots", i)
+    _scene_named(source, script, (*where, "scene"), entry.scene)
+    try:
+        entry.settings()
+    except UserError as exc:
+        raise source.error(where, str(exc)) from None
+    paths: list[Path | None] = []
+    for key, suffixes in PLOT_SUFFIXES.items():
+        given = getattr(entry, key)
+        if given is not None and Path(given).suffix.lower() not in suffixes:
+            raise source.error((*where, key), f"{given}: a plot writes {' or '.join(suffixes)} there")
+        paths.append(None if given is None else outputs.add((*where, key), given))
+    svg, preview, hpgl = paths
+    assert svg is not None  # `out` is required
+    return PlotPaths(svg, preview, hpgl)
 
 
 def _export_format(source: Source, where: Path_, out: str) -> Format:

@@ -24,6 +24,7 @@ STAGE_CODE = {  # per kind of stage: the parts of genart (below PACKAGE) it runs
     "fade": ("animate", "script/stages.py"),
     "movie": ("animate", "script/movie.py"),
     "export": ("animate", "script/stages.py"),
+    "plot": ("plot", "script/stages.py", "script/model.py"),
 }
 
 

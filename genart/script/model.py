@@ -16,6 +16,7 @@ genart (`PROGRAM_KEYS` says from where, and a script that gives one is refused).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, Union, cast
 
@@ -25,6 +26,7 @@ from pydantic.json_schema import SkipJsonSchema
 from genart.animate.export.formats import FORMATS, MAX_WIDTH
 from genart.animate.motions import MAX_SECONDS, MOTIONS, Motion
 from genart.generative.methods import METHODS, Method
+from genart.plot.settings import PlotSettings
 
 FORMAT = 1
 MAX_SIDE = 7680  # movie frames, as `genart animate`
@@ -167,6 +169,50 @@ class Poster(Strict):
     width: int | None = Field(None, ge=1, le=MAX_POSTER_WIDTH, description="width in pixels (default: the picture's)")
 
 
+PLOT_SUFFIXES = {"out": (".svg",), "preview": (".png",), "hpgl": (".hpgl", ".plt")}  # a plot entry's files
+
+
+@dataclass(frozen=True)
+class PlotPaths:
+    """The files a plot entry writes: its SVG, and its ink preview and HPGL where it asks for them."""
+
+    svg: Path
+    preview: Path | None = None
+    hpgl: Path | None = None
+
+
+class Plot(Strict):
+    """One scene plotted for a pen plotter (`genart plot`): a stroke-only SVG, optionally its ink preview and HPGL.
+
+    The plot's settings are `genart.plot.settings.PlotSettings`'s, by the same names, with its defaults."""
+
+    scene: Name = Field(description="the scene to plot (shapes or a graph)")
+    out: str = Field(description="the plot's SVG, relative to the script (.svg)")
+    preview: str | None = Field(None, description="the ink preview, relative to the script (.png)")
+    hpgl: str | None = Field(None, description="HPGL through vpype's writer, relative to the script (.hpgl or .plt)")
+    device: str = Field("hp7475a", description="the HPGL's plotter, one of vpype's devices")
+    paper: str = Field(PlotSettings.paper, description="paper size (A4, A3, letter, ...)")
+    landscape: bool = Field(PlotSettings.landscape, description="paper turned landscape")
+    margin_mm: float = Field(PlotSettings.margin_mm, description="margin around the picture, in mm")
+    pen_mm: float = Field(PlotSettings.pen_mm, description="pen width in mm")
+    spacing_mm: float = Field(PlotSettings.spacing_mm, description="spacing of the densest hatch, in mm")
+    angles: list[float] = Field(list(PlotSettings.angles), min_length=1, max_length=1000,
+                                description="hatch angle in degrees of each shapes layer (cycled)")
+    turn: float = Field(PlotSettings.turn, description="degrees the hatch turns from one shape to the next")
+    outlines: bool = Field(PlotSettings.outlines, description="also draw what shows of every shape's outline")
+    pens: list[str] | int = Field(1, description="the pens' colours (#rrggbb or names), or how many to choose from "
+                                                 "the scene's colours")
+    speed_mm_s: float = Field(PlotSettings.speed_mm_s, description="pen speed for the time estimate, in mm/s")
+    lift_seconds: float = Field(PlotSettings.lift_seconds, description="seconds a pen lift takes, for the estimate")
+
+    def settings(self) -> PlotSettings:
+        """The plot's settings, checked (a UserError names the first problem)."""
+        return PlotSettings(paper=self.paper, landscape=self.landscape, margin_mm=self.margin_mm, pen_mm=self.pen_mm,
+                            spacing_mm=self.spacing_mm, angles=tuple(self.angles), turn=self.turn,
+                            outlines=self.outlines, pens=self.pens if isinstance(self.pens, int) else tuple(self.pens),
+                            speed_mm_s=self.speed_mm_s, lift_seconds=self.lift_seconds)
+
+
 class Movie(Strict):
     """The shots, one after another, as one MP4 or WebM, with an optional soundtrack."""
 
@@ -211,6 +257,7 @@ class Script(Strict):
     movie: Movie | None = Field(None, description="the movie")
     exports: list[Export] = Field(default_factory=list, description="motions handed to other tools: "
                                                                     f"{SCRIPT_FORMATS}")
+    plots: list[Plot] = Field(default_factory=list, description="scenes plotted for a pen plotter")
 
 
 def known_keys(path: tuple[str | int, ...], data: Any) -> list[str]:
@@ -232,6 +279,8 @@ def known_keys(path: tuple[str | int, ...], data: Any) -> list[str]:
         return fields(SCENE_MODELS[node["method"]])
     if kind == "posters" and len(path) == 2:
         return fields(Poster)
+    if kind == "plots" and len(path) == 2:
+        return fields(Plot)
     if kind == "movie" and len(path) == 1:
         return fields(Movie)
     if kind == "movie" and len(path) == 4 and (tag := _shot_tag(node)) is not None:

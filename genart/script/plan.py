@@ -55,6 +55,8 @@ def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT
         uses[shot.scene].add("movie")
     for entry in script.exports:
         uses[exported(script, entry)[0].scene].add("exports")
+    for plotted in script.plots:
+        uses[plotted.scene].add("plots")
     indexes: dict[str, Stage] = {}
     for name, folder in piece.photos.items():
         from genart.generative.mosaic.index import DEFAULT_SIZES  # the indexer loads only for photo folders
@@ -84,6 +86,7 @@ def plan(piece: Piece, cache: Cache, progress: bool, reporter: Reporter = SILENT
         out.append(Stage(f"poster {poster.out}", key, path, True, frozenset({poster.scene, "posters"}),
                          partial(stages.draw_poster, fitted.target, path, poster.width)))
     out += _export_stages(piece, scenes, blender)
+    out += _plot_stages(piece, scenes)
     if movie is not None and piece.movie is not None:
         out += _movie_stages(piece, cache, scenes, progress)
     return out
@@ -101,6 +104,20 @@ def _export_stages(piece: Piece, scenes: dict[str, Stage], blender: str | None) 
         out.append(Stage(f"export {entry.out} ({shot.motion} of {shot.scene})", key, path, True,
                          frozenset({shot.scene, "exports"}),
                          partial(stages.export_shot, shot, fitted.target, path, fps, entry.width, blender)))
+    return out
+
+
+def _plot_stages(piece: Piece, scenes: dict[str, Stage]) -> list[Stage]:
+    """A stage per plot, keyed by its scene's fit, its settings and which files it writes (of what kind)."""
+    out = []
+    for entry, paths in zip(piece.script.plots, piece.plots):
+        fitted = scenes[entry.scene]
+        files = [None if p is None else p.suffix.lower() for p in (paths.svg, paths.preview, paths.hpgl)]
+        key = stage_key("plot", fitted.key, entry.model_dump(mode="json", exclude={"scene", "out", "preview", "hpgl"}),
+                        files)
+        out.append(Stage(f"plot {entry.out} (of {entry.scene})", key, paths.svg, True,
+                         frozenset({entry.scene, "plots"}),
+                         partial(stages.plot_scene, entry, fitted.target, paths)))
     return out
 
 
@@ -155,11 +172,11 @@ def _movie_stages(piece: Piece, cache: Cache, scenes: dict[str, Stage], progress
 
 
 def select(stages_: list[Stage], only: str | None, piece: Piece) -> list[Stage]:
-    """The stages `--only NAME` asks for (a scene's name, `posters`, `movie` or `exports`), with what they build
+    """The stages `--only NAME` asks for (a scene's name, `posters`, `movie`, `exports` or `plots`), with what they build
     on."""
     if only is None:
         return stages_
-    names = {*piece.script.scenes, "posters", "movie", "exports"}
+    names = {*piece.script.scenes, "posters", "movie", "exports", "plots"}
     if only not in names:
         raise ScriptError(f"--only {only}: no such part of {piece.source.name}{did_you_mean(only, names)}")
     return [s for s in stages_ if only in s.groups]

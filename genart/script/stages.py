@@ -24,7 +24,7 @@ from genart.outputs import check_plan, export_plan, write_outputs
 from genart.render import scene
 from genart.render.cairo import TileSource
 from genart.runtime.progress import SILENT, Reporter
-from genart.script.model import INPUT_NAMED, SCRIPT_SUPPLIED
+from genart.script.model import INPUT_NAMED, SCRIPT_SUPPLIED, Plot, PlotPaths
 
 
 def index_photos(folder: Path, target: Path, progress: bool, scheduler: str | None = None) -> None:
@@ -99,6 +99,20 @@ def draw_poster(scene_path: Path, out: Path, width: int | None) -> None:
     drawing = scene.load(scene_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_outputs(drawing, [out], width, _tiles(drawing, scene_path))
+
+
+def plot_scene(entry: Plot, scene_path: Path, paths: PlotPaths) -> None:
+    """Plot a fitted scene for a pen plotter (`genart plot`): its SVG, and its preview and HPGL where asked, all
+    or none, atomically, their folders made if missing."""
+    from genart.plot.plotting import PlotFiles, make_plot, write_plot
+
+    drawing = scene.load(scene_path)
+    settings = entry.settings()
+    files = PlotFiles(paths.svg, paths.preview, hpgl=paths.hpgl, device=entry.device)
+    for path in (paths.svg, paths.preview, paths.hpgl):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    write_plot(make_plot(drawing, settings), files, settings, entry.scene)
 
 
 def motion_settings(shot: Any) -> MotionSettings:
