@@ -47,7 +47,7 @@ def tiles_scene(result: Result, picture: Picture, settings: EvolveSettings, star
     if start is not None:
         meta.update(started_from=len(kept))
     if result.interrupted:
-        meta.update(interrupted=True, shapes=result.count, shapes_asked=settings.shapes)
+        meta.update(interrupted=True, shapes=len(kept) + result.count, shapes_asked=len(kept) + settings.shapes)
     ids = [*(start.ids if start is not None else []), *range(first_id, first_id + len(drawables))]
     red, green, blue = (float(v) for v in result.background[:3])
     background = (0.0, 0.0, 0.0, 0.0) if result.with_alpha else (red, green, blue, 1.0)
