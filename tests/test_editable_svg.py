@@ -143,6 +143,11 @@ def test_scene_ids_are_optional_and_checked() -> None:
     (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><svg>&b;</svg>', "entities"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'>" + b"<g/>" * 50 + b"</svg>", "more than 40 elements"),
     (b"\x1f\x8bnot gzip", "cannot read"),
+    (b"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 0 0'><path id='shape-1' d='M0 0 L1 1 L2 0 Z'/></svg>",
+     "cannot be read back"),
+    (b"<svg xmlns='http://www.w3.org/2000/svg' width='0' height='0'><path id='shape-1' d='M0 0 L1 1 L2 0 Z'/></svg>",
+     "names no canvas size"),
+    (b"<svg xmlns='http://www.w3.org/2000/svg'><use id='x' href='#x'/></svg>", "not a readable SVG"),
 ])
 def test_hostile_svg_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, message: str) -> None:
     monkeypatch.setenv("GENART_MAX_ELEMENTS", "40")

@@ -41,6 +41,10 @@ CONIC_SAMPLES = 64  # points a curved path is sampled at to find the ellipse it 
 CONIC_TOLERANCE = 1e-4  # relative: how far off an ellipse the samples may be (editors' cubic ellipses are closer)
 
 
+GEOMETRY_ERRORS = (ValueError, ArithmeticError, TypeError, AttributeError, IndexError, RecursionError)  # svgelements'
+# on degenerate or odd geometry (numpy's LinAlgError is a ValueError)
+
+
 class SvgReadError(GenartError, ValueError):
     """An SVG that cannot be read back (malformed, too large, not a poster genart wrote); one line."""
 
@@ -273,6 +277,17 @@ def read_svg(path: str | Path) -> SvgShapes:
     """
     path = Path(path)
     doc = _document(path)
+    try:
+        return _shapes(doc, path)
+    except SvgReadError:
+        raise
+    except GEOMETRY_ERRORS as exc:  # a degenerate viewBox or transform, say
+        raise SvgReadError(f"{path}: its geometry cannot be read back ({type(exc).__name__}: "
+                           f"{' '.join(str(exc).split())[:80]})") from None
+
+
+def _shapes(doc: se.SVG, path: Path) -> SvgShapes:
+    """The shapes of a parsed document (see `read_svg`)."""
     canvas, matrix = _canvas(doc, path)
     inverse = ~matrix
     scale = math.sqrt(abs(inverse.determinant))
@@ -298,8 +313,8 @@ def read_svg(path: str | Path) -> SvgShapes:
             continue
         try:
             shape = _shape(element, inverse, scale)
-        except (ValidationError, ValueError, ZeroDivisionError):
-            shape = None  # beyond the scene's ranges (a point far off the canvas, too many points, ...)
+        except (ValidationError, *GEOMETRY_ERRORS):
+            shape = None  # beyond the scene's ranges (a point far off the canvas, too many points), or degenerate
         if shape is None:
             foreign["shapes of no genart kind"] += 1
             continue
