@@ -136,6 +136,10 @@ def test_scene_ids_are_optional_and_checked() -> None:
         S.ShapesLayer(shapes=[dot], ids=[-1])
     kept = S.Scene(canvas=S.Canvas(width=2, height=2), layers=[S.ShapesLayer(shapes=[dot], ids=[9])])
     assert S.parse(S.dumps(kept)).layers[0].ids == [9]  # type: ignore[union-attr]
+    grown = S.Scene(canvas=S.Canvas(width=2, height=2), layers=[S.ShapesLayer(shapes=[dot, dot], ids=[4, 1])],
+                    snapshots=[S.Snapshot(step=1, prefix=1)])
+    cut = grown.snapshot_layers(grown.snapshots[0])[0]
+    assert cut.ids == [4] and S.ShapesLayer.model_validate(cut.model_dump()) == cut  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("content, message", [

@@ -109,7 +109,8 @@ class Scene(Model):
         cut = False
         for layer in self.layers:
             if isinstance(layer, ShapesLayer) and not cut:
-                out.append(layer.model_copy(update={"shapes": layer.shapes[: snapshot.prefix]}))
+                ids = None if layer.ids is None else layer.ids[: snapshot.prefix]
+                out.append(layer.model_copy(update={"shapes": layer.shapes[: snapshot.prefix], "ids": ids}))
                 cut = True
         return out
 
