@@ -393,16 +393,14 @@ def write_builder_script(out: Path) -> None:
     atomic_write_bytes(out, BUILDER.read_bytes())
 
 
-def write_blender_data(clip: Playable, fps: float, out: Path, resolution: int = RESOLUTION) -> None:
+def write_blender_data(clip: Playable, fps: float, out: Path) -> None:
     """The builder's data file (JSON) for `clip` at `fps`."""
-    atomic_write_bytes(out, json.dumps(blender_data(clip, fps, resolution), separators=(",", ":")).encode())
+    atomic_write_bytes(out, json.dumps(blender_data(clip, fps), separators=(",", ":")).encode())
 
 
-def export_blend(clip: Playable, out: Path, fps: float, blender: str | None = None,
-                 resolution: int = RESOLUTION) -> None:
-    """Write `clip` as a .blend at `out` rendering `resolution` px on its longer side, built by the Blender
-    `blender` (see `find_blender`)."""
-    data = json.dumps(blender_data(clip, fps, resolution), separators=(",", ":"))
+def export_blend(clip: Playable, out: Path, fps: float, blender: str | None = None) -> None:
+    """Write `clip` as a .blend at `out`, built by the Blender `blender` (see `find_blender`)."""
+    data = json.dumps(blender_data(clip, fps), separators=(",", ":"))
     program = find_blender(blender)
     with tempfile.TemporaryDirectory(prefix="genart-blend-") as folder, atomic_path(out) as tmp:
         data_path = Path(folder) / "data.json"

@@ -46,6 +46,7 @@ import base64
 import json
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -299,9 +300,10 @@ class Motion:
         return self.group
 
 
-def flight_group(easings: Any, inputs: dict[str, Any], orders: list[str]) -> Any:
+def flight_group(easings: Any, layer: dict[str, Any], mat: Any) -> Any:
     """The geometry nodes that put every face where genart's fly-in puts its shape (`Flights.pose_at`)."""
-    m = Motion("flight", inputs, easings)
+    m = Motion("flight", layer["inputs"], easings)
+    orders = [name[len("rank_"):] for name in layer if name.startswith("rank_")]
     n, given = m.n, m.given
     rank = n.node("GeometryNodeGroup")
     rank.node_tree = switch_group("genart order", {o: f"rank_{o}" for o in orders},
@@ -338,10 +340,10 @@ def flight_group(easings: Any, inputs: dict[str, Any], orders: list[str]) -> Any
     return m.finish(n.store(placed, "opacity", opacity, "FACE"))
 
 
-def appear_group(easings: Any, inputs: dict[str, Any]) -> Any:
+def appear_group(easings: Any, layer: dict[str, Any], mat: Any) -> Any:
     """The geometry nodes that show every face once the eased progress reaches its `state`, as a time-lapse
     shows its shapes (state ⌊eased · States⌋ shows the shapes of the states up to it)."""
-    m = Motion("appear", inputs, easings)
+    m = Motion("appear", layer["inputs"], easings)
     n = m.n
     reached = n.math("MAXIMUM", n.math("MULTIPLY", m.ease(m.progress(m.given["Start"], m.given["Duration"])),
                                        m.given["States"]), 0.0)
@@ -386,10 +388,10 @@ def _disc(n: Nodes, half: bool) -> Any:
     return n.chain("GeometryNodeSetPosition", disc.outputs[0], Position=folded.outputs[0])
 
 
-def segments_group(easings: Any, inputs: dict[str, Any], mat: Any) -> Any:
+def segments_group(easings: Any, layer: dict[str, Any], mat: Any) -> Any:
     """The geometry nodes that draw every edge of the transition playing as genart's growth draws it: a line
     from start(f) to start(f) + grown(f) · (end(f) − start(f)), a ribbon of its width with round caps."""
-    m = Motion("segments", inputs, easings)
+    m = Motion("segments", layer["inputs"], easings)
     n = m.n
     kept, f = _transition(m)
     start = n.lerp(n.attribute("start0", "FLOAT_VECTOR"), n.attribute("start1", "FLOAT_VECTOR"), f)
@@ -415,9 +417,9 @@ def segments_group(easings: Any, inputs: dict[str, Any], mat: Any) -> Any:
     return m.finish(join.outputs[0], mat)
 
 
-def dots_group(easings: Any, inputs: dict[str, Any], mat: Any) -> Any:
+def dots_group(easings: Any, layer: dict[str, Any], mat: Any) -> Any:
     """The geometry nodes that draw every node of the transition playing as a disc, as genart's growth does."""
-    m = Motion("dots", inputs, easings)
+    m = Motion("dots", layer["inputs"], easings)
     n = m.n
     kept, f = _transition(m)
     placed = n.chain("GeometryNodeSetPosition", kept,
@@ -427,7 +429,8 @@ def dots_group(easings: Any, inputs: dict[str, Any], mat: Any) -> Any:
     return m.finish(_instances(n, placed, _disc(n, half=False), radius), mat)
 
 
-GROUPS = {"flight": flight_group, "appear": appear_group, "segments": segments_group, "dots": dots_group}
+Group = Callable[[Any, dict[str, Any], Any], Any]  # (the easing group, the layer, its material) → its motion group
+GROUPS: dict[str, Group] = {"flight": flight_group, "appear": appear_group, "segments": segments_group, "dots": dots_group}
 
 
 def set_inputs(modifier: Any, values: dict[str, Any]) -> None:
@@ -586,9 +589,7 @@ def add_layer(layer: dict[str, Any], mat: Any, groups: dict[str, Any], data: dic
     if key not in groups:
         if EASING not in groups:
             groups[EASING] = easing_group(data["easings"])
-        orders = [name[len("rank_"):] for name in layer if name.startswith("rank_")]
-        extra = (orders,) if key == "flight" else (mat,) if motion == "graph" else ()
-        groups[key] = GROUPS[key](groups[EASING], layer["inputs"], *extra)
+        groups[key] = GROUPS[key](groups[EASING], layer, mat)
     motion_modifier(obj, groups[key], {**layer["inputs"], "Seconds per frame": data["seconds_per_frame"]})
 
 

@@ -23,6 +23,7 @@ from genart.animate.motions import MotionSettings, build_clip, motion_of
 from genart.animate.timeline import Playable
 from genart.render import scene
 from genart.render.atomic import atomic_write_bytes
+from genart.render.cairo import TileSource
 
 MAX_WIDTH = 100_000  # an SVG's displayed width
 
@@ -218,9 +219,10 @@ def export_clip(drawing: scene.Scene, clip: Playable, out: Path, fps: float, wid
 
 
 def export_motion(drawing: scene.Scene, settings: MotionSettings, out: Path, fps: float, width: float | None = None,
-                  blender: str | None = None) -> tuple[Playable, list[Path]]:
-    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix); the clip and the
-    files written. A motion or scene the format cannot carry raises ExportError (one line)."""
+                  blender: str | None = None, tiles: TileSource | None = None) -> tuple[Playable, list[Path]]:
+    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix), a mosaic's tiles from
+    `tiles` (None: flat cell colours); the clip and the files written. A motion or scene the format cannot
+    carry raises ExportError (one line)."""
     check_export(out, motion_of(settings).name, fps, width)
-    clip = build_clip(drawing, settings, fps)
+    clip = build_clip(drawing, settings, fps, tiles)
     return clip, export_clip(drawing, clip, out, fps, width, blender)
