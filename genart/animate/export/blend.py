@@ -13,7 +13,8 @@ above the one before it so painter's order holds:
   two snapshots (`graph_transitions`), with where it is, how opaque, wide or large at the
   transition's start and end, and the window of eased progress the transition plays in;
 - *cells* (a mosaic): a quad per cell, its tile from image atlases of the sizes genart draws
-  tiles at, with a camera move keyed at every frame and which atlas each frame shows.
+  tiles at, with a camera move keyed at every frame and a cell's pixels (per pixel of render
+  width) keyed too, from which the material picks the atlas genart would draw at that size.
 
 The motion's settings (start, duration, easing, lag ratio...) go along as the inputs of the
 builder's Geometry Nodes modifiers, so they stay editable in Blender; every easing genart
@@ -63,6 +64,7 @@ UNIT = 0.01  # Blender units per canvas unit
 DEPTH = 1e-4  # Blender units between consecutive shapes (painter's order)
 RESOLUTION = 1280  # the longer side of the .blend's render size, in pixels
 MAX_ATLAS = 4096  # pixels on a side of a mosaic's tile atlas: tiles are at most MAX_ATLAS / ⌈√tiles⌉ px
+LEVELS = 8  # atlases of a mosaic, each a power of two smaller than the next (a Blender mesh holds 8 UV maps)
 ATLAS_PAD = 2  # pixels of each tile's edge repeated around it in the atlas (no neighbour bleeds in)
 
 
@@ -276,17 +278,18 @@ def _power_of_two(px: float) -> int:
     return 1 << max(0, math.ceil(math.log2(max(px, 1.0))))
 
 
-def tile_levels(clip: MosaicZoom, times: np.ndarray, size: tuple[int, int], unique: int) -> tuple[list[int], list[int]]:
-    """The tile sizes (px) genart draws the zoom's frames at `times` with, at a render `size`, as
-    `MosaicType.draw_cairo` asks them of its `TileCache` (a power of two at or above a cell's pixels), each
-    at most what an atlas of `unique` tiles holds; and each frame's size's index in that list."""
+def tile_levels(clip: MosaicZoom, times: np.ndarray, size: tuple[int, int], unique: int) -> tuple[list[int], list[float]]:
+    """The tile sizes (px) the .blend holds atlases of, and, at each of `times`, a cell's pixels per pixel of
+    render width. At a render `size` genart draws a frame's tiles at the power of two at or above a cell's
+    pixels (`MosaicType.draw_cairo` asking its `TileCache`); the LEVELS atlases run up to the largest of those
+    at `size` (at most what an atlas of `unique` tiles holds), the smaller ones for smaller renders."""
     layer, canvas = clip.layer, clip.canvas
     cell = max(canvas.width / layer.columns, canvas.height / layer.rows)
-    largest = 1 << int(math.log2(max(1, MAX_ATLAS // math.ceil(math.sqrt(unique)) - 2 * ATLAS_PAD)))
-    wanted = [min(_power_of_two(math.ceil(cell * min(size[0] / w, size[1] / h))), largest)
-              for _, _, w, h in (clip.view_at(clip.progress(float(t))) for t in times)]
-    levels = sorted(set(wanted))
-    return levels, [levels.index(px) for px in wanted]
+    per_width = [cell * min(size[0] / w, size[1] / h) / size[0]
+                 for _, _, w, h in (clip.view_at(clip.progress(float(t))) for t in times)]
+    fits = 1 << int(math.log2(max(1, MAX_ATLAS // math.ceil(math.sqrt(unique)) - 2 * ATLAS_PAD)))
+    top = int(math.log2(min(_power_of_two(math.ceil(max(per_width) * size[0])), fits)))
+    return [1 << k for k in range(max(0, top + 1 - LEVELS), top + 1)], per_width
 
 
 def atlas(tiles: Any, ids: list[int], px: int) -> tuple[np.ndarray, int]:
@@ -330,14 +333,15 @@ def _mosaic(clip: Playable, out: Layers, fps: float, size: tuple[int, int]) -> d
     times = frame_times(clip.length, fps)
     ids = sorted(set(layer.tiles))
     slots = np.searchsorted(ids, layer.tiles)
-    levels, shown = tile_levels(clip, times, size, len(ids)) if clip.tiles is not None else ([], [])
+    levels, per_width = tile_levels(clip, times, size, len(ids)) if clip.tiles is not None else ([], [])
     images, uvs = [], []
     for px in levels:
         image, per_row = atlas(clip.tiles, ids, px)
-        images.append({"name": f"tiles {px} px", "png": _png(image)})
+        images.append({"name": f"tiles {px} px", "px": px, "png": _png(image)})
         uvs.append(_numbers(_cell_uvs(slots, px, per_row)))
     out.add("cells", "still", {}, positions=_numbers(positions), color=_numbers(cell_colors),
-            blend=float(layer.blend) if clip.tiles is not None else 1.0, images=images, uvs=uvs, level_keys=shown)
+            blend=float(layer.blend) if clip.tiles is not None else 1.0, images=images, uvs=uvs,
+            cell_pixels_keys=_numbers(np.array(per_width), 9))
     views = np.array([clip.view_at(clip.progress(float(t))) for t in times])
     centres = _blender_xy(views[:, :2] + views[:, 2:] / 2, canvas)
     return {"camera_keys": _numbers(np.column_stack([centres, np.max(views[:, 2:], axis=1) * UNIT]))}

@@ -522,45 +522,73 @@ def _image(entry: dict[str, Any]) -> Any:
     return image
 
 
+def _render_setting(nodes: Any, name: str) -> Any:
+    """A value node driven by the scene's render setting `name` (a plain property driver: no Python runs)."""
+    node = nodes.new("ShaderNodeValue")
+    node.label = name
+    driver = node.outputs[0].driver_add("default_value").driver
+    driver.type = "SUM"
+    variable = driver.variables.new()
+    variable.type = "SINGLE_PROP"
+    variable.targets[0].id_type, variable.targets[0].id = "SCENE", bpy.context.scene
+    variable.targets[0].data_path = f"render.{name}"
+    return node.outputs[0]
+
+
+def _cell_pixels(mat: Any, keys: list[float]) -> Any:
+    """A cell's pixels in the render × 100: its keyed pixels per pixel of render width × the render's width
+    × the render's percentage."""
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    per_width = nodes.new("ShaderNodeValue")
+    per_width.name = per_width.label = "cell pixels per render pixel"
+    for frame, value in enumerate(keys):
+        per_width.outputs[0].default_value = value
+        per_width.outputs[0].keyframe_insert("default_value", frame=frame)
+    width = nodes.new("ShaderNodeMath")
+    width.operation = "MULTIPLY"
+    links.new(_render_setting(nodes, "resolution_x"), width.inputs[0])
+    links.new(_render_setting(nodes, "resolution_percentage"), width.inputs[1])
+    pixels = nodes.new("ShaderNodeMath")
+    pixels.operation = "MULTIPLY"
+    links.new(per_width.outputs[0], pixels.inputs[0])
+    links.new(width.outputs[0], pixels.inputs[1])
+    return pixels.outputs[0]
+
+
 def tiles_material(layer: dict[str, Any]) -> Any:
-    """Emission of the tile atlas a keyed value (`tile level`) chooses, blended toward the cell's colour."""
+    """Emission of the tile atlas genart would draw a cell from at the render's size (the smallest at or above a
+    cell's pixels, as genart asks its tiles), blended toward the cell's colour."""
     mat = bpy.data.materials.new("genart tiles")
     nodes, links = mat.node_tree.nodes, mat.node_tree.links
     nodes.clear()
-    level = nodes.new("ShaderNodeValue")
-    level.name = level.label = "tile level"
-    color = None
-    for k, (entry, _) in enumerate(zip(layer["images"], layer["uvs"])):
+    pixels = _cell_pixels(mat, layer["cell_pixels_keys"]) if layer["images"] else None
+    color, below = None, 0
+    for entry in layer["images"]:
         texture = nodes.new("ShaderNodeTexImage")
         texture.image, texture.interpolation, texture.extension = _image(entry), "Linear", "EXTEND"
         uv = nodes.new("ShaderNodeUVMap")
         uv.uv_map = entry["name"]
         links.new(uv.outputs[0], texture.inputs["Vector"])
-        if color is None:
-            color = texture.outputs["Color"]
-            continue
-        chosen = nodes.new("ShaderNodeMath")
-        chosen.operation, chosen.inputs[1].default_value = "GREATER_THAN", k - 0.5
-        links.new(level.outputs[0], chosen.inputs[0])
-        mix = nodes.new("ShaderNodeMix")
-        mix.data_type = "RGBA"
-        links.new(chosen.outputs[0], mix.inputs["Factor"])
-        links.new(color, mix.inputs[6])
-        links.new(texture.outputs["Color"], mix.inputs[7])
-        color = mix.outputs[2]
-    cell = _attribute_node(nodes, "cell_color").outputs["Color"]
+        if color is not None:
+            larger = nodes.new("ShaderNodeMath")  # 1 where a cell needs more than the atlases so far hold
+            larger.operation, larger.inputs[1].default_value = "GREATER_THAN", below * 100.0  # × the percentage
+            links.new(pixels, larger.inputs[0])
+            mix = nodes.new("ShaderNodeMix")
+            mix.data_type = "RGBA"
+            links.new(larger.outputs[0], mix.inputs["Factor"])
+            links.new(color, mix.inputs[6])
+            links.new(texture.outputs["Color"], mix.inputs[7])
+            texture = mix
+        color, below = texture.outputs[2 if color is not None else "Color"], entry["px"]
     blend = nodes.new("ShaderNodeMix")
     blend.data_type = "RGBA"
     blend.inputs["Factor"].default_value = layer["blend"]
     if color is not None:
         links.new(color, blend.inputs[6])
-    links.new(cell, blend.inputs[7])
+    links.new(_attribute_node(nodes, "cell_color").outputs["Color"], blend.inputs[7])
     opaque = nodes.new("ShaderNodeValue")
     opaque.outputs[0].default_value = 1.0
     _emitting(mat, blend.outputs[2], opaque.outputs[0])
-    for frame, shown in enumerate(layer["level_keys"]):
-        level.outputs[0].default_value = float(shown)
-        level.outputs[0].keyframe_insert("default_value", frame=frame)
     return mat
 
 
