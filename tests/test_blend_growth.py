@@ -75,7 +75,7 @@ def test_transitions_replay_the_growth_exactly(clock_scene: Path) -> None:
 
 def test_growth_data_names_no_drawable(clock_scene: Path) -> None:
     data = blender_data(growth(S.load(clock_scene)), FPS)
-    assert [(layer["kind"], layer["motion"]) for layer in data["layers"]] == [("segments", "graph"), ("dots", "graph")]
+    assert [(layer["geometry"], layer["motion"]) for layer in data["layers"]] == [("segments", "graph"), ("dots", "graph")]
     assert data["layers"][0]["inputs"] == {"Start": 0.0, "Duration": 8.0, "Easing": "linear"}
     assert not {"circle", "bezier", "polygon", "ellipse"} & set(json.dumps(data).lower().replace('"', " ").split())
 

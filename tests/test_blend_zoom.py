@@ -69,7 +69,7 @@ def test_atlases_hold_the_tiles_genart_draws(mosaic: Path) -> None:
     assert per_width[0] == pytest.approx(1.0) and per_width[-1] * SIZE[0] == pytest.approx(128 / 6)
     data = blender_data(clip, FPS)
     cells = data["layers"][0]
-    assert (cells["kind"], cells["motion"], cells["blend"]) == ("cells", "still", 0.2)
+    assert (cells["geometry"], cells["motion"], cells["blend"]) == ("cells", "still", 0.2)
     assert len(data["camera_keys"]) == 3 * data["frames"] and len(cells["cell_pixels_keys"]) == data["frames"]
     ids = sorted(set(drawing.layers[0].tiles))
     for image in cells["images"][-4:]:  # the sizes the collection stores, as it stores them

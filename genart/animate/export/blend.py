@@ -107,8 +107,8 @@ class Layers:
         self.top += n
         return depth
 
-    def add(self, kind: str, motion: str, inputs: dict[str, Any], **values: Any) -> None:
-        self.layers.append({"name": f"{kind} {len(self.layers) + 1}", "kind": kind, "motion": motion,
+    def add(self, geometry: str, motion: str, inputs: dict[str, Any], **values: Any) -> None:
+        self.layers.append({"name": f"{geometry} {len(self.layers) + 1}", "geometry": geometry, "motion": motion,
                             "inputs": inputs, **values})
 
 
@@ -258,14 +258,14 @@ def _graph(clip: Playable, out: Layers) -> None:
         dots.append({"at0": step.nodes[:, 0], "at1": step.nodes[:, 1], "depth": depth[m:], "radius": step.radii * UNIT,
                      "color": step.node_colors, "opacity": step.node_opacity, "window": window[m:]})
     inputs = _clock(clip)
-    for kind, pieces in (("segments", segments), ("dots", dots)):
+    for geometry, pieces in (("segments", segments), ("dots", dots)):
         joined = {key: np.concatenate([p[key] for p in pieces]) for key in pieces[0]}
-        if kind == "dots" and not np.any(joined["radius"] > 0):
+        if geometry == "dots" and not np.any(joined["radius"] > 0):
             continue  # a graph drawn without nodes
         values = {key: _numbers(_blender_xy(v, out.canvas) if key in POSITIONS else v) for key, v in joined.items()}
         colors = np.clip(joined["color"], 0.0, 1.0)
         values.update(color=_numbers(colors[:, :3]), alpha=_numbers(colors[:, 3]))
-        out.add(kind, "graph", inputs, count=len(joined["depth"]), **values)
+        out.add(geometry, "graph", inputs, count=len(joined["depth"]), **values)
 
 
 def _png(rgb: np.ndarray) -> str:

@@ -485,7 +485,7 @@ def graph_layer(layer: dict[str, Any], mat: Any, collection: Any) -> Any:
     """A layer of segments (two vertices joined by an edge each) or dots (a vertex each), every value per element
     (pairs: at the two ends of the element's transition; `window`: shown from, until and its two knots)."""
     count = layer["count"]
-    per = 2 if layer["kind"] == "segments" else 1
+    per = 2 if layer["geometry"] == "segments" else 1
     obj = points_object(layer["name"], count, per, mat, collection)
     mesh = obj.data
     depth = np.array(layer["depth"])
@@ -606,14 +606,14 @@ def cells_layer(layer: dict[str, Any], collection: Any) -> Any:
 
 def add_layer(layer: dict[str, Any], mat: Any, groups: dict[str, Any], data: dict[str, Any], collection: Any) -> None:
     """One layer's object and, if it moves, its motion modifier (one node group per motion, shared)."""
-    kind, motion = layer["kind"], layer["motion"]
-    if kind == "cells":
+    geometry, motion = layer["geometry"], layer["motion"]
+    if geometry == "cells":
         cells_layer(layer, collection)
         return
-    obj = faces_layer(layer, mat, collection) if kind == "faces" else graph_layer(layer, mat, collection)
+    obj = faces_layer(layer, mat, collection) if geometry == "faces" else graph_layer(layer, mat, collection)
     if motion == "still":
         return
-    key = kind if motion == "graph" else motion
+    key = geometry if motion == "graph" else motion
     if key not in groups:
         if EASING not in groups:
             groups[EASING] = easing_group(data["easings"])
