@@ -107,7 +107,7 @@ def test_flyin_blend_renders_as_genart_frames(blender: str, tmp_path: Path) -> N
     assert facts["fps"] == pytest.approx(FPS) and facts["range"] == [0, len(times) - 1]
     layer = facts["meshes"]["shapes 1"]  # one mesh for the layer, not one object per shape
     assert len(facts["meshes"]) == 2 and layer["modifiers"] == ["NODES"]
-    assert {"fill_color", "fill_alpha", "takeoff", "landing", "spin", "path0", "path3"} <= set(layer["attributes"])
+    assert {"fill_color", "fill_alpha", "rank_optimization", "rank_size", "spin", "path0", "path3"} <= set(layer["attributes"])
     for frame in frames:
         ours = render_rgb(clip.frame_at(float(times[frame])), SIZE, SIZE)
         theirs = np.asarray(Image.open(tmp_path / f"f{frame}.png").convert("RGB"))

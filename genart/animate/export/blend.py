@@ -93,6 +93,9 @@ def _clock(clip: Any) -> dict[str, Any]:
     return {"Start": clip.start, "Duration": clip.duration, "Easing": clip.easing}
 
 
+OBJECT_NAMES = {"faces": "shapes", "segments": "edges", "dots": "nodes", "cells": "cells"}  # by geometry
+
+
 @dataclass
 class Layers:
     """What a clip becomes: its layers back to front, and the depth above the last one."""
@@ -108,8 +111,8 @@ class Layers:
         return depth
 
     def add(self, geometry: str, motion: str, inputs: dict[str, Any], **values: Any) -> None:
-        self.layers.append({"name": f"{geometry} {len(self.layers) + 1}", "geometry": geometry, "motion": motion,
-                            "inputs": inputs, **values})
+        name = f"{OBJECT_NAMES[geometry]} {len(self.layers) + 1}"
+        self.layers.append({"name": name, "geometry": geometry, "motion": motion, "inputs": inputs, **values})
 
 
 def _faces_layer(out: Layers, rest: Packed, motion: str, inputs: dict[str, Any], **shape_values: Any) -> None:
