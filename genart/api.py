@@ -402,7 +402,8 @@ class Scene:
             raise SettingsError(str(exc)) from None
         out = _export_plan(path, [p for p in (self.path,) if p is not None])
         try:
-            export_motion(self.document, settings_of(chosen.settings, settings), out, fps, width, blender)
+            export_motion(self.document, settings_of(chosen.settings, settings), out, fps, width, blender,
+                          self.tiles() if chosen.uses_tiles else None)
         except ValueError as exc:
             if isinstance(exc, GenartError):
                 raise

@@ -11,21 +11,23 @@ import json
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from genart.animate.easing import EASINGS
 from genart.animate.export import ExportError
-from genart.animate.export.blend import export_blend
+from genart.animate.export.blend import blender_data, export_blend, flight_orders
 from genart.animate.export.blender import Blender, find_blender
 from genart.animate.frame import render_rgb
-from genart.animate.motions.flyin import flyin
-from genart.animate.motions.growth import growth
-from genart.animate.timeline import frame_times
+from genart.animate.motions.flyin import ORDERS, flyin
+from genart.animate.timeline import Loop, frame_times
 from genart.errors import UserError
 from genart.render import scene as S
+from tests import players
 from tests.conftest import random_scene
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,7 +107,7 @@ def test_flyin_blend_renders_as_genart_frames(blender: str, tmp_path: Path) -> N
     assert facts["fps"] == pytest.approx(FPS) and facts["range"] == [0, len(times) - 1]
     layer = facts["meshes"]["shapes 1"]  # one mesh for the layer, not one object per shape
     assert len(facts["meshes"]) == 2 and layer["modifiers"] == ["NODES"]
-    assert {"fill_color", "fill_alpha", "takeoff", "landing", "spin", "path0", "path3"} <= set(layer["attributes"])
+    assert {"fill_color", "fill_alpha", "rank_optimization", "rank_size", "spin", "path0", "path3"} <= set(layer["attributes"])
     for frame in frames:
         ours = render_rgb(clip.frame_at(float(times[frame])), SIZE, SIZE)
         theirs = np.asarray(Image.open(tmp_path / f"f{frame}.png").convert("RGB"))
@@ -143,12 +145,99 @@ def test_failing_blender_leaves_nothing(tmp_path: Path) -> None:
 
 
 def test_what_cannot_be_exported_is_one_line(tmp_path: Path) -> None:
-    graph = S.GraphLayer(ids=[0, 1], xy=[(1.0, 1.0), (5.0, 5.0)], edges=[(0, 1)])
-    gng = S.Scene(canvas=S.Canvas(width=10, height=10), layers=[graph],
-                  snapshots=[S.Snapshot(step=0, layers=[S.GraphLayer(ids=[0], xy=[(1.0, 1.0)])])])
-    with pytest.raises(ExportError, match="only flyin and timelapse motions can be exported"):
-        export_blend(growth(gng), tmp_path / "a.blend", FPS, "true")
+    with pytest.raises(ExportError, match="only flyin, timelapse, growth and mosaic_zoom clips"):
+        export_blend(Loop(flyin(_scene())), tmp_path / "a.blend", FPS, "true")
     assert not list(tmp_path.iterdir())
+
+
+EDITED = '''
+import json, sys, bpy
+jobs = json.loads(open(sys.argv[sys.argv.index("--") + 1]).read())
+for job in jobs:
+    bpy.ops.wm.open_mainfile(filepath=job["file"])
+    scene = bpy.context.scene
+    scene.render.resolution_x, scene.render.resolution_y = job["size"]
+    scene.cycles.samples = job["samples"]
+    scene.render.image_settings.file_format = "PNG"
+    for k, edit in enumerate(job["edits"]):
+        for obj in scene.objects:  # as an artist sets them in the modifier's panel: numbers, menu items by name
+            for modifier in [m for m in obj.modifiers if m.name == "genart motion"]:
+                for item in modifier.node_group.interface.items_tree:
+                    value = edit["inputs"].get(item.name)
+                    if value is None or item.in_out != "INPUT":
+                        continue
+                    if isinstance(value, str):
+                        items = modifier.id_properties_ui(item.identifier).as_dict()["items"]
+                        value = next(number for name, *_, number in items if name == value)
+                    modifier[item.identifier] = value
+                obj.update_tag()
+        for frame in edit["frames"]:
+            scene.frame_set(frame)
+            scene.render.filepath = f"{job['prefix']}{k}-{frame}.png"
+            bpy.ops.render.render(write_still=True)
+'''
+
+
+def render_edited(jobs: list[dict], folder: Path) -> list[list[list[np.ndarray]]]:
+    """Render, in one Blender, each job's .blend `file` at `size` with `samples`: for each of its `edits` in turn,
+    the genart motion modifiers' `inputs` set by name (kept for the next edit), then its `frames`."""
+    for k, job in enumerate(jobs):
+        job["prefix"] = str(folder / f"edited{k}-")
+    (folder / "edits.json").write_text(json.dumps(jobs))
+    (folder / "edited.py").write_text(EDITED)
+    find_blender(players.blender()).run(folder / "edited.py", [str(folder / "edits.json")], "render")
+    return [[[np.asarray(Image.open(f"{job['prefix']}{k}-{frame}.png").convert("RGB")) for frame in edit["frames"]]
+             for k, edit in enumerate(job["edits"])] for job in jobs]
+
+
+def genart_stills(source: Path, motion: tuple[str, ...], times: list[float], size: tuple[int, int],
+                  folder: Path) -> list[np.ndarray]:
+    """`genart animate SOURCE MOTION --at t` at each of `times`, two at a time (this machine's cores)."""
+    names = [folder / f"at-{'-'.join(motion)}-{k}.png".replace("--", "") for k in range(len(times))]
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(lambda job: _genart("animate", str(source), *motion, "--at", repr(job[0]), "--size",
+                                                 f"{size[0]}x{size[1]}", "-q", "-o", str(job[1])), zip(times, names)))
+    assert all(run.returncode == 0 for run in done), [run.stderr for run in done if run.returncode]
+    return [np.asarray(Image.open(name).convert("RGB")) for name in names]
+
+
+def assert_close(what: str, renders: list[np.ndarray], stills: list[np.ndarray], times: list[float],
+                 bound: float) -> list[float]:
+    """Each render at least `bound` dB from genart's still at the same time; the figures."""
+    measured = [players.psnr(a, b) for a, b in zip(renders, stills)]
+    failures = [f"t = {t:.3f} s: {db:.1f} dB" for t, db in zip(times, measured) if db < bound]
+    assert not failures, f"{what} (bound {bound} dB): " + "; ".join(failures)
+    return measured
+
+
+@pytest.mark.slow
+def test_flyin_order_and_lag_ratio_edited_in_blender(tmp_path: Path) -> None:
+    """Re-ordering and re-staggering a fly-in in the modifier's panel renders genart's fly-in of those settings."""
+    source = tmp_path / "s.scene.json"
+    S.save(_scene(), source)
+    motion = ("--motion", "flyin", "--duration", "2", "--hold", "0.5", "--seed", "1", "--fps", "10")
+    run = _genart("export", str(source), *motion, "--blender", players.blender(), "-q", "-o", str(tmp_path / "f.blend"))
+    assert run.returncode == 0, run.stderr
+    frames = [4, 9, 14]
+    edited = {"Order": "size", "Lag ratio": 0.05, "Easing": "ease_in_out_cubic"}
+    renders = render_edited([{"file": str(tmp_path / "f.blend"), "size": [128, 128], "samples": 8,
+                              "edits": [{"inputs": edited, "frames": frames}]}], tmp_path)[0][0]
+    again = (*motion[:-2], "--order", "size", "--lag-ratio", "0.05", "--easing", "ease_in_out_cubic")
+    stills = genart_stills(source, again, [f / 10 for f in frames], (128, 128), tmp_path)
+    assert_close("fly-in re-ordered in Blender", renders, stills, [f / 10 for f in frames], 30.0)
+
+
+def test_every_order_ranks_and_the_clips_own(tmp_path: Path) -> None:
+    """The .blend carries a rank per shape in every order; the clip's own order is its ranks exactly."""
+    for order in ("size", "random"):
+        clip = flyin(_scene(), order=order, seed=4)
+        chosen, ranks = flight_orders(clip)
+        assert chosen == order and np.array_equal(ranks[order], np.concatenate(clip.ranks))
+        assert sorted(ranks) == sorted(ORDERS) and all(sorted(r) == list(range(clip.total)) for r in ranks.values())
+    data = blender_data(flyin(_scene(), order="color"), FPS)
+    layer = data["layers"][0]
+    assert layer["inputs"]["Order"] == "color" and {f"rank_{o}" for o in ORDERS} <= set(layer)
+    assert set(data["easings"]) == set(EASINGS)
 
 
 def test_finding_blender(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

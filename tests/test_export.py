@@ -155,7 +155,7 @@ def test_smil_svg_without_animation_is_the_poster(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("options", "message"), [
     (("--motion", "flyin", "-o", "x.gif"), "unknown export format"),
-    (("--motion", "growth", "-o", "x.json"), "invalid choice"),
+    (("--motion", "spiral", "-o", "x.json"), "invalid choice"),
     (("--motion", "flyin", "--drop-rate", "1", "-o", "x.json"), "--drop-rate applies to --motion timelapse only"),
     (("--motion", "flyin", "--fps", "0", "-o", "x.json"), "--fps must be in"),
 ])
@@ -421,8 +421,8 @@ def test_every_easing_goes_to_the_blend_as_its_own_formula() -> None:
     for easing, ease in EASINGS.items():
         data = blender_data(flyin(_scene(4), easing=easing), FPS)
         layer = data["layers"][0]
-        assert layer["motion"] == "flight" and layer["easing"] == easing
-        assert np.abs(evaluate(layer["eased"], u) - ease(u)).max() < 1e-12, easing
+        assert layer["motion"] == "flight" and layer["inputs"]["Easing"] == easing
+        assert np.abs(evaluate(data["easings"][easing], u) - ease(u)).max() < 1e-12, easing
     data = blender_data(timelapse(_scene(4), duration=1, hold=0), FPS)
     assert [layer["motion"] for layer in data["layers"]] == ["appear"]
 

@@ -254,7 +254,7 @@ def test_kind_through_blend_data(tag: str, motion: str) -> None:
     sizes, owner = np.array(layer["face_sizes"]), np.array(layer["face_shape"])
     assert sizes.sum() == len(positions) and (sizes >= 3).all() and len(owner) == len(sizes)
     assert sorted(set(owner.tolist())) == [0, 1, 2]
-    per_shape = {"flight": ("takeoff", "landing", "spin", "alpha"), "appear": ("shown_from", "alpha")}
+    per_shape = {"flight": ("rank_optimization", "rank_size", "spin", "alpha"), "appear": ("state", "alpha")}
     assert layer["motion"] == ("flight" if motion == "flyin" else "appear")
     for name in per_shape[layer["motion"]]:
         assert len(layer[name]) == 3, name

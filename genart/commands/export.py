@@ -60,8 +60,14 @@ def run(args: argparse.Namespace) -> int:
     motion = get_motion(args.motion)
     settings = settings_from(args, motion.settings, MOTION_SETTINGS, "--motion", motion.name)
     drawing = scene.load(args.scene)
+    mosaic = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
+    tiles = None
+    if motion.uses_tiles and mosaic is not None:  # the mosaic package loads only for mosaics
+        from genart.generative.mosaic.collection import open_tiles
+
+        tiles = open_tiles(mosaic, args.scene)
     try:
-        clip, written = export_motion(drawing, settings, out, args.fps, args.width, args.blender)
+        clip, written = export_motion(drawing, settings, out, args.fps, args.width, args.blender, tiles)
     except ExportError as exc:
         raise UserError(str(exc) if str(exc).startswith(str(out)) else f"{args.scene}: {exc}") from None
     except ValueError as exc:

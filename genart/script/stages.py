@@ -132,7 +132,8 @@ def export_shot(shot: Any, scene_path: Path, out: Path, fps: float, width: float
     out.parent.mkdir(parents=True, exist_ok=True)
     check_plan(export_plan(out))
     try:
-        export_motion(drawing, motion_settings(shot), out, fps, width, blender)
+        export_motion(drawing, motion_settings(shot), out, fps, width, blender,
+                      _tiles(drawing, scene_path) if MOTIONS[shot.motion].uses_tiles else None)
     except ValueError as exc:
         if isinstance(exc, GenartError):  # genart's own errors say what they are as they are
             raise

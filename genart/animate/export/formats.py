@@ -14,7 +14,7 @@ from pathlib import Path
 
 from genart.animate.export import ExportError, Part, parts
 from genart.animate.export.blend import FORMAT as BLENDER_FORMAT
-from genart.animate.export.blend import export_blend, write_blender_data, write_builder_script
+from genart.animate.export.blend import blender_data, export_blend, write_blender_data, write_builder_script
 from genart.animate.export.gltf import gltf_bytes
 from genart.animate.export.keys import FlightKeys, Interpolation, part_keys
 from genart.animate.export.lottie import animation
@@ -23,6 +23,7 @@ from genart.animate.motions import MotionSettings, build_clip, motion_of
 from genart.animate.timeline import Playable
 from genart.render import scene
 from genart.render.atomic import atomic_write_bytes
+from genart.render.cairo import TileSource
 
 MAX_WIDTH = 100_000  # an SVG's displayed width
 
@@ -113,7 +114,7 @@ def _gltf(binary: bool) -> Callable[[ExportRequest], bytes]:
 
 
 def _blend(request: ExportRequest) -> list[Path]:
-    parts(request.clip)  # a clip no exporter can carry is refused before Blender starts
+    blender_data(request.clip, request.fps)  # a clip Blender cannot carry is refused before Blender starts
     export_blend(request.clip, request.out, request.fps, request.blender)
     return [request.out]
 
@@ -127,7 +128,6 @@ BUILDER_DATA_MARK = f'{{"format":"{BLENDER_FORMAT}"'.encode()  # how the builder
 
 
 def _builder(request: ExportRequest) -> list[Path]:
-    parts(request.clip)
     data = builder_data(request.out)
     write_blender_data(request.clip, request.fps, data)
     write_builder_script(request.out)
@@ -135,13 +135,14 @@ def _builder(request: ExportRequest) -> list[Path]:
 
 
 MOVING = ("flyin", "timelapse")  # the motions the exporters carry today
+BLENDER_MOTIONS = (*MOVING, "growth", "mosaic_zoom")  # the motions a .blend carries
 FORMATS: dict[str, Format] = {f.suffix: f for f in (
     Format(".json", "Lottie JSON", MOVING, _bytes(_lottie)),
     Format(".svg", "SVG animated with SMIL", MOVING, _bytes(_smil), options=("width",)),
     Format(".gltf", "glTF 2.0", MOVING, _bytes(_gltf(binary=False))),
     Format(".glb", "binary glTF 2.0", MOVING, _bytes(_gltf(binary=True))),
-    Format(".blend", "Blender scene", MOVING, _blend, options=("blender",)),
-    Format(".py", "Blender builder script and its data", MOVING, _builder, lambda out: [builder_data(out)],
+    Format(".blend", "Blender scene", BLENDER_MOTIONS, _blend, options=("blender",)),
+    Format(".py", "Blender builder script and its data", BLENDER_MOTIONS, _builder, lambda out: [builder_data(out)],
            asked_by="--blender-script", hint=lambda written: f"run `blender -b --python {written[0]} -- "
                                                              f"{written[1]} OUT.blend`"),
 )}
@@ -218,9 +219,10 @@ def export_clip(drawing: scene.Scene, clip: Playable, out: Path, fps: float, wid
 
 
 def export_motion(drawing: scene.Scene, settings: MotionSettings, out: Path, fps: float, width: float | None = None,
-                  blender: str | None = None) -> tuple[Playable, list[Path]]:
-    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix); the clip and the
-    files written. A motion or scene the format cannot carry raises ExportError (one line)."""
+                  blender: str | None = None, tiles: TileSource | None = None) -> tuple[Playable, list[Path]]:
+    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix), a mosaic's tiles from
+    `tiles` (None: flat cell colours); the clip and the files written. A motion or scene the format cannot
+    carry raises ExportError (one line)."""
     check_export(out, motion_of(settings).name, fps, width)
-    clip = build_clip(drawing, settings, fps)
+    clip = build_clip(drawing, settings, fps, tiles)
     return clip, export_clip(drawing, clip, out, fps, width, blender)
