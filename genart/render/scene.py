@@ -359,20 +359,25 @@ def parse(data: bytes | str, name: str = "scene") -> Scene:
         raise SceneError(f"{name}: nested too deeply") from None
 
 
+def read_file(path: Path, what: str, error: type[GenartError] = SceneError) -> bytes:
+    """`read_limited`'s bytes of `path`, each way it can fail a one-line `error` naming `path`; `what` is the
+    kind of file wanted (for a directory given instead)."""
+    try:
+        return read_limited(path)
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a directory, not {what}") from None
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        raise error(f"{path}: cannot read ({exc})") from None
+    except SceneError as exc:
+        raise error(f"{path}: {exc}") from None
+
+
 def load(path: str | Path) -> Scene:
     """Read and validate a scene file (plain or gzipped JSON)."""
     path = Path(path)
-    try:
-        data = read_limited(path)
-    except FileNotFoundError:
-        raise SceneError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SceneError(f"{path}: is a directory, not a scene file") from None
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise SceneError(f"{path}: cannot read ({exc})") from None
-    except SceneError as exc:
-        raise SceneError(f"{path}: {exc}") from None
-    return parse(data, str(path))
+    return parse(read_file(path, "a scene file"), str(path))
 
 
 def json_schema() -> dict[str, Any]:

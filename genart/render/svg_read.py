@@ -77,14 +77,7 @@ class SvgShapes:
 
 def _document(path: Path) -> se.SVG:
     """The parsed document, under the scene files' limits; SvgReadError for anything else."""
-    try:
-        data = S.read_limited(path)
-    except FileNotFoundError:
-        raise SvgReadError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SvgReadError(f"{path}: is a directory, not an SVG file") from None
-    except (OSError, EOFError, S.SceneError) as exc:
-        raise SvgReadError(f"{path}: cannot read ({exc})") from None
+    data = S.read_file(path, "an SVG file", SvgReadError)
     limit = S.max_elements()
     if data.count(b"<") > limit:
         raise SvgReadError(f"{path}: more than {limit} elements ({S.RAISE_LIMIT})")
