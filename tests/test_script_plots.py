@@ -3,7 +3,6 @@ through vpype's writer), read back by vpype with the pens' layers, cached as its
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,8 @@ import vpype as vp
 
 from genart.cli import main
 from tests.test_run import genart_run, made
+from tests.test_script_exports import make_piece
 
-ROOT = Path(__file__).resolve().parent.parent
-FACE = ROOT / "assets" / "scripts" / "face.jpg"
 PIECE = """\
 genart: 1
 seed: 3
@@ -31,16 +29,15 @@ plots:
 
 @pytest.fixture(scope="module")
 def piece(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("plots")
-    home = folder / "cachehome"
+    root = tmp_path_factory.mktemp("plots")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(home))
-        shutil.copy(FACE, folder)
-        (folder / "piece.yaml").write_text(PIECE)
-        code, err = genart_run(str(folder / "piece.yaml"))
+        patch.setenv("XDG_CACHE_HOME", str(root / "cachehome"))
+        script = make_piece(root / "piece", PIECE)
+        folder = script.parent
+        code, err = genart_run(str(script))
         assert code == 0, err
         assert "plot out/plot.svg (of tris)" in made(err)
-        again, err = genart_run(str(folder / "piece.yaml"))
+        again, err = genart_run(str(script))
         assert again == 0 and "plot out/plot.svg (of tris)" not in made(err)  # cached
     return folder
 
@@ -67,8 +64,6 @@ def test_a_script_plot_is_genart_plots(piece: Path, capsys: pytest.CaptureFixtur
     ("{scene: tris, out: out/p.svg, pens: 99}", "pens must be 1 to 16"),
 ])
 def test_a_bad_plot_entry_names_its_line(tmp_path: Path, entry: str, message: str) -> None:
-    shutil.copy(FACE, tmp_path)
-    text = PIECE.split("plots:")[0] + f"plots:\n  - {entry}\n"
-    (tmp_path / "piece.yaml").write_text(text)
-    code, err = genart_run(str(tmp_path / "piece.yaml"), "--dry-run")
+    script = make_piece(tmp_path / "piece", PIECE.split("plots:")[0] + f"plots:\n  - {entry}\n")
+    code, err = genart_run(str(script), "--dry-run")
     assert code == 2 and message in err and "piece.yaml:10:" in err and err.count("\n") == 1, err
