@@ -348,6 +348,12 @@ TEXT_FIELDS = {
     "MosaicScene.features": "mean, or NxN",
     "GngScene.crop": "Y0:Y1,X0:X1",
     "MosaicZoomShot.target": "ROW,COL or tile:ID",
+    "Plot.out": "a file, kept inside the script's folder",
+    "Plot.preview": "a file, kept inside the script's folder",
+    "Plot.hpgl": "a file, kept inside the script's folder",
+    "Plot.paper": "a paper size's name (A4, letter, ...), checked against genart's papers",
+    "Plot.pens": "a pen's colour (#rrggbb or a colour name), parsed as a colour when the plot is made",
+    "Plot.device": "a plotter's name, looked up in vpype's plotter configuration (the user's, never the script's)",
 }
 
 
