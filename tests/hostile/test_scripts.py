@@ -57,6 +57,10 @@ EXPORT = POSTER + """\
 exports:
   - {scene: tris, motion: flyin, duration: 1, out: out/tris.json}
 """
+PLOT = POSTER + """\
+plots:
+  - {scene: tris, out: out/plot.svg, preview: out/ink.png, hpgl: out/plot.hpgl}
+"""
 SECRET = b"-----BEGIN OPENSSH PRIVATE KEY-----\nnot really\n"
 
 
@@ -117,6 +121,10 @@ OUTSIDE: list[tuple[str, str, str, str, dict[str, str]]] = [
      "exports[0].out", {"away": ".."}),
     ("export is a link out", EXPORT.replace("out/tris.json", "mine.json"), "mine.json", "exports[0].out",
      {"mine.json": "../victim.png"}),
+    ("plot ..", PLOT.replace("out/plot.svg", "../made.svg"), "made.svg", "plots[0].out", {}),
+    ("plot preview absolute", PLOT.replace("out/ink.png", "{t}/victim.png"), "victim.png", "plots[0].preview", {}),
+    ("plot HPGL is a link out", PLOT.replace("out/plot.hpgl", "mine.hpgl"), "mine.hpgl", "plots[0].hpgl",
+     {"mine.hpgl": "../victim.png"}),
     ("picture absolute", POSTER.replace("face: face.jpg", "face: {t}/secret"), "secret", "inputs.face", {}),
     ("picture ..", POSTER.replace("face: face.jpg", "face: ../secret"), "secret", "inputs.face", {}),
     ("picture is a link out", POSTER.replace("face: face.jpg", "face: key.jpg"), "key.jpg", "inputs.face",
