@@ -8,17 +8,26 @@ added by one `Format` record and its writer; no caller branches on a suffix.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from genart.animate.export import ExportError, Part, parts
+from genart.animate.export import ExportError, Part, growing_of, parts
 from genart.animate.export.blend import FORMAT as BLENDER_FORMAT
 from genart.animate.export.blend import export_blend, write_blender_data, write_builder_script
-from genart.animate.export.gltf import gltf_bytes
-from genart.animate.export.keys import FlightKeys, Interpolation, part_keys
-from genart.animate.export.lottie import animation
-from genart.animate.export.smil import animated_svg
+from genart.animate.export.gltf import EdgeForm, gltf_bytes, growth_gltf_bytes, ribbon_form
+from genart.animate.export.keys import (
+    FlightKeys,
+    GraphKnots,
+    Interpolation,
+    growth_knots,
+    in_tolerances,
+    part_keys,
+    tolerances,
+)
+from genart.animate.export.lottie import animation, growth_animation
+from genart.animate.export.smil import animated_svg, growth_svg
+from genart.animate.export.tracks import EDGE_VALUES, NODE_VALUES, Growing
 from genart.animate.motions import MotionSettings, build_clip, motion_of
 from genart.animate.timeline import Playable
 from genart.render import scene
@@ -39,10 +48,13 @@ class ExportRequest:
     blender: str | None = None  # .blend: the Blender to build it with
 
 
+Writer = Callable[[ExportRequest], list[Path]]
+
+
 @dataclass(frozen=True)
 class Format:
-    """One export format: its suffix, what it is, the motions it carries, its writer (→ the files it wrote)
-    and the files beside the output that it writes too (`companions`).
+    """One export format: its suffix, what it is, the motions it carries and each one's writer (→ the files it
+    wrote), and the files beside the output that it writes too (`companions`).
 
     `options` are the `ExportRequest` options the writer reads besides the clip and fps (``width``:
     SVG; ``blender``: the program that builds a .blend, which only the person running genart
@@ -52,8 +64,7 @@ class Format:
 
     suffix: str
     name: str
-    motions: tuple[str, ...]
-    write: Callable[[ExportRequest], list[Path]]
+    motions: Mapping[str, Writer]  # each motion the format carries, and its writer
     companions: Callable[[Path], list[Path]] = lambda out: []
     options: tuple[str, ...] = ()
     asked_by: str = ""
@@ -95,6 +106,39 @@ def keyed(request: ExportRequest, keying: Keying) -> tuple[list[Part], list[Flig
     return drawn, keys
 
 
+def growth_keyed(request: ExportRequest, keying: Keying, edge_form: EdgeForm | None = None) -> tuple[Growing, GraphKnots]:
+    """The growth clip's tracks and the knots of its linear keys (edges in `edge_form`, else as they are); past
+    the format's bound, an ExportError (one line)."""
+    grown = growing_of(request.clip)
+    canvas = request.drawing.canvas
+    side = max(canvas.width, canvas.height)
+    node_scale, edge_scale = tolerances(NODE_VALUES, side), tolerances(EDGE_VALUES, side)
+    form = edge_form(grown, side) if edge_form is not None else in_tolerances(edge_scale)
+    knots = growth_knots(grown, in_tolerances(node_scale), form)
+    if knots.count > keying.max_keyframes:
+        raise ExportError(f"{request.out}: {len(knots.nodes):,} nodes and {len(knots.edges):,} edges need "
+                          f"{knots.count:,} keyframes, past the {format_of(request.out).name} bound of "
+                          f"{keying.max_keyframes:,} ({keying.what}): export fewer snapshots, or a .blend")
+    return grown, knots
+
+
+def _lottie_growth(request: ExportRequest) -> bytes:
+    doc = growth_animation(request.drawing.canvas, *growth_keyed(request, LOTTIE_KEYS), request.fps,
+                           request.clip.length)
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def _smil_growth(request: ExportRequest) -> bytes:
+    return growth_svg(request.drawing.canvas, *growth_keyed(request, SMIL_KEYS), request.clip.length,
+                      request.width).encode()
+
+
+def _gltf_growth(binary: bool) -> Callable[[ExportRequest], bytes]:
+    def data(request: ExportRequest) -> bytes:
+        return growth_gltf_bytes(*growth_keyed(request, GLTF_KEYS, ribbon_form), binary=binary)
+    return data
+
+
 def _lottie(request: ExportRequest) -> bytes:
     drawn, keys = keyed(request, LOTTIE_KEYS)
     doc = animation(request.drawing.canvas, drawn, keys, request.fps, request.clip.length)
@@ -134,14 +178,21 @@ def _builder(request: ExportRequest) -> list[Path]:
     return [request.out, data]
 
 
-MOVING = ("flyin", "timelapse")  # the motions the exporters carry today
+MOVING = ("flyin", "timelapse")  # the motions of shapes, that each format writes with one writer (its parts)
+
+
+def moving(writer: Writer, **others: Writer) -> dict[str, Writer]:
+    """`writer` for each of the MOVING motions, then the `others` motions' own writers."""
+    return {**dict.fromkeys(MOVING, writer), **others}
+
+
 FORMATS: dict[str, Format] = {f.suffix: f for f in (
-    Format(".json", "Lottie JSON", MOVING, _bytes(_lottie)),
-    Format(".svg", "SVG animated with SMIL", MOVING, _bytes(_smil), options=("width",)),
-    Format(".gltf", "glTF 2.0", MOVING, _bytes(_gltf(binary=False))),
-    Format(".glb", "binary glTF 2.0", MOVING, _bytes(_gltf(binary=True))),
-    Format(".blend", "Blender scene", MOVING, _blend, options=("blender",)),
-    Format(".py", "Blender builder script and its data", MOVING, _builder, lambda out: [builder_data(out)],
+    Format(".json", "Lottie JSON", moving(_bytes(_lottie), growth=_bytes(_lottie_growth))),
+    Format(".svg", "SVG animated with SMIL", moving(_bytes(_smil), growth=_bytes(_smil_growth)), options=("width",)),
+    Format(".gltf", "glTF 2.0", moving(_bytes(_gltf(binary=False)), growth=_bytes(_gltf_growth(binary=False)))),
+    Format(".glb", "binary glTF 2.0", moving(_bytes(_gltf(binary=True)), growth=_bytes(_gltf_growth(binary=True)))),
+    Format(".blend", "Blender scene", moving(_blend), options=("blender",)),
+    Format(".py", "Blender builder script and its data", moving(_builder), lambda out: [builder_data(out)],
            asked_by="--blender-script", hint=lambda written: f"run `blender -b --python {written[0]} -- "
                                                              f"{written[1]} OUT.blend`"),
 )}
@@ -189,10 +240,10 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     --------
     >>> check_export(Path("a.svg"), "flyin", 30.0, width=800).name
     'SVG animated with SMIL'
-    >>> check_export(Path("a.json"), "growth", 30.0)
+    >>> check_export(Path("a.json"), "mosaic_zoom", 30.0)
     Traceback (most recent call last):
     ...
-    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin and timelapse, not growth
+    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin, timelapse and growth, not mosaic_zoom
     >>> check_export(Path("a.glb"), "flyin", 30.0, width=800)
     Traceback (most recent call last):
     ...
@@ -200,7 +251,8 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     """
     chosen = format_of(out)
     if motion not in chosen.motions:
-        raise ExportError(f"{out}: {chosen.name} carries {' and '.join(chosen.motions)}, not {motion}")
+        carried = list(chosen.motions)
+        raise ExportError(f"{out}: {chosen.name} carries {', '.join(carried[:-1])} and {carried[-1]}, not {motion}")
     if not 0 < fps <= 120:
         raise ExportError(f"fps must be in (0, 120], got {fps:g}")
     if width is not None and "width" not in chosen.options:
@@ -210,11 +262,11 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     return chosen
 
 
-def export_clip(drawing: scene.Scene, clip: Playable, out: Path, fps: float, width: float | None = None,
+def export_clip(drawing: scene.Scene, motion: str, clip: Playable, out: Path, fps: float, width: float | None = None,
                 blender: str | None = None) -> list[Path]:
-    """Write `clip` (a motion of `drawing`, checked by `check_export`) at `fps` to `out`, in the format of its
+    """Write `clip` (`motion` of `drawing`, checked by `check_export`) at `fps` to `out`, in the format of its
     suffix; the files written (each atomically). A clip the format cannot carry raises ExportError (one line)."""
-    return format_of(out).write(ExportRequest(drawing, clip, out, fps, width, blender))
+    return format_of(out).motions[motion](ExportRequest(drawing, clip, out, fps, width, blender))
 
 
 def export_motion(drawing: scene.Scene, settings: MotionSettings, out: Path, fps: float, width: float | None = None,
@@ -223,4 +275,4 @@ def export_motion(drawing: scene.Scene, settings: MotionSettings, out: Path, fps
     files written. A motion or scene the format cannot carry raises ExportError (one line)."""
     check_export(out, motion_of(settings).name, fps, width)
     clip = build_clip(drawing, settings, fps)
-    return clip, export_clip(drawing, clip, out, fps, width, blender)
+    return clip, export_clip(drawing, motion_of(settings).name, clip, out, fps, width, blender)

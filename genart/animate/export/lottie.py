@@ -20,11 +20,12 @@ animation's out-point is one frame past the last frame, which shows the end exac
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
-from genart.animate.export.keys import FlightKeys, Track
-from genart.animate.export.tracks import Appearances, Flights
+from genart.animate.export.keys import FlightKeys, GraphKnots, Track
+from genart.animate.export.tracks import Appearances, Flights, Growing
 from genart.animate.timeline import frame_times
 from genart.render.drawables import LottiePaint, Packed, drawable
 from genart.render.drawables.base import CX, CY, Json
@@ -144,5 +145,57 @@ def animation(canvas: Canvas, parts: list[Flights | Appearances | Packed], keys:
     layers.reverse()
     for index, layer in enumerate(layers, start=1):
         layer["ind"] = index
+    return {"v": "5.7.0", "fr": fps, "ip": 0, "op": out_frame, "w": round(canvas.width), "h": round(canvas.height),
+            "nm": name, "ddd": 0, "assets": [], "layers": layers}
+
+
+LINEAR = {"o": {"x": [0.0], "y": [0.0]}, "i": {"x": [1.0], "y": [1.0]}}  # a keyframe's straight span
+
+
+def _linear(frames: np.ndarray, values: Sequence[object]) -> Json:
+    """A property keyed linearly: `values` at `frames`; static if it never changes."""
+    if all(v == values[0] for v in values):
+        return static(values[0])
+    keys = [{"t": round(float(t), 6), "s": v, **LINEAR} for t, v in zip(frames, values)]
+    del keys[-1]["o"], keys[-1]["i"]
+    return {"a": 1, "k": keys}
+
+
+def _rounded(values: np.ndarray, digits: int = 4) -> list[list[float]]:
+    return [[round(float(v), digits) for v in row] for row in np.atleast_2d(values)]
+
+
+def _node_group(values: np.ndarray, frames: np.ndarray) -> Json:
+    """A graph node: a disc whose centre, radius, colour and alpha are keyed (NODE_VALUES at `frames`)."""
+    disc = {"ty": "el", "p": _linear(frames, _rounded(values[:, 0:2])), "s": _linear(frames, _rounded(2 * values[:, [2, 2]]))}
+    fill = {"ty": "fl", "r": 1, "c": _linear(frames, _rounded(np.c_[values[:, 3:6], np.ones(len(values))], 5)),
+            "o": _linear(frames, _rounded(100 * values[:, 6:7], 3))}
+    return {"ty": "gr", "it": [disc, fill, {"ty": "tr", **IDENTITY}]}
+
+
+def _edge_group(values: np.ndarray, frames: np.ndarray) -> Json:
+    """A graph edge: a round-capped stroke whose ends, width, colour and alpha are keyed (EDGE_VALUES)."""
+    ends = [[{"c": False, "v": [row[0], row[1]], "i": [[0, 0], [0, 0]], "o": [[0, 0], [0, 0]]}]
+            for row in np.round(values[:, 0:4], 4).reshape(-1, 2, 2).tolist()]
+    stroke = {"ty": "st", "lc": 2, "lj": 2, "ml": 4, "w": _linear(frames, _rounded(values[:, 4:5])),
+              "c": _linear(frames, _rounded(np.c_[values[:, 5:8], np.ones(len(values))], 5)),
+              "o": _linear(frames, _rounded(100 * values[:, 8:9], 3))}
+    path = _linear(frames, ends)
+    if not path["a"]:  # a still path is the shape itself, not a list of one
+        path["k"] = ends[0][0]
+    return {"ty": "gr", "it": [{"ty": "sh", "ks": path}, stroke, {"ty": "tr", **IDENTITY}]}
+
+
+def growth_animation(canvas: Canvas, growing: Growing, knots: GraphKnots, fps: float, length: float,
+                     name: str = "genart") -> Json:
+    """The Lottie document of a growth: background, then one layer of the graph, a group per edge and per
+    node (nodes on top), each property keyed linearly at its element's `knots` (`keys.growth_knots`)."""
+    out_frame = float(len(frame_times(length, fps)))
+    groups = [_edge_group(growing.values(growing.edges, e, u), growing.seconds(u) * fps) for e, u in enumerate(knots.edges)]
+    groups += [_node_group(growing.values(growing.nodes, n, u), growing.seconds(u) * fps) for n, u in enumerate(knots.nodes)]
+    layers = [_layer(1, groups[::-1], IDENTITY, out_frame)]
+    if canvas.background[3] > 0:
+        layers.append(background_layer(canvas, out_frame))
+        layers[-1]["ind"] = 2
     return {"v": "5.7.0", "fr": fps, "ip": 0, "op": out_frame, "w": round(canvas.width), "h": round(canvas.height),
             "nm": name, "ddd": 0, "assets": [], "layers": layers}

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import svgwrite
 
-from genart.animate.export.keys import FlightKeys, Track
-from genart.animate.export.tracks import Appearances, Flights
+from genart.animate.export.keys import FlightKeys, GraphKnots, Track
+from genart.animate.export.tracks import Appearances, Flights, Growing
 from genart.render.drawables import Packed, drawable
 from genart.render.drawables.base import CX, CY, svg_number
 from genart.render.fields import rgba
@@ -96,10 +96,8 @@ def _flight(dwg: svgwrite.Drawing, flights: Flights, keys: FlightKeys, i: int, l
     return outer
 
 
-def animated_svg(canvas: Canvas, parts: list[Flights | Appearances | Packed], keys: list[FlightKeys | None],
-                 length: float, width: float | None = None) -> str:
-    """The SVG text; `keys` are the flights' keyframes ("monotone"), one per part (None for the others);
-    `width` sets the displayed size (the viewBox stays in canvas units)."""
+def _drawing(canvas: Canvas, width: float | None) -> svgwrite.Drawing:
+    """The SVG of `canvas` `width` wide (default: the canvas's), its background drawn."""
     w = width if width is not None else canvas.width
     dwg = svgwrite.Drawing(size=(svg_number(w), svg_number(w * canvas.height / canvas.width)),
                            viewBox=f"0 0 {svg_number(canvas.width)} {svg_number(canvas.height)}", debug=False)
@@ -107,6 +105,14 @@ def animated_svg(canvas: Canvas, parts: list[Flights | Appearances | Packed], ke
     if canvas.background[3] > 0:
         dwg.add(dwg.rect(insert=(0, 0), size=(svg_number(canvas.width), svg_number(canvas.height)),
                          **svg_paint(canvas.background)))
+    return dwg
+
+
+def animated_svg(canvas: Canvas, parts: list[Flights | Appearances | Packed], keys: list[FlightKeys | None],
+                 length: float, width: float | None = None) -> str:
+    """The SVG text; `keys` are the flights' keyframes ("monotone"), one per part (None for the others);
+    `width` sets the displayed size (the viewBox stays in canvas units)."""
+    dwg = _drawing(canvas, width)
     for part, keyed in zip(parts, keys):
         if isinstance(part, Flights):
             assert keyed is not None
@@ -127,4 +133,53 @@ def animated_svg(canvas: Canvas, parts: list[Flights | Appearances | Packed], ke
                                    attributeName="opacity", calcMode="discrete"))
             group.add(_rest_shape(dwg, part.shapes, i))
             dwg.add(group)
+    return dwg.tostring()
+
+
+def _linear(length: float, times: np.ndarray, texts: list[str], attribute: str) -> Any | None:
+    """An `animate` of `attribute` through `texts` at `times` (seconds), linearly, held before and after; None
+    when it never changes."""
+    if all(t == texts[0] for t in texts):
+        return None
+    values, keyed = list(texts), [float(t) for t in times]
+    if keyed[0] > 0:
+        values, keyed = [texts[0], *values], [0.0, *keyed]
+    if keyed[-1] < length:
+        values, keyed = [*values, texts[-1]], [*keyed, length]
+    return _animate("animate", length, values, keyed, attributeName=attribute)
+
+
+def _colors(rgb: np.ndarray) -> list[str]:
+    return [f"rgb({r:.2f},{g:.2f},{b:.2f})" for r, g, b in np.clip(rgb, 0.0, 1.0) * 255.0]
+
+
+def _element(dwg: svgwrite.Drawing, tag: str, length: float, times: np.ndarray,
+             attributes: dict[str, list[str]], **fixed: str) -> Any:
+    """An SVG element whose `attributes` are keyed at `times`; its own values are the last (the poster)."""
+    el = svgwrite.base.BaseElement(debug=False)
+    el.elementname = tag
+    el.attribs.update({name: texts[-1] for name, texts in attributes.items()})
+    el.attribs.update(fixed)
+    for name, texts in attributes.items():
+        animation = _linear(length, times, texts, name)
+        if animation is not None:
+            el.add(animation)
+    return el
+
+
+def growth_svg(canvas: Canvas, growing: Growing, knots: GraphKnots, length: float, width: float | None = None) -> str:
+    """The SVG text of a growth: every edge a round-capped `line`, then every node a `circle`, their ends,
+    centres, radii, widths, colours and alphas animated linearly at their `knots` (`keys.growth_knots`)."""
+    dwg = _drawing(canvas, width)
+    for e, u in enumerate(knots.edges):
+        v = growing.values(growing.edges, e, u)
+        dwg.add(_element(dwg, "line", length, growing.seconds(u), {
+            "x1": _numbers(v[:, 0]), "y1": _numbers(v[:, 1]), "x2": _numbers(v[:, 2]), "y2": _numbers(v[:, 3]),
+            "stroke-width": _numbers(v[:, 4]), "stroke": _colors(v[:, 5:8]), "stroke-opacity": _numbers(v[:, 8])},
+            **{"stroke-linecap": "round", "fill": "none"}))
+    for n, u in enumerate(knots.nodes):
+        v = growing.values(growing.nodes, n, u)
+        dwg.add(_element(dwg, "circle", length, growing.seconds(u), {
+            "cx": _numbers(v[:, 0]), "cy": _numbers(v[:, 1]), "r": _numbers(v[:, 2]), "fill": _colors(v[:, 3:6]),
+            "fill-opacity": _numbers(v[:, 6])}))
     return dwg.tostring()
