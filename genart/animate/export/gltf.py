@@ -184,16 +184,21 @@ EdgeForm = Callable[[Growing, float], Form]
 RING = 32  # sides of a graph node's disc
 
 
-def ribbons(grown: Growing, edges: np.ndarray, u: np.ndarray, values: np.ndarray) -> np.ndarray:
+def final_angles(grown: Growing) -> np.ndarray:
+    """The angle (radians, clockwise on the canvas) from each edge's lower node to its higher one at the end."""
+    last = np.ones(len(grown.edge_nodes))
+    way = (grown.values(grown.nodes, grown.edge_nodes[:, 1], last)[:, 0:2]
+           - grown.values(grown.nodes, grown.edge_nodes[:, 0], last)[:, 0:2])
+    return np.arctan2(way[:, 1], way[:, 0])
+
+
+def ribbons(grown: Growing, edges: np.ndarray, u: np.ndarray, values: np.ndarray, final: np.ndarray) -> np.ndarray:
     """Edges (P,) at progresses `u` (P,) with `values` (P, EDGE_VALUES) as ribbons (P, 9): the lower end x0, y0,
-    the angle (radians, clockwise on the canvas, within π of the edge's at the end), the length, then width and
-    colour. The angle is the one between the edge's nodes, also while the edge has no length yet."""
+    the angle (radians, clockwise on the canvas, within π of the edge's `final_angles`), the length, then width
+    and colour. The angle is the one between the edge's nodes, also while the edge has no length yet."""
     ends = grown.edge_nodes[edges]
     way = grown.values(grown.nodes, ends[:, 1], u)[:, 0:2] - grown.values(grown.nodes, ends[:, 0], u)[:, 0:2]
-    last = np.ones(len(grown.edge_nodes))
-    final = (grown.values(grown.nodes, grown.edge_nodes[:, 1], last)[:, 0:2]
-             - grown.values(grown.nodes, grown.edge_nodes[:, 0], last)[:, 0:2])
-    reference = np.arctan2(final[:, 1], final[:, 0])[edges]
+    reference = final[edges]
     angle = reference + (np.arctan2(way[:, 1], way[:, 0]) - reference + np.pi) % (2 * np.pi) - np.pi
     length = np.hypot(values[:, 2] - values[:, 0], values[:, 3] - values[:, 1])
     return np.column_stack([values[:, 0:2], angle, length, values[:, 4:9]])
@@ -209,9 +214,10 @@ def ribbon_form(grown: Growing, canvas_side: float) -> Form:
     longest = np.maximum(np.hypot(*(nodes[:, :, 1] - nodes[:, :, 0]).transpose(2, 0, 1)).max(axis=0),
                          np.hypot(ends[..., 2] - ends[..., 0], ends[..., 3] - ends[..., 1]).max(axis=0))
     weight = np.maximum(longest, 1e-9)
+    final = final_angles(grown)
 
     def form(edges: np.ndarray, u: np.ndarray, values: np.ndarray) -> np.ndarray:
-        keyed = ribbons(grown, edges, u, values) / scale
+        keyed = ribbons(grown, edges, u, values, final) / scale
         keyed[:, 2] *= weight[edges]
         return keyed
     return form
@@ -265,9 +271,10 @@ def growth_gltf(grown: Growing, knots: GraphKnots) -> gl.GLTF2:
     blob = _Blob(doc)
     animation = gl.Animation(name="motion", samplers=[], channels=[])
     depth = 0
+    final = final_angles(grown)
     for e, u in enumerate(knots.edges):
         edges = np.full(len(u), e)
-        ribbon = ribbons(grown, edges, u, grown.values(grown.edges, e, u))
+        ribbon = ribbons(grown, edges, u, grown.values(grown.edges, e, u), final)
         trs = np.column_stack([ribbon[:, 0], -ribbon[:, 1], np.full(len(u), depth * DEPTH),
                                _z_quaternions(np.degrees(ribbon[:, 2])), ribbon[:, 3], ribbon[:, 4], np.ones(len(u))])
         _keyed_element(doc, blob, animation, grown.seconds(u), trs, ribbon[:, 5:9], STRIP)

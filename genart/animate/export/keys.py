@@ -264,16 +264,23 @@ def growth_knots(growing: Growing, node_form: Form, edge_form: Form) -> GraphKno
         def flat(element: np.ndarray, u: np.ndarray, side: int) -> np.ndarray:  # linear keys need no slopes
             return np.zeros((len(u), width))
         count = pieces.a.shape[1]
-        return [_straight_out(track.u, track.values) for track in _fit(values, flat, count, first, 1.0, "linear")]
+        return [track.u[bends(track.u, track.values)] for track in _fit(values, flat, count, first, 1.0, "linear")]
 
     return GraphKnots(fit(growing.nodes, node_form), fit(growing.edges, edge_form))
 
 
-def _straight_out(u: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """The knots `u` (K,) without those whose values (K, D; in tolerances) lie on the line of their neighbours."""
-    if len(u) < 3:
-        return u
-    share = ((u[1:-1] - u[:-2]) / (u[2:] - u[:-2]))[:, None]
-    line = values[:-2] + (values[2:] - values[:-2]) * share
-    needed = np.abs(values[1:-1] - line).max(axis=1) > 1e-6
-    return np.concatenate([u[:1], u[1:-1][needed], u[-1:]])
+def bends(u: np.ndarray, values: np.ndarray, within: float = 1e-6) -> np.ndarray:
+    """Which of the keys at `u` (K,) with `values` (K, D) a linear keying needs: the ends, and those not on the
+    line of their neighbours (within `within`).
+
+    Examples
+    --------
+    >>> bends(np.array([0.0, 0.5, 1.0, 2.0]), np.array([[0.0], [1.0], [2.0], [2.0]])).tolist()
+    [True, False, True, True]
+    """
+    keep = np.ones(len(u), bool)
+    if len(u) > 2:
+        share = ((u[1:-1] - u[:-2]) / (u[2:] - u[:-2]))[:, None]
+        line = values[:-2] + (values[2:] - values[:-2]) * share
+        keep[1:-1] = np.abs(values[1:-1] - line).max(axis=1) > within
+    return keep

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from genart.animate.export.keys import FlightKeys, GraphKnots, Track
+from genart.animate.export.keys import FlightKeys, GraphKnots, Track, bends
 from genart.animate.export.tracks import Appearances, Flights, Growing
 from genart.animate.timeline import frame_times
 from genart.render.drawables import LottiePaint, Packed, drawable
@@ -152,35 +152,40 @@ def animation(canvas: Canvas, parts: list[Flights | Appearances | Packed], keys:
 LINEAR = {"o": {"x": [0.0], "y": [0.0]}, "i": {"x": [1.0], "y": [1.0]}}  # a keyframe's straight span
 
 
-def _linear(frames: np.ndarray, values: Sequence[object]) -> Json:
-    """A property keyed linearly: `values` at `frames`; static if it never changes."""
+def _linear(frames: np.ndarray, values: Sequence[object], numbers: np.ndarray) -> Json:
+    """A property keyed linearly: `values` (the `numbers`, K × D, as Lottie writes them) at `frames`, but those
+    on a line between their neighbours; static if it never changes."""
     if all(v == values[0] for v in values):
         return static(values[0])
-    keys = [{"t": round(float(t), 6), "s": v, **LINEAR} for t, v in zip(frames, values)]
+    kept = np.flatnonzero(bends(frames, numbers)).tolist()
+    keys = [{"t": round(float(frames[k]), 6), "s": values[k], **LINEAR} for k in kept]
     del keys[-1]["o"], keys[-1]["i"]
     return {"a": 1, "k": keys}
 
 
-def _rounded(values: np.ndarray, digits: int = 4) -> list[list[float]]:
-    return [[round(float(v), digits) for v in row] for row in np.atleast_2d(values)]
+def _numbers(frames: np.ndarray, values: np.ndarray, digits: int = 4) -> Json:
+    """A property of numbers (K, D) keyed linearly at `frames`, rounded to `digits`."""
+    rounded = np.round(values, digits)
+    return _linear(frames, rounded.tolist(), rounded)
 
 
 def _node_group(values: np.ndarray, frames: np.ndarray) -> Json:
     """A graph node: a disc whose centre, radius, colour and alpha are keyed (NODE_VALUES at `frames`)."""
-    disc = {"ty": "el", "p": _linear(frames, _rounded(values[:, 0:2])), "s": _linear(frames, _rounded(2 * values[:, [2, 2]]))}
-    fill = {"ty": "fl", "r": 1, "c": _linear(frames, _rounded(np.c_[values[:, 3:6], np.ones(len(values))], 5)),
-            "o": _linear(frames, _rounded(100 * values[:, 6:7], 3))}
+    disc = {"ty": "el", "p": _numbers(frames, values[:, 0:2]), "s": _numbers(frames, 2 * values[:, [2, 2]])}
+    fill = {"ty": "fl", "r": 1, "c": _numbers(frames, np.c_[values[:, 3:6], np.ones(len(values))], 5),
+            "o": _numbers(frames, 100 * values[:, 6:7], 3)}
     return {"ty": "gr", "it": [disc, fill, {"ty": "tr", **IDENTITY}]}
 
 
 def _edge_group(values: np.ndarray, frames: np.ndarray) -> Json:
     """A graph edge: a round-capped stroke whose ends, width, colour and alpha are keyed (EDGE_VALUES)."""
+    rounded = np.round(values[:, 0:4], 4)
     ends = [[{"c": False, "v": [row[0], row[1]], "i": [[0, 0], [0, 0]], "o": [[0, 0], [0, 0]]}]
-            for row in np.round(values[:, 0:4], 4).reshape(-1, 2, 2).tolist()]
-    stroke = {"ty": "st", "lc": 2, "lj": 2, "ml": 4, "w": _linear(frames, _rounded(values[:, 4:5])),
-              "c": _linear(frames, _rounded(np.c_[values[:, 5:8], np.ones(len(values))], 5)),
-              "o": _linear(frames, _rounded(100 * values[:, 8:9], 3))}
-    path = _linear(frames, ends)
+            for row in rounded.reshape(-1, 2, 2).tolist()]
+    stroke = {"ty": "st", "lc": 2, "lj": 2, "ml": 4, "w": _numbers(frames, values[:, 4:5]),
+              "c": _numbers(frames, np.c_[values[:, 5:8], np.ones(len(values))], 5),
+              "o": _numbers(frames, 100 * values[:, 8:9], 3)}
+    path = _linear(frames, ends, rounded)
     if not path["a"]:  # a still path is the shape itself, not a list of one
         path["k"] = ends[0][0]
     return {"ty": "gr", "it": [{"ty": "sh", "ks": path}, stroke, {"ty": "tr", **IDENTITY}]}

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import svgwrite
 
-from genart.animate.export.keys import FlightKeys, GraphKnots, Track
+from genart.animate.export.keys import FlightKeys, GraphKnots, Track, bends
 from genart.animate.export.tracks import Appearances, Flights, Growing
 from genart.render.drawables import Packed, drawable
 from genart.render.drawables.base import CX, CY, svg_number
@@ -136,12 +136,14 @@ def animated_svg(canvas: Canvas, parts: list[Flights | Appearances | Packed], ke
     return dwg.tostring()
 
 
-def _linear(length: float, times: np.ndarray, texts: list[str], attribute: str) -> Any | None:
-    """An `animate` of `attribute` through `texts` at `times` (seconds), linearly, held before and after; None
-    when it never changes."""
+def _linear(length: float, times: np.ndarray, texts: list[str], numbers: np.ndarray, attribute: str) -> Any | None:
+    """An `animate` of `attribute` through `texts` (of `numbers`, K × D) at `times` (seconds), linearly, but those
+    on a line between their neighbours, held before and after; None when it never changes."""
     if all(t == texts[0] for t in texts):
         return None
-    values, keyed = list(texts), [float(t) for t in times]
+    kept = np.flatnonzero(bends(times, numbers))
+    texts = [texts[k] for k in kept]
+    values, keyed = list(texts), [float(times[k]) for k in kept]
     if keyed[0] > 0:
         values, keyed = [texts[0], *values], [0.0, *keyed]
     if keyed[-1] < length:
@@ -149,19 +151,28 @@ def _linear(length: float, times: np.ndarray, texts: list[str], attribute: str) 
     return _animate("animate", length, values, keyed, attributeName=attribute)
 
 
-def _colors(rgb: np.ndarray) -> list[str]:
-    return [f"rgb({r:.2f},{g:.2f},{b:.2f})" for r, g, b in np.clip(rgb, 0.0, 1.0) * 255.0]
+def _colors(rgb: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """`rgb()` texts of colours (K, 3; 0–1), and their numbers."""
+    numbers = np.round(np.clip(rgb, 0.0, 1.0) * 255.0, 2)
+    return [f"rgb({r:.2f},{g:.2f},{b:.2f})" for r, g, b in numbers], numbers
+
+
+def _values(values: np.ndarray, digits: int = 4) -> tuple[list[str], np.ndarray]:
+    """Texts of numbers (K,) with `digits` decimals, and the numbers they say."""
+    rounded = np.round(values, digits)
+    return _numbers(rounded, digits), rounded[:, None]
 
 
 def _element(dwg: svgwrite.Drawing, tag: str, length: float, times: np.ndarray,
-             attributes: dict[str, list[str]], **fixed: str) -> Any:
-    """An SVG element whose `attributes` are keyed at `times`; its own values are the last (the poster)."""
+             attributes: dict[str, tuple[list[str], np.ndarray]], **fixed: str) -> Any:
+    """An SVG element whose `attributes` (texts and their numbers) are keyed at `times`; its own values are the
+    last (the poster)."""
     el = svgwrite.base.BaseElement(debug=False)
     el.elementname = tag
-    el.attribs.update({name: texts[-1] for name, texts in attributes.items()})
+    el.attribs.update({name: texts[-1] for name, (texts, _) in attributes.items()})
     el.attribs.update(fixed)
-    for name, texts in attributes.items():
-        animation = _linear(length, times, texts, name)
+    for name, (texts, numbers) in attributes.items():
+        animation = _linear(length, times, texts, numbers, name)
         if animation is not None:
             el.add(animation)
     return el
@@ -174,12 +185,12 @@ def growth_svg(canvas: Canvas, growing: Growing, knots: GraphKnots, length: floa
     for e, u in enumerate(knots.edges):
         v = growing.values(growing.edges, e, u)
         dwg.add(_element(dwg, "line", length, growing.seconds(u), {
-            "x1": _numbers(v[:, 0]), "y1": _numbers(v[:, 1]), "x2": _numbers(v[:, 2]), "y2": _numbers(v[:, 3]),
-            "stroke-width": _numbers(v[:, 4]), "stroke": _colors(v[:, 5:8]), "stroke-opacity": _numbers(v[:, 8])},
+            "x1": _values(v[:, 0]), "y1": _values(v[:, 1]), "x2": _values(v[:, 2]), "y2": _values(v[:, 3]),
+            "stroke-width": _values(v[:, 4]), "stroke": _colors(v[:, 5:8]), "stroke-opacity": _values(v[:, 8])},
             **{"stroke-linecap": "round", "fill": "none"}))
     for n, u in enumerate(knots.nodes):
         v = growing.values(growing.nodes, n, u)
         dwg.add(_element(dwg, "circle", length, growing.seconds(u), {
-            "cx": _numbers(v[:, 0]), "cy": _numbers(v[:, 1]), "r": _numbers(v[:, 2]), "fill": _colors(v[:, 3:6]),
-            "fill-opacity": _numbers(v[:, 6])}))
+            "cx": _values(v[:, 0]), "cy": _values(v[:, 1]), "r": _values(v[:, 2]), "fill": _colors(v[:, 3:6]),
+            "fill-opacity": _values(v[:, 6])}))
     return dwg.tostring()
