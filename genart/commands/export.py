@@ -1,4 +1,4 @@
-"""`genart export SCENE --motion flyin|timelapse -o OUT.{json,svg,gltf,glb,blend}`: hand a motion to other tools.
+"""`genart export SCENE --motion MOTION -o OUT.{json,svg,gltf,glb,blend}`: hand a motion to other tools.
 
 By the output's extension (the registry `genart.animate.export.formats.FORMATS`): `.json` a
 Lottie animation (lottie-spec 1.0), `.svg` an SVG animated with SMIL whose static geometry
@@ -60,8 +60,13 @@ def run(args: argparse.Namespace) -> int:
     motion = get_motion(args.motion)
     settings = settings_from(args, motion.settings, MOTION_SETTINGS, "--motion", motion.name)
     drawing = scene.load(args.scene)
+    tiles = None
+    if motion.uses_tiles and (layer := next((la for la in drawing.layers if isinstance(la, scene.MosaicLayer)), None)):
+        from genart.generative.mosaic.collection import open_tiles  # the mosaic package loads only for mosaics
+
+        tiles = open_tiles(layer, args.scene)
     try:
-        clip, written = export_motion(drawing, settings, out, args.fps, args.width, args.blender)
+        clip, written = export_motion(drawing, settings, out, args.fps, args.width, args.blender, tiles)
     except ExportError as exc:
         raise UserError(str(exc) if str(exc).startswith(str(out)) else f"{args.scene}: {exc}") from None
     except ValueError as exc:

@@ -2,7 +2,8 @@
 
 `parts(clip)` turns a fly-in or a greedy time-lapse into what the writers draw: flights
 (`tracks.Flights`), appearances (`tracks.Appearances`) and still drawables (`Packed`);
-`growing_of(clip)` a growth into its nodes' and edges' tracks (`tracks.Growing`).
+`growing_of(clip)` a growth into its nodes' and edges' tracks (`tracks.Growing`), `zooming_of(clip)`
+a mosaic zoom into its camera (`tracks.Zooming`).
 A graph layer shown still under a fly-in becomes drawables too: each edge a straight
 stroke (a `Bezier` with its control point at the middle), each node a circle.
 """
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from genart.animate.export.tracks import Appearances, Flights, Growing, appearances, flights, growing
+from genart.animate.export.tracks import Appearances, Flights, Growing, Zooming, appearances, flights, growing, zooming
 from genart.animate.motions.flyin import FlyIn
 from genart.animate.motions.growth import Growth
+from genart.animate.motions.mosaic_zoom import MosaicZoom
 from genart.animate.motions.timelapse import TimeLapse
 from genart.animate.timeline import Playable
 from genart.errors import GenartError
@@ -73,3 +75,10 @@ def growing_of(clip: Playable) -> Growing:
     if not isinstance(clip, Growth):
         raise ExportError("a looped growth cannot be exported yet (export it without --loop)")
     return growing(clip)
+
+
+def zooming_of(clip: Playable) -> Zooming:
+    """The camera of a mosaic zoom clip (not looped)."""
+    if not isinstance(clip, MosaicZoom):
+        raise ExportError("a looped mosaic zoom cannot be exported yet (export it without --loop)")
+    return zooming(clip)

@@ -8,11 +8,12 @@ added by one `Format` record and its writer; no caller branches on a suffix.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from genart.animate.export import ExportError, Part, growing_of, parts
+from genart.animate.export import ExportError, Part, growing_of, parts, zooming_of
 from genart.animate.export.blend import FORMAT as BLENDER_FORMAT
 from genart.animate.export.blend import export_blend, write_blender_data, write_builder_script
 from genart.animate.export.gltf import EdgeForm, gltf_bytes, growth_gltf_bytes, ribbon_form
@@ -20,18 +21,21 @@ from genart.animate.export.keys import (
     FlightKeys,
     GraphKnots,
     Interpolation,
+    Track,
     growth_knots,
     in_tolerances,
     part_keys,
     tolerances,
+    zoom_keys,
 )
-from genart.animate.export.lottie import animation, growth_animation
-from genart.animate.export.smil import animated_svg, growth_svg
-from genart.animate.export.tracks import EDGE_VALUES, NODE_VALUES, Growing
+from genart.animate.export.lottie import animation, growth_animation, zoom_animation
+from genart.animate.export.smil import animated_svg, growth_svg, zoom_svg
+from genart.animate.export.tracks import EDGE_VALUES, NODE_VALUES, Growing, Zooming
 from genart.animate.motions import MotionSettings, build_clip, motion_of
 from genart.animate.timeline import Playable
 from genart.render import scene
 from genart.render.atomic import atomic_write_bytes
+from genart.render.cairo import TileSource
 
 MAX_WIDTH = 100_000  # an SVG's displayed width
 
@@ -139,6 +143,38 @@ def _gltf_growth(binary: bool) -> Callable[[ExportRequest], bytes]:
     return data
 
 
+MAX_ZOOM_CELLS = 400  # cells of a mosaic zoom's Lottie or SVG, each an embedded picture: see the docs' table
+
+
+def zoom_keyed(request: ExportRequest, keying: Keying, width_px: float) -> tuple[Zooming, Track, int, float]:
+    """The zoom's camera, its keys, the pixels of its tiles (the size a tile is shown at in the zoomed-in view
+    `width_px` wide, up to a power of two) and the least a cell is shown at; past MAX_ZOOM_CELLS, an
+    ExportError (one line)."""
+    zoom = zooming_of(request.clip)
+    cells = zoom.layer.columns * zoom.layer.rows
+    if cells > MAX_ZOOM_CELLS:
+        raise ExportError(f"{request.out}: a mosaic zoom of {cells:,} cells is past the {format_of(request.out).name} "
+                          f"bound of {MAX_ZOOM_CELLS:,} (each an embedded picture): render a movie "
+                          "(genart animate), or export a .blend")
+    canvas = request.drawing.canvas
+    cell_px = max(canvas.width / zoom.layer.columns, canvas.height / zoom.layer.rows) * width_px / canvas.width
+    keys = zoom_keys(zoom, canvas.width, canvas.height, keying.interpolation)
+    shown = cell_px * float(keys.values.max())
+    return zoom, keys, 1 << max(0, math.ceil(math.log2(max(shown, 1.0)))), cell_px * min(float(keys.values.min()), 1.0)
+
+
+def _lottie_zoom(request: ExportRequest) -> bytes:
+    canvas = request.drawing.canvas
+    doc = zoom_animation(canvas, *zoom_keyed(request, LOTTIE_KEYS, canvas.width), request.fps, request.clip.length)
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def _smil_zoom(request: ExportRequest) -> bytes:
+    canvas = request.drawing.canvas
+    width = request.width if request.width is not None else canvas.width
+    return zoom_svg(canvas, *zoom_keyed(request, SMIL_KEYS, width), request.clip.length, request.width).encode()
+
+
 def _lottie(request: ExportRequest) -> bytes:
     drawn, keys = keyed(request, LOTTIE_KEYS)
     doc = animation(request.drawing.canvas, drawn, keys, request.fps, request.clip.length)
@@ -187,8 +223,10 @@ def moving(writer: Writer, **others: Writer) -> dict[str, Writer]:
 
 
 FORMATS: dict[str, Format] = {f.suffix: f for f in (
-    Format(".json", "Lottie JSON", moving(_bytes(_lottie), growth=_bytes(_lottie_growth))),
-    Format(".svg", "SVG animated with SMIL", moving(_bytes(_smil), growth=_bytes(_smil_growth)), options=("width",)),
+    Format(".json", "Lottie JSON", moving(_bytes(_lottie), growth=_bytes(_lottie_growth),
+                                          mosaic_zoom=_bytes(_lottie_zoom))),
+    Format(".svg", "SVG animated with SMIL", moving(_bytes(_smil), growth=_bytes(_smil_growth),
+                                                    mosaic_zoom=_bytes(_smil_zoom)), options=("width",)),
     Format(".gltf", "glTF 2.0", moving(_bytes(_gltf(binary=False)), growth=_bytes(_gltf_growth(binary=False)))),
     Format(".glb", "binary glTF 2.0", moving(_bytes(_gltf(binary=True)), growth=_bytes(_gltf_growth(binary=True)))),
     Format(".blend", "Blender scene", moving(_blend), options=("blender",)),
@@ -240,10 +278,10 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     --------
     >>> check_export(Path("a.svg"), "flyin", 30.0, width=800).name
     'SVG animated with SMIL'
-    >>> check_export(Path("a.json"), "mosaic_zoom", 30.0)
+    >>> check_export(Path("a.json"), "spin", 30.0)
     Traceback (most recent call last):
     ...
-    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin, timelapse and growth, not mosaic_zoom
+    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin, timelapse, growth and mosaic_zoom, not spin
     >>> check_export(Path("a.glb"), "flyin", 30.0, width=800)
     Traceback (most recent call last):
     ...
@@ -270,9 +308,10 @@ def export_clip(drawing: scene.Scene, motion: str, clip: Playable, out: Path, fp
 
 
 def export_motion(drawing: scene.Scene, settings: MotionSettings, out: Path, fps: float, width: float | None = None,
-                  blender: str | None = None) -> tuple[Playable, list[Path]]:
-    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix); the clip and the
-    files written. A motion or scene the format cannot carry raises ExportError (one line)."""
+                  blender: str | None = None, tiles: TileSource | None = None) -> tuple[Playable, list[Path]]:
+    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix), mosaic tiles from
+    `tiles` (None: the cells' flat colours); the clip and the files written. A motion or scene the format
+    cannot carry raises ExportError (one line)."""
     check_export(out, motion_of(settings).name, fps, width)
-    clip = build_clip(drawing, settings, fps)
+    clip = build_clip(drawing, settings, fps, tiles)
     return clip, export_clip(drawing, motion_of(settings).name, clip, out, fps, width, blender)

@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 
 from genart.animate.easing import BREAKS, get_easing
-from genart.animate.export.tracks import Flights, Growing, Pieces
+from genart.animate.export.tracks import Flights, Growing, Pieces, Zooming
 from genart.render.drawables import reaches
 
 Interpolation = Literal["cubic", "monotone", "linear"]
@@ -284,3 +284,17 @@ def bends(u: np.ndarray, values: np.ndarray, within: float = 1e-6) -> np.ndarray
         line = values[:-2] + (values[2:] - values[:-2]) * share
         keep[1:-1] = np.abs(values[1:-1] - line).max(axis=1) > within
     return keep
+
+
+def zoom_keys(zooming: Zooming, canvas_width: float, canvas_height: float, interpolation: Interpolation) -> Track:
+    """The keys of a zoom's camera scale in `interpolation`: every visible point within `TOLERANCE` of the
+    canvas's longer side of genart's (a point of the view moves by at most δs · the canvas's diagonal)."""
+    tolerance = TOLERANCE * max(canvas_width, canvas_height) / float(np.hypot(canvas_width, canvas_height))
+
+    def scale(shape: np.ndarray, u: np.ndarray) -> np.ndarray:
+        return zooming.scale(u)[:, None]
+
+    def slope(shape: np.ndarray, u: np.ndarray, side: int) -> np.ndarray:
+        return (side * (zooming.scale(u + side * 2 * _STEP) - zooming.scale(u + side * _STEP)) / _STEP)[:, None]
+
+    return _fit(scale, slope, 1, _first_knots(zooming.easing), tolerance, interpolation)[0]

@@ -25,11 +25,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from genart.animate.export.keys import FlightKeys, GraphKnots, Track, bends
-from genart.animate.export.tracks import Appearances, Flights, Growing
+from genart.animate.export.tracks import Appearances, Flights, Growing, Zooming, grout
 from genart.animate.timeline import frame_times
 from genart.render.drawables import LottiePaint, Packed, drawable
 from genart.render.drawables.base import CX, CY, Json
 from genart.render.drawables.base import lottie_static as static
+from genart.render.layers.mosaic import jpeg_uri, overlapping_cells
 from genart.render.scene import Canvas
 
 
@@ -204,3 +205,44 @@ def growth_animation(canvas: Canvas, growing: Growing, knots: GraphKnots, fps: f
         layers[-1]["ind"] = 2
     return {"v": "5.7.0", "fr": fps, "ip": 0, "op": out_frame, "w": round(canvas.width), "h": round(canvas.height),
             "nm": name, "ddd": 0, "assets": [], "layers": layers}
+
+
+def zoom_animation(canvas: Canvas, zooming: Zooming, track: Track, tile_px: int, cell_px: float, fps: float,
+                   length: float, name: str = "genart") -> Json:
+    """The Lottie document of a mosaic zoom: each distinct tile an embedded JPEG of `tile_px` pixels (an image
+    asset), each cell an image layer over its rectangle (as the SVG poster's) over a layer of `grout` (cells
+    shown `cell_px` wide at the least), all children of a null layer, the camera, scaled about the zoom's fixed
+    point by `track` ("cubic" keys)."""
+    out_frame = float(len(frame_times(length, fps)))
+    fx, fy = zooming.fixed
+    scale = 100.0 * track.values[:, 0]
+    camera = _layer(1, [], _transform([fx, fy], static([fx, fy]), _keyed(track, zooming.seconds(track.u),
+                                                                         np.stack([scale, scale], axis=1), fps),
+                                      static(0.0), static(100.0)), out_frame)
+    camera.update(ty=3)
+    del camera["shapes"]
+    layer, assets, layers = zooming.layer, {}, []  # cells, in draw order
+    for index, tile, (x, y, w, h) in overlapping_cells(layer, canvas, tile_px):
+        if zooming.tiles is not None:
+            if tile not in assets:
+                assets[tile] = {"id": f"tile{tile}", "w": tile_px, "h": tile_px, "u": "", "e": 1,
+                                "p": jpeg_uri(zooming.tiles(tile, tile_px))}
+            image = _transform([0.0, 0.0], static([x, y]), static([100 * w / tile_px, 100 * h / tile_px]),
+                               static(0.0), static(100.0))
+            layers.append({"ty": 2, "refId": f"tile{tile}", "ind": 0, "parent": 1, "ip": 0, "op": out_frame, "st": 0,
+                           "ks": image})
+        if layer.cell_colors is not None and (zooming.tiles is None or layer.blend > 0):
+            r, g, b = layer.cell_colors[index]
+            rect = {"ty": "rc", "p": static([x + w / 2, y + h / 2]), "s": static([w, h]), "r": static(0.0)}
+            fill = {"ty": "fl", "c": static([r, g, b, 1.0]), "o": static(100.0 if zooming.tiles is None else
+                                                                          100.0 * layer.blend), "r": 1}
+            layers.append({**_layer(0, [rect, fill], IDENTITY, out_frame), "parent": 1})
+    under = [{"ty": "gr", "it": [{"ty": "rc", "p": static([x + w / 2, y + h / 2]), "s": static([w, h]), "r": static(0.0)},
+                                 {"ty": "fl", "c": static([*color, 1.0]), "o": static(100.0), "r": 1},
+                                 {"ty": "tr", **IDENTITY}]} for (x, y, w, h), color in grout(zooming, canvas, cell_px)]
+    layers.insert(0, {**_layer(0, under[::-1], IDENTITY, out_frame), "parent": 1})
+    layers = [*layers[::-1], camera, *([background_layer(canvas, out_frame)] if canvas.background[3] > 0 else [])]
+    for index, each in enumerate((each for each in layers if each is not camera), start=2):
+        each["ind"] = index
+    return {"v": "5.7.0", "fr": fps, "ip": 0, "op": out_frame, "w": round(canvas.width), "h": round(canvas.height),
+            "nm": name, "ddd": 0, "assets": list(assets.values()), "layers": layers}

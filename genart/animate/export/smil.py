@@ -19,11 +19,12 @@ import numpy as np
 import svgwrite
 
 from genart.animate.export.keys import FlightKeys, GraphKnots, Track, bends
-from genart.animate.export.tracks import Appearances, Flights, Growing
+from genart.animate.export.tracks import Appearances, Flights, Growing, Zooming, grout
 from genart.render.drawables import Packed, drawable
 from genart.render.drawables.base import CX, CY, svg_number
 from genart.render.fields import rgba
 from genart.render.layers.base import svg_paint
+from genart.render.layers.mosaic import MosaicType
 from genart.render.scene import Canvas
 
 LINEAR = "0 0 1 1"  # the spline of a linear span, and of the holds before take-off and after landing
@@ -193,4 +194,27 @@ def growth_svg(canvas: Canvas, growing: Growing, knots: GraphKnots, length: floa
         dwg.add(_element(dwg, "circle", length, growing.seconds(u), {
             "cx": _values(v[:, 0]), "cy": _values(v[:, 1]), "r": _values(v[:, 2]), "fill": _colors(v[:, 3:6]),
             "fill-opacity": _values(v[:, 6])}))
+    return dwg.tostring()
+
+
+def zoom_svg(canvas: Canvas, zooming: Zooming, track: Track, tile_px: int, cell_px: float, length: float,
+             width: float | None = None) -> str:
+    """The SVG text of a mosaic zoom: the mosaic as its SVG poster draws it (tiles of `tile_px` pixels) over
+    `grout` (cells shown `cell_px` wide at the least), in a group scaled about the zoom's fixed point by the
+    camera's `track` ("monotone" keys); without SMIL, the last view."""
+    dwg = _drawing(canvas, width)
+    fx, fy = zooming.fixed
+    values = track.values[:, 0]
+    moving = dwg.g(transform=f"scale({_numbers(values[-1:], 6)[0]})")
+    moving.add(_animate("animateTransform", length, *_track(track, zooming.seconds(track.u), _numbers(values, 6), length),
+                        attributeName="transform", type="scale"))
+    inner = dwg.g(transform=f"translate({svg_number(-fx)} {svg_number(-fy)})")
+    for (x, y, w, h), color in grout(zooming, canvas, cell_px):
+        inner.add(dwg.rect(insert=(svg_number(x), svg_number(y)), size=(svg_number(w), svg_number(h)),
+                           **svg_paint((*color, 1.0))))
+    inner.add(MosaicType().svg_group(dwg, zooming.layer, canvas, zooming.tiles, tile_px))
+    moving.add(inner)
+    outer = dwg.g(transform=f"translate({svg_number(fx)} {svg_number(fy)})")
+    outer.add(moving)
+    dwg.add(outer)
     return dwg.tostring()

@@ -24,10 +24,12 @@ from genart.animate.easing import get_easing
 from genart.animate.frame import SceneLayers
 from genart.animate.motions.flyin import FlyIn, bernstein_points
 from genart.animate.motions.growth import GraphState, Growth, birthplaces, edge_keys, lookup
+from genart.animate.motions.mosaic_zoom import MosaicZoom
 from genart.animate.motions.timelapse import TimeLapse
+from genart.render.cairo import TileSource
 from genart.render.drawables import Packed
 from genart.render.drawables.base import CX, CY
-from genart.render.scene import Layer
+from genart.render.scene import Canvas, Layer, MosaicLayer
 
 
 @dataclass(frozen=True)
@@ -273,3 +275,57 @@ def _edge_pieces(ids: np.ndarray, keys: np.ndarray, ends: np.ndarray, a: GraphSt
     slope[gone, 8] = -color[gone, 3]
     at0[~shown], slope[~shown], curve[~shown] = 0.0, 0.0, 0.0
     return shown
+
+
+@dataclass(frozen=True)
+class Zooming:
+    """A mosaic zoom (`genart.animate.motions.mosaic_zoom`) as its camera: the mosaic drawn at rest, scaled
+    by s about the canvas point `fixed`, which stays put on screen. At linear progress u with eased progress
+    a = ease(u) (1 − a when `reverse`), s = first_scale^(1 − a): the view `MosaicZoom.view_at` shows."""
+
+    start: float
+    duration: float
+    easing: str
+    fixed: tuple[float, float]
+    first_scale: float  # the canvas's width over the first view's
+    reverse: bool
+    layer: MosaicLayer
+    tiles: TileSource | None
+
+    def scale(self, u: np.ndarray) -> np.ndarray:
+        """The camera's scale s at linear progresses `u`."""
+        a = get_easing(self.easing)(np.asarray(u, np.float64))
+        return self.first_scale ** (a if self.reverse else 1.0 - a)
+
+    def seconds(self, u: np.ndarray) -> np.ndarray:
+        """Clip times of linear progresses `u`."""
+        return self.start + self.duration * np.asarray(u, np.float64)
+
+
+def zooming(clip: MosaicZoom) -> Zooming:
+    """The camera of a mosaic zoom."""
+    return Zooming(clip.start, clip.duration, clip.easing, clip.fixed, clip.canvas.width / clip.first[2],
+                   clip.reverse, clip.layer, clip.tiles)
+
+
+GROUT = 1.5  # pixels by which a zoom's grout reaches past its cell, where a cell is shown smallest
+
+
+def grout(zooming: Zooming, canvas: Canvas, cell_px: float) -> list[tuple[tuple[float, float, float, float],
+                                                                          tuple[float, float, float]]]:
+    """Under a zoom's tiles (each exactly over its cell, at every zoom), a rectangle per cell in its tile's mean
+    colour (its cell colour without tiles), reaching `GROUT` pixels past the cell where cells are shown
+    `cell_px` wide: what shows through the antialiased seams between tiles instead of the background."""
+    layer = zooming.layer
+    cw, ch = canvas.width / layer.columns, canvas.height / layer.rows
+    over = GROUT * max(cw, ch) / cell_px
+    rects = []
+    for index, tile in enumerate(layer.tiles):
+        row, col = divmod(index, layer.columns)
+        if zooming.tiles is not None:
+            mean = np.asarray(zooming.tiles(tile, 1), np.float64).reshape(-1, 3).mean(axis=0) / 255.0
+            color = (float(mean[0]), float(mean[1]), float(mean[2]))
+        else:
+            color = layer.cell_colors[index] if layer.cell_colors is not None else (0.5, 0.5, 0.5)
+        rects.append(((col * cw - over, row * ch - over, cw + 2 * over, ch + 2 * over), color))
+    return rects
