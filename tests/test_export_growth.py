@@ -96,7 +96,7 @@ def test_linear_keys_stay_within_the_bound(gng: Path, easing: str) -> None:
 def test_lottie_and_smil_play_like_genart_and_gltf_validates(gng: Path, tmp_path: Path) -> None:
     drawing = S.load(gng)
     settings = _settings("smooth")
-    outs = {suffix: tmp_path / f"growth{suffix}" for suffix in (".json", ".svg", ".glb", ".gltf")}
+    outs = {suffix: tmp_path / f"growth{suffix}" for suffix in (".json", ".svg", ".glb")}
     for suffix, out in outs.items():
         clip, _ = export_motion(drawing, settings, out, FPS, SIZE[0] if suffix == ".svg" else None)
     stills = []
@@ -112,7 +112,6 @@ def test_lottie_and_smil_play_like_genart_and_gltf_validates(gng: Path, tmp_path
         shots = players.play(kind, outs[suffix], TIMES, SIZE, tmp_path)
         scores = [players.psnr(shot, still) for shot, still in zip(shots, stills)]
         assert min(scores) >= 30.0, (kind, [round(s, 1) for s in scores])
-    for suffix in (".glb", ".gltf"):
-        report = players.validate_gltf(outs[suffix])
-        assert report["issues"]["numErrors"] == 0, report["issues"]["messages"][:3]
-        assert report["info"]["animationCount"] == 1 and report["info"]["drawCallCount"] > 300
+    report = players.validate_gltf(outs[".glb"])
+    assert report["issues"]["numErrors"] == 0, report["issues"]["messages"][:3]
+    assert report["info"]["animationCount"] == 1 and report["info"]["drawCallCount"] > 300
