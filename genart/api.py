@@ -580,7 +580,7 @@ class Clip:
             raise SettingsError("this clip does not know its scene: make it with Scene.animate to export it")
         out = Path(path)
         check_export(out, self.motion, self.fps, width)
-        export_clip(self.document, self.playable, _export_plan(out, self.inputs), self.fps, width, blender)
+        export_clip(self.document, self.motion, self.playable, _export_plan(out, self.inputs), self.fps, width, blender)
         return out
 
     def _repr_html_(self) -> str:

@@ -135,6 +135,7 @@ def test_a_clip_exports_through_the_registry_as_the_scene_does(tmp_path: Path) -
     """`Clip.export` writes, at the clip's fps, the bytes `Scene.export` (and so `genart export`) writes for the same
     motion; Lottie's frames are the clip's; what no format carries, or no format at all, is one line and no file."""
     from genart.animate.export import ExportError
+    from genart.animate.export.formats import check_export
 
     scene = genart.load(ROOT / "assets" / "example.scene.json")
     settings = {"duration": 1.0, "hold": 0.25, "seed": 2}
@@ -150,6 +151,8 @@ def test_a_clip_exports_through_the_registry_as_the_scene_does(tmp_path: Path) -
     with pytest.raises(ExportError, match=r"a\.gif: unknown export format \(use \.json, .* or \.py with "):
         clip.export(tmp_path / "a.gif")
     graph = genart.fit(ASTRONAUT, method="gng", max_nodes=20, epochs=1, resize=32, progress=False)
-    with pytest.raises(ExportError, match=r"g\.json: Lottie JSON carries flyin and timelapse, not growth$"):
-        graph.animate("growth", duration=1, fps=4, size=32).export(tmp_path / "g.json")
+    grown = graph.animate("growth", duration=1, fps=4, size=32)
+    with pytest.raises(ExportError, match=r"g\.gltf: glTF 2\.0 carries flyin, timelapse and growth, not mosaic_zoom$"):
+        check_export(tmp_path / "g.gltf", "mosaic_zoom", 4.0)
     assert sorted(tmp_path.iterdir()) == before
+    assert json.loads(grown.export(tmp_path / "g.json").read_text())["op"] == grown.frame_count

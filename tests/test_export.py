@@ -156,6 +156,7 @@ def test_smil_svg_without_animation_is_the_poster(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("options", "message"), [
     (("--motion", "flyin", "-o", "x.gif"), "unknown export format"),
     (("--motion", "spiral", "-o", "x.json"), "invalid choice"),
+    (("--motion", "growth", "-o", "x.json"), "growth needs a graph layer and snapshots"),
     (("--motion", "flyin", "--drop-rate", "1", "-o", "x.json"), "--drop-rate applies to --motion timelapse only"),
     (("--motion", "flyin", "--fps", "0", "-o", "x.json"), "--fps must be in"),
 ])

@@ -1,4 +1,4 @@
-"""`genart export SCENE --motion flyin|timelapse -o OUT.{json,svg,gltf,glb,blend}`: hand a motion to other tools.
+"""`genart export SCENE --motion MOTION -o OUT.{json,svg,gltf,glb,blend}`: hand a motion to other tools.
 
 By the output's extension (the registry `genart.animate.export.formats.FORMATS`): `.json` a
 Lottie animation (lottie-spec 1.0), `.svg` an SVG animated with SMIL whose static geometry
@@ -60,12 +60,11 @@ def run(args: argparse.Namespace) -> int:
     motion = get_motion(args.motion)
     settings = settings_from(args, motion.settings, MOTION_SETTINGS, "--motion", motion.name)
     drawing = scene.load(args.scene)
-    mosaic = next((layer for layer in drawing.layers if isinstance(layer, scene.MosaicLayer)), None)
     tiles = None
-    if motion.uses_tiles and mosaic is not None:  # the mosaic package loads only for mosaics
-        from genart.generative.mosaic.collection import open_tiles
+    if motion.uses_tiles and (layer := next((la for la in drawing.layers if isinstance(la, scene.MosaicLayer)), None)):
+        from genart.generative.mosaic.collection import open_tiles  # the mosaic package loads only for mosaics
 
-        tiles = open_tiles(mosaic, args.scene)
+        tiles = open_tiles(layer, args.scene)
     try:
         clip, written = export_motion(drawing, settings, out, args.fps, args.width, args.blender, tiles)
     except ExportError as exc:

@@ -1,7 +1,9 @@
 """Hand-off: motions exported to other tools (Lottie JSON, animated SVG, Blender).
 
 `parts(clip)` turns a fly-in or a greedy time-lapse into what the writers draw: flights
-(`tracks.Flights`), appearances (`tracks.Appearances`) and still drawables (`Packed`).
+(`tracks.Flights`), appearances (`tracks.Appearances`) and still drawables (`Packed`);
+`growing_of(clip)` a growth into its nodes' and edges' tracks (`tracks.Growing`), `zooming_of(clip)`
+a mosaic zoom into its camera (`tracks.Zooming`).
 A graph layer shown still under a fly-in becomes drawables too: each edge a straight
 stroke (a `Bezier` with its control point at the middle), each node a circle.
 """
@@ -10,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from genart.animate.export.tracks import Appearances, Flights, appearances, flights
+from genart.animate.export.tracks import Appearances, Flights, Growing, Zooming, appearances, flights, growing, zooming
 from genart.animate.motions.flyin import FlyIn
+from genart.animate.motions.growth import Growth
+from genart.animate.motions.mosaic_zoom import MosaicZoom
 from genart.animate.motions.timelapse import TimeLapse
 from genart.animate.timeline import Playable
 from genart.errors import GenartError
@@ -64,3 +68,17 @@ def parts(clip: Playable) -> list[Part]:
         except ValueError as exc:
             raise ExportError(str(exc)) from None
     raise ExportError("only flyin and timelapse motions can be exported yet (growth and mosaic_zoom cannot)")
+
+
+def growing_of(clip: Playable) -> Growing:
+    """The tracks of a growth clip (not looped)."""
+    if not isinstance(clip, Growth):
+        raise ExportError("a looped growth cannot be exported yet (export it without --loop)")
+    return growing(clip)
+
+
+def zooming_of(clip: Playable) -> Zooming:
+    """The camera of a mosaic zoom clip (not looped)."""
+    if not isinstance(clip, MosaicZoom):
+        raise ExportError("a looped mosaic zoom cannot be exported yet (export it without --loop)")
+    return zooming(clip)

@@ -47,7 +47,7 @@ from genart.animate.export.blender import find_blender
 from genart.animate.export.tracks import Appearances, Flights
 from genart.animate.frame import Shapes
 from genart.animate.motions.flyin import ORDERS, FlyIn, _concat, _ranks
-from genart.animate.motions.growth import GraphState, Growth, _birthplaces, _keys, _lookup
+from genart.animate.motions.growth import GraphState, Growth, birthplaces, edge_keys, lookup
 from genart.animate.motions.mosaic_zoom import MosaicZoom
 from genart.animate.motions.timelapse import TimeLapse
 from genart.animate.timeline import Playable, frame_times
@@ -207,18 +207,18 @@ def transition(a: GraphState, b: GraphState) -> Transition:
     in_a, in_b = np.isin(ids, a.ids), np.isin(ids, b.ids)
     born, gone = in_b & ~in_a, in_a & ~in_b
     full_a, full_b = np.zeros((len(ids), 2)), np.zeros((len(ids), 2))
-    full_a[in_a], full_b[in_b] = _lookup(ids[in_a], a.ids, a.xy), _lookup(ids[in_b], b.ids, b.xy)
-    full_a[born] = _birthplaces(ids[born], full_b[born], a, b)
+    full_a[in_a], full_b[in_b] = lookup(ids[in_a], a.ids, a.xy), lookup(ids[in_b], b.ids, b.xy)
+    full_a[born] = birthplaces(ids[born], full_b[born], a, b)
     full_b[gone] = full_a[gone]
     colors = np.zeros((len(ids), 4))
-    colors[in_b] = _lookup(ids[in_b], b.ids, b.node_colors)
-    colors[gone] = _lookup(ids[gone], a.ids, a.node_colors)
+    colors[in_b] = lookup(ids[in_b], b.ids, b.node_colors)
+    colors[gone] = lookup(ids[gone], a.ids, a.node_colors)
     radii = np.full((len(ids), 2), b.node_radius)
     radii[born, 0] = 0.0
     radii[gone] = a.node_radius
     opacity = np.ones((len(ids), 2))
     opacity[born, 0], opacity[gone, 1] = 0.0, 0.0
-    keys_a, keys_b = _keys(a.edges), _keys(b.edges)
+    keys_a, keys_b = edge_keys(a.edges), edge_keys(b.edges)
     kept_b, gone_a = np.isin(keys_b, keys_a), ~np.isin(keys_a, keys_b)
     ends = np.searchsorted(ids, np.concatenate([b.edges, a.edges[gone_a]]).reshape(-1, 2))
     keyed = np.stack([full_a, full_b], axis=1)  # (N, 2, 2)

@@ -8,17 +8,29 @@ added by one `Format` record and its writer; no caller branches on a suffix.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from genart.animate.export import ExportError, Part, parts
+from genart.animate.export import ExportError, Part, growing_of, parts, zooming_of
 from genart.animate.export.blend import FORMAT as BLENDER_FORMAT
 from genart.animate.export.blend import blender_data, export_blend, write_blender_data, write_builder_script
-from genart.animate.export.gltf import gltf_bytes
-from genart.animate.export.keys import FlightKeys, Interpolation, part_keys
-from genart.animate.export.lottie import animation
-from genart.animate.export.smil import animated_svg
+from genart.animate.export.gltf import EdgeForm, gltf_bytes, growth_gltf_bytes, ribbon_form
+from genart.animate.export.keys import (
+    FlightKeys,
+    GraphKnots,
+    Interpolation,
+    Track,
+    growth_knots,
+    in_tolerances,
+    part_keys,
+    tolerances,
+    zoom_keys,
+)
+from genart.animate.export.lottie import animation, growth_animation, zoom_animation
+from genart.animate.export.smil import animated_svg, growth_svg, zoom_svg
+from genart.animate.export.tracks import EDGE_VALUES, NODE_VALUES, Growing, Zooming
 from genart.animate.motions import MotionSettings, build_clip, motion_of
 from genart.animate.timeline import Playable
 from genart.render import scene
@@ -40,10 +52,13 @@ class ExportRequest:
     blender: str | None = None  # .blend: the Blender to build it with
 
 
+Writer = Callable[[ExportRequest], list[Path]]
+
+
 @dataclass(frozen=True)
 class Format:
-    """One export format: its suffix, what it is, the motions it carries, its writer (→ the files it wrote)
-    and the files beside the output that it writes too (`companions`).
+    """One export format: its suffix, what it is, the motions it carries and each one's writer (→ the files it
+    wrote), and the files beside the output that it writes too (`companions`).
 
     `options` are the `ExportRequest` options the writer reads besides the clip and fps (``width``:
     SVG; ``blender``: the program that builds a .blend, which only the person running genart
@@ -53,8 +68,7 @@ class Format:
 
     suffix: str
     name: str
-    motions: tuple[str, ...]
-    write: Callable[[ExportRequest], list[Path]]
+    motions: Mapping[str, Writer]  # each motion the format carries, and its writer
     companions: Callable[[Path], list[Path]] = lambda out: []
     options: tuple[str, ...] = ()
     asked_by: str = ""
@@ -96,6 +110,71 @@ def keyed(request: ExportRequest, keying: Keying) -> tuple[list[Part], list[Flig
     return drawn, keys
 
 
+def growth_keyed(request: ExportRequest, keying: Keying, edge_form: EdgeForm | None = None) -> tuple[Growing, GraphKnots]:
+    """The growth clip's tracks and the knots of its linear keys (edges in `edge_form`, else as they are); past
+    the format's bound, an ExportError (one line)."""
+    grown = growing_of(request.clip)
+    canvas = request.drawing.canvas
+    side = max(canvas.width, canvas.height)
+    node_scale, edge_scale = tolerances(NODE_VALUES, side), tolerances(EDGE_VALUES, side)
+    form = edge_form(grown, side) if edge_form is not None else in_tolerances(edge_scale)
+    knots = growth_knots(grown, in_tolerances(node_scale), form)
+    if knots.count > keying.max_keyframes:
+        raise ExportError(f"{request.out}: {len(knots.nodes):,} nodes and {len(knots.edges):,} edges need "
+                          f"{knots.count:,} keyframes, past the {format_of(request.out).name} bound of "
+                          f"{keying.max_keyframes:,} ({keying.what}): export fewer snapshots, or a .blend")
+    return grown, knots
+
+
+def _lottie_growth(request: ExportRequest) -> bytes:
+    doc = growth_animation(request.drawing.canvas, *growth_keyed(request, LOTTIE_KEYS), request.fps,
+                           request.clip.length)
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def _smil_growth(request: ExportRequest) -> bytes:
+    return growth_svg(request.drawing.canvas, *growth_keyed(request, SMIL_KEYS), request.clip.length,
+                      request.width).encode()
+
+
+def _gltf_growth(binary: bool) -> Callable[[ExportRequest], bytes]:
+    def data(request: ExportRequest) -> bytes:
+        return growth_gltf_bytes(*growth_keyed(request, GLTF_KEYS, ribbon_form), binary=binary)
+    return data
+
+
+MAX_ZOOM_CELLS = 400  # cells of a mosaic zoom's Lottie or SVG, each an embedded picture: see the docs' table
+
+
+def zoom_keyed(request: ExportRequest, keying: Keying, width_px: float) -> tuple[Zooming, Track, int, float]:
+    """The zoom's camera, its keys, the pixels of its tiles (the size a tile is shown at in the zoomed-in view
+    `width_px` wide, up to a power of two) and the least a cell is shown at; past MAX_ZOOM_CELLS, an
+    ExportError (one line)."""
+    zoom = zooming_of(request.clip)
+    cells = zoom.layer.columns * zoom.layer.rows
+    if cells > MAX_ZOOM_CELLS:
+        raise ExportError(f"{request.out}: a mosaic zoom of {cells:,} cells is past the {format_of(request.out).name} "
+                          f"bound of {MAX_ZOOM_CELLS:,} (each an embedded picture): render a movie "
+                          "(genart animate), or export a .blend")
+    canvas = request.drawing.canvas
+    cell_px = max(canvas.width / zoom.layer.columns, canvas.height / zoom.layer.rows) * width_px / canvas.width
+    keys = zoom_keys(zoom, canvas.width, canvas.height, keying.interpolation)
+    shown = cell_px * float(keys.values.max())
+    return zoom, keys, 1 << max(0, math.ceil(math.log2(max(shown, 1.0)))), cell_px * min(float(keys.values.min()), 1.0)
+
+
+def _lottie_zoom(request: ExportRequest) -> bytes:
+    canvas = request.drawing.canvas
+    doc = zoom_animation(canvas, *zoom_keyed(request, LOTTIE_KEYS, canvas.width), request.fps, request.clip.length)
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def _smil_zoom(request: ExportRequest) -> bytes:
+    canvas = request.drawing.canvas
+    width = request.width if request.width is not None else canvas.width
+    return zoom_svg(canvas, *zoom_keyed(request, SMIL_KEYS, width), request.clip.length, request.width).encode()
+
+
 def _lottie(request: ExportRequest) -> bytes:
     drawn, keys = keyed(request, LOTTIE_KEYS)
     doc = animation(request.drawing.canvas, drawn, keys, request.fps, request.clip.length)
@@ -134,15 +213,24 @@ def _builder(request: ExportRequest) -> list[Path]:
     return [request.out, data]
 
 
-MOVING = ("flyin", "timelapse")  # the motions the exporters carry today
-BLENDER_MOTIONS = (*MOVING, "growth", "mosaic_zoom")  # the motions a .blend carries
+MOVING = ("flyin", "timelapse")  # the motions of shapes, that each format writes with one writer (its parts)
+
+
+def moving(writer: Writer, **others: Writer) -> dict[str, Writer]:
+    """`writer` for each of the MOVING motions, then the `others` motions' own writers."""
+    return {**dict.fromkeys(MOVING, writer), **others}
+
+
 FORMATS: dict[str, Format] = {f.suffix: f for f in (
-    Format(".json", "Lottie JSON", MOVING, _bytes(_lottie)),
-    Format(".svg", "SVG animated with SMIL", MOVING, _bytes(_smil), options=("width",)),
-    Format(".gltf", "glTF 2.0", MOVING, _bytes(_gltf(binary=False))),
-    Format(".glb", "binary glTF 2.0", MOVING, _bytes(_gltf(binary=True))),
-    Format(".blend", "Blender scene", BLENDER_MOTIONS, _blend, options=("blender",)),
-    Format(".py", "Blender builder script and its data", BLENDER_MOTIONS, _builder, lambda out: [builder_data(out)],
+    Format(".json", "Lottie JSON", moving(_bytes(_lottie), growth=_bytes(_lottie_growth),
+                                          mosaic_zoom=_bytes(_lottie_zoom))),
+    Format(".svg", "SVG animated with SMIL", moving(_bytes(_smil), growth=_bytes(_smil_growth),
+                                                    mosaic_zoom=_bytes(_smil_zoom)), options=("width",)),
+    Format(".gltf", "glTF 2.0", moving(_bytes(_gltf(binary=False)), growth=_bytes(_gltf_growth(binary=False)))),
+    Format(".glb", "binary glTF 2.0", moving(_bytes(_gltf(binary=True)), growth=_bytes(_gltf_growth(binary=True)))),
+    Format(".blend", "Blender scene", moving(_blend, growth=_blend, mosaic_zoom=_blend), options=("blender",)),
+    Format(".py", "Blender builder script and its data", moving(_builder, growth=_builder, mosaic_zoom=_builder),
+           lambda out: [builder_data(out)],
            asked_by="--blender-script", hint=lambda written: f"run `blender -b --python {written[0]} -- "
                                                              f"{written[1]} OUT.blend`"),
 )}
@@ -190,10 +278,10 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     --------
     >>> check_export(Path("a.svg"), "flyin", 30.0, width=800).name
     'SVG animated with SMIL'
-    >>> check_export(Path("a.json"), "growth", 30.0)
+    >>> check_export(Path("a.json"), "spin", 30.0)
     Traceback (most recent call last):
     ...
-    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin and timelapse, not growth
+    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin, timelapse, growth and mosaic_zoom, not spin
     >>> check_export(Path("a.glb"), "flyin", 30.0, width=800)
     Traceback (most recent call last):
     ...
@@ -201,7 +289,8 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     """
     chosen = format_of(out)
     if motion not in chosen.motions:
-        raise ExportError(f"{out}: {chosen.name} carries {' and '.join(chosen.motions)}, not {motion}")
+        carried = list(chosen.motions)
+        raise ExportError(f"{out}: {chosen.name} carries {', '.join(carried[:-1])} and {carried[-1]}, not {motion}")
     if not 0 < fps <= 120:
         raise ExportError(f"fps must be in (0, 120], got {fps:g}")
     if width is not None and "width" not in chosen.options:
@@ -211,18 +300,18 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     return chosen
 
 
-def export_clip(drawing: scene.Scene, clip: Playable, out: Path, fps: float, width: float | None = None,
+def export_clip(drawing: scene.Scene, motion: str, clip: Playable, out: Path, fps: float, width: float | None = None,
                 blender: str | None = None) -> list[Path]:
-    """Write `clip` (a motion of `drawing`, checked by `check_export`) at `fps` to `out`, in the format of its
+    """Write `clip` (`motion` of `drawing`, checked by `check_export`) at `fps` to `out`, in the format of its
     suffix; the files written (each atomically). A clip the format cannot carry raises ExportError (one line)."""
-    return format_of(out).write(ExportRequest(drawing, clip, out, fps, width, blender))
+    return format_of(out).motions[motion](ExportRequest(drawing, clip, out, fps, width, blender))
 
 
 def export_motion(drawing: scene.Scene, settings: MotionSettings, out: Path, fps: float, width: float | None = None,
                   blender: str | None = None, tiles: TileSource | None = None) -> tuple[Playable, list[Path]]:
-    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix), a mosaic's tiles from
-    `tiles` (None: flat cell colours); the clip and the files written. A motion or scene the format cannot
-    carry raises ExportError (one line)."""
+    """Export `settings`' motion of `drawing` at `fps` to `out` (the format by its suffix), mosaic tiles from
+    `tiles` (None: the cells' flat colours); the clip and the files written. A motion or scene the format
+    cannot carry raises ExportError (one line)."""
     check_export(out, motion_of(settings).name, fps, width)
     clip = build_clip(drawing, settings, fps, tiles)
-    return clip, export_clip(drawing, clip, out, fps, width, blender)
+    return clip, export_clip(drawing, motion_of(settings).name, clip, out, fps, width, blender)

@@ -22,11 +22,13 @@ Blender export for larger scenes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pygltflib as gl
 
-from genart.animate.export.keys import FlightKeys
-from genart.animate.export.tracks import Appearances, Flights
+from genart.animate.export.keys import FlightKeys, Form, GraphKnots, tolerances
+from genart.animate.export.tracks import Appearances, Flights, Growing
 from genart.render.drawables import Packed, drawable
 from genart.render.drawables.base import CX, CY
 
@@ -168,8 +170,127 @@ def scene_gltf(parts: list[Flights | Appearances | Packed], keys: list[FlightKey
 
 def gltf_bytes(parts: list[Flights | Appearances | Packed], keys: list[FlightKeys | None], binary: bool) -> bytes:
     """The document as .glb bytes, or as .gltf JSON with the buffer embedded as a data URI."""
-    doc = scene_gltf(parts, keys)
+    return _encoded(scene_gltf(parts, keys), binary)
+
+
+def _encoded(doc: gl.GLTF2, binary: bool) -> bytes:
     if binary:
         return b"".join(doc.save_to_bytes())
     doc.convert_buffers(gl.BufferFormat.DATAURI)
     return doc.to_json().encode()
+
+
+EdgeForm = Callable[[Growing, float], Form]
+RING = 32  # sides of a graph node's disc
+
+
+def final_angles(grown: Growing) -> np.ndarray:
+    """The angle (radians, clockwise on the canvas) from each edge's lower node to its higher one at the end."""
+    last = np.ones(len(grown.edge_nodes))
+    way = (grown.values(grown.nodes, grown.edge_nodes[:, 1], last)[:, 0:2]
+           - grown.values(grown.nodes, grown.edge_nodes[:, 0], last)[:, 0:2])
+    return np.arctan2(way[:, 1], way[:, 0])
+
+
+def ribbons(grown: Growing, edges: np.ndarray, u: np.ndarray, values: np.ndarray, final: np.ndarray) -> np.ndarray:
+    """Edges (P,) at progresses `u` (P,) with `values` (P, EDGE_VALUES) as ribbons (P, 9): the lower end x0, y0,
+    the angle (radians, clockwise on the canvas, within π of the edge's `final_angles`), the length, then width
+    and colour. The angle is the one between the edge's nodes, also while the edge has no length yet."""
+    ends = grown.edge_nodes[edges]
+    way = grown.values(grown.nodes, ends[:, 1], u)[:, 0:2] - grown.values(grown.nodes, ends[:, 0], u)[:, 0:2]
+    reference = final[edges]
+    angle = reference + (np.arctan2(way[:, 1], way[:, 0]) - reference + np.pi) % (2 * np.pi) - np.pi
+    length = np.hypot(values[:, 2] - values[:, 0], values[:, 3] - values[:, 1])
+    return np.column_stack([values[:, 0:2], angle, length, values[:, 4:9]])
+
+
+def ribbon_form(grown: Growing, canvas_side: float) -> Form:
+    """Edges keyed as ribbons (`ribbons`), each value within its tolerance (the angle's moves an edge's far end
+    by at most the positions' tolerance: scaled by the longest the edge gets)."""
+    scale = tolerances(("x0", "y0", "angle", "length", "width", "red", "green", "blue", "alpha"), canvas_side)
+    pieces = grown.edges
+    ends = np.concatenate([pieces.a[..., 0:4], (pieces.a + pieces.b + pieces.c)[..., 0:4]])
+    nodes = np.concatenate([grown.nodes.a, grown.nodes.a + grown.nodes.b])[:, grown.edge_nodes, 0:2]
+    longest = np.maximum(np.hypot(*(nodes[:, :, 1] - nodes[:, :, 0]).transpose(2, 0, 1)).max(axis=0),
+                         np.hypot(ends[..., 2] - ends[..., 0], ends[..., 3] - ends[..., 1]).max(axis=0))
+    weight = np.maximum(longest, 1e-9)
+    final = final_angles(grown)
+
+    def form(edges: np.ndarray, u: np.ndarray, values: np.ndarray) -> np.ndarray:
+        keyed = ribbons(grown, edges, u, values, final) / scale
+        keyed[:, 2] *= weight[edges]
+        return keyed
+    return form
+
+
+def _unit_mesh(doc: gl.GLTF2, blob: _Blob, vertices: np.ndarray, triangles: np.ndarray) -> int:
+    """A mesh of the `vertices` (V, 2; glTF x, y) and `triangles` (F, 3), its own blended material; its index."""
+    local = np.zeros((len(vertices), 3), np.float32)
+    local[:, 0:2] = vertices
+    position = blob.add(local, gl.VEC3, gl.FLOAT, gl.ARRAY_BUFFER, bounds=True)
+    indices = blob.add(triangles.reshape(-1).astype(np.uint32), gl.SCALAR, gl.UNSIGNED_INT, gl.ELEMENT_ARRAY_BUFFER)
+    doc.materials.append(gl.Material(
+        name=f"element {len(doc.materials)}", pbrMetallicRoughness=gl.PbrMetallicRoughness(metallicFactor=0.0),
+        alphaMode=gl.BLEND, doubleSided=True, extensions={"KHR_materials_unlit": {}}))
+    doc.meshes.append(gl.Mesh(primitives=[gl.Primitive(attributes=gl.Attributes(POSITION=position), indices=indices,
+                                                       material=len(doc.materials) - 1)]))
+    return len(doc.meshes) - 1
+
+
+DISC = (np.column_stack([np.cos(np.linspace(0, 2 * np.pi, RING, endpoint=False)),
+                         np.sin(np.linspace(0, 2 * np.pi, RING, endpoint=False))]),
+        np.column_stack([np.zeros(RING - 2), np.arange(1, RING - 1), np.arange(2, RING)]))
+STRIP = (np.array([[0.0, -0.5], [1.0, -0.5], [1.0, 0.5], [0.0, 0.5]]), np.array([[0, 1, 2], [0, 2, 3]]))
+
+
+def _keyed_element(doc: gl.GLTF2, blob: _Blob, animation: gl.Animation, times: np.ndarray, trs: np.ndarray,
+                   rgba: np.ndarray, unit: tuple[np.ndarray, np.ndarray]) -> None:
+    """A node of the `unit` mesh whose TRS (K, 10: translation, rotation xyzw, scale) and colour (K, 4, sRGB) are
+    keyed at `times`; its own TRS is the last (the poster)."""
+    mesh = _unit_mesh(doc, blob, *unit)
+    material = len(doc.materials) - 1
+    doc.nodes.append(gl.Node(mesh=mesh, translation=trs[-1, 0:3].tolist(), rotation=trs[-1, 3:7].tolist(),
+                             scale=trs[-1, 7:10].tolist()))
+    node = len(doc.nodes) - 1
+    doc.scenes[0].nodes.append(node)
+    keyed: np.ndarray | int = times
+    for path, columns, kind in (("translation", slice(0, 3), gl.VEC3), ("rotation", slice(3, 7), gl.VEC4),
+                                ("scale", slice(7, 10), gl.VEC3)):
+        sampler, keyed = _sampler(blob, animation, keyed, trs[:, columns], kind, gl.ANIM_LINEAR)
+        _channel(animation, sampler, node, path)
+    color = np.column_stack([linear_light(rgba[:, 0:3]), rgba[:, 3]])
+    sampler, _ = _sampler(blob, animation, keyed, color, gl.VEC4, gl.ANIM_LINEAR)
+    _channel(animation, sampler, None, "pointer", f"/materials/{material}/pbrMetallicRoughness/baseColorFactor")
+
+
+def growth_gltf(grown: Growing, knots: GraphKnots) -> gl.GLTF2:
+    """The glTF document of a growth: a ribbon (two triangles) per edge, then a disc per node, each a node whose
+    translation, rotation, scale and material colour are keyed LINEAR at its `knots` (edges as `ribbons`)."""
+    doc = gl.GLTF2(asset=gl.Asset(generator="genart", version="2.0"), scene=0, scenes=[gl.Scene(nodes=[])],
+                   extensionsUsed=["KHR_materials_unlit", POINTER], buffers=[gl.Buffer(byteLength=0)])
+    blob = _Blob(doc)
+    animation = gl.Animation(name="motion", samplers=[], channels=[])
+    depth = 0
+    final = final_angles(grown)
+    for e, u in enumerate(knots.edges):
+        edges = np.full(len(u), e)
+        ribbon = ribbons(grown, edges, u, grown.values(grown.edges, e, u), final)
+        trs = np.column_stack([ribbon[:, 0], -ribbon[:, 1], np.full(len(u), depth * DEPTH),
+                               _z_quaternions(np.degrees(ribbon[:, 2])), ribbon[:, 3], ribbon[:, 4], np.ones(len(u))])
+        _keyed_element(doc, blob, animation, grown.seconds(u), trs, ribbon[:, 5:9], STRIP)
+        depth += 1
+    for n, u in enumerate(knots.nodes):
+        disc = grown.values(grown.nodes, n, u)
+        trs = np.column_stack([disc[:, 0], -disc[:, 1], np.full(len(u), depth * DEPTH), _z_quaternions(np.zeros(len(u))),
+                               disc[:, 2], disc[:, 2], np.ones(len(u))])
+        _keyed_element(doc, blob, animation, grown.seconds(u), trs, disc[:, 3:7], DISC)
+        depth += 1
+    doc.animations.append(animation)
+    doc.buffers[0].byteLength = len(blob.data)
+    doc.set_binary_blob(bytes(blob.data))
+    return doc
+
+
+def growth_gltf_bytes(grown: Growing, knots: GraphKnots, binary: bool) -> bytes:
+    """The growth as .glb bytes, or as .gltf JSON with the buffer embedded."""
+    return _encoded(growth_gltf(grown, knots), binary)

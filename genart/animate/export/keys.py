@@ -33,7 +33,7 @@ from typing import Literal
 import numpy as np
 
 from genart.animate.easing import BREAKS, get_easing
-from genart.animate.export.tracks import Flights
+from genart.animate.export.tracks import Flights, Growing, Pieces, Zooming
 from genart.render.drawables import reaches
 
 Interpolation = Literal["cubic", "monotone", "linear"]
@@ -202,3 +202,99 @@ def part_keys(parts: Sequence[object], canvas_side: float, interpolation: Interp
     """The keyframes of each part that flies (None for the others), within `TOLERANCE` of `canvas_side`."""
     tolerance = TOLERANCE * canvas_side
     return [flight_keys(part, tolerance, interpolation) if isinstance(part, Flights) else None for part in parts]
+
+
+COLOR_TOLERANCE = 1.0 / 1024  # how far an exported colour or alpha (0–1) may stray from genart's
+GAP = 1e-3  # seconds over which a key pair carries a step (a snapshot's new colours), linearly
+Form = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]  # (elements, u (P,), values (P, D)) → (P, D')
+
+
+def tolerances(names: Sequence[str], canvas_side: float) -> np.ndarray:
+    """Per value of a graph element (`tracks.NODE_VALUES`, `EDGE_VALUES`): colours and alpha within
+    COLOR_TOLERANCE, the rest (canvas units) within `TOLERANCE` of `canvas_side`."""
+    colors = ("red", "green", "blue", "alpha")
+    return np.array([COLOR_TOLERANCE if name in colors else TOLERANCE * canvas_side for name in names])
+
+
+def in_tolerances(scale: np.ndarray) -> Form:
+    """The form that keys values as they are, each within its tolerance `scale` (D,)."""
+    return lambda elements, u, values: values / scale
+
+
+@dataclass(frozen=True)
+class GraphKnots:
+    """Where the keys of a growth's elements fall: each node's and each edge's own linear progress knots."""
+
+    nodes: list[np.ndarray]
+    edges: list[np.ndarray]
+
+    @property
+    def count(self) -> int:
+        return sum(len(u) for u in self.nodes) + sum(len(u) for u in self.edges)
+
+
+def _steps(growing: Growing) -> np.ndarray:
+    """Linear progresses where the eased progress passes a snapshot (where colours may step): (S,)."""
+    u = np.linspace(0.0, 1.0, 4097)
+    j, _ = growing.where(u)
+    lo, hi = u[:-1][np.diff(j) != 0], u[1:][np.diff(j) != 0]
+    target = j[1:][np.diff(j) != 0]
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        there = growing.where(mid)[0] == target
+        lo, hi = np.where(there, lo, mid), np.where(there, mid, hi)
+    return hi
+
+
+def growth_knots(growing: Growing, node_form: Form, edge_form: Form) -> GraphKnots:
+    """Knots of every node and edge of `growing` whose linear keys ("linear") draw its values, in the `form` it
+    is keyed in, within 1 (the forms give values in their tolerances) at every time: the ends, the easing's
+    breaks and its jump at the end, and a key pair `GAP` seconds apart at each snapshot (a step between them);
+    knots where an element's values run on a straight line are left out."""
+    steps = _steps(growing)
+    gap = min(JUMP, GAP / growing.duration)
+    first = np.unique(np.concatenate([_first_knots(growing.easing), steps, np.clip(steps - gap, 0.0, 1.0)]))
+
+    def fit(pieces: Pieces, form: Form) -> list[np.ndarray]:
+        def values(element: np.ndarray, u: np.ndarray) -> np.ndarray:
+            return form(element, u, growing.values(pieces, element, u))
+
+        width = values(np.zeros(1, np.int64), np.zeros(1)).shape[1]
+
+        def flat(element: np.ndarray, u: np.ndarray, side: int) -> np.ndarray:  # linear keys need no slopes
+            return np.zeros((len(u), width))
+        count = pieces.a.shape[1]
+        return [track.u[bends(track.u, track.values)] for track in _fit(values, flat, count, first, 1.0, "linear")]
+
+    return GraphKnots(fit(growing.nodes, node_form), fit(growing.edges, edge_form))
+
+
+def bends(u: np.ndarray, values: np.ndarray, within: float = 1e-6) -> np.ndarray:
+    """Which of the keys at `u` (K,) with `values` (K, D) a linear keying needs: the ends, and those not on the
+    line of their neighbours (within `within`).
+
+    Examples
+    --------
+    >>> bends(np.array([0.0, 0.5, 1.0, 2.0]), np.array([[0.0], [1.0], [2.0], [2.0]])).tolist()
+    [True, False, True, True]
+    """
+    keep = np.ones(len(u), bool)
+    if len(u) > 2:
+        share = ((u[1:-1] - u[:-2]) / (u[2:] - u[:-2]))[:, None]
+        line = values[:-2] + (values[2:] - values[:-2]) * share
+        keep[1:-1] = np.abs(values[1:-1] - line).max(axis=1) > within
+    return keep
+
+
+def zoom_keys(zooming: Zooming, canvas_width: float, canvas_height: float, interpolation: Interpolation) -> Track:
+    """The keys of a zoom's camera scale in `interpolation`: every visible point within `TOLERANCE` of the
+    canvas's longer side of genart's (a point of the view moves by at most δs · the canvas's diagonal)."""
+    tolerance = TOLERANCE * max(canvas_width, canvas_height) / float(np.hypot(canvas_width, canvas_height))
+
+    def scale(shape: np.ndarray, u: np.ndarray) -> np.ndarray:
+        return zooming.scale(u)[:, None]
+
+    def slope(shape: np.ndarray, u: np.ndarray, side: int) -> np.ndarray:
+        return (side * (zooming.scale(u + side * 2 * _STEP) - zooming.scale(u + side * _STEP)) / _STEP)[:, None]
+
+    return _fit(scale, slope, 1, _first_knots(zooming.easing), tolerance, interpolation)[0]

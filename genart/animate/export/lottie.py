@@ -20,15 +20,17 @@ animation's out-point is one frame past the last frame, which shows the end exac
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
-from genart.animate.export.keys import FlightKeys, Track
-from genart.animate.export.tracks import Appearances, Flights
+from genart.animate.export.keys import FlightKeys, GraphKnots, Track, bends
+from genart.animate.export.tracks import Appearances, Flights, Growing, Zooming, grout
 from genart.animate.timeline import frame_times
 from genart.render.drawables import LottiePaint, Packed, drawable
 from genart.render.drawables.base import CX, CY, Json
 from genart.render.drawables.base import lottie_static as static
+from genart.render.layers.mosaic import jpeg_uri, overlapping_cells
 from genart.render.scene import Canvas
 
 
@@ -146,3 +148,101 @@ def animation(canvas: Canvas, parts: list[Flights | Appearances | Packed], keys:
         layer["ind"] = index
     return {"v": "5.7.0", "fr": fps, "ip": 0, "op": out_frame, "w": round(canvas.width), "h": round(canvas.height),
             "nm": name, "ddd": 0, "assets": [], "layers": layers}
+
+
+LINEAR = {"o": {"x": [0.0], "y": [0.0]}, "i": {"x": [1.0], "y": [1.0]}}  # a keyframe's straight span
+
+
+def _linear(frames: np.ndarray, values: Sequence[object], numbers: np.ndarray) -> Json:
+    """A property keyed linearly: `values` (the `numbers`, K × D, as Lottie writes them) at `frames`, but those
+    on a line between their neighbours; static if it never changes."""
+    if all(v == values[0] for v in values):
+        return static(values[0])
+    kept = np.flatnonzero(bends(frames, numbers)).tolist()
+    keys = [{"t": round(float(frames[k]), 6), "s": values[k], **LINEAR} for k in kept]
+    del keys[-1]["o"], keys[-1]["i"]
+    return {"a": 1, "k": keys}
+
+
+def _numbers(frames: np.ndarray, values: np.ndarray, digits: int = 4) -> Json:
+    """A property of numbers (K, D) keyed linearly at `frames`, rounded to `digits`."""
+    rounded = np.round(values, digits)
+    return _linear(frames, rounded.tolist(), rounded)
+
+
+def _node_group(values: np.ndarray, frames: np.ndarray) -> Json:
+    """A graph node: a disc whose centre, radius, colour and alpha are keyed (NODE_VALUES at `frames`)."""
+    disc = {"ty": "el", "p": _numbers(frames, values[:, 0:2]), "s": _numbers(frames, 2 * values[:, [2, 2]])}
+    fill = {"ty": "fl", "r": 1, "c": _numbers(frames, np.c_[values[:, 3:6], np.ones(len(values))], 5),
+            "o": _numbers(frames, 100 * values[:, 6:7], 3)}
+    return {"ty": "gr", "it": [disc, fill, {"ty": "tr", **IDENTITY}]}
+
+
+def _edge_group(values: np.ndarray, frames: np.ndarray) -> Json:
+    """A graph edge: a round-capped stroke whose ends, width, colour and alpha are keyed (EDGE_VALUES)."""
+    rounded = np.round(values[:, 0:4], 4)
+    ends = [[{"c": False, "v": [row[0], row[1]], "i": [[0, 0], [0, 0]], "o": [[0, 0], [0, 0]]}]
+            for row in rounded.reshape(-1, 2, 2).tolist()]
+    stroke = {"ty": "st", "lc": 2, "lj": 2, "ml": 4, "w": _numbers(frames, values[:, 4:5]),
+              "c": _numbers(frames, np.c_[values[:, 5:8], np.ones(len(values))], 5),
+              "o": _numbers(frames, 100 * values[:, 8:9], 3)}
+    path = _linear(frames, ends, rounded)
+    if not path["a"]:  # a still path is the shape itself, not a list of one
+        path["k"] = ends[0][0]
+    return {"ty": "gr", "it": [{"ty": "sh", "ks": path}, stroke, {"ty": "tr", **IDENTITY}]}
+
+
+def growth_animation(canvas: Canvas, growing: Growing, knots: GraphKnots, fps: float, length: float,
+                     name: str = "genart") -> Json:
+    """The Lottie document of a growth: background, then one layer of the graph, a group per edge and per
+    node (nodes on top), each property keyed linearly at its element's `knots` (`keys.growth_knots`)."""
+    out_frame = float(len(frame_times(length, fps)))
+    groups = [_edge_group(growing.values(growing.edges, e, u), growing.seconds(u) * fps) for e, u in enumerate(knots.edges)]
+    groups += [_node_group(growing.values(growing.nodes, n, u), growing.seconds(u) * fps) for n, u in enumerate(knots.nodes)]
+    layers = [_layer(1, groups[::-1], IDENTITY, out_frame)]
+    if canvas.background[3] > 0:
+        layers.append(background_layer(canvas, out_frame))
+        layers[-1]["ind"] = 2
+    return {"v": "5.7.0", "fr": fps, "ip": 0, "op": out_frame, "w": round(canvas.width), "h": round(canvas.height),
+            "nm": name, "ddd": 0, "assets": [], "layers": layers}
+
+
+def zoom_animation(canvas: Canvas, zooming: Zooming, track: Track, tile_px: int, cell_px: float, fps: float,
+                   length: float, name: str = "genart") -> Json:
+    """The Lottie document of a mosaic zoom: each distinct tile an embedded JPEG of `tile_px` pixels (an image
+    asset), each cell an image layer over its rectangle (as the SVG poster's) over a layer of `grout` (cells
+    shown `cell_px` wide at the least), all children of a null layer, the camera, scaled about the zoom's fixed
+    point by `track` ("cubic" keys)."""
+    out_frame = float(len(frame_times(length, fps)))
+    fx, fy = zooming.fixed
+    scale = 100.0 * track.values[:, 0]
+    camera = _layer(1, [], _transform([fx, fy], static([fx, fy]), _keyed(track, zooming.seconds(track.u),
+                                                                         np.stack([scale, scale], axis=1), fps),
+                                      static(0.0), static(100.0)), out_frame)
+    camera.update(ty=3)
+    del camera["shapes"]
+    layer, assets, layers = zooming.layer, {}, []  # cells, in draw order
+    for index, tile, (x, y, w, h) in overlapping_cells(layer, canvas, tile_px):
+        if zooming.tiles is not None:
+            if tile not in assets:
+                assets[tile] = {"id": f"tile{tile}", "w": tile_px, "h": tile_px, "u": "", "e": 1,
+                                "p": jpeg_uri(zooming.tiles(tile, tile_px))}
+            image = _transform([0.0, 0.0], static([x, y]), static([100 * w / tile_px, 100 * h / tile_px]),
+                               static(0.0), static(100.0))
+            layers.append({"ty": 2, "refId": f"tile{tile}", "ind": 0, "parent": 1, "ip": 0, "op": out_frame, "st": 0,
+                           "ks": image})
+        if layer.cell_colors is not None and (zooming.tiles is None or layer.blend > 0):
+            r, g, b = layer.cell_colors[index]
+            rect = {"ty": "rc", "p": static([x + w / 2, y + h / 2]), "s": static([w, h]), "r": static(0.0)}
+            fill = {"ty": "fl", "c": static([r, g, b, 1.0]), "o": static(100.0 if zooming.tiles is None else
+                                                                          100.0 * layer.blend), "r": 1}
+            layers.append({**_layer(0, [rect, fill], IDENTITY, out_frame), "parent": 1})
+    under = [{"ty": "gr", "it": [{"ty": "rc", "p": static([x + w / 2, y + h / 2]), "s": static([w, h]), "r": static(0.0)},
+                                 {"ty": "fl", "c": static([*color, 1.0]), "o": static(100.0), "r": 1},
+                                 {"ty": "tr", **IDENTITY}]} for (x, y, w, h), color in grout(zooming, canvas, cell_px)]
+    layers.insert(0, {**_layer(0, under[::-1], IDENTITY, out_frame), "parent": 1})
+    layers = [*layers[::-1], camera, *([background_layer(canvas, out_frame)] if canvas.background[3] > 0 else [])]
+    for index, each in enumerate((each for each in layers if each is not camera), start=2):
+        each["ind"] = index
+    return {"v": "5.7.0", "fr": fps, "ip": 0, "op": out_frame, "w": round(canvas.width), "h": round(canvas.height),
+            "nm": name, "ddd": 0, "assets": list(assets.values()), "layers": layers}

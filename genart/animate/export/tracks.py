@@ -23,10 +23,13 @@ import numpy as np
 from genart.animate.easing import get_easing
 from genart.animate.frame import SceneLayers
 from genart.animate.motions.flyin import FlyIn, bernstein_points
+from genart.animate.motions.growth import GraphState, Growth, birthplaces, edge_keys, lookup
+from genart.animate.motions.mosaic_zoom import MosaicZoom
 from genart.animate.motions.timelapse import TimeLapse
+from genart.render.cairo import TileSource
 from genart.render.drawables import Packed
 from genart.render.drawables.base import CX, CY
-from genart.render.scene import Layer
+from genart.render.scene import Canvas, Layer, MosaicLayer
 
 
 @dataclass(frozen=True)
@@ -133,3 +136,196 @@ def _first_progress(clip: TimeLapse, index: int) -> float:
         mid = 0.5 * (lo + hi)
         lo, hi = (lo, mid) if clip.index_at(mid) >= index else (mid, hi)
     return hi
+
+
+NODE_VALUES = ("x", "y", "r", "red", "green", "blue", "alpha")  # a node's tracks, in canvas units and 0–1
+EDGE_VALUES = ("x0", "y0", "x1", "y1", "width", "red", "green", "blue", "alpha")  # an edge's, from its lower id
+
+
+@dataclass(frozen=True)
+class Pieces:
+    """Tracks of elements (graph nodes or edges) that are quadratics in a transition's progress f:
+    in transition j, element e's values are a[j, e] + b[j, e]·f + c[j, e]·f² (D values each)."""
+
+    a: np.ndarray  # (T, E, D)
+    b: np.ndarray
+    c: np.ndarray
+
+    def at(self, j: np.ndarray, element: np.ndarray, f: np.ndarray) -> np.ndarray:
+        """The values (P, D) of elements `element` (P,) in transitions `j` (P,) at progress `f` (P,)."""
+        f = f[:, None]
+        return self.a[j, element] + (self.b[j, element] + self.c[j, element] * f) * f
+
+
+@dataclass(frozen=True)
+class Growing:
+    """A growth clip (`genart.animate.motions.growth`) as tracks: every node and edge that ever shows, its values
+    in each transition between snapshots as `Pieces`, and the clip's clock.
+
+    At clip time t, linear progress u = clip((t − start) / duration, 0, 1) is eased to x = clip(ease(u), 0, 1);
+    transition j holds x in [knots[j], knots[j+1]) with progress f = (x − knots[j]) / (knots[j+1] − knots[j]).
+    A node glides between positions, a new one grows from its birthplace and fades in, a removed one fades out;
+    a new edge grows from its lower id's end (its far end quadratic in f), a removed one fades out; colours
+    are the later snapshot's; an element absent from a transition keeps its values with alpha 0. This is how
+    `Growth.at` draws its frames (the tests hold the two equal)."""
+
+    start: float
+    duration: float
+    easing: str
+    knots: np.ndarray  # (T+1,)
+    nodes: Pieces  # NODE_VALUES
+    edges: Pieces  # EDGE_VALUES
+    edge_nodes: np.ndarray  # (M, 2) each edge's nodes (rows of `nodes`), lower id first
+
+    def where(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The transition (P,) and its progress f (P,) at linear progresses `u` (P,)."""
+        x = np.clip(get_easing(self.easing)(np.asarray(u, np.float64)), 0.0, 1.0)
+        j = np.clip(np.searchsorted(self.knots, x, side="right") - 1, 0, len(self.knots) - 2)
+        f = np.clip((x - self.knots[j]) / (self.knots[j + 1] - self.knots[j]), 0.0, 1.0)
+        return j, f
+
+    def seconds(self, u: np.ndarray) -> np.ndarray:
+        """Clip times of linear progresses `u`."""
+        return self.start + self.duration * np.asarray(u, np.float64)
+
+    def values(self, pieces: Pieces, element: np.ndarray | int, u: np.ndarray) -> np.ndarray:
+        """The values (P, D) of `pieces`' elements `element` (one, or P) at linear progresses `u` (P,)."""
+        u = np.asarray(u, np.float64)
+        j, f = self.where(u)
+        return pieces.at(j, np.broadcast_to(element, u.shape), f)
+
+
+def _held(a: np.ndarray, b: np.ndarray, c: np.ndarray, present: np.ndarray, alpha: int) -> None:
+    """Fill absent elements' pieces in place: the values they last had (else the first they will have), constant,
+    with alpha 0."""
+    ends = a + b + c
+    held = np.zeros(a.shape[1:])
+    for j in reversed(range(len(a))):
+        held[present[j]] = a[j, present[j]]
+    for j in range(len(a)):
+        gap = ~present[j]
+        a[j, gap], b[j, gap], c[j, gap] = held[gap], 0.0, 0.0
+        a[j, gap, alpha] = 0.0
+        held[present[j]] = ends[j, present[j]]
+
+
+def growing(clip: Growth) -> Growing:
+    """The tracks of a growth clip (a clip of one snapshot is a transition from it to itself)."""
+    states = clip.states if len(clip.states) > 1 else [clip.states[0]] * 2
+    knots = clip.knots if len(clip.states) > 1 else np.array([0.0, 1.0])
+    ids = np.unique(np.concatenate([s.ids for s in states]))
+    keys = np.unique(np.concatenate([edge_keys(s.edges) for s in states]))
+    edge_ids = np.stack([keys >> 32, keys & 0xFFFFFFFF], axis=1)
+    shape = (len(states) - 1,)
+    na, nb, nc = (np.zeros((*shape, len(ids), len(NODE_VALUES))) for _ in range(3))
+    ea, eb, ec = (np.zeros((*shape, len(keys), len(EDGE_VALUES))) for _ in range(3))
+    node_present = np.zeros((*shape, len(ids)), bool)
+    edge_present = np.zeros((*shape, len(keys)), bool)
+    for j, (a, b) in enumerate(zip(states, states[1:])):
+        node_present[j] = _node_pieces(ids, a, b, na[j], nb[j])
+        edge_present[j] = _edge_pieces(ids, keys, edge_ids, a, b, na[j], nb[j], (ea[j], eb[j], ec[j]))
+    _held(na, nb, nc, node_present, NODE_VALUES.index("alpha"))
+    _held(ea, eb, ec, edge_present, EDGE_VALUES.index("alpha"))
+    return Growing(clip.start, clip.duration, clip.easing, np.asarray(knots, np.float64), Pieces(na, nb, nc),
+                   Pieces(ea, eb, ec), np.searchsorted(ids, edge_ids))
+
+
+def _node_pieces(ids: np.ndarray, a: GraphState, b: GraphState, at0: np.ndarray, slope: np.ndarray) -> np.ndarray:
+    """Nodes' pieces of the transition a → b (linear in f) into `at0` and `slope`; which nodes show."""
+    in_a, in_b = np.isin(ids, a.ids), np.isin(ids, b.ids)
+    born, gone = in_b & ~in_a, in_a & ~in_b
+    start, end = np.zeros((len(ids), 2)), np.zeros((len(ids), 2))
+    start[in_a], end[in_b] = lookup(ids[in_a], a.ids, a.xy), lookup(ids[in_b], b.ids, b.xy)
+    start[born] = birthplaces(ids[born], end[born], a, b)
+    end[gone] = start[gone]
+    color = np.zeros((len(ids), 4))
+    color[in_b] = lookup(ids[in_b], b.ids, b.node_colors)
+    color[gone] = lookup(ids[gone], a.ids, a.node_colors)
+    at0[:, 0:2], slope[:, 0:2] = start, end - start
+    at0[:, 2] = np.where(gone, a.node_radius, np.where(born, 0.0, b.node_radius))
+    slope[:, 2] = np.where(born, b.node_radius, 0.0)
+    at0[:, 3:7] = color
+    at0[born, 6], slope[born, 6] = 0.0, color[born, 3]
+    slope[gone, 6] = -color[gone, 3]
+    return in_a | in_b
+
+
+def _edge_pieces(ids: np.ndarray, keys: np.ndarray, ends: np.ndarray, a: GraphState, b: GraphState,
+                 node_at0: np.ndarray, node_slope: np.ndarray,
+                 pieces: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    """Edges' pieces of the transition a → b into `pieces` (a, b, c); which edges show."""
+    at0, slope, curve = pieces
+    keys_a, keys_b = edge_keys(a.edges), edge_keys(b.edges)
+    in_a, in_b = np.isin(keys, keys_a), np.isin(keys, keys_b)
+    born, gone = in_b & ~in_a, in_a & ~in_b
+    shown = in_a | in_b
+    low, high = np.searchsorted(ids, ends[:, 0]), np.searchsorted(ids, ends[:, 1])
+    s0, s1 = node_at0[low, 0:2], node_slope[low, 0:2]
+    e0, e1 = node_at0[high, 0:2], node_slope[high, 0:2]
+    at0[:, 0:2], slope[:, 0:2] = s0, s1
+    at0[:, 2:4], slope[:, 2:4] = e0, e1
+    # a new edge's far end: s + (e − s)·f, with s and e linear in f
+    at0[born, 2:4], slope[born, 2:4], curve[born, 2:4] = s0[born], (s1 + e0 - s0)[born], (e1 - s1)[born]
+    at0[:, 4], slope[:, 4] = a.edge_width, b.edge_width - a.edge_width
+    color = np.zeros((len(keys), 4))
+    color[in_b] = b.edge_colors[np.searchsorted(keys_b, keys[in_b])]
+    color[gone] = a.edge_colors[np.searchsorted(keys_a, keys[gone])]
+    at0[:, 5:9] = color
+    at0[born, 8], slope[born, 8] = 0.0, color[born, 3]
+    slope[gone, 8] = -color[gone, 3]
+    at0[~shown], slope[~shown], curve[~shown] = 0.0, 0.0, 0.0
+    return shown
+
+
+@dataclass(frozen=True)
+class Zooming:
+    """A mosaic zoom (`genart.animate.motions.mosaic_zoom`) as its camera: the mosaic drawn at rest, scaled
+    by s about the canvas point `fixed`, which stays put on screen. At linear progress u with eased progress
+    a = ease(u) (1 − a when `reverse`), s = first_scale^(1 − a): the view `MosaicZoom.view_at` shows."""
+
+    start: float
+    duration: float
+    easing: str
+    fixed: tuple[float, float]
+    first_scale: float  # the canvas's width over the first view's
+    reverse: bool
+    layer: MosaicLayer
+    tiles: TileSource | None
+
+    def scale(self, u: np.ndarray) -> np.ndarray:
+        """The camera's scale s at linear progresses `u`."""
+        a = get_easing(self.easing)(np.asarray(u, np.float64))
+        return self.first_scale ** (a if self.reverse else 1.0 - a)
+
+    def seconds(self, u: np.ndarray) -> np.ndarray:
+        """Clip times of linear progresses `u`."""
+        return self.start + self.duration * np.asarray(u, np.float64)
+
+
+def zooming(clip: MosaicZoom) -> Zooming:
+    """The camera of a mosaic zoom."""
+    return Zooming(clip.start, clip.duration, clip.easing, clip.fixed, clip.canvas.width / clip.first[2],
+                   clip.reverse, clip.layer, clip.tiles)
+
+
+GROUT = 1.5  # pixels by which a zoom's grout reaches past its cell, where a cell is shown smallest
+
+
+def grout(zooming: Zooming, canvas: Canvas, cell_px: float) -> list[tuple[tuple[float, float, float, float],
+                                                                          tuple[float, float, float]]]:
+    """Under a zoom's tiles (each exactly over its cell, at every zoom), a rectangle per cell in its tile's mean
+    colour (its cell colour without tiles), reaching `GROUT` pixels past the cell where cells are shown
+    `cell_px` wide: what shows through the antialiased seams between tiles instead of the background."""
+    layer = zooming.layer
+    cw, ch = canvas.width / layer.columns, canvas.height / layer.rows
+    over = GROUT * max(cw, ch) / cell_px
+    rects = []
+    for index, tile in enumerate(layer.tiles):
+        row, col = divmod(index, layer.columns)
+        if zooming.tiles is not None:
+            mean = np.asarray(zooming.tiles(tile, 1), np.float64).reshape(-1, 3).mean(axis=0) / 255.0
+            color = (float(mean[0]), float(mean[1]), float(mean[2]))
+        else:
+            color = layer.cell_colors[index] if layer.cell_colors is not None else (0.5, 0.5, 0.5)
+        rects.append(((col * cw - over, row * ch - over, cw + 2 * over, ch + 2 * over), color))
+    return rects

@@ -45,16 +45,17 @@ class GraphState:
         ncol = np.asarray(layer.node_colors if layer.node_colors is not None else [layer.node_color] * len(ids), np.float64)
         edges = np.sort(np.asarray(layer.edges, np.int64).reshape(-1, 2), axis=1)
         ecol = np.asarray(layer.edge_colors if layer.edge_colors is not None else [layer.edge_color] * len(edges), np.float64)
-        _, first = np.unique(_keys(edges), return_index=True)
+        _, first = np.unique(edge_keys(edges), return_index=True)
         return cls(ids[order], xy, ncol.reshape(-1, 4)[order], edges[first], ecol.reshape(-1, 4)[first],
                    layer.edge_width, layer.node_radius)
 
 
-def _keys(edges: np.ndarray) -> np.ndarray:
+def edge_keys(edges: np.ndarray) -> np.ndarray:
+    """One int64 per edge (low, high): low · 2³² + high, sorted as the edges are."""
     return edges[:, 0] * (1 << 32) + edges[:, 1]
 
 
-def _lookup(ids: np.ndarray, table: np.ndarray, values: np.ndarray) -> np.ndarray:
+def lookup(ids: np.ndarray, table: np.ndarray, values: np.ndarray) -> np.ndarray:
     """values[row of each id in the sorted `table`]."""
     return values[np.searchsorted(table, ids)]
 
@@ -104,21 +105,21 @@ class Growth(Clip):
         radius = np.full(len(ids), b.node_radius)
         colors = np.zeros((len(ids), 4))
         born, gone = in_b & ~in_a, in_a & ~in_b
-        pa = _lookup(ids[in_a], a.ids, a.xy)
-        pb = _lookup(ids[in_b], b.ids, b.xy)
+        pa = lookup(ids[in_a], a.ids, a.xy)
+        pb = lookup(ids[in_b], b.ids, b.xy)
         full_a, full_b = np.zeros((len(ids), 2)), np.zeros((len(ids), 2))
         full_a[in_a], full_b[in_b] = pa, pb
-        full_a[born] = _birthplaces(ids[born], full_b[born], a, b)
+        full_a[born] = birthplaces(ids[born], full_b[born], a, b)
         full_b[gone] = full_a[gone]
         pos[:] = full_a + (full_b - full_a) * f
-        colors[in_b] = _lookup(ids[in_b], b.ids, b.node_colors)
-        colors[gone] = _lookup(ids[gone], a.ids, a.node_colors)
+        colors[in_b] = lookup(ids[in_b], b.ids, b.node_colors)
+        colors[gone] = lookup(ids[gone], a.ids, a.node_colors)
         alpha[born], alpha[gone] = f, 1.0 - f
         radius[born] *= f
         radius[gone] = a.node_radius
         colors[:, 3] *= alpha
 
-        keys_a, keys_b = _keys(a.edges), _keys(b.edges)
+        keys_a, keys_b = edge_keys(a.edges), edge_keys(b.edges)
         kept_b = np.isin(keys_b, keys_a)
         gone_a = ~np.isin(keys_a, keys_b)
         edges = np.concatenate([b.edges, a.edges[gone_a]])
@@ -132,7 +133,7 @@ class Growth(Clip):
         return Frame(canvas=self.canvas, items=(Segments(starts, stops, ecol, width), Dots(pos, radius, colors)))
 
 
-def _birthplaces(born: np.ndarray, own: np.ndarray, a: GraphState, b: GraphState) -> np.ndarray:
+def birthplaces(born: np.ndarray, own: np.ndarray, a: GraphState, b: GraphState) -> np.ndarray:
     """Where each new node starts: an old neighbour's old position (GNG inserts between nodes), else its own."""
     out = own.copy()
     if len(born) == 0 or len(b.edges) == 0:

@@ -56,6 +56,22 @@ def check_vector_cells(cells: int) -> None:
                          "each an embedded picture); use fewer cells (mosaic build --grid, --cell) or write PNG or JPEG")
 
 
+def overlapping_cells(layer: MosaicLayer, canvas: Canvas, cell_px: float) -> list[tuple[int, int, tuple[float, ...]]]:
+    """Each cell's index, tile and rectangle (x, y, w, h) as vector outputs draw it where a cell is shown
+    `cell_px` pixels wide at the least: reaching `SVG_OVERLAP` of those pixels under its right and lower
+    neighbours (and past the canvas's edges, which clip them), so no background shows between cells however
+    they are antialiased."""
+    cw, ch = canvas.width / layer.columns, canvas.height / layer.rows
+    over_x, over_y = cw * SVG_OVERLAP / cell_px, ch * SVG_OVERLAP / cell_px
+    cells: list[tuple[int, int, tuple[float, ...]]] = []
+    for index, tile in enumerate(layer.tiles):
+        row, col = divmod(index, layer.columns)
+        x = col * cw - (over_x if col == 0 else 0.0)
+        y = row * ch - (over_y if row == 0 else 0.0)
+        cells.append((index, tile, (x, y, (col + 1) * cw + over_x - x, (row + 1) * ch + over_y - y)))
+    return cells
+
+
 def _cell_edges(ctx: cairocffi.Context, count: int, size: float, axis: int) -> list[float]:
     """The user-space positions of `count + 1` cell edges `size` apart along an axis (0: x, 1: y),
     snapped to device pixels on raster surfaces (the context is axis-aligned)."""
@@ -135,15 +151,8 @@ class MosaicType(LayerType):
     def svg_group(self, dwg: Any, layer: MosaicLayer, canvas: Canvas, tiles: TileSource | None, tile_px: int) -> Any:
         """Tiles of `tile_px` pixels; each reaches 1.5 tile pixels under its right and lower neighbours (and
         past the canvas's edges), so no background shows between them however the SVG is antialiased."""
-        cw, ch = canvas.width / layer.columns, canvas.height / layer.rows
         group = dwg.g()
-        for index, tile in enumerate(layer.tiles):
-            row, col = divmod(index, layer.columns)
-            over_x, over_y = cw * SVG_OVERLAP / tile_px, ch * SVG_OVERLAP / tile_px
-            x = col * cw - (over_x if col == 0 else 0.0)  # outer cells reach past the canvas: its clip cuts them
-            y = row * ch - (over_y if row == 0 else 0.0)
-            w = (col + 1) * cw + over_x - x
-            h = (row + 1) * ch + over_y - y
+        for index, tile, (x, y, w, h) in overlapping_cells(layer, canvas, tile_px):
             insert, size = (svg_number(x), svg_number(y)), (svg_number(w), svg_number(h))
             if tiles is not None:
                 group.add(dwg.image(jpeg_uri(tiles(tile, tile_px)), insert=insert, size=size, preserveAspectRatio="none"))
