@@ -327,19 +327,22 @@ def settings(data: dict[str, Any]) -> None:
     scene.cycles.use_denoising = False
 
 
-def build(data: dict[str, Any]) -> None:
-    """The whole scene from the builder data, in an empty Blender."""
+def build(data: dict[str, Any], open_file: bool = False, setup: bool = True) -> None:
+    """The whole scene from the builder data, in an empty Blender (or, `open_file`, in the open one: the
+    extension's import); `setup`: genart's camera, render and colour settings too (else the file's stay)."""
     if data.get("format") != FORMAT or data.get("version") != VERSION:
         raise SystemExit(f"not genart Blender data of version {VERSION}")
-    bpy.ops.wm.read_factory_settings(use_empty=True)
+    if not open_file:
+        bpy.ops.wm.read_factory_settings(use_empty=True)
     mat = material()
     canvas_plane(data["canvas"], mat)
     groups: dict[str, Any] = {}
     for layer in data["layers"]:
         shapes_layer(layer, mat, groups, data["seconds_per_frame"])
-    camera(data["canvas"], data["top"])
-    settings(data)
-    compositing()
+    if setup:
+        camera(data["canvas"], data["top"])
+        settings(data)
+        compositing()
 
 
 def main() -> None:
