@@ -34,6 +34,8 @@ PLAY = '''
 import json, os, sys, time, bpy
 spec = json.loads(open(sys.argv[sys.argv.index("--") + 1]).read())
 facts = {"imports": {}, "errors": {}}
+handlers = sum(len(h) for h in (bpy.app.handlers.frame_change_pre, bpy.app.handlers.frame_change_post,
+                                 bpy.app.handlers.load_post))  # Blender's own, before the extension
 bpy.ops.extensions.package_install_files(filepath=spec["zip"], repo="user_default", enable_on_install=True)
 addon = sys.modules[spec["package"]]
 bpy.context.preferences.addons[spec["package"]].preferences.genart = spec["genart"]
@@ -58,13 +60,15 @@ def render(prefix, frames):
 def plain():  # what a saved file would need the extension for: none of it
     return {"texts": len(bpy.data.texts), "animated": [o.name for o in bpy.data.objects if o.animation_data],
             "handlers": sum(len(h) for h in (bpy.app.handlers.frame_change_pre, bpy.app.handlers.frame_change_post,
-                                             bpy.app.handlers.load_post))}
+                                             bpy.app.handlers.load_post)) - handlers}
 
 for name, job in spec["imports"].items():
     clear()
+    given = {f"{job['motion']}_{k}": v for k, v in job["settings"].items()}
+    known = bpy.ops.import_scene.genart.get_rna_type().properties.keys()
+    given.update({f"use_{key}": True for key in given if f"use_{key}" in known})  # a field unset by default
     try:
-        bpy.ops.import_scene.genart(filepath=job["scene"], motion=job["motion"],
-                                    **{f"motion_{job['motion']}": job["settings"]})
+        bpy.ops.import_scene.genart(filepath=job["scene"], motion=job["motion"], **given)
     except (RuntimeError, TypeError) as exc:
         facts["errors"][name] = str(exc).strip().splitlines()[-1]
         continue
@@ -85,7 +89,7 @@ fit = scene.genart_fit
 fit.image_path, fit.method, fit.motion = spec["picture"], "hillclimb", "flyin"
 for key, value in spec["fit"].items():
     setattr(fit.method_hillclimb, key, value)
-fit.motion_flyin.duration = 1.0
+fit.flyin_duration = 1.0
 bpy.ops.genart.fit()
 job = addon.operators.JOBS[-1]
 first = {"state": job.wait(300), "message": job.message, "result": job.result, "scene": str(job.scene_path)}

@@ -107,14 +107,14 @@ def placement_matrix(scene: Any, placement: Placement, canvas: tuple[float, floa
 
 def _place(objects: list[Any], matrix: Matrix) -> None:
     for obj in objects:
-        placed = matrix @ obj.matrix_world
+        placed = matrix @ obj.matrix_basis  # (matrix_world is not up to date before the next update)
         if obj.type == "CAMERA":  # a camera keeps unit scale: its frame scales instead
             location, rotation, scale = placed.decompose()
             obj.data.ortho_scale *= scale.x
             obj.data.clip_start *= scale.x
             obj.data.clip_end *= scale.x
             placed = Matrix.LocRotScale(location, rotation, None)
-        obj.matrix_world = placed
+        obj.matrix_basis = placed
 
 
 def build(data: dict[str, Any], name: str, setup: bool, placement: Placement) -> list[Any]:

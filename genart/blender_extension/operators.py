@@ -21,7 +21,6 @@ from .settings import SCHEMA
 
 MOTIONS = SCHEMA["motions"]
 METHODS = SCHEMA["methods"]
-MOTION_GROUPS = {name: settings.group(f"motion_{name}", section) for name, section in MOTIONS.items()}
 METHOD_GROUPS = {name: settings.group(f"method_{name}", section) for name, section in METHODS.items()}
 JOBS: list[Job] = []  # every fit started, the last one last (tests wait on it: Blender as a module has no timers)
 TICK_SECONDS = 0.25
@@ -58,7 +57,8 @@ def reported(operator: Any, work: Callable[[], set[str]]) -> set[str]:
 
 
 def motion_options(holder: Any, motion: str) -> list[str]:
-    return settings.arguments(MOTIONS[motion], getattr(holder, f"motion_{motion}"))
+    """The options of the motion chosen (its properties are named `MOTION_FIELD`: `flyin_duration`)."""
+    return settings.arguments(MOTIONS[motion], holder, f"{motion}_")
 
 
 def import_scene(context: Any, path: Path, motion: str, options: list[str], setup: bool,
@@ -73,8 +73,8 @@ def import_scene(context: Any, path: Path, motion: str, options: list[str], setu
 
 
 def _motion_annotations() -> dict[str, Any]:
-    notes: dict[str, Any] = {f"motion_{name}": bpy.props.PointerProperty(type=group)
-                             for name, group in MOTION_GROUPS.items()}
+    notes: dict[str, Any] = {key: value for name, section in MOTIONS.items()
+                             for key, value in settings.properties(section, f"{name}_").items()}
     notes["motion"] = bpy.props.EnumProperty(name="Motion", items=[(m, m, "") for m in MOTIONS])
     notes["setup"] = bpy.props.BoolProperty(
         name="genart's camera and colours", default=True,
@@ -86,7 +86,7 @@ def _motion_annotations() -> dict[str, Any]:
 
 def draw_motion(layout: Any, holder: Any) -> None:
     layout.prop(holder, "motion")
-    settings.draw(layout.box(), MOTIONS[holder.motion], getattr(holder, f"motion_{holder.motion}"))
+    settings.draw(layout.box(), MOTIONS[holder.motion], holder, f"{holder.motion}_")
     layout.prop(holder, "placement")
     if holder.placement == "size":
         layout.prop(holder, "size")
@@ -159,8 +159,8 @@ def start_fit(context: Any, replace: bool) -> Job:
     motion, motion_args = fit.motion, motion_options(fit, fit.motion)
     setup, placement = fit.setup, importer.Placement(fit.placement, fit.size)
 
-    def finish() -> list[str]:
-        return import_scene(context, out, motion, motion_args, setup, placement, target)
+    def finish() -> list[str]:  # later, from a timer: Blender's context of now, not the operator's
+        return import_scene(bpy.context, out, motion, motion_args, setup, placement, target)
 
     job = Job([command, "evolve", str(picture), "-o", str(out), "--method", fit.method, *options], folder, finish)
     job.scene_path = out  # type: ignore[attr-defined]
@@ -255,5 +255,5 @@ def menu_import(self: Any, context: Any) -> None:
     self.layout.operator(IMPORT_SCENE_OT_genart.bl_idname, text="genart scene (.scene.json)")
 
 
-CLASSES = (GenartPreferences, *MOTION_GROUPS.values(), *METHOD_GROUPS.values(), GENART_PG_fit,
+CLASSES = (GenartPreferences, *METHOD_GROUPS.values(), GENART_PG_fit,
            IMPORT_SCENE_OT_genart, GENART_OT_fit, GENART_OT_cancel, GENART_PT_fit)

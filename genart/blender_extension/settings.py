@@ -98,24 +98,29 @@ def prop(f: Field) -> Any:
     return bpy.props.FloatProperty(default=float(default), **limits, **named)
 
 
-def group(name: str, section: dict[str, Any]) -> type:
-    """A PropertyGroup class with a property per field (and `use_FIELD` for a field that may be unset)."""
-    annotations: dict[str, Any] = {}
+def properties(section: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A property per field, named `prefix` + field (and `use_` + that for a field that may be unset)."""
+    notes: dict[str, Any] = {}
     for f in fields(section):
-        annotations[f.name] = prop(f)
+        notes[prefix + f.name] = prop(f)
         if f.optional:
-            annotations[f"use_{f.name}"] = bpy.props.BoolProperty(name=f"Set {f.title}", default=False,
-                                                                  description=f"give {f.option}; unset: genart's default")
-    return type(f"GENART_PG_{name}", (bpy.types.PropertyGroup,), {"__annotations__": annotations})
+            notes[f"use_{prefix}{f.name}"] = bpy.props.BoolProperty(
+                name=f"Set {f.title}", default=False, description=f"give {f.option}; unset: genart's default")
+    return notes
 
 
-def arguments(section: dict[str, Any], values: Any) -> list[str]:
+def group(name: str, section: dict[str, Any]) -> type:
+    """A PropertyGroup class of the section's properties (`properties`)."""
+    return type(f"GENART_PG_{name}", (bpy.types.PropertyGroup,), {"__annotations__": properties(section)})
+
+
+def arguments(section: dict[str, Any], values: Any, prefix: str = "") -> list[str]:
     """The command-line options for the properties of `values` that differ from genart's defaults."""
     out: list[str] = []
     for f in fields(section):
-        if f.optional and not getattr(values, f"use_{f.name}"):
+        if f.optional and not getattr(values, f"use_{prefix}{f.name}"):
             continue
-        value = getattr(values, f.name)
+        value = getattr(values, prefix + f.name)
         if not f.optional and value == f.default:
             continue
         if f.kind == "bool":
@@ -125,14 +130,14 @@ def arguments(section: dict[str, Any], values: Any) -> list[str]:
     return out
 
 
-def draw(layout: Any, section: dict[str, Any], values: Any) -> None:
+def draw(layout: Any, section: dict[str, Any], values: Any, prefix: str = "") -> None:
     """The fields of `values` in a panel: a field that may be unset with its switch beside it."""
     for f in fields(section):
         if f.optional:
             row = layout.row(align=True)
-            row.prop(values, f"use_{f.name}", text="")
+            row.prop(values, f"use_{prefix}{f.name}", text="")
             sub = row.row()
-            sub.enabled = getattr(values, f"use_{f.name}")
-            sub.prop(values, f.name)
+            sub.enabled = getattr(values, f"use_{prefix}{f.name}")
+            sub.prop(values, prefix + f.name)
         else:
-            layout.prop(values, f.name)
+            layout.prop(values, prefix + f.name)

@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from genart import __version__
+from genart.animate.easing import EASINGS
 from genart.animate.export.blend import BUILDER
 from genart.animate.export.blend import VERSION as BUILDER_VERSION
 from genart.animate.export.formats import EXPORTABLE
@@ -39,6 +40,7 @@ from genart.render.scene import VERSION as SCENE_VERSION
 SOURCES = Path(__file__).resolve().parent.parent / "blender_extension"
 MANIFEST = "blender_manifest.toml"
 SHIPPED_BUILDER = "genart_builder.py"  # the builder's name inside the extension
+VALIDATED_WORDS = {"easing": tuple(EASINGS)}  # str fields whose validator takes these words only
 SPELLED = ("alpha", "background", "tiles", "palette")  # evolve's fields written otherwise than their types say
 
 
@@ -103,9 +105,13 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def settings_schema(model: type[BaseModel], skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """A settings model's JSON schema and the command-line option of each field taken as a plain value."""
-    return {"schema": model.model_json_schema(),
-            "options": {field: flag(field) for field in model.model_fields if field not in skip}}
+    """A settings model's JSON schema and the command-line option of each field taken as a plain value; a
+    field checked by a validator against known words (the easing) gets them as its `enum`."""
+    schema = model.model_json_schema()
+    for field, words in VALIDATED_WORDS.items():
+        if field in schema["properties"]:
+            schema["properties"][field]["enum"] = list(words)
+    return {"schema": schema, "options": {field: flag(field) for field in model.model_fields if field not in skip}}
 
 
 def schema() -> dict[str, Any]:
