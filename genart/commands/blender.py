@@ -54,6 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_quiet_option(build)
     build.set_defaults(func=run_build)
     schema = verbs.add_parser("schema", help="print the settings schema of the fit methods and motions as JSON")
+    add_quiet_option(schema)  # schema writes no file and prints only its answer: -q changes nothing
     schema.set_defaults(func=run_schema)
 
 
