@@ -45,7 +45,7 @@ SPELLED = ("alpha", "background", "tiles", "palette")  # evolve's fields written
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("blender", help="genart inside Blender: build the extension, publish the settings schema",
+    p = sub.add_parser("blender", help="genart inside Blender: build the Blender extension, publish the fit settings schema",
                        description="Build genart's Blender extension (Blender 4.2+), or print the settings "
                                    "schema its panel is generated from.")
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
