@@ -133,6 +133,7 @@ if first["state"] == "done":
     bpy.context.view_layer.objects.active = obj
     faces, count = len(obj.data.polygons), len(bpy.data.objects)
     fit.method_hillclimb.shapes = spec["refit_shapes"]
+    fit.image_path, fit.image = "", bpy.data.images.load(spec["picture"])  # a datablock with its file
     bpy.ops.genart.fit()
     again = addon.operators.JOBS[-1]
     facts["refit"] = {"state": again.wait(300), "message": again.message, "name": obj.name,
@@ -140,6 +141,9 @@ if first["state"] == "done":
                       "materials": [m.name for m in shapes().data.materials], "z": shapes().location.z,
                       "modifiers": [m.name for m in shapes().modifiers], "objects": [count, len(bpy.data.objects)]}
     fit.method_hillclimb.shapes = spec["cancel_shapes"]
+    made = bpy.data.images.new("made here", 32, 24)  # a datablock without a file: saved for genart
+    made.pixels.foreach_set([0.5] * (32 * 24 * 4))
+    fit.image = made
     count = len(bpy.data.objects)
     bpy.ops.genart.fit()
     doomed = addon.operators.JOBS[-1]
@@ -147,7 +151,7 @@ if first["state"] == "done":
     running = doomed.poll()
     started = time.monotonic()
     bpy.ops.genart.cancel()
-    facts["cancel"] = {"running": running, "state": doomed.state, "pid": doomed.pid,
+    facts["cancel"] = {"running": running, "state": doomed.state, "pid": doomed.pid, "progress": doomed.progress,
                        "seconds": time.monotonic() - started, "folder": os.path.exists(doomed.folder),
                        "objects": [count, len(bpy.data.objects)]}
 print("FACTS " + json.dumps(facts))
@@ -228,7 +232,7 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     spec = {"zip": str(folder / "genart.zip"), "package": PACKAGE, "genart": GENART, "fps": FPS, "size": SIZE,
             "samples": SAMPLES, "picture": str(picture), "newer": str(folder / "newer.scene.json"),
             "fit": {"shapes": 6, "resize": 64, "candidates": 100, "repeats": 2}, "refit_shapes": 9,
-            "cancel_shapes": 5000, "fit_prefix": str(folder / "fit-"),
+            "cancel_shapes": 100000, "fit_prefix": str(folder / "fit-"),
             "imports": {motion: {"scene": str(folder / f"{scenes[motion]}.scene.json"), "motion": motion,
                                  "settings": MOTIONS[motion], "frames": FRAMES[motion],
                                  "prefix": str(folder / f"{motion}-")} for motion in MOTIONS}}

@@ -140,8 +140,12 @@ class Job:
         self._remove_folder()
 
     def _signal(self, number: int) -> None:
+        """Signal the command's process group (on Windows, which has none, the command alone)."""
         with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, number)
+            if hasattr(os, "killpg"):
+                os.killpg(self.process.pid, number)
+            elif self.process.poll() is None:
+                self.process.kill()
 
     def wait(self, timeout: float, every: float = 0.1) -> str:
         """Poll until the job ends or `timeout` seconds pass (for Blender without an event loop); its state."""
