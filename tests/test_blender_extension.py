@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import pytest
 from PIL import Image
 
 from genart.animate.export.blender import find_blender
+from genart.cli import main
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -162,7 +164,7 @@ def test_the_extension_zip_holds_the_add_on_the_builder_and_the_schema(tmp_path:
     from genart.animate.export.blend import BUILDER
     from genart.commands.blender import extension_version, schema
 
-    _genart("blender", "build-extension", "-o", str(tmp_path / "genart.zip"), "-q")
+    assert main(["blender", "build-extension", "-o", str(tmp_path / "genart.zip"), "-q"]) == 0
     with zipfile.ZipFile(tmp_path / "genart.zip") as archive:
         names = set(archive.namelist())
         manifest = tomllib.loads(archive.read("blender_manifest.toml").decode())
@@ -176,12 +178,50 @@ def test_the_extension_zip_holds_the_add_on_the_builder_and_the_schema(tmp_path:
     assert "ease_out_back" in published["motions"]["flyin"]["schema"]["properties"]["easing"]["enum"]
 
 
-def test_build_extension_wants_a_zip(tmp_path: Path) -> None:
-    done = subprocess.run([GENART, "blender", "build-extension", "-o", str(tmp_path / "genart.tar")],
-                          capture_output=True, text=True)
-    assert done.returncode == 2 and not (tmp_path / "genart.tar").exists()
-    assert done.stderr == f"genart blender build-extension: error: {tmp_path / 'genart.tar'}: a Blender extension " \
-                          "is a .zip\n"
+def test_build_extension_wants_a_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["blender", "build-extension", "-o", str(tmp_path / "genart.tar")]) == 2
+    assert not (tmp_path / "genart.tar").exists()
+    assert capsys.readouterr().err == (f"genart blender build-extension: error: {tmp_path / 'genart.tar'}: "
+                                       "a Blender extension is a .zip\n")
+
+
+def _runner() -> Any:
+    """The add-on's runner module (it needs no Blender), loaded from its file."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "genart" / "blender_extension" / "runner.py"
+    spec = importlib.util.spec_from_file_location("genart_extension_runner", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_job_shows_genart_progress_and_cancels_its_whole_group(tmp_path: Path) -> None:
+    runner, folder = _runner(), tmp_path / "job"
+    folder.mkdir()
+    finished: list[bool] = []
+    job = runner.Job([GENART, "evolve", str(_picture(tmp_path / "p.png")), "-n", "2000", "--resize", "32",
+                      "-o", str(folder / "x.scene.json")], folder, lambda: finished.append(True))
+    seen = [job.progress]
+    while job.poll() == "running" and not 0.0 < job.progress < 1.0 and len(seen) < 600:
+        time.sleep(0.05)
+        seen.append(job.progress)
+    assert job.state == "running" and 0.0 < job.progress < 1.0, (job.state, job.message, seen[-3:])
+    job.cancel()
+    assert job.state == "cancelled" and not folder.exists() and not finished
+    assert _no_process_in_session(job.pid)
+
+
+def test_a_failed_job_says_genarts_line(tmp_path: Path) -> None:
+    runner, folder = _runner(), tmp_path / "job"
+    folder.mkdir()
+    job = runner.Job([GENART, "evolve", str(tmp_path / "missing.png"), "-o", str(folder / "x.scene.json")],
+                     folder, lambda: None)
+    assert job.wait(60) == "failed" and not folder.exists()
+    assert job.message.startswith("genart evolve: error: ") and "\n" not in job.message
+    with pytest.raises(runner.Failure, match="no genart command at"):
+        runner.genart_command(str(tmp_path))
 
 
 def _genart(*args: str) -> None:
