@@ -22,6 +22,7 @@ import pytest
 from PIL import Image
 
 from genart.animate.export.blender import find_blender
+from genart.animate.export.formats import EXPORTABLE
 from genart.cli import main
 
 if sys.version_info >= (3, 11):
@@ -111,6 +112,14 @@ facts["placed"] = {"camera": scene.camera.name, "cameras": len([o for o in bpy.d
                    "corners": [list(world_to_camera_view(scene, cam, canvas.matrix_world @ v.co))
                                for v in canvas.data.vertices],
                    "view": [view, scene.view_settings.view_transform]}
+
+scene.cursor.location = (1.0, 2.0, 3.0)
+bpy.ops.import_scene.genart(filepath=spec["imports"]["flyin"]["scene"], motion="flyin", placement="size",
+                            size=2.0, setup=False)
+bpy.context.view_layer.update()
+canvas = [o for o in bpy.data.objects if o.get("genart_part") == "canvas"][-1]
+facts["sized"] = [list(canvas.matrix_world @ v.co) for v in canvas.data.vertices]
+facts["panel"] = sorted(scene.genart_fit.method_hillclimb.bl_rna.properties.keys())
 
 def shapes():
     return next(o for o in bpy.data.objects if o.get("genart_part") == "shapes 1")
@@ -320,8 +329,9 @@ def test_import_timelapse(played: dict[str, Any]) -> None:
 
 
 @slow
-@pytest.mark.xfail(strict=True, reason="growth reaches the builder with the blendmotions branch (issue 30's "
-                                       "builder item): remove this mark when both are merged")
+@pytest.mark.xfail("growth" not in EXPORTABLE, strict=True, raises=AssertionError,
+                   reason="genart export carries growth once blendmotions' builder lands (issue 30's builder "
+                          "item); from then on this test runs as it is")
 def test_import_growth(played: dict[str, Any]) -> None:
     _check_import(played, "growth")
 
@@ -348,6 +358,21 @@ def test_placement_fills_the_users_camera(played: dict[str, Any]) -> None:
     assert np.allclose(corners[:, :2].min(axis=0), 0.0, atol=1e-4), corners
     assert np.allclose(corners[:, :2].max(axis=0), 1.0, atol=1e-4), corners
     assert np.all(corners[:, 2] > 0)  # in front of the camera
+
+
+@slow
+def test_placement_at_a_given_size(played: dict[str, Any]) -> None:
+    corners = np.array(played["sized"])
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    assert max(high[:2] - low[:2]) == pytest.approx(2.0, abs=1e-5)  # the longer side
+    assert np.allclose((low[:2] + high[:2]) / 2, [1.0, 2.0], atol=1e-5) and np.allclose(corners[:, 2], 3.0)
+
+
+@slow
+def test_the_panel_is_generated_from_the_settings_schema(played: dict[str, Any]) -> None:
+    shown = set(played["panel"])
+    assert {"shapes", "shape", "seed", "resize", "candidates", "seconds", "use_seconds"} <= shown
+    assert not {"alpha", "background", "tiles", "palette", "workers"} & shown
 
 
 @slow
