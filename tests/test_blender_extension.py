@@ -82,6 +82,8 @@ for name, job in spec["imports"].items():
         facts["errors"][name] = str(exc).strip().splitlines()[-1]
         continue
     render(job["prefix"], job["frames"])
+    if name == "flyin":
+        bpy.ops.wm.save_as_mainfile(filepath=spec["saved"], copy=True)
     facts["imports"][name] = {"objects": sorted(o.name for o in scene.objects), **plain(),
                               "collections": [c.name for c in scene.collection.children]}
 
@@ -165,6 +167,11 @@ if first["state"] == "done":
     facts["cancel"] = {"running": running, "state": doomed.state, "pid": doomed.pid, "progress": doomed.progress,
                        "seconds": time.monotonic() - started, "folder": os.path.exists(doomed.folder),
                        "objects": [count, len(bpy.data.objects)]}
+bpy.ops.preferences.addon_disable(module=spec["package"])  # the saved file, without the extension
+bpy.ops.wm.open_mainfile(filepath=spec["saved"])
+scene = bpy.context.scene
+render(spec["saved_prefix"], spec["imports"]["flyin"]["frames"][-1:])
+facts["without"] = spec["package"] in bpy.context.preferences.addons
 print("FACTS " + json.dumps(facts))
 '''
 
@@ -282,6 +289,7 @@ def played(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "samples": SAMPLES, "picture": str(picture), "newer": str(folder / "newer.scene.json"),
             "fit": {"shapes": 6, "resize": 64, "candidates": 100, "repeats": 2}, "refit_shapes": 9,
             "cancel_shapes": 100000, "fit_prefix": str(folder / "fit-"),
+            "saved": str(folder / "flyin.blend"), "saved_prefix": str(folder / "saved-"),
             "imports": {motion: {"scene": str(folder / f"{scenes[motion]}.scene.json"), "motion": motion,
                                  "settings": MOTIONS[motion], "frames": FRAMES[motion],
                                  "prefix": str(folder / f"{motion}-")} for motion in MOTIONS}}
@@ -321,6 +329,15 @@ def _check_import(played: dict[str, Any], motion: str) -> None:
 @slow
 def test_import_flyin(played: dict[str, Any]) -> None:
     _check_import(played, "flyin")
+
+
+@slow
+def test_a_saved_file_renders_without_the_extension(played: dict[str, Any]) -> None:
+    assert played["without"] is False
+    job = played["spec"]["imports"]["flyin"]  # its last frame as rendered at import (test_import_flyin checks it)
+    got = _rendered(played["spec"]["saved_prefix"], 1)[0]
+    want = _rendered(job["prefix"], len(job["frames"]))[-1]
+    assert psnr(got, want) >= MIN_DB, f"{psnr(got, want):.1f} dB"
 
 
 @slow
