@@ -134,7 +134,7 @@ for key, value in spec["fit"].items():
 fit.flyin_duration = 1.0
 bpy.ops.genart.fit()
 job = addon.operators.JOBS[-1]
-first = {"state": job.wait(300), "message": job.message, "result": job.result, "scene": str(job.scene_path)}
+first = {"state": job.wait(300), "message": job.message, "result": job.result, "scene": str(job.output)}
 facts["fit"] = first
 if first["state"] == "done":
     render(spec["fit_prefix"], [scene.frame_end])

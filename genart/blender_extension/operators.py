@@ -4,8 +4,7 @@ Both run the `genart` command of the environment named in the preferences (or on
 reach the user as Blender reports: one line, genart's own text, never a traceback.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Blender reads the classes' property annotations as objects.
 import tempfile
 import traceback
 from collections.abc import Callable
@@ -162,8 +161,7 @@ def start_fit(context: Any, replace: bool) -> Job:
     def finish() -> list[str]:  # later, from a timer: Blender's context of now, not the operator's
         return import_scene(bpy.context, out, motion, motion_args, setup, placement, target)
 
-    job = Job([command, "evolve", str(picture), "-o", str(out), "--method", fit.method, *options], folder, finish)
-    job.scene_path = out  # type: ignore[attr-defined]
+    job = Job([command, "evolve", str(picture), "-o", str(out), "--method", fit.method, *options], folder, finish, out)
     JOBS.append(job)
     return job
 

@@ -73,8 +73,8 @@ class Job:
     why it failed; `result` is what `finish` returned.
     """
 
-    def __init__(self, command: list[str], folder: Path, finish: Callable[[], Any]) -> None:
-        self.folder, self.finish = folder, finish
+    def __init__(self, command: list[str], folder: Path, finish: Callable[[], Any], output: Path | None = None) -> None:
+        self.folder, self.finish, self.output = folder, finish, output  # output: the file it writes, kept on success
         self.state, self.progress, self.message, self.result = "running", 0.0, "", None
         self._output = {"stdout": bytearray(), "stderr": bytearray()}
         try:
