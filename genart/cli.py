@@ -36,6 +36,7 @@ COMMANDS = {
     "export": "hand a motion to other tools: Lottie JSON, animated SVG, glTF, Blender",
     "compose": "draw the layers of several scenes over each other into one scene",
     "run": "make a piece from a YAML script: scenes, posters, a movie and exports, cached",
+    "blender": "genart inside Blender: build the Blender extension, publish the fit settings schema",
 }
 
 

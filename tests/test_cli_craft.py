@@ -122,7 +122,8 @@ def test_q_is_one_option_on_every_command() -> None:
              "export": [["export", "x.scene.json", "--motion", "flyin", "-o", "y.json"]],
              "animate": [["animate", "x.scene.json", "--motion", "flyin", "-o", "y.gif"]],
              "compose": [["compose", "x.scene.json", "-o", "y.png"]], "info": [["info", "x.scene.json"]],
-             "render": [["render", "x.scene.json", "-o", "y.png"]], "run": [["run", "x.yaml"]]}
+             "render": [["render", "x.scene.json", "-o", "y.png"]], "run": [["run", "x.yaml"]],
+             "blender": [["blender", "build-extension", "-o", "x.zip"], ["blender", "schema"]]}
     for command in COMMANDS:
         for argv in words.get(command, [[command, "x.png", "-o", "y.png"]]):
             for flag in ("-q", "--quiet", *(["--no-progress"] if command != "run" else [])):

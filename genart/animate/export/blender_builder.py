@@ -6,8 +6,8 @@
 
 `data.json` is what `genart.animate.export.blend.blender_data` writes: layers of neutral
 geometry (this file names no drawable kind and no motion of genart's), each with per-element
-attributes and the inputs of its motion. `build(data, collection)` adds them to a collection
-(a new, empty file's scene by default). The result:
+attributes and the inputs of its motion. `add_motion(data, collection)` adds them to a collection
+of the open file; `build(data)` makes a new, empty file's scene of them with genart's camera. The result:
 
 - one object per layer: *faces* (a mesh, its faces carrying `fill_color`, `fill_alpha`,
   `opacity` and `shape`, the draw order), *segments* (straight lines made curves with a
@@ -696,15 +696,18 @@ def add_motion(data: dict[str, Any], collection: Any) -> None:
         add_layer(layer, mat, groups, data, collection)
 
 
-def build(data: dict[str, Any]) -> None:
-    """The whole scene from the builder data, in an empty Blender: the layers, camera, render settings and
-    compositing."""
-    bpy.ops.wm.read_factory_settings(use_empty=True)
+def build(data: dict[str, Any], open_file: bool = False, setup: bool = True) -> None:
+    """The whole scene from the builder data, in an empty Blender (or, `open_file`, in the open one: the
+    extension's import): the layers, and with `setup` genart's camera, render settings and compositing too
+    (else the file's stay)."""
+    if not open_file:
+        bpy.ops.wm.read_factory_settings(use_empty=True)
     collection = bpy.context.scene.collection
     add_motion(data, collection)
-    camera(data, collection)
-    settings(data)
-    compositing()
+    if setup:
+        camera(data, collection)
+        settings(data)
+        compositing()
 
 
 def main() -> None:
