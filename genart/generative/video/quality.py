@@ -19,7 +19,8 @@ from genart.render.cairo import render_array
 def frame_render(layer: S.ShapesLayer | S.GraphLayer, background: Sequence[float], width: int,
                  height: int) -> np.ndarray:
     """A fitted frame's layer rendered (antialiased, as a poster) at width × height, float in [0, 1]."""
-    canvas = S.Canvas(width=width, height=height, background=(*background[:3], 1.0))
+    red, green, blue = (float(v) for v in background[:3])
+    canvas = S.Canvas(width=width, height=height, background=(red, green, blue, 1.0))
     scene = S.Scene.model_construct(canvas=canvas, layers=[layer])
     return render_array(scene, width, height, threads=1).astype(np.float64) / 255.0
 

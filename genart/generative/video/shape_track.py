@@ -33,7 +33,7 @@ from genart.render.drawables import Shape
 
 KEYFRAME_SHARP = (2.0, POSTER_SHARPNESS)  # a keyframe's refinement: edges from soft to the poster's
 FRAME_SHARP = (POSTER_SHARPNESS, POSTER_SHARPNESS)  # a next frame's: the poster's edges throughout
-BIRTH_CLIMB = dict(candidates=200, max_age=40, repeats=2, workers=1)  # a newborn's search
+BIRTH_CANDIDATES, BIRTH_MAX_AGE, BIRTH_REPEATS = 200, 40, 2  # a newborn's search
 
 
 @dataclass
@@ -114,8 +114,11 @@ def _survivors(params: Params, target: np.ndarray, settings: VideoSettings) -> n
 def _climb(settings: VideoSettings) -> ClimbSettings:
     keyframe = settings.keyframe
     if isinstance(keyframe, HillclimbSettings):
-        return ClimbSettings(shape=keyframe.shape, sides=keyframe.sides, alpha=keyframe.alpha, **BIRTH_CLIMB)
-    return ClimbSettings(shape="circle", **BIRTH_CLIMB)  # type: ignore[arg-type]
+        shape, sides, alpha = keyframe.shape, keyframe.sides, keyframe.alpha
+    else:
+        shape, sides, alpha = "circle", 4, 0.0
+    return ClimbSettings(shape=shape, sides=sides, alpha=alpha, candidates=BIRTH_CANDIDATES, max_age=BIRTH_MAX_AGE,
+                         repeats=BIRTH_REPEATS)
 
 
 def _births(alive: list[Shape], target: np.ndarray, background: tuple[float, float, float], count: int,
