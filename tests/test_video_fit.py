@@ -15,13 +15,13 @@ from genart.generative.video.quality import flicker, frame_render, rmse_per_fram
 from genart.generative.video.settings import VideoSettings
 from tests.video_clip import clip_frames, write_clip
 
-SIZE, COUNT, SHAPES = 64, 8, 30
+SIZE, COUNT, SHAPES = 64, 8, 30  # the clip's own size and length (tests/video_clip.py)
 KEYFRAME = {"shapes": SHAPES, "resize": SIZE, "candidates": 100, "repeats": 2, "max_age": 30}
 
 
 def _settings(**changes: object) -> VideoSettings:
     base: dict[str, object] = {"method": "hillclimb", "keyframe": KEYFRAME, "keyframe_steps": 60, "steps": 30,
-                               "temporal": 0.0, "chunk": 100, "overlap": 0, "workers": 1}
+                               "chunk": 100, "overlap": 0, "workers": 1}
     return VideoSettings.model_validate(base | changes)
 
 
@@ -44,11 +44,12 @@ def test_clip_decodes_as_an_mp4(tmp_path: Path) -> None:
     decoded = [np.frombuffer(f, np.uint8).reshape(SIZE, SIZE, 3) / 255.0 for f in reader]
     assert meta["size"] == (SIZE, SIZE) and len(decoded) == COUNT
     assert np.abs(decoded[3] - frames[3]).mean() < 0.03  # the codec keeps the picture
-    assert np.abs(frames[-1] - frames[0]).mean() > 0.02  # the camera and the ball move
+    assert np.abs(frames[-1] - frames[0]).mean() > 0.003  # the camera and the ball move
 
 
-def test_coherent_fit_flickers_less_than_independent_fits() -> None:
-    """Same shape count; the independent fits get at least the coherent fit's time."""
+def test_coherent_fit_flickers_a_third_of_independent_fits() -> None:
+    """Same shape count, and the independent fits get at least the coherent fit's time; flicker at most a
+    third of theirs, mean per-frame RMSE at most 10% above theirs."""
     frames = clip_frames(SIZE, COUNT)
     coherent = _settings()
     list(fit_video(frames[:2], 12.0, _settings(keyframe_steps=1, steps=1), seed=5))  # compile the kernels first
@@ -62,8 +63,8 @@ def test_coherent_fit_flickers_less_than_independent_fits() -> None:
     assert independent_seconds >= 0.8 * coherent_seconds
     assert [len(f.ids) for f in fits] == [len(f.ids) for f in alone] == [SHAPES] * COUNT
     ours, theirs = _rendered(fits, frames, coherent), _rendered(alone, frames, independent)
-    assert flicker(ours, frames) < flicker(theirs, frames)
-    assert np.mean(rmse_per_frame(ours, frames)) <= 1.5 * np.mean(rmse_per_frame(theirs, frames))
+    assert flicker(ours, frames) <= flicker(theirs, frames) / 3.0
+    assert np.mean(rmse_per_frame(ours, frames)) <= 1.1 * np.mean(rmse_per_frame(theirs, frames))
 
 
 def test_ids_persist_and_newborns_take_new_ones() -> None:

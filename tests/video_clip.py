@@ -14,7 +14,10 @@ from skimage import data
 
 BALL = (0.95, 0.15, 0.1)  # the moving object's colour
 BLUR = 10.0  # the photo's blur in its pixels: a camera's soft focus (a few dozen shapes cannot draw fur)
-PAN, ZOOM = 30.0, 0.12  # how far the camera pans (photo pixels) and how much it zooms in, over the clip
+FPS = 30.0
+PAN, ZOOM = 5.0, 0.02  # how far the camera pans (photo pixels) and how much it zooms in, over the clip
+BALL_TRAVEL = 0.06  # how far the ball goes across the frame, over the clip (8 frames at 30 fps: about
+# 0.3 px a frame of pan and 0.5 px of ball at 64 px, a slow camera)
 
 
 def _view(photo: Image.Image, box: tuple[float, float, float, float], size: int) -> np.ndarray:
@@ -30,7 +33,7 @@ def _ball(frame: np.ndarray, cx: float, cy: float, radius: float) -> None:
     frame[:] = frame * (1.0 - cover) + np.asarray(BALL, np.float32) * cover
 
 
-def clip_frames(size: int = 64, count: int = 12) -> list[np.ndarray]:
+def clip_frames(size: int = 64, count: int = 8) -> list[np.ndarray]:
     """`count` square frames of `size` px: the first half pans right over the photo, the second zooms in;
     a ball crosses the frame all along."""
     photo = Image.fromarray(data.chelsea()).filter(ImageFilter.GaussianBlur(BLUR))  # 451 × 300
@@ -43,12 +46,12 @@ def clip_frames(size: int = 64, count: int = 12) -> list[np.ndarray]:
         x0 = 60.0 + PAN * pan + 0.5 * (260.0 - side)
         y0 = 20.0 + 0.5 * (260.0 - side)
         frame = _view(photo, (x0, y0, x0 + side, y0 + side), size)
-        _ball(frame, size * (0.3 + 0.4 * t), size * (0.7 - 0.2 * t), size * 0.09)
+        _ball(frame, size * (0.4 + BALL_TRAVEL * t), size * (0.6 - 0.5 * BALL_TRAVEL * t), size * 0.09)
         frames.append(frame)
     return frames
 
 
-def write_clip(path: Path, frames: list[np.ndarray], fps: float = 12.0) -> Path:
+def write_clip(path: Path, frames: list[np.ndarray], fps: float = FPS) -> Path:
     """Encode the frames as an H.264 .mp4 at `fps` (yuv420p, as players take it) and return its path."""
     import imageio_ffmpeg
 

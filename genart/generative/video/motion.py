@@ -27,8 +27,33 @@ def grey(frame: np.ndarray) -> np.ndarray:
 
 def flow(previous: np.ndarray, current: np.ndarray) -> np.ndarray:
     """(2, H, W): where each pixel (row, col) of `previous` went in `current`, in pixels (drow, dcol)."""
+    return camera(local_flow(previous, current), previous)
+
+
+def local_flow(previous: np.ndarray, current: np.ndarray) -> np.ndarray:
+    """(2, H, W): the dense optical flow from `previous` to `current`, pixel by pixel (drow, dcol)."""
     radius = max(FLOW_RADIUS, round(FLOW_RADIUS * max(previous.shape[:2]) / 64))
     return optical_flow_ilk(grey(previous), grey(current), radius=radius)
+
+
+def camera(motion: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """The flow's camera part: the affine motion (pan, zoom, rotation, shear) that fits it best, as a dense
+    (2, H, W) field. Fitted by least squares where the picture has texture (the flow is trusted where its
+    gradient is large), then again without the worst quarter (a moving object is not the camera)."""
+    h, w = motion.shape[1:]
+    rows, cols = np.mgrid[0:h, 0:w].astype(np.float64)
+    dy, dx = np.gradient(grey(previous))
+    trust = np.hypot(dx, dy).ravel() + 1e-6
+    basis = np.column_stack([cols.ravel(), rows.ravel(), np.ones(h * w)])
+    goal = np.column_stack([motion[0].ravel(), motion[1].ravel()])
+    keep = np.ones(h * w, bool)
+    for _ in range(2):
+        weight = np.sqrt(trust[keep])[:, None]
+        coef = np.linalg.lstsq(basis[keep] * weight, goal[keep] * weight, rcond=None)[0]
+        miss = np.abs(basis @ coef - goal).sum(axis=1)
+        keep = miss <= np.quantile(miss, 0.75)
+    fitted = basis @ coef
+    return np.stack([fitted[:, 0].reshape(h, w), fitted[:, 1].reshape(h, w)])
 
 
 def warp_residual(previous: np.ndarray, current: np.ndarray, motion: np.ndarray) -> np.ndarray:

@@ -38,7 +38,7 @@ class VideoSettings(BaseModel):
     steps: int = Field(default=40, ge=1, le=10_000, description="gradient steps refitting each frame's shapes")
     keyframe_steps: int = Field(default=150, ge=0, le=100_000,
                                 description="gradient steps refining a keyframe after its method's fit")
-    temporal: float = Field(default=1.0, ge=0.0, le=1_000.0, allow_inf_nan=False,
+    temporal: float = Field(default=0.1, ge=0.0, le=1_000.0, allow_inf_nan=False,
                             description="weight of the temporal term: the cost of moving or recolouring a shape "
                                         "where the picture under it does not change")
     turnover: float = Field(default=0.05, ge=0.0, le=1.0, description="most share of the shapes that die (and "
