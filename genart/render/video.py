@@ -3,7 +3,8 @@
 A scene made from a video (`genart evolve clip.mp4`) holds, besides its `layers` (the drawing
 of the clip's first frame, so every still renderer and motion works on it), a `video` record:
 
-- `fps` and `frames`: the source's frame rate and how many frames were fitted;
+- `fps` and `frames`: the source's frame rate and how many frames were fitted, and `start`: the
+  time in the source of the first (where its sound starts, `genart animate --audio`);
 - `tracks`: one `ShapeTrack` per shape, in draw order, back to front. A track has the shape's
   stable `id` and its `keys`: frame indices, increasing, each with the shape's record there.
   A shape is born at its first key and shows until the frame after its last (it dies then);
@@ -66,6 +67,7 @@ class VideoTracks(Model):
 
     fps: Annotated[float, Field(gt=0.0, le=MAX_CLIP_FPS, allow_inf_nan=False)]
     frames: Annotated[int, Field(ge=1, le=MAX_CLIP_FRAMES)]
+    start: Annotated[float, Field(ge=0.0, le=1e7, allow_inf_nan=False)] = 0.0  # seconds into the source of frame 0
     tracks: list[ShapeTrack] = Field(default_factory=list)
     graphs: list[GraphKey] = Field(default_factory=list)
 

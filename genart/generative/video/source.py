@@ -288,30 +288,31 @@ def open_clip(path: str | Path, start: float | None = None, end: float | None = 
     genart.generative.video.source.ClipError: concat:a.mp4|b.mp4: only local files are read, not URLs or protocols
     """
     text = str(path)
-    if URL.match(text) and not Path(text).exists():
-        raise ClipError(f"{text}: only local files are read, not URLs or protocols")
-    path = Path(path)
     window = Window(start, end, fps, resize)
     window.check(text)
-    sequence = sequence_paths(path)
+    sequence = None if URL.match(text) else sequence_paths(Path(path))
     if sequence is not None:
         if not sequence:
             raise ClipError(f"{text}: no pictures in this sequence")
         return SequenceSource(sequence, window, name=text)
+    check_local_file(text)
+    path = Path(path)
+    return MovieSource(path, window)
+
+
+def check_local_file(text: str) -> None:
+    """Raise ClipError (one line) unless `text` names a local regular file within the picture byte limit, as
+    `images.read_regular` checks a still (without reading it: a movie is streamed); a URL or an ffmpeg protocol
+    (``concat:``, ``http:``, ...) is refused."""
+    if URL.match(text) and not Path(text).exists():
+        raise ClipError(f"{text}: only local files are read, not URLs or protocols")
     try:
-        read_regular_head(path)
+        info = os.stat(text)
     except FileNotFoundError:
         raise ClipError(f"{text}: no such file") from None
     except OSError as exc:
         raise ClipError(f"{text}: cannot read ({exc.strerror or exc})") from None
-    return MovieSource(path, window)
-
-
-def read_regular_head(path: Path) -> None:
-    """Check that `path` is a regular file within the picture byte limit, as `images.read_regular` does, without
-    reading it (a movie is streamed, not read at once)."""
-    info = os.stat(path)
     if not stat.S_ISREG(info.st_mode):
-        raise ClipError(f"{path}: not a regular file (a FIFO, socket or device is not read)")
+        raise ClipError(f"{text}: not a regular file (a FIFO, socket or device is not read)")
     if info.st_size > (limit := max_picture_bytes()):
-        raise ClipError(f"{path}: file of {info.st_size} bytes is larger than {limit} (set {BYTES_VARIABLE} to raise it)")
+        raise ClipError(f"{text}: file of {info.st_size} bytes is larger than {limit} (set {BYTES_VARIABLE} to raise it)")

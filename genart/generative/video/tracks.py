@@ -108,8 +108,10 @@ class _Gatherer:
         return [GraphKey(frame=i, graph=self.graphs[i]) for i in kept_keys(self.graphs)]
 
 
-def clip_scene(canvas: S.Canvas, source: S.Source | None, fps: float, fits: Iterable[FrameFit]) -> S.Scene:
-    """The scene of a fitted clip: its `video` tracks (`genart.render.video`), and its first frame as `layers`.
+def clip_scene(canvas: S.Canvas, source: S.Source | None, fps: float, fits: Iterable[FrameFit],
+               start: float = 0.0) -> S.Scene:
+    """The scene of a fitted clip: its `video` tracks (`genart.render.video`), and its first frame as `layers`;
+    `start` is where in the source its first frame is (seconds).
 
     Examples
     --------
@@ -127,7 +129,7 @@ def clip_scene(canvas: S.Canvas, source: S.Source | None, fps: float, fits: Iter
         gathered.add(fit)
     if gathered.frames == 0:
         raise ValueError("no frames were fitted")
-    video = VideoTracks(fps=fps, frames=gathered.frames, tracks=gathered.tracks(), graphs=gathered.graph_keys())
+    video = VideoTracks(fps=fps, frames=gathered.frames, start=start, tracks=gathered.tracks(), graphs=gathered.graph_keys())
     first: list[Layer] = layers_at(video, 0.0)
     return S.Scene(canvas=canvas, source=source, layers=first, video=video,
                    meta={"frames": gathered.frames, "fps": fps})
