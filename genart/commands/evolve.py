@@ -12,6 +12,7 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from genart.api import fit_picture
+from genart.commands.evolve_clip import CLIP_OPTIONS, add_clip_options, run_clip, wants_clip
 from genart.errors import UserError
 from genart.generative.figures import FIT
 from genart.generative.images import ImageError, Picture, load_picture, working
@@ -102,7 +103,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "evolve", help="fit translucent shapes to a picture",
         description="Approximate a picture with N translucent shapes and write the scene and/or its renders.")
     p.add_argument("image", help="the picture to approximate (png, jpg, webp, ...), or a folder of pictures "
-                                 f"(then each -o holds {NAME}, the picture's file name without extension)")
+                                 f"(then each -o holds {NAME}, the picture's file name without extension), or a "
+                                 "clip: a movie (mp4, webm, mov, ...), frames/f%%04d.png, or a folder with --fps")
     p.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
                    help=f"output {OUTPUT_FORMATS} (repeatable; e.g. out/{NAME}.png for a folder)")
     p.add_argument("--method", choices=[m.name for m in methods], default=methods[0].name,
@@ -120,6 +122,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     steps.add_argument("--checkpoint", default=None, help="hillclimb: checkpoint file (default: first output + .ckpt)")
     steps.add_argument("--resume", action="store_true",
                        help="hillclimb: continue from the checkpoint of an interrupted run")
+    add_clip_options(p)
     add_scheduler_option(p, "the tiles of a hillclimb")
     add_quiet_option(p)
     add_poster_options(p)
@@ -297,6 +300,10 @@ def run(args: argparse.Namespace) -> int:
     refinement = None
     if args.refine_seconds is not None:
         refinement = _refinement(args)
+    if wants_clip(args):
+        return run_clip(args, method, settings)
+    if any(getattr(args, option) is not None for option in ("start", "end", "fps", *CLIP_OPTIONS)):
+        raise UserError("--start, --end, --fps and the clip options apply to a clip, not to a picture")
     if Path(args.image).is_dir():
         with watching(args, "evolve") as live:
             return _run_folder(args, method, settings, refinement, live)

@@ -28,6 +28,8 @@ from genart.animate.easing import expression
 from genart.animate.export import Part, parts
 from genart.animate.export.blender import find_blender
 from genart.animate.export.tracks import Appearances, Flights
+from genart.animate.export.video import blender_track_layer, playback
+from genart.animate.motions.video import VideoPlayback
 from genart.animate.timeline import Playable, frame_times
 from genart.errors import UserError
 from genart.render.atomic import atomic_path, atomic_write_bytes
@@ -99,10 +101,14 @@ def blender_data(clip: Playable, fps: float) -> dict[str, Any]:
     """What the builder needs to make the .blend of `clip` at `fps`; an error for what it cannot replay."""
     if not 0 < fps <= 1000:
         raise UserError(f"--fps must be in (0, 1000], got {fps}")
-    drawn = parts(clip)  # a fly-in or a time-lapse (an ExportError otherwise), which have a canvas
+    video = isinstance(clip, VideoPlayback)  # a clip's tracks: keyed shapes (`genart.animate.export.video`)
+    drawn = [] if video else parts(clip)  # a fly-in or a time-lapse (an ExportError otherwise), which have a canvas
     canvas: Canvas = clip.canvas  # type: ignore[attr-defined]
     layers: list[dict[str, Any]] = []
     first = 0
+    if video:
+        layers.append(blender_track_layer(playback(clip), canvas.height, first, UNIT, DEPTH))
+        first += len(layers[-1]["alpha"])
     for part in drawn:
         layers.append(_layer(part, canvas, first, f"shapes {len(layers) + 1}"))
         first += len(layers[-1]["alpha"])

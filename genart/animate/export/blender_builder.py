@@ -271,6 +271,60 @@ def shapes_layer(layer: dict[str, Any], mat: Any, groups: dict[str, Any], second
             modifier[item.identifier] = float(value)
 
 
+def tracks_material() -> Any:
+    """Emission of the object's colour, seen through by 1 − its alpha: a clip's tracks key them per object."""
+    mat = bpy.data.materials.new("genart tracks")
+    mat.surface_render_method = "BLENDED"
+    mat.use_transparency_overlap = True
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    nodes.clear()
+    info = nodes.new("ShaderNodeObjectInfo")
+    emission = nodes.new("ShaderNodeEmission")
+    links.new(info.outputs["Color"], emission.inputs["Color"])
+    mix = nodes.new("ShaderNodeMixShader")
+    links.new(info.outputs["Alpha"], mix.inputs["Fac"])
+    links.new(nodes.new("ShaderNodeBsdfTransparent").outputs[0], mix.inputs[1])
+    links.new(emission.outputs[0], mix.inputs[2])
+    links.new(mix.outputs[0], nodes.new("ShaderNodeOutputMaterial").inputs["Surface"])
+    return mat
+
+
+UNSEEN = 0.05  # frames over which a track's shape appears or vanishes (Blender merges keys under 0.01 frames apart)
+
+
+def track_object(name: str, track: dict[str, Any], mat: Any, fps: float) -> None:
+    """One shape of a clip: its faces at its first key, a shape key per key keyed so consecutive keys blend
+    linearly, its colour keyed at the keys, its alpha 0 before its birth and from its death."""
+    sizes = np.array(track["face_sizes"], np.int64)
+    shapes = [np.array(p, np.float64).reshape(-1, 3) for p in track["positions"]]
+    obj = mesh_object(name, shapes[0], sizes, mat)
+    frames = [t * fps for t in track["keys"]]
+    obj.shape_key_add(name="Basis", from_mix=False)
+    for j, positions in enumerate(shapes):
+        block = obj.shape_key_add(name=f"key {j}", from_mix=False)
+        block.data.foreach_set("co", positions.astype(np.float32).ravel())
+        for k in (j - 1, j, j + 1):
+            if 0 <= k < len(frames):
+                block.value = 1.0 if k == j else 0.0
+                block.keyframe_insert("value", frame=frames[k])
+    colors = [list(c) for c in track["color"]]
+    keyed = [(frames[0] - UNSEEN, [*colors[0][:3], 0.0]), *zip(frames, colors)]
+    if track["dies"] is not None:
+        dies = track["dies"] * fps
+        keyed += [(dies - UNSEEN, colors[-1]), (dies, [*colors[-1][:3], 0.0])]
+    for frame, color in keyed:
+        obj.color = color
+        obj.keyframe_insert("color", frame=frame)
+
+
+def tracks_layer(layer: dict[str, Any], fps: float) -> None:
+    """A clip's tracks (`genart.animate.export.video`): one keyed object per shape, linear between keys."""
+    bpy.context.preferences.edit.keyframe_new_interpolation_type = "LINEAR"
+    mat = tracks_material()
+    for i, track in enumerate(layer["tracks"]):
+        track_object(f"track {i}", track, mat, fps)
+
+
 def canvas_plane(canvas: dict[str, Any], mat: Any) -> None:
     """The canvas background: one quad at depth 0, drawn with the shapes' material."""
     w, h = canvas["width"], canvas["height"]
@@ -336,7 +390,10 @@ def build(data: dict[str, Any]) -> None:
     canvas_plane(data["canvas"], mat)
     groups: dict[str, Any] = {}
     for layer in data["layers"]:
-        shapes_layer(layer, mat, groups, data["seconds_per_frame"])
+        if layer["motion"] == "tracks":
+            tracks_layer(layer, data["fps"])
+        else:
+            shapes_layer(layer, mat, groups, data["seconds_per_frame"])
     camera(data["canvas"], data["top"])
     settings(data)
     compositing()

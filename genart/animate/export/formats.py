@@ -19,7 +19,9 @@ from genart.animate.export.gltf import gltf_bytes
 from genart.animate.export.keys import FlightKeys, Interpolation, part_keys
 from genart.animate.export.lottie import animation
 from genart.animate.export.smil import animated_svg
+from genart.animate.export.video import lottie_animation
 from genart.animate.motions import MotionSettings, build_clip, motion_of
+from genart.animate.motions.video import VideoPlayback
 from genart.animate.timeline import Playable
 from genart.render import scene
 from genart.render.atomic import atomic_write_bytes
@@ -101,6 +103,18 @@ def _lottie(request: ExportRequest) -> bytes:
     return json.dumps(doc, separators=(",", ":")).encode()
 
 
+def _video_lottie(request: ExportRequest) -> bytes:
+    return json.dumps(lottie_animation(request.clip, request.fps), separators=(",", ":")).encode()
+
+
+def _or_video(writer: Callable[[ExportRequest], list[Path]],
+              video: Callable[[ExportRequest], list[Path]]) -> Callable[[ExportRequest], list[Path]]:
+    """`writer`, or `video` for the video motion of a clip scene (its tracks keyed, `export.video`)."""
+    def write(request: ExportRequest) -> list[Path]:
+        return (video if isinstance(request.clip, VideoPlayback) else writer)(request)
+    return write
+
+
 def _smil(request: ExportRequest) -> bytes:
     drawn, keys = keyed(request, SMIL_KEYS)
     return animated_svg(request.drawing.canvas, drawn, keys, request.clip.length, request.width).encode()
@@ -113,7 +127,8 @@ def _gltf(binary: bool) -> Callable[[ExportRequest], bytes]:
 
 
 def _blend(request: ExportRequest) -> list[Path]:
-    parts(request.clip)  # a clip no exporter can carry is refused before Blender starts
+    if not isinstance(request.clip, VideoPlayback):
+        parts(request.clip)  # a clip no exporter can carry is refused before Blender starts
     export_blend(request.clip, request.out, request.fps, request.blender)
     return [request.out]
 
@@ -127,7 +142,8 @@ BUILDER_DATA_MARK = f'{{"format":"{BLENDER_FORMAT}"'.encode()  # how the builder
 
 
 def _builder(request: ExportRequest) -> list[Path]:
-    parts(request.clip)
+    if not isinstance(request.clip, VideoPlayback):
+        parts(request.clip)
     data = builder_data(request.out)
     write_blender_data(request.clip, request.fps, data)
     write_builder_script(request.out)
@@ -136,12 +152,12 @@ def _builder(request: ExportRequest) -> list[Path]:
 
 MOVING = ("flyin", "timelapse")  # the motions the exporters carry today
 FORMATS: dict[str, Format] = {f.suffix: f for f in (
-    Format(".json", "Lottie JSON", MOVING, _bytes(_lottie)),
+    Format(".json", "Lottie JSON", (*MOVING, "video"), _or_video(_bytes(_lottie), _bytes(_video_lottie))),
     Format(".svg", "SVG animated with SMIL", MOVING, _bytes(_smil), options=("width",)),
     Format(".gltf", "glTF 2.0", MOVING, _bytes(_gltf(binary=False))),
     Format(".glb", "binary glTF 2.0", MOVING, _bytes(_gltf(binary=True))),
-    Format(".blend", "Blender scene", MOVING, _blend, options=("blender",)),
-    Format(".py", "Blender builder script and its data", MOVING, _builder, lambda out: [builder_data(out)],
+    Format(".blend", "Blender scene", (*MOVING, "video"), _blend, options=("blender",)),
+    Format(".py", "Blender builder script and its data", (*MOVING, "video"), _builder, lambda out: [builder_data(out)],
            asked_by="--blender-script", hint=lambda written: f"run `blender -b --python {written[0]} -- "
                                                              f"{written[1]} OUT.blend`"),
 )}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,18 +19,10 @@ from genart.generative.methods.base import max_workers
 from genart.generative.video.chunks import Fitted, fit_chunk, seams
 from genart.generative.video.chunks import chunks as cut
 from genart.generative.video.settings import VideoSettings
+from genart.generative.video.tracks import FrameFit
 from genart.render import scene as S
 from genart.runtime.execution import open_execution
 from genart.runtime.progress import SILENT, Reporter, Tally
-
-
-@dataclass(frozen=True)
-class FrameFit:
-    """One fitted frame: its index in the clip, its layer (picture units) and each element's stable id."""
-
-    index: int
-    layer: S.ShapesLayer | S.GraphLayer
-    ids: tuple[int, ...]
 
 
 def working_frame(frame: np.ndarray, resize: int | None) -> np.ndarray:

@@ -1,0 +1,159 @@
+"""The video motion exported: every shape's track as keyframes, linear between them as genart plays it.
+
+A clip's track (`genart.render.video.ShapeTrack`) is a shape's record at its key frames;
+`genart.animate.motions.video` draws it linearly between keys (points, parameters, colour),
+from its first key until the frame after its last. The exports carry exactly that:
+
+- Lottie: one layer per track, in-point at its birth and out-point at its death; its shape
+  items are the drawable's own (`Drawable.lottie_items`) at each key, and every property that
+  differs between keys is keyed with linear easing at the keys' times (paths, centres, sizes,
+  turns, colours, opacities);
+- Blender: one object per track, its faces (`Drawable.faces`) at its first key, a shape key
+  per key (keyed 0 → 1 → 0 so Blender blends consecutive keys linearly, as genart does), its
+  colour and alpha keyed on the object's colour (linear), and its render visibility keyed
+  (constant) at birth and death; `blender_builder.tracks_layer` builds it.
+
+Every point matches genart's at the keys. Between keys a polygon moves vertex by vertex in all
+three; Lottie turns a turning ellipse by its interpolated angle as genart does, while Blender's
+shape keys move its outline's vertices straight (a chord of the turn: off by at most
+r·(1 − cos(Δangle/2)) midway). Exports carry the motion with its linear easing only (a movie
+plays any), at any `fps`, `start`, `duration` and `hold`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from genart.animate.export import ExportError
+from genart.animate.export.lottie import IDENTITY, background_layer, document
+from genart.animate.motions.video import VideoPlayback
+from genart.animate.timeline import Playable, frame_times
+from genart.render.drawables import LottiePaint, Packed, drawable, pack
+from genart.render.drawables.base import Json, lottie_static
+from genart.render.video import ShapeTrack
+
+LINEAR = {"o": {"x": [0.0], "y": [0.0]}, "i": {"x": [1.0], "y": [1.0]}}
+
+
+def playback(clip: Playable) -> VideoPlayback:
+    """The video clip an export carries; another clip, a loop or an eased playback is an ExportError."""
+    if not isinstance(clip, VideoPlayback):
+        raise ExportError("this export carries the video motion of a clip scene only")
+    if clip.easing != "linear":
+        raise ExportError(f"the video motion is exported with the linear easing only, not {clip.easing}: "
+                          "leave out --easing (a movie plays any)")
+    return clip
+
+
+def key_seconds(clip: VideoPlayback, frames: np.ndarray) -> np.ndarray:
+    """When the clip's frame positions `frames` show (seconds of the motion).
+
+    Examples
+    --------
+    >>> from genart.render.video import VideoTracks
+    >>> from genart.render.scene import Canvas
+    >>> clip = VideoPlayback(duration=2.0, start=1.0, canvas=Canvas(width=1, height=1), video=VideoTracks(fps=2, frames=5))
+    >>> key_seconds(clip, np.array([0.0, 4.0, 5.0])).tolist()
+    [1.0, 3.0, 3.5]
+    """
+    last = clip.video.frames - 1
+    per_frame = clip.duration / last if last > 0 else 0.0
+    return clip.start + np.asarray(frames, np.float64) * per_frame
+
+
+def life(clip: VideoPlayback, track: ShapeTrack) -> tuple[float, float]:
+    """When a track's shape is born and dies (seconds); one showing on the clip's last frame never dies."""
+    born, dies = key_seconds(clip, np.array([track.keys[0], track.keys[-1] + 1.0]))
+    return float(born), float("inf") if track.keys[-1] == clip.video.frames - 1 else float(dies)
+
+
+def packed_keys(track: ShapeTrack) -> Packed:
+    """A track's records at its keys, packed."""
+    return pack(track.shapes)
+
+
+def _lottie_key_items(keys: Packed, j: int) -> list[Json]:
+    color = keys.colors[j]
+    paint = LottiePaint([float(c) for c in color[:3]] + [1.0], lottie_static(float(color[3]) * 100.0))
+    return drawable(int(keys.kinds[j])).lottie_items(keys.points[j], int(keys.counts[j]), keys.params[j], paint)
+
+
+def _keyed_value(values: list[Any], frames: list[float]) -> Json:
+    """A Lottie property holding `values` at `frames`: static where they all agree, else keyed linearly."""
+    if all(v == values[0] for v in values[1:]):
+        return lottie_static(values[0])
+    keys = []
+    for j, (value, frame) in enumerate(zip(values, frames)):
+        start = value if isinstance(value, list) else [value]
+        key: Json = {"t": round(frame, 6), "s": start}
+        if j + 1 < len(values):
+            key.update(LINEAR)
+        keys.append(key)
+    return {"a": 1, "k": keys}
+
+
+def merged(trees: list[Any], frames: list[float]) -> Any:
+    """The Lottie items of one shape at its keys (`trees`, all of one structure) merged into one tree, each static
+    property (`{"a": 0, "k": v}`) keyed where it differs between keys."""
+    first = trees[0]
+    if isinstance(first, dict):
+        if first.get("a") == 0 and "k" in first and len(first) == 2:
+            values = [tree["k"] for tree in trees]
+            if isinstance(values[0], dict):  # a path: keyed as a list of one path
+                values = [[value] for value in values]
+                if all(v == values[0] for v in values[1:]):
+                    return first
+            return _keyed_value(values, frames)
+        return {key: merged([tree[key] for tree in trees], frames) for key in first}
+    if isinstance(first, list) and first and isinstance(first[0], (dict, list)):
+        return [merged([tree[i] for tree in trees], frames) for i in range(len(first))]
+    return first
+
+
+def lottie_track_layers(clip: VideoPlayback, fps: float, out_frame: float) -> list[Json]:
+    """One Lottie layer per track, in draw order (see the module docstring); identity transforms."""
+    layers = []
+    for track in clip.video.tracks:
+        keys = packed_keys(track)
+        frames = [float(t) * fps for t in key_seconds(clip, np.array(track.keys, np.float64))]
+        items = merged([_lottie_key_items(keys, j) for j in range(len(keys))], frames)
+        born, dies = life(clip, track)
+        layers.append({"ty": 4, "ind": 0, "ip": round(born * fps, 6), "op": min(out_frame, dies * fps), "st": 0,
+                       "ks": IDENTITY, "shapes": items})
+    return layers
+
+
+def lottie_animation(clip: Playable, fps: float) -> Json:
+    """The Lottie document of a video clip at `fps`: its background, then a layer per track."""
+    video = playback(clip)
+    out_frame = float(len(frame_times(video.length, fps)))
+    background = [background_layer(video.canvas, out_frame)] if video.canvas.background[3] > 0 else []
+    return document(video.canvas, background + lottie_track_layers(video, fps, out_frame), fps, out_frame)
+
+
+def blender_track_layer(clip: VideoPlayback, canvas_height: float, first: int, unit: float,
+                        depth: float) -> dict[str, Any]:
+    """The builder's "tracks" layer: per track its faces at each key (Blender coordinates), the keys' times,
+    colours and alphas, and its life (see the module docstring)."""
+    tracks = []
+    for i, track in enumerate(clip.video.tracks):
+        keys = packed_keys(track)
+        z = (first + 1 + i) * depth
+        shapes = []
+        for j in range(len(keys)):
+            faces = drawable(int(keys.kinds[j])).faces(keys.points[j], int(keys.counts[j]), keys.params[j])
+            corners = np.concatenate(faces)
+            shapes.append(np.column_stack([corners[:, 0] * unit, (canvas_height - corners[:, 1]) * unit,
+                                           np.full(len(corners), z)]))
+        born, dies = life(clip, track)
+        tracks.append({
+            "face_sizes": [len(face) for face in faces],
+            "keys": [round(float(t), 6) for t in key_seconds(clip, np.array(track.keys, np.float64))],
+            "positions": [np.round(s, 6).ravel().tolist() for s in shapes],
+            "color": np.round(np.clip(keys.colors, 0.0, 1.0), 6).tolist(),
+            "born": round(born, 6),
+            "dies": None if dies == float("inf") else round(dies, 6),
+        })
+    return {"name": "tracks", "motion": "tracks", "tracks": tracks, "alpha": [0.0] * len(tracks)}
