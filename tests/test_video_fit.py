@@ -10,9 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from genart.generative.video.chunks import ID_STRIDE
 from genart.generative.video.fit import FrameFit, clip_background, fit_video, working_frame
 from genart.generative.video.quality import flicker, frame_render, rmse_per_frame
 from genart.generative.video.settings import VideoSettings
+from genart.render.scene import GraphLayer
 from tests.video_clip import clip_frames, write_clip
 
 SIZE, COUNT, SHAPES = 64, 8, 30  # the clip's own size and length (tests/video_clip.py)
@@ -115,3 +117,17 @@ def test_a_dask_cluster_gives_the_local_shapes() -> None:
         remote = list(fit_video(frames, 12.0, _settings(**CHUNKED, workers=2), seed=4,
                                 scheduler=cluster.scheduler_address))
     assert _shapes(local) == _shapes(remote)
+
+
+def test_gng_nodes_keep_their_ids_across_frames_and_seams() -> None:
+    frames = clip_frames(SIZE, 5)
+    settings = VideoSettings(method="gng", keyframe={"resize": SIZE, "max_nodes": 60, "epochs": 4,
+                                                     "n_iter_before_neuron_added": 40},
+                             chunk=3, overlap=1, workers=1)
+    fits = list(fit_video(frames, 30.0, settings, seed=1))
+    assert all(isinstance(f.layer, GraphLayer) and list(f.ids) == f.layer.ids for f in fits)
+    assert len(set(fits[0].ids) & set(fits[1].ids)) > 0.8 * len(fits[0].ids)  # the gas lives on
+    seam = fits[3]  # chunk 0's graph fading out under chunk 1's
+    assert isinstance(seam.layer, GraphLayer) and seam.layer.edge_colors is not None
+    assert {c[3] for c in seam.layer.edge_colors} == {0.5}
+    assert min(fits[4].ids) >= ID_STRIDE

@@ -17,9 +17,11 @@ import numpy as np
 
 from genart.generative.fastrng import stream
 from genart.generative.images import Picture
+from genart.generative.methods.gng import GNGSettings
+from genart.generative.video.gng_track import next_graph, start_graph
 from genart.generative.video.settings import VideoSettings
 from genart.generative.video.shape_track import next_frame, start_track
-from genart.render.drawables import Shape
+from genart.render import scene as S
 from genart.render.fields import rgba
 
 ID_STRIDE = 1_000_000  # chunk c's shapes have ids from c × ID_STRIDE
@@ -27,9 +29,9 @@ ID_STRIDE = 1_000_000  # chunk c's shapes have ids from c × ID_STRIDE
 
 @dataclass(frozen=True)
 class Fitted:
-    """One frame of a chunk: its shapes (working pixels, back to front) and their ids."""
+    """One frame of a chunk: its layer (picture units) and the ids of its shapes or nodes."""
 
-    shapes: list[Shape]
+    layer: S.ShapesLayer | S.GraphLayer
     ids: list[int]
 
 
@@ -62,28 +64,64 @@ def chunks(frames: Iterable[np.ndarray], settings: VideoSettings) -> Iterator[Ch
         yield Chunk(index, index * length, held)
 
 
-def fit_chunk(chunk: Chunk, settings: VideoSettings, seed: int, background: tuple[float, float, float]) -> list[Fitted]:
-    """Every frame of a chunk, fitted from its keyframe on (a worker's job)."""
-    own = chunk_seed(seed, chunk.index)
+def fit_chunk(chunk: Chunk, settings: VideoSettings, seed: int, background: tuple[float, float, float],
+              to_picture: float) -> list[Fitted]:
+    """Every frame of a chunk, fitted from its keyframe on, in picture units (`to_picture` per working
+    pixel): a worker's job."""
+    own, first_id = chunk_seed(seed, chunk.index), chunk.index * ID_STRIDE
+    if isinstance(settings.keyframe, GNGSettings):
+        return _graph_chunk(chunk, settings, own, first_id, to_picture)
     first = chunk.frames[0]
     target = first.astype(np.float64) / 255.0
     picture = Picture(first, f"frame {chunk.first}", hashlib.sha256(first.tobytes()).hexdigest())
-    track = start_track(picture, target, settings, own, chunk.index * ID_STRIDE, background)
-    out = [Fitted(track.shapes, track.ids)]
+    track = start_track(picture, target, settings, own, first_id, background)
+    out = [Fitted(track.layer(to_picture), track.ids)]
     for k, frame in enumerate(chunk.frames[1:], 1):
         previous, target = target, frame.astype(np.float64) / 255.0
         track = next_frame(track, previous, target, settings, own, k)
-        out.append(Fitted(track.shapes, track.ids))
+        out.append(Fitted(track.layer(to_picture), track.ids))
     return out
 
 
-def _faded(shapes: list[Shape], share: float) -> list[Shape]:
-    return [s.model_copy(update={"color": rgba([*s.color[:3], s.color[3] * share])}) for s in shapes]
+def _graph_chunk(chunk: Chunk, settings: VideoSettings, seed: int, first_id: int, to_picture: float) -> list[Fitted]:
+    assert isinstance(settings.keyframe, GNGSettings)
+    track = start_graph(chunk.frames[0], settings.keyframe, seed)
+    out = []
+    for k, frame in enumerate(chunk.frames):
+        if k:
+            next_graph(track, frame, settings.gng_epochs)
+        layer, ids = track.layer(frame, to_picture, first_id)
+        out.append(Fitted(layer, list(ids)))
+    return out
+
+
+def _fade(color: tuple[float, float, float, float], share: float) -> tuple[float, float, float, float]:
+    return rgba([*color[:3], color[3] * share])
+
+
+def _faded(layer: S.ShapesLayer | S.GraphLayer, share: float) -> S.ShapesLayer | S.GraphLayer:
+    """The layer with every shape's (or edge's and node's) opacity × `share`."""
+    if isinstance(layer, S.ShapesLayer):
+        return layer.model_copy(update={"shapes": [s.model_copy(update={"color": _fade(s.color, share)})
+                                                   for s in layer.shapes]})
+    edges = layer.edge_colors or [layer.edge_color] * len(layer.edges)
+    nodes = layer.node_colors or [layer.node_color] * len(layer.ids)
+    return layer.model_copy(update={"edge_colors": [_fade(c, share) for c in edges],
+                                    "node_colors": [_fade(c, share) for c in nodes]})
 
 
 def blend(old: Fitted, new: Fitted, t: float) -> Fitted:
-    """A seam frame: `old` fading out (opacity × 1 − t) under `new` fading in (× t)."""
-    return Fitted(_faded(old.shapes, 1.0 - t) + _faded(new.shapes, t), old.ids + new.ids)
+    """A seam frame: `old` fading out (opacity × 1 − t) under `new` fading in (× t), as one layer."""
+    under, over = _faded(old.layer, 1.0 - t), _faded(new.layer, t)
+    if isinstance(under, S.ShapesLayer) and isinstance(over, S.ShapesLayer):
+        layer: S.ShapesLayer | S.GraphLayer = under.model_copy(update={"shapes": under.shapes + over.shapes})
+    else:
+        assert isinstance(under, S.GraphLayer) and isinstance(over, S.GraphLayer)
+        layer = under.model_copy(update={
+            "ids": under.ids + over.ids, "xy": under.xy + over.xy, "edges": under.edges + over.edges,
+            "edge_colors": (under.edge_colors or []) + (over.edge_colors or []),
+            "node_colors": (under.node_colors or []) + (over.node_colors or [])})
+    return Fitted(layer, old.ids + new.ids)
 
 
 def seams(fitted: Iterable[list[Fitted]], settings: VideoSettings) -> Iterator[Fitted]:

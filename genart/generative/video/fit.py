@@ -16,11 +16,11 @@ import numpy as np
 
 from genart.generative.images import resize_to
 from genart.generative.methods.base import max_workers
-from genart.generative.video.chunks import Fitted, fit_chunk, seams
+from genart.generative.methods.gng import GNGSettings
 from genart.generative.video.chunks import chunks as cut
+from genart.generative.video.chunks import fit_chunk, seams
 from genart.generative.video.settings import VideoSettings
 from genart.generative.video.tracks import FrameFit
-from genart.render import scene as S
 from genart.runtime.execution import open_execution
 from genart.runtime.progress import SILENT, Reporter, Tally
 
@@ -33,8 +33,12 @@ def working_frame(frame: np.ndarray, resize: int | None) -> np.ndarray:
     return resize_to(rgb, resize)
 
 
-def clip_background(first: np.ndarray) -> tuple[float, float, float]:
-    """The clip's one background colour: its first working frame's mean (every keyframe is fitted over it)."""
+def clip_background(first: np.ndarray, settings: VideoSettings | None = None) -> tuple[float, float, float]:
+    """The clip's one background colour: its first working frame's mean (every keyframe of shapes is fitted
+    over it), or a GNG drawing's own background colour."""
+    if settings is not None and isinstance(settings.keyframe, GNGSettings):
+        red, green, blue = settings.keyframe.background[:3]
+        return (red, green, blue)
     r, g, b = (float(v) for v in (first.reshape(-1, 3).mean(axis=0) / 255.0))
     return (r, g, b)
 
@@ -73,15 +77,10 @@ def fit_video(frames: Iterable[np.ndarray], fps: float, settings: VideoSettings,
     workers = settings.workers or max_workers()
     tally = Tally(reporter, "video", frame_count or 0, "frame")
     tally.count()
-    jobs = ((chunk, settings, seed, background) for chunk in cut(itertools.chain([first], stream), settings))
+    jobs = ((chunk, settings, seed, background, to_picture) for chunk in cut(itertools.chain([first], stream), settings))
     with open_execution(0 if workers == 1 and scheduler is None else workers, scheduler) as execution:
         done = (result for _, result in execution.stream(fit_chunk, jobs, workers, ordered=True))
         for index, fitted in enumerate(seams(done, settings)):
-            yield _frame_fit(index, fitted, to_picture)
+            yield FrameFit(index, fitted.layer, tuple(fitted.ids))
             tally.add()
     tally.count(final=True)
-
-
-def _frame_fit(index: int, fitted: Fitted, to_picture: float) -> FrameFit:
-    layer = S.ShapesLayer(name="shapes", shapes=[S.scaled(s, to_picture) for s in fitted.shapes])
-    return FrameFit(index, layer, tuple(fitted.ids))
