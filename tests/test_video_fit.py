@@ -5,11 +5,13 @@ Dask LocalCluster."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from genart.generative.checkpoint import CheckpointError
 from genart.generative.video.chunks import ID_STRIDE
 from genart.generative.video.fit import FrameFit, clip_background, fit_video, working_frame
 from genart.generative.video.quality import flicker, frame_render, rmse_per_frame
@@ -131,3 +133,26 @@ def test_gng_nodes_keep_their_ids_across_frames_and_seams() -> None:
     assert isinstance(seam.layer, GraphLayer) and seam.layer.edge_colors is not None
     assert {c[3] for c in seam.layer.edge_colors} == {0.5}
     assert min(fits[4].ids) >= ID_STRIDE
+
+
+def _stopping(frames: list[np.ndarray], after: int) -> Iterator[np.ndarray]:
+    """The frames, then Ctrl-C where frame `after` would come."""
+    yield from frames[:after]
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_keeps_a_checkpoint_that_resume_continues(tmp_path: Path) -> None:
+    frames = clip_frames(SIZE, 7)
+    settings = _settings(**CHUNKED)
+    unbroken = list(fit_video(frames, 30.0, settings, seed=4))
+    checkpoint = tmp_path / "clip.ckpt"
+    with pytest.raises(KeyboardInterrupt):
+        list(fit_video(_stopping(frames, 6), 30.0, settings, seed=4, checkpoint=checkpoint))
+    assert checkpoint.is_file()  # chunk 0 (frames 0-3) was done
+    resumed = list(fit_video(frames, 30.0, settings, seed=4, checkpoint=checkpoint, resume=True))
+    assert _shapes(resumed) == _shapes(unbroken)
+    assert not checkpoint.exists()  # a run that ended keeps none
+    other = tmp_path / "other.ckpt"
+    other.write_text("{}")
+    with pytest.raises(CheckpointError, match="not a genart checkpoint"):
+        list(fit_video(frames, 30.0, settings, seed=4, checkpoint=other))

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import numpy as np
 
 from genart.generative.images import resize_to
 from genart.generative.methods.base import max_workers
 from genart.generative.methods.gng import GNGSettings
+from genart.generative.video.checkpoint import VideoCheckpoint, fingerprint
+from genart.generative.video.chunks import Fitted, fit_chunk, seams
 from genart.generative.video.chunks import chunks as cut
-from genart.generative.video.chunks import fit_chunk, seams
 from genart.generative.video.settings import VideoSettings
 from genart.generative.video.tracks import FrameFit
 from genart.runtime.execution import open_execution
@@ -44,8 +46,8 @@ def clip_background(first: np.ndarray, settings: VideoSettings | None = None) ->
 
 
 def fit_video(frames: Iterable[np.ndarray], fps: float, settings: VideoSettings, seed: int,
-              scheduler: str | None = None, reporter: Reporter = SILENT,
-              frame_count: int | None = None) -> Iterator[FrameFit]:
+              scheduler: str | None = None, checkpoint: Path | None = None, resume: bool = False,
+              reporter: Reporter = SILENT, frame_count: int | None = None) -> Iterator[FrameFit]:
     """The clip's frames fitted coherently, one `FrameFit` per frame in order.
 
     Parameters
@@ -55,6 +57,9 @@ def fit_video(frames: Iterable[np.ndarray], fps: float, settings: VideoSettings,
     settings : the keyframes' method and the per-frame refit (`VideoSettings`).
     seed : same seed, same shapes, whatever the workers or scheduler.
     scheduler : the Dask scheduler the chunks run on (else $GENART_SCHEDULER, else local processes).
+    checkpoint : the file the finished chunks are saved to as they come (removed when the fit ends); Ctrl-C
+        raises KeyboardInterrupt and keeps it.
+    resume : continue from `checkpoint` (the same frames, settings and seed): its chunks are not fitted again.
     reporter : counted to as each frame is done.
     frame_count : the clip's frames, if known (for the count).
 
@@ -71,16 +76,30 @@ def fit_video(frames: Iterable[np.ndarray], fps: float, settings: VideoSettings,
     if source is None:
         return
     first = working_frame(source, settings.resize)
-    stream = (working_frame(f, settings.resize) for f in raw)
+    stream = itertools.chain([first], (working_frame(f, settings.resize) for f in raw))
     to_picture = max(source.shape[1] / first.shape[1], source.shape[0] / first.shape[0])
-    background = clip_background(first)
+    store = VideoCheckpoint(checkpoint, fingerprint(settings, seed, fps, first)) if checkpoint else None
+    saved = store.open(resume) if store else []
+    jobs = ((chunk, settings, seed, clip_background(first), to_picture) for chunk in cut(stream, settings)
+            if chunk.index >= len(saved))
     workers = settings.workers or max_workers()
     tally = Tally(reporter, "video", frame_count or 0, "frame")
     tally.count()
-    jobs = ((chunk, settings, seed, background, to_picture) for chunk in cut(itertools.chain([first], stream), settings))
     with open_execution(0 if workers == 1 and scheduler is None else workers, scheduler) as execution:
-        done = (result for _, result in execution.stream(fit_chunk, jobs, workers, ordered=True))
-        for index, fitted in enumerate(seams(done, settings)):
+        fresh = (result for _, result in execution.stream(fit_chunk, jobs, workers, ordered=True))
+        for index, fitted in enumerate(seams(_saved_as_done(saved, fresh, store), settings)):
             yield FrameFit(index, fitted.layer, tuple(fitted.ids))
             tally.add()
     tally.count(final=True)
+    if store is not None:
+        store.remove()
+
+
+def _saved_as_done(saved: list[list[Fitted]], fresh: Iterable[list[Fitted]],
+                   store: VideoCheckpoint | None) -> Iterator[list[Fitted]]:
+    """The chunks in order: those a resumed checkpoint holds, then the fresh ones, each saved as it comes."""
+    yield from saved
+    for chunk in fresh:
+        if store is not None:
+            store.add(chunk)
+        yield chunk
