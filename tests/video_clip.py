@@ -15,6 +15,7 @@ from skimage import data
 BALL = (0.95, 0.15, 0.1)  # the moving object's colour
 BLUR = 10.0  # the photo's blur in its pixels: a camera's soft focus (a few dozen shapes cannot draw fur)
 FPS = 30.0
+REFERENCE_FRAMES = 8
 PAN, ZOOM = 5.0, 0.02  # how far the camera pans (photo pixels) and how much it zooms in, over the clip
 BALL_TRAVEL = 0.06  # how far the ball goes across the frame, over the clip (8 frames at 30 fps: about
 # 0.3 px a frame of pan and 0.5 px of ball at 64 px, a slow camera)
@@ -34,12 +35,13 @@ def _ball(frame: np.ndarray, cx: float, cy: float, radius: float) -> None:
 
 
 def clip_frames(size: int = 64, count: int = 8) -> list[np.ndarray]:
-    """`count` square frames of `size` px: the first half pans right over the photo, the second zooms in;
-    a ball crosses the frame all along."""
+    """`count` square frames of `size` px: the camera pans right over the photo for the first 4 frames, then
+    zooms in; a ball crosses the frame all along. It moves as much a frame however long the clip is
+    (the figures above are for REFERENCE_FRAMES frames)."""
     photo = Image.fromarray(data.chelsea()).filter(ImageFilter.GaussianBlur(BLUR))  # 451 × 300
     frames = []
     for k in range(count):
-        t = k / max(count - 1, 1)
+        t = k / (REFERENCE_FRAMES - 1)
         pan = min(t, 0.5) * 2.0  # 0 → 1 over the first half
         zoom = max(t - 0.5, 0.0) * 2.0  # 0 → 1 over the second
         side = 260.0 * (1.0 - ZOOM * zoom)
