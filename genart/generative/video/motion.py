@@ -1,11 +1,12 @@
 """The picture's own motion between two frames, and shapes carried along by it.
 
 The optical flow (iterative Lucas–Kanade, `skimage.registration.optical_flow_ilk`) says where
-each pixel of one frame went in the next; a shape is moved by it before it is refitted: a polygon's
-every vertex by the flow under it, a round shape's centre by the flow there and its radii by how
-the flow stretches it (so a pan carries it, a zoom grows it). What the flow does not explain (a
-moving object over a still background, a new area coming into view) is the warp's residual: the
-temporal term lets shapes go where it is large.
+each pixel of one frame went in the next; its camera part (`camera`: the affine motion that fits it
+best, a pan, zoom or turn) moves every shape before it is refitted: a polygon's every vertex, a round
+shape's centre, and its radii by how the motion stretches it (so a pan carries it, a zoom grows it).
+The camera's motion is smooth, so shapes are not shaken by the flow's noise where the picture is
+flat. What it does not explain (a moving object, a new area coming into view) is the warp's
+residual: the temporal term lets shapes go where it is large, and births fill in there.
 """
 
 from __future__ import annotations

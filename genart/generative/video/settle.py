@@ -4,11 +4,12 @@ The loss is the soft renderer's mean squared error over sampled pixels plus, for
 
     temporal · s_i · (|Δgeometry_i|² / (H·W) + |Δcolour logits_i|² / N)
 
-where Δ is the change from the `anchor` (the previous frame's shapes) and the stiffness
-s_i = 1 / (1 + change_i / CHANGE_SCALE) falls where the picture under the shape changed
-(change_i: mean absolute change of the source around the shape's centre). So a shape moves
-or recolours as far as the picture change asks, and no further: where the picture holds
-still, a shape holds still. The background is held (one colour for the whole clip).
+where Δ is the change from the anchor (the previous frame's shapes, carried by the camera's
+motion: `genart.generative.video.motion`) and the stiffness s_i = 1 / (1 + change_i / CHANGE_SCALE)
+falls where the picture under the shape changed in a way that motion does not explain (change_i:
+the warp's mean absolute residual around the shape's centre). So a shape moves or recolours as far
+as the picture change asks, and no further: where the picture only moves with the camera, a shape
+moves with it and holds its colour. The background is held (one colour for the whole clip).
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ def centres(params: Params) -> np.ndarray:
 
 
 def stiffness(params: Params, change: np.ndarray | None) -> np.ndarray:
-    """Each shape's temporal stiffness: 1 where the picture around its centre holds still, less where it
-    changed (`change`: H×W mean absolute change between the frames; None: all 1)."""
+    """Each shape's temporal stiffness: 1 where the picture around its centre holds still (or only moves with
+    the camera), less where it changed (`change`: H×W, the warp's mean absolute residual; None: all 1)."""
     if change is None:
         return np.ones(len(params.kind))
     h, w = change.shape
