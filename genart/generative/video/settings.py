@@ -38,6 +38,8 @@ class VideoSettings(BaseModel):
     steps: int = Field(default=40, ge=1, le=10_000, description="gradient steps refitting each frame's shapes")
     keyframe_steps: int = Field(default=150, ge=0, le=100_000,
                                 description="gradient steps refining a keyframe after its method's fit")
+    batch_pixels: int = Field(default=4096, ge=64, le=2**24, description="pixels sampled in each gradient step "
+                                                                        "(all of a frame that has fewer)")
     temporal: float = Field(default=0.1, ge=0.0, le=1_000.0, allow_inf_nan=False,
                             description="weight of the temporal term: the cost of moving or recolouring a shape "
                                         "where the picture under it does not change")

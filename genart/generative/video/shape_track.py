@@ -71,7 +71,8 @@ def start_track(picture: Picture, target: np.ndarray, settings: VideoSettings, s
     h, w = target.shape[:2]
     params = from_shapes(found, background, h, w)
     if settings.keyframe_steps:
-        settle(params, target, settings.keyframe_steps, KEYFRAME_SHARP, np.random.default_rng(seed))
+        settle(params, target, settings.keyframe_steps, KEYFRAME_SHARP, np.random.default_rng(seed),
+               batch=_batch(target, settings))
     return ShapeTrack(to_shapes(params), list(range(first_id, first_id + len(found))), first_id + len(found),
                       background)
 
@@ -86,7 +87,7 @@ def next_frame(track: ShapeTrack, previous: np.ndarray, target: np.ndarray, sett
     carry(params, motion)
     params.clamp(h, w)
     rng = np.random.default_rng([seed, frame])
-    settle(params, target, settings.steps, FRAME_SHARP, rng, temporal=settings.temporal,
+    settle(params, target, settings.steps, FRAME_SHARP, rng, batch=_batch(target, settings), temporal=settings.temporal,
            stiff=stiffness(params, warp_residual(previous, target, motion)))
     keep = _survivors(params, target, settings)
     survivors = [s for s, alive in zip(to_shapes(params), keep) if alive]
@@ -95,6 +96,11 @@ def next_frame(track: ShapeTrack, previous: np.ndarray, target: np.ndarray, sett
                    track.next_id)
     return ShapeTrack(survivors + born, ids + list(range(track.next_id, track.next_id + len(born))),
                       track.next_id + len(born), track.background)
+
+
+def _batch(target: np.ndarray, settings: VideoSettings) -> float:
+    """The share of a frame's pixels each gradient step samples."""
+    return min(1.0, settings.batch_pixels / (target.shape[0] * target.shape[1]))
 
 
 def _survivors(params: Params, target: np.ndarray, settings: VideoSettings) -> np.ndarray:
