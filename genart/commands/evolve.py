@@ -296,12 +296,13 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--width must be at least 1, got {args.width}")
     method = METHODS[args.method]
     _take_palette(args, method)
+    clip_workers = vars(args).pop("workers", None) if wants_clip(args) else None  # a clip's parallel chunks
     settings = settings_from(args, method.settings, DRAWING, "--method", method.name, also=REFINING)
     refinement = None
     if args.refine_seconds is not None:
         refinement = _refinement(args)
     if wants_clip(args):
-        return run_clip(args, method, settings)
+        return run_clip(args, method, settings, clip_workers)
     if any(getattr(args, option) is not None for option in ("start", "end", "fps", *CLIP_OPTIONS)):
         raise UserError("--start, --end, --fps and the clip options apply to a clip, not to a picture")
     if Path(args.image).is_dir():

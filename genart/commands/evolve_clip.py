@@ -54,11 +54,13 @@ def wants_clip(args: argparse.Namespace) -> bool:
     return is_clip(args.image, sequence_folder=args.fps is not None)
 
 
-def _video_settings(args: argparse.Namespace, method: Method, settings: Any) -> VideoSettings:
+def _video_settings(args: argparse.Namespace, method: Method, settings: Any, workers: int | None) -> VideoSettings:
     if method.name not in MODELS:
         raise UserError(f"--method {method.name} fits pictures; a clip is fitted with --method "
                         f"{' or '.join(m for m in MODELS if m != 'gng')}")
     values = {field: getattr(args, option) for option, field in CLIP_OPTIONS.items() if getattr(args, option) is not None}
+    if workers is not None:
+        values["workers"] = workers
     try:
         return VideoSettings.model_validate({"method": method.name, "keyframe": settings, **values})
     except ValidationError as exc:
@@ -83,11 +85,12 @@ def _first_kept(frames: Iterator[np.ndarray], kept: list[np.ndarray]) -> Iterato
     return itertools.chain([first], frames)
 
 
-def run_clip(args: argparse.Namespace, method: Method, settings: Any) -> int:
-    """Fit the clip `args.image` and write its scene and posters (see the module docstring)."""
+def run_clip(args: argparse.Namespace, method: Method, settings: Any, workers: int | None = None) -> int:
+    """Fit the clip `args.image` and write its scene and posters (see the module docstring); `workers` (--workers)
+    fit its chunks in parallel (default all cores)."""
     if args.checkpoint is not None or args.resume or args.refine_seconds is not None:
         raise UserError("--checkpoint, --resume and --refine-seconds apply to pictures, not yet to clips")
-    video = _video_settings(args, method, settings)
+    video = _video_settings(args, method, settings, workers)
     check_outputs(args.output, inputs=[args.image])
     source: ClipSource = open_clip(args.image, args.start, args.end, args.fps)
     width, height = source.size
