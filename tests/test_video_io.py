@@ -112,8 +112,9 @@ def test_limits_apply_to_clips(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(ClipError, match="--end 0.1 must come after --start 0.5"):
         open_clip(movie, start=0.5, end=0.1)
     scene = clip_of(12)
-    keys = sum(len(track.keys) for track in scene.video.tracks)  # type: ignore[union-attr]
-    assert S.count_elements(scene) == 4 * len(scene.layers[0].shapes) + 4 * keys  # type: ignore[union-attr]
+    assert scene.video is not None and isinstance(scene.layers[0], S.ShapesLayer)
+    keys = sum(len(track.keys) for track in scene.video.tracks)
+    assert S.count_elements(scene) == 4 * len(scene.layers[0].shapes) + 4 * keys
     monkeypatch.setenv("GENART_MAX_ELEMENTS", str(S.count_elements(scene) - 1))
     with pytest.raises(S.SceneError, match="elements"):
         S.save(scene, tmp_path / "big.scene.json")
@@ -125,7 +126,7 @@ def clip_of(frames: int) -> S.Scene:
     for i in range(frames):
         shapes: list[S.Shape] = [S.Polygon(points=[(2 + i, 2), (20 + i, 4), (8, 20)], color=(0.9, 0.2, 0.1, 0.8)),
                                  S.Circle(cx=30, cy=12, r=6, color=(0.1, 0.2, 0.9, 0.7))]
-        ids = (5, 9)
+        ids: tuple[int, ...] = (5, 9)
         if i >= 2:
             shapes.insert(1, S.Circle(cx=10, cy=10 + i, r=3, color=(0.1, 0.8, 0.2, 1.0)))
             ids = (5, 11, 9)
