@@ -131,7 +131,7 @@ def clip_of(frames: int) -> S.Scene:
             shapes.insert(1, S.Circle(cx=10, cy=10 + i, r=3, color=(0.1, 0.8, 0.2, 1.0)))
             ids = (5, 11, 9)
         fits.append(FrameFit(i, S.ShapesLayer(shapes=shapes), ids))
-    return clip_scene(S.Canvas(width=40, height=24), S.Source(name="x.mp4"), 10.0, fits, start=1.5)
+    return clip_scene(S.Canvas(width=40, height=30), S.Source(name="x.mp4"), 10.0, fits, start=1.5)
 
 
 def test_the_clip_form_stores_keys_and_plays_between_them(tmp_path: Path) -> None:
