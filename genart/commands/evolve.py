@@ -140,7 +140,7 @@ CLIP_OPTIONS = {"frame_steps": "steps", "keyframe_steps": "keyframe_steps", "tem
 
 def add_clip_options(p: argparse.ArgumentParser) -> None:
     """The options of a clip input (a movie, a frame%04d.png pattern, or a folder with --fps)."""
-    clip = p.add_argument_group("a clip (a movie, frames/f%%04d.png, or a folder of frames with --fps)")
+    clip = p.add_argument_group("clip (a movie, frames/f%04d.png, or a folder of frames with --fps)")
     clip.add_argument("--start", type=float, metavar="SECONDS", help="fit the clip from this time (default its start)")
     clip.add_argument("--end", type=float, metavar="SECONDS", help="fit the clip up to this time (default its end)")
     clip.add_argument("--fps", type=float, help="resample the movie to this rate (default its own); a sequence's "
