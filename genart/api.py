@@ -87,7 +87,11 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
     Parameters
     ----------
     picture
-        A picture file (PNG, JPEG, WebP, ...) or a uint8 array (H, W[, 3|4]).
+        A picture file (PNG, JPEG, WebP, ...) or a uint8 array (H, W[, 3|4]); or a clip: a movie file,
+        a ``frames/f%04d.png`` pattern, or a folder of frames with ``fps=`` (``hillclimb`` or
+        ``gradient``), fitted coherently frame after frame into one scene of shape tracks; its
+        settings ``start``, ``end`` (seconds), ``fps`` (resampling) and ``video`` (a dict of the
+        clip's settings: ``temporal``, ``chunk``, ``overlap``, ``steps``, ...) go with it.
     method
         ``hillclimb`` (translucent shapes, the default), ``anneal``, ``gradient`` (soft
         circles), ``gng`` (Growing Neural Gas line art) or ``mosaic`` (photo mosaic; needs
@@ -131,8 +135,15 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
 
     if method not in METHODS:
         raise SettingsError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
+    clip = {key: settings.pop(key) for key in CLIP_KEYS if key in settings}
     chosen, collection = METHODS[method], settings.get("collection")
     chosen_settings = settings_of(chosen.settings, settings)
+    if not isinstance(picture, np.ndarray) and _is_clip(picture, "fps" in clip):
+        if refine_seconds is not None:
+            raise SettingsError("refine_seconds applies to pictures, not to clips")
+        return Scene(_fitted_clip(picture, method, chosen_settings, clip, progress, scheduler))
+    if clip:
+        raise SettingsError(f"{', '.join(clip)} apply to a clip (a movie, frames/f%04d.png, a folder with fps)")
     if refine_seconds is not None and not chosen.draws_shapes:
         raise SettingsError(f"refine_seconds applies to methods that draw shapes, not to {method}")
     refinement = None if refine_seconds is None else settings_of(RefineSettings, {
@@ -140,6 +151,29 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
         "seed": getattr(chosen_settings, "seed", 0)})
     drawing = fit_picture(_picture(picture), method, chosen_settings, refinement, progress, scheduler=scheduler)
     return Scene(drawing, collection=Path(collection) if collection is not None else None)
+
+
+CLIP_KEYS = ("start", "end", "fps", "video")  # fit's settings for a clip, not its method's
+
+
+def _is_clip(picture: Any, sequence_folder: bool) -> bool:
+    from genart.generative.video.source import is_clip
+
+    return isinstance(picture, (str, os.PathLike)) and is_clip(Path(picture), sequence_folder)
+
+
+def _fitted_clip(path: str | os.PathLike[str], method: str, settings: BaseModel, clip: dict[str, Any], progress: bool,
+                 scheduler: str | None) -> S.Scene:
+    """The scene of a clip fitted coherently (`genart.generative.video.clip.fit_clip`)."""
+    from genart.bars import reporter_for
+    from genart.generative.video.clip import fit_clip
+    from genart.generative.video.settings import VideoSettings
+    from genart.generative.video.source import open_clip
+
+    video = settings_of(VideoSettings, {**dict(clip.get("video") or {}), "method": method, "keyframe": settings})
+    source = open_clip(Path(path), clip.get("start"), clip.get("end"), clip.get("fps"))
+    return fit_clip(source, video, int(getattr(settings, "seed", 0)), clip.get("start") or 0.0, scheduler,
+                    reporter_for(progress))
 
 
 def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: BaseModel | None = None,

@@ -1,5 +1,6 @@
-"""The video motion exported: a Lottie (lottie-web in Chromium) and a .blend (Cycles) play the clip's shapes moving
-as genart's own frames show them, at 3 times (≥ 30 dB), and the Lottie keys every changing property.
+"""The video motion exported: a Lottie (lottie-web in Chromium), an animated SVG (SMIL in Chromium) and a .blend
+(Cycles) play the clip's shapes moving as genart's own frames show them, at 3 times (≥ 30 dB), and the Lottie keys
+every changing property.
 
 The clip is made here: shapes fitted frame by frame as a video fit gives them (`FrameFit`s), which move, turn,
 recolour, are born and die, gathered by `clip_scene` into tracks.
@@ -66,20 +67,22 @@ def test_lottie_keys_what_moves_and_holds_what_does_not() -> None:
 
 
 @pytest.mark.slow
-def test_lottie_and_blend_play_the_shapes_moving_as_genart(tmp_path: Path) -> None:
+def test_lottie_smil_and_blend_play_the_shapes_moving_as_genart(tmp_path: Path) -> None:
     scene = moving_clip()
     path = S.save(scene, tmp_path / "clip.scene.json")
-    lottie, blend = tmp_path / "clip.json", tmp_path / "clip.blend"
-    for out, extra in ((lottie, []), (blend, ["--blender", players.blender()])):
+    lottie, smil, blend = tmp_path / "clip.json", tmp_path / "clip.svg", tmp_path / "clip.blend"
+    for out, extra in ((lottie, []), (smil, []), (blend, ["--blender", players.blender()])):
         done = subprocess.run([sys.executable, "-m", "genart", "export", str(path), "--motion", "video", "-o", str(out),
                                "--fps", str(FPS), "-q", *extra], capture_output=True, text=True, cwd=ROOT)
         assert done.returncode == 0, done.stderr
     expected = genart_frames(scene)
     played = players.play("lottie", lottie, TIMES, SIZE, tmp_path)
+    animated = players.play("smil", smil, TIMES, SIZE, tmp_path)
     rendered, facts = players.render([{"file": str(blend), "frames": [round(t * FPS) for t in TIMES],
                                        "size": list(SIZE), "samples": 8}], tmp_path)
     assert facts[0]["range"] == [0, FRAMES - 1] and facts[0]["objects"] == 1 + 4
-    for t, want, web, cycles in zip(TIMES, expected, played, rendered[0]):
+    for t, want, web, svg, cycles in zip(TIMES, expected, played, animated, rendered[0]):
         assert players.psnr(web, want) >= 30.0, ("lottie", t, players.psnr(web, want))
+        assert players.psnr(svg, want) >= 30.0, ("smil", t, players.psnr(svg, want))
         assert players.psnr(cycles, want) >= 30.0, ("blend", t, players.psnr(cycles, want))
     assert players.psnr(expected[0], expected[2]) < 20.0  # the shapes did move

@@ -19,7 +19,7 @@ from genart.animate.export.gltf import gltf_bytes
 from genart.animate.export.keys import FlightKeys, Interpolation, part_keys
 from genart.animate.export.lottie import animation
 from genart.animate.export.smil import animated_svg
-from genart.animate.export.video import lottie_animation
+from genart.animate.export.video import lottie_animation, smil_document
 from genart.animate.motions import MotionSettings, build_clip, motion_of
 from genart.animate.motions.video import VideoPlayback
 from genart.animate.timeline import Playable
@@ -107,6 +107,10 @@ def _video_lottie(request: ExportRequest) -> bytes:
     return json.dumps(lottie_animation(request.clip, request.fps), separators=(",", ":")).encode()
 
 
+def _video_smil(request: ExportRequest) -> bytes:
+    return smil_document(request.clip, request.width).encode()
+
+
 def _or_video(writer: Callable[[ExportRequest], list[Path]],
               video: Callable[[ExportRequest], list[Path]]) -> Callable[[ExportRequest], list[Path]]:
     """`writer`, or `video` for the video motion of a clip scene (its tracks keyed, `export.video`)."""
@@ -153,7 +157,8 @@ def _builder(request: ExportRequest) -> list[Path]:
 MOVING = ("flyin", "timelapse")  # the motions the exporters carry today
 FORMATS: dict[str, Format] = {f.suffix: f for f in (
     Format(".json", "Lottie JSON", (*MOVING, "video"), _or_video(_bytes(_lottie), _bytes(_video_lottie))),
-    Format(".svg", "SVG animated with SMIL", MOVING, _bytes(_smil), options=("width",)),
+    Format(".svg", "SVG animated with SMIL", (*MOVING, "video"), _or_video(_bytes(_smil), _bytes(_video_smil)),
+           options=("width",)),
     Format(".gltf", "glTF 2.0", MOVING, _bytes(_gltf(binary=False))),
     Format(".glb", "binary glTF 2.0", MOVING, _bytes(_gltf(binary=True))),
     Format(".blend", "Blender scene", (*MOVING, "video"), _blend, options=("blender",)),

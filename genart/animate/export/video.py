@@ -8,6 +8,9 @@ from its first key until the frame after its last. The exports carry exactly tha
   items are the drawable's own (`Drawable.lottie_items`) at each key, and every property that
   differs between keys is keyed with linear easing at the keys' times (paths, centres, sizes,
   turns, colours, opacities);
+- SMIL: one SVG element per track (its drawable's, `Drawable.svg_element`, at its first key),
+  every attribute that differs between keys animated linearly at the keys' times (a turn as an
+  `animateTransform`), in a group shown (a discrete opacity) from its birth until its death;
 - Blender: one object per track, its faces (`Drawable.faces`) at its first key, a shape key
   per key (keyed 0 → 1 → 0 so Blender blends consecutive keys linearly, as genart does), its
   colour and alpha keyed on the object's colour (linear), and its render visibility keyed
@@ -25,13 +28,15 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import svgwrite
 
 from genart.animate.export import ExportError
 from genart.animate.export.lottie import IDENTITY, background_layer, document
 from genart.animate.motions.video import VideoPlayback
 from genart.animate.timeline import Playable, frame_times
-from genart.render.drawables import LottiePaint, Packed, drawable, pack
-from genart.render.drawables.base import Json, lottie_static
+from genart.render.drawables import LottiePaint, Packed, drawable, drawable_of, pack
+from genart.render.drawables.base import Json, lottie_static, svg_number
+from genart.render.layers.base import svg_paint
 from genart.render.video import ShapeTrack
 
 LINEAR = {"o": {"x": [0.0], "y": [0.0]}, "i": {"x": [1.0], "y": [1.0]}}
@@ -131,6 +136,74 @@ def lottie_animation(clip: Playable, fps: float) -> Json:
     out_frame = float(len(frame_times(video.length, fps)))
     background = [background_layer(video.canvas, out_frame)] if video.canvas.background[3] > 0 else []
     return document(video.canvas, background + lottie_track_layers(video, fps, out_frame), fps, out_frame)
+
+
+SVG_DEFAULTS = {"fill-opacity": "1", "stroke-opacity": "1"}
+
+
+def _svg_value(attributes: dict[str, str], name: str) -> str:
+    """An SVG attribute of a key's element, or what it is where the element leaves it out."""
+    if name in attributes:
+        return attributes[name]
+    if name == "transform":  # an unturned ellipse: turned by 0 about its centre
+        return f"rotate(0 {attributes.get('cx', '0')} {attributes.get('cy', '0')})"
+    return SVG_DEFAULTS.get(name, "")
+
+
+def _smil(tag: str, length: float, values: list[str], times: list[float], **attrs: str) -> Any:
+    """An SMIL element over the whole movie [0, length], linear between `values` at `times`, frozen at its end."""
+    el = svgwrite.base.BaseElement(debug=False)
+    el.elementname = tag
+    if times[0] > 0:
+        values, times = [values[0], *values], [0.0, *times]
+    if times[-1] < length:
+        values, times = [*values, values[-1]], [*times, length]
+    el.attribs.update({"dur": f"{length:.9g}s", "fill": "freeze", "values": ";".join(values),
+                       "keyTimes": ";".join(f"{min(max(t / length, 0.0), 1.0):.9f}" for t in times), **attrs})
+    return el
+
+
+def smil_track(dwg: svgwrite.Drawing, clip: VideoPlayback, track: ShapeTrack, length: float) -> Any:
+    """A track as its drawable's SVG element at its first key, every attribute that differs between keys animated
+    linearly at the keys' times, inside a group shown from its birth until its death."""
+    elements = [drawable_of(shape).svg_element(dwg, shape, svg_paint(shape.color)) for shape in track.shapes]
+    keyed = [dict(el.get_xml().attrib) for el in elements]
+    times = [float(t) for t in key_seconds(clip, np.array(track.keys, np.float64))]
+    shape = elements[0]
+    for name in dict.fromkeys(n for attributes in keyed for n in attributes):
+        values = [_svg_value(attributes, name) for attributes in keyed]
+        if all(v == values[0] for v in values[1:]):
+            continue
+        if name == "transform":
+            turns = [v.removeprefix("rotate(").removesuffix(")") for v in values]
+            shape.add(_smil("animateTransform", length, turns, times, attributeName="transform", type="rotate"))
+        else:
+            shape.add(_smil("animate", length, values, times, attributeName=name))
+    group = dwg.g()
+    born, dies = life(clip, track)
+    shown = ([(0.0, "0"), (born, "1")] if born > 0 else [(0.0, "1")]) + ([(dies, "0")] if dies < length else [])
+    if len(shown) > 1:
+        group.add(_smil("animate", length, [v for _, v in shown], [t for t, _ in shown], attributeName="opacity",
+                        calcMode="discrete"))
+    group.add(shape)
+    return group
+
+
+def smil_document(clip: Playable, width: float | None = None) -> str:
+    """The animated SVG of a video clip: its background, then a group per track (see `smil_track`)."""
+    video = playback(clip)
+    canvas = video.canvas
+    shown = width if width is not None else canvas.width
+    dwg = svgwrite.Drawing(size=(svg_number(shown), svg_number(shown * canvas.height / canvas.width)),
+                           viewBox=f"0 0 {svg_number(canvas.width)} {svg_number(canvas.height)}", debug=False)
+    dwg["fill-rule"] = "evenodd"
+    if canvas.background[3] > 0:
+        dwg.add(dwg.rect(insert=(0, 0), size=(svg_number(canvas.width), svg_number(canvas.height)),
+                         **svg_paint(canvas.background)))
+    length = max(video.length, 1e-6)
+    for track in video.video.tracks:
+        dwg.add(smil_track(dwg, video, track, length))
+    return str(dwg.tostring())
 
 
 def blender_track_layer(clip: VideoPlayback, canvas_height: float, first: int, unit: float,

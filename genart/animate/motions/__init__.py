@@ -148,7 +148,7 @@ SHAPES = Requirement("shapes", "no shapes",
 GRAPH = Requirement("a graph layer", "no graph layer", lambda s: any(isinstance(layer, GraphLayer) for layer in s.layers))
 MOSAIC = Requirement("a mosaic layer", "no mosaic layer",
                      lambda s: any(isinstance(layer, MosaicLayer) for layer in s.layers))
-CLIP = Requirement("a clip (a scene of genart evolve clip.mp4)", "none", lambda s: s.video is not None)
+CLIP = Requirement("a clip (a scene of genart evolve clip.mp4)", "no clip", lambda s: s.video is not None)
 SNAPSHOTS = Requirement("snapshots", "no snapshots", lambda s: bool(s.snapshots))
 
 
