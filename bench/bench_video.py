@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=24)
     parser.add_argument("--shapes", type=int, default=200)
     parser.add_argument("--chunk", type=int, default=12, help="frames from one keyframe to the next")
+    parser.add_argument("--steps", type=int, default=VideoSettings().steps, help="gradient steps refitting a frame")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="64 px, 4 frames, 20 shapes: checks that it runs")
@@ -63,7 +64,8 @@ def main() -> None:
     frames = clip_frames(args.size, args.frames)
     keyframe = {"shapes": args.shapes, "resize": args.size, "candidates": 200, "repeats": 4, "max_age": 50}
     common = {"method": "hillclimb", "keyframe": keyframe, "workers": args.workers}
-    coherent = VideoSettings.model_validate(common | {"chunk": args.chunk, "overlap": min(3, args.chunk - 1)})
+    coherent = VideoSettings.model_validate(common | {"chunk": args.chunk, "overlap": min(3, args.chunk - 1),
+                                                      "steps": args.steps})
     independent = VideoSettings.model_validate(common | {"chunk": 1, "overlap": 0})
     list(fit_video(frames[:2], FPS, coherent.model_copy(update={"workers": 1}), seed=args.seed))  # compile first
     print(f"clip: {args.frames} frames of {args.size} px at {FPS:g} fps, {args.shapes} triangles, "
