@@ -87,11 +87,7 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
     Parameters
     ----------
     picture
-        A picture file (PNG, JPEG, WebP, ...) or a uint8 array (H, W[, 3|4]); or a clip: a movie file,
-        a ``frames/f%04d.png`` pattern, or a folder of frames with ``fps=`` (``hillclimb`` or
-        ``gradient``), fitted coherently frame after frame into one scene of shape tracks; its
-        settings ``start``, ``end`` (seconds), ``fps`` (resampling) and ``video`` (a dict of the
-        clip's settings: ``temporal``, ``chunk``, ``overlap``, ``steps``, ...) go with it.
+        A picture file (PNG, JPEG, WebP, ...) or a uint8 array (H, W[, 3|4]).
     method
         ``hillclimb`` (translucent shapes, the default), ``anneal``, ``gradient`` (soft
         circles), ``gng`` (Growing Neural Gas line art) or ``mosaic`` (photo mosaic; needs
@@ -135,15 +131,8 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
 
     if method not in METHODS:
         raise SettingsError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
-    clip = {key: settings.pop(key) for key in CLIP_KEYS if key in settings}
     chosen, collection = METHODS[method], settings.get("collection")
     chosen_settings = settings_of(chosen.settings, settings)
-    if not isinstance(picture, np.ndarray) and _is_clip(picture, "fps" in clip):
-        if refine_seconds is not None:
-            raise SettingsError("refine_seconds applies to pictures, not to clips")
-        return Scene(_fitted_clip(picture, method, chosen_settings, clip, progress, scheduler))
-    if clip:
-        raise SettingsError(f"{', '.join(clip)} apply to a clip (a movie, frames/f%04d.png, a folder with fps)")
     if refine_seconds is not None and not chosen.draws_shapes:
         raise SettingsError(f"refine_seconds applies to methods that draw shapes, not to {method}")
     refinement = None if refine_seconds is None else settings_of(RefineSettings, {
@@ -153,27 +142,52 @@ def fit(picture: str | os.PathLike[str] | np.ndarray, method: str = "hillclimb",
     return Scene(drawing, collection=Path(collection) if collection is not None else None)
 
 
-CLIP_KEYS = ("start", "end", "fps", "video")  # fit's settings for a clip, not its method's
+def fit_clip(clip: str | os.PathLike[str], method: str = "hillclimb", *, start: float | None = None,
+             end: float | None = None, fps: float | None = None, video: dict[str, Any] | None = None,
+             progress: bool = True, scheduler: str | None = None, **settings: Any) -> Scene:
+    """Fit a video clip coherently, frame after frame, and return its scene of shape tracks.
 
+    Parameters
+    ----------
+    clip
+        A movie (any container ffmpeg reads), a ``frames/f%04d.png`` pattern, or a folder of frames
+        (then give `fps`); only local files are read.
+    method
+        ``hillclimb`` or ``gradient``: how each keyframe is fitted, with its `settings` as for `fit`.
+    start, end
+        The part fitted, in seconds (default the whole clip).
+    fps
+        Resample a movie to this rate (default its own); a sequence's rate (default 25).
+    video
+        The clip's own settings (``temporal``, ``chunk``, ``overlap``, ``steps``, ``workers``, ...).
+    progress, scheduler
+        As for `fit`.
 
-def _is_clip(picture: Any, sequence_folder: bool) -> bool:
-    from genart.generative.video.source import is_clip
+    Returns
+    -------
+    Scene
+        The clip's first frame as its drawing, its frames as ``document.video``; play it with
+        ``scene.animate("video")``.
 
-    return isinstance(picture, (str, os.PathLike)) and is_clip(Path(picture), sequence_folder)
-
-
-def _fitted_clip(path: str | os.PathLike[str], method: str, settings: BaseModel, clip: dict[str, Any], progress: bool,
-                 scheduler: str | None) -> S.Scene:
-    """The scene of a clip fitted coherently (`genart.generative.video.clip.fit_clip`)."""
+    Examples
+    --------
+    >>> scene = fit_clip("assets", method="gradient", fps=1, shapes=3, steps=5, resize=16, progress=False,
+    ...                  video={"steps": 2, "keyframe_steps": 2, "workers": 1})  # a folder of one picture
+    >>> scene.document.video.frames, len(scene.shapes)
+    (1, 3)
+    """
     from genart.bars import reporter_for
-    from genart.generative.video.clip import fit_clip
-    from genart.generative.video.settings import VideoSettings
+    from genart.generative.video.clip import fit_clip as fit_frames
+    from genart.generative.video.settings import MODELS, VideoSettings
     from genart.generative.video.source import open_clip
 
-    video = settings_of(VideoSettings, {**dict(clip.get("video") or {}), "method": method, "keyframe": settings})
-    source = open_clip(Path(path), clip.get("start"), clip.get("end"), clip.get("fps"))
-    return fit_clip(source, video, int(getattr(settings, "seed", 0)), clip.get("start") or 0.0, scheduler,
-                    reporter_for(progress))
+    if method not in MODELS or method == "gng":
+        raise SettingsError(f"a clip is fitted with method hillclimb or gradient, not {method!r}")
+    keyframe = settings_of(MODELS[method], settings)
+    chosen = settings_of(VideoSettings, {**(video or {}), "method": method, "keyframe": keyframe})
+    source = open_clip(Path(clip), start, end, fps)
+    return Scene(fit_frames(source, chosen, int(getattr(keyframe, "seed", 0)), start or 0.0, scheduler,
+                            reporter_for(progress)))
 
 
 def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: BaseModel | None = None,

@@ -150,6 +150,6 @@ def test_a_clip_exports_through_the_registry_as_the_scene_does(tmp_path: Path) -
     with pytest.raises(ExportError, match=r"a\.gif: unknown export format \(use \.json, .* or \.py with "):
         clip.export(tmp_path / "a.gif")
     graph = genart.fit(ASTRONAUT, method="gng", max_nodes=20, epochs=1, resize=32, progress=False)
-    with pytest.raises(ExportError, match=r"g\.json: Lottie JSON carries flyin and timelapse, not growth$"):
+    with pytest.raises(ExportError, match=r"g\.json: Lottie JSON carries flyin, timelapse and video, not growth$"):
         graph.animate("growth", duration=1, fps=4, size=32).export(tmp_path / "g.json")
     assert sorted(tmp_path.iterdir()) == before

@@ -177,3 +177,22 @@ def test_evolve_a_clip_then_play_it_at_its_frame_count_with_its_sound(tmp_path: 
     capsys.readouterr()
     assert main(["animate", str(fitted), "--motion", "video", "-o", str(tmp_path / "a.gif"), "--audio", str(movie)]) == 2
     assert "gif cannot hold sound" in capsys.readouterr().err
+
+
+def test_a_line_drawing_clip_keeps_its_nodes_by_id() -> None:
+    def graph(x: float, extra: bool) -> S.GraphLayer:
+        ids, xy = [3, 7], [(x, 5.0), (20.0, 15.0)]
+        if extra:
+            ids, xy = [*ids, 9], [*xy, (30.0, 25.0)]
+        return S.GraphLayer(ids=ids, xy=xy, edges=[(3, 7)], edge_width=1.5, node_radius=2.0)
+
+    fits = [FrameFit(i, graph(5.0 + 2 * i, i >= 2), ()) for i in range(4)] + [FrameFit(4, graph(11.0, True), ())]
+    scene = clip_scene(S.Canvas(width=40, height=30), None, 10.0, fits)
+    assert scene.video is not None and [key.frame for key in scene.video.graphs] == [0, 1, 2, 3, 4]
+    held = clip_scene(S.Canvas(width=40, height=30), None, 10.0, [FrameFit(i, graph(5.0, False), ()) for i in range(5)])
+    assert held.video is not None and [key.frame for key in held.video.graphs] == [0, 4]  # held still: 2 keys
+    between = frame_layers(scene, 0.05)[0]
+    assert isinstance(between, S.GraphLayer) and between.xy[0] == pytest.approx((6.0, 5.0))
+    assert len(frame_layers(scene, 0.15)[0].ids) == 2 and len(frame_layers(scene, 0.2)[0].ids) == 3  # type: ignore[union-attr]
+    clip = video(scene)
+    assert render_rgb(clip.frame_at(0.4), 40, 30).min() < 200  # the graph is drawn

@@ -210,7 +210,7 @@ def _frame_options(args: argparse.Namespace, still: bool, out: Path,
     if alpha and fmt not in (*ALPHA_FORMATS, "still"):
         raise UserError(f"{out}: {fmt} cannot keep alpha (--transparent or a translucent --frame-color): "
                         "use .mov, .webm or PNG frames")
-    fps = PREVIEW_FPS if args.preview else args.fps or DEFAULT_FPS
+    fps = PREVIEW_FPS if args.preview else DEFAULT_FPS if args.fps is None else args.fps
     if not 0 < fps <= 120:
         raise UserError(f"--fps must be in (0, 120], got {fps}")
     if args.workers is not None and not 0 <= args.workers <= max_workers():

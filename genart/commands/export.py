@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     try:  # the options are checked (and named) before anything is read
-        chosen = check_export(out, args.motion, args.fps or DEFAULT_FPS, args.width)
+        chosen = check_export(out, args.motion, DEFAULT_FPS if args.fps is None else args.fps, args.width)
     except ExportError as exc:
         raise UserError(str(exc) if str(exc).startswith(str(out)) else f"--{exc}") from None
     if chosen.asked_by != ("--blender-script" if args.blender_script else ""):  # a format asked for, or not

@@ -213,7 +213,7 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     >>> check_export(Path("a.json"), "growth", 30.0)
     Traceback (most recent call last):
     ...
-    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin and timelapse, not growth
+    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin, timelapse and video, not growth
     >>> check_export(Path("a.glb"), "flyin", 30.0, width=800)
     Traceback (most recent call last):
     ...
@@ -221,7 +221,9 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     """
     chosen = format_of(out)
     if motion not in chosen.motions:
-        raise ExportError(f"{out}: {chosen.name} carries {' and '.join(chosen.motions)}, not {motion}")
+        carried = ", ".join(chosen.motions[:-1]) + f" and {chosen.motions[-1]}" if len(chosen.motions) > 1 \
+            else chosen.motions[0]
+        raise ExportError(f"{out}: {chosen.name} carries {carried}, not {motion}")
     if not 0 < fps <= 120:
         raise ExportError(f"fps must be in (0, 120], got {fps:g}")
     if width is not None and "width" not in chosen.options:

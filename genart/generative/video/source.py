@@ -46,8 +46,10 @@ from genart.render.video import MAX_CLIP_FRAMES
 
 SEQUENCE_FPS = 25.0  # an image sequence's rate unless `fps` says otherwise (ffmpeg's default too)
 PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
+MOVIE_SUFFIXES = (".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg", ".ts", ".mts", ".m2ts", ".flv",
+                  ".ogv", ".wmv", ".3gp", ".3g2", ".mj2", ".y4m")
 PATTERN = re.compile(r"%(0?\d*)d")
-CONTAINERS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,gif,mpeg,mpegts,flv,ogg,asf,h264,hevc,m4v,mjpeg,image2"
+CONTAINERS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,gif,mpeg,mpegts,flv,ogg,asf,h264,hevc,m4v,mjpeg,yuv4mpegpipe"
 SAFE_INPUT = ["-nostdin", "-protocol_whitelist", "file", "-format_whitelist", CONTAINERS]
 
 
@@ -259,14 +261,21 @@ def sequence_paths(path: Path) -> list[Path] | None:
 
 
 def is_clip(path: str | Path, sequence_folder: bool = True) -> bool:
-    """Whether `path` names a clip `open_clip` reads rather than one still: a printf pattern, a folder (when
-    `sequence_folder`), or a file whose suffix is not a picture's."""
+    """Whether `path` names a clip `open_clip` reads rather than one still: a movie (by its suffix,
+    `MOVIE_SUFFIXES`), a printf pattern, or a folder (when `sequence_folder`). Anything else is a picture, as
+    before (a GIF too).
+
+    Examples
+    --------
+    >>> is_clip("a.MP4"), is_clip("frames/f%04d.png"), is_clip("a.gif"), is_clip("a.ppm")
+    (True, True, False, False)
+    """
     path = Path(path)
     if PATTERN.search(path.name):
         return True
     if path.is_dir():
         return sequence_folder
-    return path.suffix.lower() not in PICTURE_SUFFIXES
+    return path.suffix.lower() in MOVIE_SUFFIXES
 
 
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
