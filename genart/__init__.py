@@ -24,15 +24,15 @@ from typing import TYPE_CHECKING, Any
 from genart.errors import GenartError, SettingsError
 
 if TYPE_CHECKING:
-    from genart.api import Clip, Scene, fit, load, mosaic_index
+    from genart.api import Clip, Scene, fit, fit_clip, load, mosaic_index
 
 try:
     __version__ = version("genart")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
-__all__ = ["Clip", "GenartError", "Scene", "SettingsError", "__version__", "fit", "load", "mosaic_index"]
-_LAZY = {"Clip", "Scene", "fit", "load", "mosaic_index"}  # from genart.api, loaded on first use
+__all__ = ["Clip", "GenartError", "Scene", "SettingsError", "__version__", "fit", "fit_clip", "load", "mosaic_index"]
+_LAZY = {"Clip", "Scene", "fit", "fit_clip", "load", "mosaic_index"}  # from genart.api, loaded on first use
 
 
 def __getattr__(name: str) -> Any:

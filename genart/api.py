@@ -165,6 +165,54 @@ def _start(start_from: str | os.PathLike[str] | None, picture: Picture) -> Start
     return read_start(Path(start_from), picture.width, picture.height)
 
 
+def fit_clip(clip: str | os.PathLike[str], method: str = "hillclimb", *, start: float | None = None,
+             end: float | None = None, fps: float | None = None, video: dict[str, Any] | None = None,
+             progress: bool = True, scheduler: str | None = None, **settings: Any) -> Scene:
+    """Fit a video clip coherently, frame after frame, and return its scene of shape tracks.
+
+    Parameters
+    ----------
+    clip
+        A movie (any container ffmpeg reads), a ``frames/f%04d.png`` pattern, or a folder of frames
+        (then give `fps`); only local files are read.
+    method
+        ``hillclimb`` or ``gradient``: how each keyframe is fitted, with its `settings` as for `fit`.
+    start, end
+        The part fitted, in seconds (default the whole clip).
+    fps
+        Resample a movie to this rate (default its own); a sequence's rate (default 25).
+    video
+        The clip's own settings (``temporal``, ``chunk``, ``overlap``, ``steps``, ``workers``, ...).
+    progress, scheduler
+        As for `fit`.
+
+    Returns
+    -------
+    Scene
+        The clip's first frame as its drawing, its frames as ``document.video``; play it with
+        ``scene.animate("video")``.
+
+    Examples
+    --------
+    >>> scene = fit_clip("assets", method="gradient", fps=1, shapes=3, steps=5, resize=16, progress=False,
+    ...                  video={"steps": 2, "keyframe_steps": 2, "workers": 1})  # a folder of one picture
+    >>> scene.document.video.frames, len(scene.shapes)
+    (1, 3)
+    """
+    from genart.bars import reporter_for
+    from genart.generative.video.clip import fit_clip as fit_frames
+    from genart.generative.video.settings import MODELS, VideoSettings
+    from genart.generative.video.source import open_clip
+
+    if method not in MODELS or method == "gng":
+        raise SettingsError(f"a clip is fitted with method hillclimb or gradient, not {method!r}")
+    keyframe = settings_of(MODELS[method], settings)
+    chosen = settings_of(VideoSettings, {**(video or {}), "method": method, "keyframe": keyframe})
+    source = open_clip(Path(clip), start, end, fps)
+    return Scene(fit_frames(source, chosen, int(getattr(keyframe, "seed", 0)), start or 0.0, scheduler,
+                            reporter_for(progress)))
+
+
 def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: BaseModel | None = None,
                 progress: bool = True, checkpoint: Path | None = None, resume: bool = False,
                 reporter: Reporter | None = None, scheduler: str | None = None, start: Start | None = None) -> S.Scene:

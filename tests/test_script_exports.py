@@ -152,7 +152,7 @@ MISTAKES = [
     ("out/tris.gltf", "out/tris.json", "out/tris.json, shot", r"exports\[2\]\.out: out/tris\.json is also written "
                                                                 r"at line 14$"),
     ("{out: out/tris.gltf, shot: 1}", "{out: out/tris.gltf}", "{out: out/tris.gltf}",
-     r"exports\[2\]: no motion: name one of flyin, growth, mosaic_zoom, timelapse or a shot"),
+     r"exports\[2\]: no motion: name one of flyin, growth, mosaic_zoom, timelapse, video or a shot"),
     ("easing: linear", "easng: linear", "easng", r"exports\[3\]\.easng: unknown key \(did you mean easing\?\)$"),
 ]
 

@@ -69,15 +69,36 @@ class Encodable(Protocol):
 
 
 @dataclass(frozen=True)
+class Audio:
+    """Sound for a movie: the audio of the local file `path` from `start` seconds on (the movie's length of it)."""
+
+    path: Path
+    start: float = 0.0
+
+
+AUDIO_CODECS = {"mp4": "aac", "mov": "aac", "webm": "libopus"}
+
+
+@dataclass(frozen=True)
 class EncodeSettings:
-    """Encoder knobs: H.264 `crf`/`preset`, VP9 `vp9_crf`, the GIF tier, and whether to keep
-    alpha (WebM yuva420p; MOV and PNG always keep it)."""
+    """Encoder knobs: H.264 `crf`/`preset`, VP9 `vp9_crf`, the GIF tier, whether to keep
+    alpha (WebM yuva420p; MOV and PNG always keep it), and the `audio` to mux in (MP4, WebM, MOV)."""
 
     crf: int = 20
     preset: str = "superfast"
     vp9_crf: int = 34
     gif_quality: str = "fast"
     alpha: bool = False
+    audio: Audio | None = None
+
+
+def _audio_args(audio: Audio | None, fmt: str) -> tuple[list[str], list[str]]:
+    """ffmpeg's input and output arguments muxing `audio` into a movie of `fmt` (none: no sound). The file is
+    read as a local file only (`-protocol_whitelist file`), a clip without sound gives a silent movie."""
+    if audio is None:
+        return [], ["-an"]
+    source = ["-protocol_whitelist", "file", "-ss", f"{audio.start:.6f}", "-i", f"file:{audio.path.resolve()}"]
+    return source, ["-map", "0:v:0", "-map", "1:a:0?", "-c:a", AUDIO_CODECS[fmt], "-af", "apad", "-shortest"]
 
 
 @dataclass(frozen=True)
@@ -127,6 +148,8 @@ def _encode(frames: Iterable[Encodable], path: str | Path, size: tuple[int, int]
         raise ValueError(f"{fmt} (yuv420p) needs an even width and height, got {size[0]}x{size[1]}")
     if settings.gif_quality not in GIF_QUALITIES:
         raise ValueError(f"unknown GIF quality {settings.gif_quality!r} (use fast or best)")
+    if settings.audio is not None and fmt not in AUDIO_CODECS:
+        raise ValueError(f"{fmt} cannot hold sound (use .mp4, .webm or .mov)")
     if settings.alpha and fmt not in ALPHA_FORMATS:
         raise ValueError(f"{fmt} cannot keep alpha (use .mov, .webm or PNG frames)")
     if fmt == "gif" and settings.gif_quality == "best" and frame_count is not None:
@@ -189,9 +212,10 @@ def _video(frames: Iterable[Encodable], tmp: Path, size: tuple[int, int], fps: f
     params += COLOR_PARAMS
     raw_input = ["-f", "rawvideo", "-vcodec", "rawvideo", "-s", f"{size[0]}x{size[1]}", "-pix_fmt", "bgra",
                  "-r", str(Fraction(fps).limit_denominator())]
+    sound, muxing = _audio_args(s.audio, fmt)
     sent = 0
     elapsed = 0.0
-    with _ffmpeg(["-y", *raw_input, "-i", "-", "-an", "-vcodec", codec, "-pix_fmt", pix_fmt, *params, str(tmp)],
+    with _ffmpeg(["-y", *raw_input, "-i", "-", *sound, *muxing, "-vcodec", codec, "-pix_fmt", pix_fmt, *params, str(tmp)],
                  stdin=subprocess.PIPE) as process:
         pipe: IO[bytes] = process.stdin  # type: ignore[assignment]
         for frame in frames:

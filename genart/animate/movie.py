@@ -8,7 +8,7 @@ from collections.abc import Generator, Iterable
 from pathlib import Path
 
 from genart.animate.dedupe import merge_duplicates
-from genart.animate.encode import EncodeResult, EncodeSettings, encode, format_of
+from genart.animate.encode import Audio, EncodeResult, EncodeSettings, encode, format_of
 from genart.animate.frame import Look
 from genart.animate.pipeline import RenderedFrame, render_frames
 from genart.animate.timeline import Playable, frame_times
@@ -18,13 +18,14 @@ from genart.runtime.progress import SILENT, Reporter
 def write_movie(clip: Playable, out: Path, size: tuple[int, int], fps: float, look: Look, alpha: bool, *,
                 crf: int = 20, preset: str = "superfast", gif_quality: str = "fast", workers: int | None = None,
                 dedupe: int | None = None, reporter: Reporter = SILENT, scheduler: str | None = None,
-                desc: str = "frames") -> EncodeResult:
+                desc: str = "frames", audio: Audio | None = None) -> EncodeResult:
     """Render every frame of `clip` at `size` and `fps` and encode them to `out` (its format by its name:
     .mp4, .webm, .mov, .gif or NAME%05d.png frames, whose folder is made if missing and removed again if
     nothing was written). `dedupe` merges runs of frames that differ in at most that many pixels;
-    frames render on `workers` local processes (default all cores) or the Dask `scheduler`, counted to `reporter`."""
+    frames render on `workers` local processes (default all cores) or the Dask `scheduler`, counted to `reporter`;
+    `audio` is muxed into a .mp4, .webm or .mov."""
     fmt = format_of(out)
-    encoding = EncodeSettings(crf=crf, preset=preset, gif_quality=gif_quality, alpha=alpha)
+    encoding = EncodeSettings(crf=crf, preset=preset, gif_quality=gif_quality, alpha=alpha, audio=audio)
     frame_count = len(frame_times(clip.length, fps, clip.periodic))
     made = fmt == "png" and not out.parent.exists()
     if made:

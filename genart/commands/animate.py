@@ -15,16 +15,18 @@ import sys
 import time
 from pathlib import Path
 
-from genart.animate.encode import ALPHA_FORMATS, GIF_QUALITIES, EncodeResult, format_of
+from genart.animate.encode import ALPHA_FORMATS, AUDIO_CODECS, GIF_QUALITIES, Audio, EncodeResult, format_of
 from genart.animate.frame import WHITE, Look, render_rgb, render_rgba, without_background
 from genart.animate.motions import MOTIONS, MotionSettings, build_clip
 from genart.animate.motions.mosaic_zoom import MosaicZoom, blur_warning
+from genart.animate.motions.video import at_frame
 from genart.animate.movie import write_movie
 from genart.animate.timeline import Loop, Playable, frame_times
 from genart.bars import reporter_for
 from genart.errors import GenartError, UserError
 from genart.files import replaced_input
 from genart.generative.methods.base import WORKERS_VARIABLE, max_workers
+from genart.generative.video.source import check_local_file
 from genart.options import add_quiet_option, add_scheduler_option, add_settings_options, settings_from
 from genart.outputs import Output, check_plan
 from genart.render import scene
@@ -35,6 +37,7 @@ from genart.render.framing import FRAMINGS, place
 DEFAULT_LONGEST = {"mp4": 1280, "webm": 1280, "mov": 1280, "gif": 480, "png": 1280, "still": 1280}
 SEQUENCE_NAME = "%05d.png"  # frame names in an output folder
 PREVIEW_LONGEST, PREVIEW_FPS = 320, 12
+DEFAULT_FPS = 30.0
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 
 
@@ -54,7 +57,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"folder (FOLDER/{SEQUENCE_NAME.replace('%', '%%')}); with --at, a still .png")
     p.add_argument("--at", type=float, metavar="SECONDS",
                    help="write the still at this time of the movie (0 to its length) instead of the movie")
-    p.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+    p.add_argument("--fps", type=float, default=None,
+                   help="frames per second (default 30; --motion video: the clip's own rate, another interpolates)")
+    p.add_argument("--audio", metavar="CLIP",
+                   help="--motion video: keep the sound of CLIP (the clip fitted) in the .mp4, .webm or .mov, "
+                        "from where the fitted part starts")
+    p.add_argument("--clip-frame", type=int, metavar="N",
+                   help="a scene of a clip, other motions than video: play its frame N (default 0, the first)")
     p.add_argument("--size", help="WIDTHxHEIGHT or WIDTH (height keeps the scene's aspect); "
                                   "default 1280 px (GIF 480 px) on the longer side")
     add_settings_options(p, MOTION_SETTINGS)
@@ -201,7 +210,7 @@ def _frame_options(args: argparse.Namespace, still: bool, out: Path,
     if alpha and fmt not in (*ALPHA_FORMATS, "still"):
         raise UserError(f"{out}: {fmt} cannot keep alpha (--transparent or a translucent --frame-color): "
                         "use .mov, .webm or PNG frames")
-    fps = PREVIEW_FPS if args.preview else args.fps
+    fps = PREVIEW_FPS if args.preview else DEFAULT_FPS if args.fps is None else args.fps
     if not 0 < fps <= 120:
         raise UserError(f"--fps must be in (0, 120], got {fps}")
     if args.workers is not None and not 0 <= args.workers <= max_workers():
@@ -210,15 +219,40 @@ def _frame_options(args: argparse.Namespace, still: bool, out: Path,
     return bars, alpha, fps
 
 
+def _clip_options(args: argparse.Namespace, drawing: scene.Scene, fps: float,
+                  fmt: str) -> tuple[scene.Scene, float, Audio | None]:
+    """A clip scene's options: the frame other motions play (--clip-frame), the video motion's rate (the clip's
+    own unless --fps or --preview), and the sound to keep (--audio); checked."""
+    video = args.motion == "video"
+    if args.clip_frame is not None:
+        if video:
+            raise UserError("--clip-frame goes with the other motions (--motion video plays every frame)")
+        drawing = at_frame(drawing, args.clip_frame)
+    if video and drawing.video is not None and args.fps is None and not args.preview:
+        fps = drawing.video.fps
+        if not 0 < fps <= 120:
+            raise UserError(f"the clip's own rate {fps:g} fps is past 120: give --fps")
+    if args.audio is None:
+        return drawing, fps, None
+    if not video or drawing.video is None:
+        raise UserError("--audio goes with --motion video and a scene of a clip")
+    if fmt not in AUDIO_CODECS:
+        raise UserError(f"--audio: {fmt} cannot hold sound (use .mp4, .webm or .mov)")
+    if any(hasattr(args, pace) for pace in ("duration", "start", "loop", "easing")):
+        raise UserError("--audio keeps the clip's own pace: leave out --duration, --start, --loop and --easing")
+    check_local_file(args.audio)
+    return drawing, fps, Audio(Path(args.audio), drawing.video.start)
+
+
 def _movie(args: argparse.Namespace, clip: Playable, out: Path, size: tuple[int, int], fps: float, look: Look,
-           alpha: bool) -> EncodeResult:
+           alpha: bool, audio: Audio | None = None) -> EncodeResult:
     """Render and encode the movie, with a progress bar of its frames unless -q (wiped when done)."""
     try:
         return write_movie(clip, out, size, fps, look, alpha, crf=args.crf,
                            preset="ultrafast" if args.preview else args.preset,
                            gif_quality="fast" if args.preview else args.gif_quality, workers=args.workers,
                            dedupe=args.dedupe, reporter=reporter_for(not args.quiet, leave=False),
-                           scheduler=args.scheduler, desc=args.motion)
+                           scheduler=args.scheduler, desc=args.motion, audio=audio)
     except ValueError as exc:
         if isinstance(exc, GenartError):
             raise
@@ -235,6 +269,7 @@ def run(args: argparse.Namespace) -> int:
     out, fmt = _output(args.output, still, inputs)
     bars, alpha, fps = _frame_options(args, still, out, fmt)
     drawing = scene.load(args.scene)
+    drawing, fps, audio = _clip_options(args, drawing, fps, fmt)
     if args.transparent:
         drawing = without_background(drawing)
     size = parse_size(None if args.preview else args.size, drawing.canvas, PREVIEW_LONGEST if args.preview else DEFAULT_LONGEST[fmt])
@@ -261,7 +296,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if fmt == "png":
         _check_frames(out, len(frame_times(clip.length, fps, clip.periodic)), inputs)
-    result = _movie(args, clip, out, size, fps, look, alpha)
+    result = _movie(args, clip, out, size, fps, look, alpha, audio)
     spent = time.perf_counter() - began
     if not args.quiet:
         print(f"{out}: {size[0]}x{size[1]}, {result.seconds:.2f} s, {result.frames_out} frames, made in {spent:.1f} s",

@@ -12,6 +12,7 @@ from typing import Any, cast
 from pydantic import ValidationError
 
 from genart.api import fit_picture
+from genart.bars import reporter_for
 from genart.errors import UserError
 from genart.generative.figures import FIT
 from genart.generative.images import ImageError, Picture, load_picture, working
@@ -19,6 +20,10 @@ from genart.generative.methods import METHODS, Method, settings_error
 from genart.generative.methods.refine import RefineSettings
 from genart.generative.palette import Palette, PaletteError, palette_from, parse_palette
 from genart.generative.start_from import Start, StartError, start_from
+from genart.generative.video.clip import fit_clip
+from genart.generative.video.settings import MODELS as CLIP_METHODS
+from genart.generative.video.settings import VideoSettings
+from genart.generative.video.source import is_clip, open_clip
 from genart.options import Spelling, add_quiet_option, add_scheduler_option, add_settings_options, flag, settings_from
 from genart.outputs import (
     OUTPUT_FORMATS,
@@ -103,7 +108,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "evolve", help="fit translucent shapes to a picture",
         description="Approximate a picture with N translucent shapes and write the scene and/or its renders.")
     p.add_argument("image", help="the picture to approximate (png, jpg, webp, ...), or a folder of pictures "
-                                 f"(then each -o holds {NAME}, the picture's file name without extension)")
+                                 f"(then each -o holds {NAME}, the picture's file name without extension), or a "
+                                 "clip: a movie (mp4, webm, mov, ...), frames/f%%04d.png, or a folder with --fps")
     p.add_argument("-o", "--output", action="append", required=True, metavar="OUT",
                    help=f"output {OUTPUT_FORMATS} (repeatable; e.g. out/{NAME}.png for a folder)")
     p.add_argument("--method", choices=[m.name for m in methods], default=methods[0].name,
@@ -124,11 +130,70 @@ def register(sub: argparse._SubParsersAction) -> None:
     steps.add_argument("--checkpoint", default=None, help="hillclimb: checkpoint file (default: first output + .ckpt)")
     steps.add_argument("--resume", action="store_true",
                        help="hillclimb: continue from the checkpoint of an interrupted run")
+    add_clip_options(p)
     add_scheduler_option(p, "the tiles of a hillclimb")
     add_quiet_option(p)
     add_poster_options(p)
     add_preview_options(p)
     p.set_defaults(func=run)
+
+
+CLIP_OPTIONS = {"frame_steps": "steps", "keyframe_steps": "keyframe_steps", "temporal": "temporal",
+                "chunk": "chunk", "overlap": "overlap", "turnover": "turnover"}  # option → VideoSettings field
+
+
+def add_clip_options(p: argparse.ArgumentParser) -> None:
+    """The options of a clip input (a movie, a frame%04d.png pattern, or a folder with --fps)."""
+    clip = p.add_argument_group("clip (a movie, frames/f%04d.png, or a folder of frames with --fps)")
+    clip.add_argument("--start", type=float, metavar="SECONDS", help="fit the clip from this time (default its start)")
+    clip.add_argument("--end", type=float, metavar="SECONDS", help="fit the clip up to this time (default its end)")
+    clip.add_argument("--fps", type=float, help="resample the movie to this rate (default its own); a sequence's "
+                                                "rate (default 25), and what makes a folder a sequence")
+    defaults = VideoSettings()
+    for option, field in CLIP_OPTIONS.items():
+        clip.add_argument(f"--{option.replace('_', '-')}", type=type(getattr(defaults, field)), default=None,
+                          help=f"{VideoSettings.model_fields[field].description} (default {getattr(defaults, field)})")
+
+
+def wants_clip(args: argparse.Namespace) -> bool:
+    """Whether the input is a clip: a movie file, a printf pattern, or a folder given with --fps."""
+    return is_clip(args.image, sequence_folder=args.fps is not None)
+
+
+def _clip_settings(args: argparse.Namespace, method: Method, settings: Any, workers: int | None) -> VideoSettings:
+    """The clip's settings: the picture method's for its keyframes, and the clip options; checked."""
+    if method.name not in CLIP_METHODS:
+        raise UserError(f"--method {method.name} fits pictures; a clip is fitted with --method "
+                        f"{' or '.join(m for m in CLIP_METHODS if m != 'gng')}")
+    if args.checkpoint is not None or args.resume or args.refine_seconds is not None:
+        raise UserError("--checkpoint, --resume and --refine-seconds apply to pictures, not yet to clips")
+    values = {field: getattr(args, option) for option, field in CLIP_OPTIONS.items() if getattr(args, option) is not None}
+    try:
+        return VideoSettings.model_validate({"method": method.name, "keyframe": settings, **values,
+                                             **({"workers": workers} if workers is not None else {})})
+    except ValidationError as exc:
+        names = {field: f"--{option.replace('_', '-')}" for option, field in CLIP_OPTIONS.items()}
+        raise UserError(settings_error(exc, VideoSettings, lambda f: names.get(f, f))) from None
+
+
+def _run_clip(args: argparse.Namespace, method: Method, settings: Any, workers: int | None) -> int:
+    """Fit a clip (`genart.generative.video.clip`) and write its scene and posters (of its first frame);
+    `workers` (--workers) fit its chunks in parallel (default all cores)."""
+    video = _clip_settings(args, method, settings, workers)
+    check_outputs(args.output, inputs=[args.image])
+    source = open_clip(args.image, args.start, args.end, args.fps)
+    width, height = source.size
+    check_sizes(S.Canvas(width=width, height=height), args.output, args.width or width, poster_options(args))
+    drawing = fit_clip(source, video, settings.seed, args.start or 0.0, args.scheduler,
+                       reporter_for(not args.quiet, leave=False))
+    write_outputs(drawing, args.output, args.width or width, options=poster_options(args))
+    if not args.quiet:
+        tracks = len(drawing.video.tracks) if drawing.video else 0
+        print(f"{drawing.meta['frames']} frames at {source.fps:g} fps, {tracks} shape tracks at {width}x{height}, "
+              f"fitted in {drawing.meta['seconds']:.1f} s", file=sys.stderr)
+    for out in args.output:
+        print(out)
+    return 0
 
 
 def _refinement(args: argparse.Namespace) -> RefineSettings:
@@ -313,10 +378,15 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--width must be at least 1, got {args.width}")
     method = METHODS[args.method]
     _take_palette(args, method)
+    clip_workers = vars(args).pop("workers", None) if wants_clip(args) else None  # a clip's parallel chunks
     settings = settings_from(args, method.settings, DRAWING, "--method", method.name, also=REFINING)
     refinement = None
     if args.refine_seconds is not None:
         refinement = _refinement(args)
+    if wants_clip(args):
+        return _run_clip(args, method, settings, clip_workers)
+    if any(getattr(args, option) is not None for option in ("start", "end", "fps", *CLIP_OPTIONS)):
+        raise UserError("--start, --end, --fps and the clip options apply to a clip, not to a picture")
     if Path(args.image).is_dir():
         if args.start_from is not None:
             raise UserError("--start-from goes with one picture, not a folder of them")

@@ -28,6 +28,9 @@ from genart.render import scene
 MOTION_SETTINGS = {name: MOTIONS[name].settings for name in EXPORTABLE}
 
 
+DEFAULT_FPS = 30.0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="hand a motion to other tools: Lottie JSON, animated SVG, glTF, Blender",
                        description="Export a scene's motion for other tools; the format follows the output's "
@@ -35,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scene", help="scene file (.scene.json or .scene.json.gz)")
     p.add_argument("--motion", choices=EXPORTABLE, required=True, help="what moves")
     p.add_argument("-o", "--output", required=True, metavar="OUT", help="output " + ", ".join(FORMATS))
-    p.add_argument("--fps", type=float, default=30.0, help="frames per second (default 30)")
+    p.add_argument("--fps", type=float, default=None,
+                   help="frames per second (default 30; --motion video: the clip's own rate)")
     p.add_argument("--width", type=float, help="SVG: displayed width (default: the canvas width)")
     p.add_argument("--blender", metavar="CMD", help="a blender executable or a Python that has bpy "
                                                    "(default: blender on PATH, then $GENART_BLENDER)")
@@ -50,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     try:  # the options are checked (and named) before anything is read
-        chosen = check_export(out, args.motion, args.fps, args.width)
+        chosen = check_export(out, args.motion, DEFAULT_FPS if args.fps is None else args.fps, args.width)
     except ExportError as exc:
         raise UserError(str(exc) if str(exc).startswith(str(out)) else f"--{exc}") from None
     if chosen.asked_by != ("--blender-script" if args.blender_script else ""):  # a format asked for, or not
@@ -65,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         from genart.generative.mosaic.collection import open_tiles  # the mosaic package loads only for mosaics
 
         tiles = open_tiles(layer, args.scene)
+    if args.fps is None:  # the video motion plays a clip at its own rate, the others at 30 fps
+        args.fps = drawing.video.fps if motion.name == "video" and drawing.video is not None else DEFAULT_FPS
     try:
         clip, written = export_motion(drawing, settings, out, args.fps, args.width, args.blender, tiles)
     except ExportError as exc:

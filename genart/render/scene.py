@@ -26,6 +26,7 @@ from genart.render.fields import MAX_CANVAS, Color, Model
 from genart.render.layers import REGISTRY as LAYER_TYPES
 from genart.render.layers import GraphLayer, Layer, MosaicLayer, ShapesLayer
 from genart.render.limits import limit_from_env
+from genart.render.video import VideoTracks
 
 FORMAT: Final = "genart.scene"
 VERSION: Final = 1
@@ -91,6 +92,7 @@ class Scene(Model):
     meta: Meta = Field(default_factory=dict)
     layers: list[Layer] = Field(default_factory=list)
     snapshots: list[Snapshot] = Field(default_factory=list)
+    video: VideoTracks | None = None  # a clip's shapes frame by frame (genart.render.video); layers: its first frame
 
     @model_validator(mode="after")
     def _prefixes_fit(self) -> Scene:
@@ -246,8 +248,8 @@ def _layer_elements(layer: Any) -> int:
 
 def count_elements(obj: dict[str, Any] | Scene) -> int:
     """Elements of a scene, a raw object or a model: graph nodes and edges, mosaic cells, shapes (SHAPE_ELEMENTS
-    each), in its layers and its snapshots' layers, and snapshots; a raw object is counted before any of it is
-    validated."""
+    each), in its layers and its snapshots' layers, and snapshots, and a clip's keys (`_video_elements`); a raw
+    object is counted before any of it is validated."""
     layers = _field(obj, "layers")
     total = sum(_layer_elements(layer) for layer in layers) if isinstance(layers, list) else 0
     snapshots = _field(obj, "snapshots")
@@ -257,6 +259,18 @@ def count_elements(obj: dict[str, Any] | Scene) -> int:
             inner = _field(snap, "layers")
             if isinstance(inner, list):
                 total += sum(_layer_elements(layer) for layer in inner)
+    return total + _video_elements(_field(obj, "video"))
+
+
+def _video_elements(video: Any) -> int:
+    """Elements of a clip (raw or a model): SHAPE_ELEMENTS for every key of every track, and for every graph key
+    one plus its graph's nodes and edges (`genart.render.video`)."""
+    total = 0
+    tracks, graphs = _field(video, "tracks"), _field(video, "graphs")
+    if isinstance(tracks, list):
+        total += SHAPE_ELEMENTS * sum(_length(_field(track, "keys")) for track in tracks)
+    if isinstance(graphs, list):
+        total += sum(1 + _layer_elements(_field(key, "graph")) for key in graphs)
     return total
 
 

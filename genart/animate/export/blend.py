@@ -45,11 +45,13 @@ from genart.animate.easing import EASINGS, expression
 from genart.animate.export import ExportError, parts
 from genart.animate.export.blender import find_blender
 from genart.animate.export.tracks import Appearances, Flights
+from genart.animate.export.video import blender_tracks, playback
 from genart.animate.frame import Shapes
 from genart.animate.motions.flyin import ORDERS, FlyIn, _concat, _ranks
 from genart.animate.motions.growth import GraphState, Growth, birthplaces, edge_keys, lookup
 from genart.animate.motions.mosaic_zoom import MosaicZoom
 from genart.animate.motions.timelapse import TimeLapse
+from genart.animate.motions.video import VideoPlayback
 from genart.animate.timeline import Playable, frame_times
 from genart.errors import UserError
 from genart.render.atomic import atomic_path, atomic_write_bytes
@@ -57,7 +59,7 @@ from genart.render.drawables import Packed, drawable
 from genart.render.drawables.base import CX, CY
 from genart.render.scene import Canvas
 
-FORMAT, VERSION = "genart.blender", 3
+FORMAT, VERSION = "genart.blender", 4
 BUILDER = Path(__file__).with_name("blender_builder.py")
 NEVER = 1_000_000_000  # the state of a shape that never shows
 UNIT = 0.01  # Blender units per canvas unit
@@ -93,7 +95,7 @@ def _clock(clip: Any) -> dict[str, Any]:
     return {"Start": clip.start, "Duration": clip.duration, "Easing": clip.easing}
 
 
-OBJECT_NAMES = {"faces": "shapes", "segments": "edges", "dots": "nodes", "cells": "cells"}  # by geometry
+OBJECT_NAMES = {"faces": "shapes", "segments": "edges", "dots": "nodes", "cells": "cells", "tracks": "tracks"}  # by geometry
 
 
 @dataclass
@@ -350,12 +352,21 @@ def _mosaic(clip: Playable, out: Layers, fps: float, size: tuple[int, int]) -> d
     return {"camera_keys": _numbers(np.column_stack([centres, np.max(views[:, 2:], axis=1) * UNIT]))}
 
 
+def _tracks(clip: Playable, out: Layers) -> None:
+    """A clip scene's video: one keyed object per shape track (`genart.animate.export.video`)."""
+    video = playback(clip)
+    first = out.top
+    out.depths(len(video.video.tracks))
+    out.add("tracks", "tracks", {}, tracks=blender_tracks(video, out.canvas.height, first, UNIT, DEPTH))
+
+
 Describe = Callable[[Playable, Layers, float, tuple[int, int]], dict[str, Any] | None]
 DESCRIBE: dict[type, Describe] = {  # what each motion's clip becomes; the registry says which formats carry it
     FlyIn: lambda clip, out, fps, size: _shapes(clip, out),
     TimeLapse: lambda clip, out, fps, size: _shapes(clip, out),
     Growth: lambda clip, out, fps, size: _graph(clip, out),
     MosaicZoom: _mosaic,
+    VideoPlayback: lambda clip, out, fps, size: _tracks(clip, out),
 }
 
 
@@ -372,7 +383,7 @@ def blender_data(clip: Playable, fps: float, resolution: int = RESOLUTION) -> di
         raise UserError(f"--fps must be in (0, 1000], got {fps}")
     describe = DESCRIBE.get(type(clip))
     if describe is None:
-        raise ExportError("only flyin, timelapse, growth and mosaic_zoom clips can be exported to Blender "
+        raise ExportError("only flyin, timelapse, growth, mosaic_zoom and video clips can be exported to Blender "
                           "(not a loop)")
     canvas: Canvas = clip.canvas  # type: ignore[attr-defined]
     size = render_size(canvas, resolution)

@@ -12,7 +12,9 @@ of the open file; `build(data)` makes a new, empty file's scene of them with gen
 - one object per layer: *faces* (a mesh, its faces carrying `fill_color`, `fill_alpha`,
   `opacity` and `shape`, the draw order), *segments* (straight lines made curves with a
   thickness: a ribbon of the line's width and a round cap at each end, in Geometry Nodes),
-  *dots* (discs) and *cells* (textured quads, with a camera move keyed at every frame);
+  *dots* (discs), *cells* (textured quads, with a camera move keyed at every frame) and
+  *tracks* (a clip's shapes: an object per track, a shape key per key, its colour keyed;
+  see `genart.animate.export.video`);
 - a Geometry Nodes modifier "genart motion" on each moving layer that sets every element at
   the current frame as genart draws it, computed from its attributes and the modifier's
   inputs, all editable after the build: `Start` and `Duration` (seconds), `Easing` (a menu
@@ -53,7 +55,7 @@ from typing import Any
 import bpy
 import numpy as np
 
-FORMAT, VERSION = "genart.blender", 3
+FORMAT, VERSION = "genart.blender", 4
 MOTION = "genart motion"
 EASING = "genart easing"
 TRANSPARENT_BOUNCES = 1024  # Cycles' most: every shape over a pixel is one bounce (none cut at random)
@@ -604,11 +606,68 @@ def cells_layer(layer: dict[str, Any], collection: Any) -> Any:
     return obj
 
 
+def tracks_material() -> Any:
+    """Emission of the object's colour, seen through by 1 − its alpha: a clip's tracks key them per object."""
+    mat = bpy.data.materials.new("genart tracks")
+    mat.surface_render_method = "BLENDED"
+    mat.use_transparency_overlap = True
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    nodes.clear()
+    info = nodes.new("ShaderNodeObjectInfo")
+    emission = nodes.new("ShaderNodeEmission")
+    links.new(info.outputs["Color"], emission.inputs["Color"])
+    mix = nodes.new("ShaderNodeMixShader")
+    links.new(info.outputs["Alpha"], mix.inputs["Fac"])
+    links.new(nodes.new("ShaderNodeBsdfTransparent").outputs[0], mix.inputs[1])
+    links.new(emission.outputs[0], mix.inputs[2])
+    links.new(mix.outputs[0], nodes.new("ShaderNodeOutputMaterial").inputs["Surface"])
+    return mat
+
+
+UNSEEN = 0.05  # frames over which a track's shape appears or vanishes (Blender merges keys under 0.01 frames apart)
+
+
+def track_object(name: str, track: dict[str, Any], mat: Any, fps: float, collection: Any) -> None:
+    """One shape of a clip: its faces at its first key, a shape key per key keyed so consecutive keys blend
+    linearly, its colour keyed at the keys, its alpha 0 before its birth and from its death."""
+    sizes = np.array(track["face_sizes"], np.int64)
+    shapes = [np.array(p, np.float64).reshape(-1, 3) for p in track["positions"]]
+    obj = mesh_object(name, shapes[0], sizes, mat, collection)
+    frames = [t * fps for t in track["keys"]]
+    obj.shape_key_add(name="Basis", from_mix=False)
+    for j, positions in enumerate(shapes):
+        block = obj.shape_key_add(name=f"key {j}", from_mix=False)
+        block.data.foreach_set("co", positions.astype(np.float32).ravel())
+        for k in (j - 1, j, j + 1):
+            if 0 <= k < len(frames):
+                block.value = 1.0 if k == j else 0.0
+                block.keyframe_insert("value", frame=frames[k])
+    colors = [list(c) for c in track["color"]]
+    keyed = [(frames[0] - UNSEEN, [*colors[0][:3], 0.0]), *zip(frames, colors)]
+    if track["dies"] is not None:
+        dies = track["dies"] * fps
+        keyed += [(dies - UNSEEN, colors[-1]), (dies, [*colors[-1][:3], 0.0])]
+    for frame, color in keyed:
+        obj.color = color
+        obj.keyframe_insert("color", frame=frame)
+
+
+def tracks_layer(layer: dict[str, Any], fps: float, collection: Any) -> None:
+    """A clip's tracks (`genart.animate.export.video`): one keyed object per shape, linear between keys."""
+    bpy.context.preferences.edit.keyframe_new_interpolation_type = "LINEAR"
+    mat = tracks_material()
+    for i, track in enumerate(layer["tracks"]):
+        track_object(f"track {i}", track, mat, fps, collection)
+
+
 def add_layer(layer: dict[str, Any], mat: Any, groups: dict[str, Any], data: dict[str, Any], collection: Any) -> None:
     """One layer's object and, if it moves, its motion modifier (one node group per motion, shared)."""
     geometry, motion = layer["geometry"], layer["motion"]
     if geometry == "cells":
         cells_layer(layer, collection)
+        return
+    if geometry == "tracks":
+        tracks_layer(layer, data["fps"], collection)
         return
     obj = faces_layer(layer, mat, collection) if geometry == "faces" else graph_layer(layer, mat, collection)
     if motion == "still":

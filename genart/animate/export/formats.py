@@ -31,6 +31,7 @@ from genart.animate.export.keys import (
 from genart.animate.export.lottie import animation, growth_animation, zoom_animation
 from genart.animate.export.smil import animated_svg, growth_svg, zoom_svg
 from genart.animate.export.tracks import EDGE_VALUES, NODE_VALUES, Growing, Zooming
+from genart.animate.export.video import lottie_animation, smil_document
 from genart.animate.motions import MotionSettings, build_clip, motion_of
 from genart.animate.timeline import Playable
 from genart.render import scene
@@ -181,6 +182,14 @@ def _lottie(request: ExportRequest) -> bytes:
     return json.dumps(doc, separators=(",", ":")).encode()
 
 
+def _video_lottie(request: ExportRequest) -> bytes:
+    return json.dumps(lottie_animation(request.clip, request.fps), separators=(",", ":")).encode()
+
+
+def _video_smil(request: ExportRequest) -> bytes:
+    return smil_document(request.clip, request.width).encode()
+
+
 def _smil(request: ExportRequest) -> bytes:
     drawn, keys = keyed(request, SMIL_KEYS)
     return animated_svg(request.drawing.canvas, drawn, keys, request.clip.length, request.width).encode()
@@ -223,14 +232,16 @@ def moving(writer: Writer, **others: Writer) -> dict[str, Writer]:
 
 FORMATS: dict[str, Format] = {f.suffix: f for f in (
     Format(".json", "Lottie JSON", moving(_bytes(_lottie), growth=_bytes(_lottie_growth),
-                                          mosaic_zoom=_bytes(_lottie_zoom))),
+                                          mosaic_zoom=_bytes(_lottie_zoom), video=_bytes(_video_lottie))),
     Format(".svg", "SVG animated with SMIL", moving(_bytes(_smil), growth=_bytes(_smil_growth),
-                                                    mosaic_zoom=_bytes(_smil_zoom)), options=("width",)),
+                                                    mosaic_zoom=_bytes(_smil_zoom), video=_bytes(_video_smil)),
+           options=("width",)),
     Format(".gltf", "glTF 2.0", moving(_bytes(_gltf(binary=False)), growth=_bytes(_gltf_growth(binary=False)))),
     Format(".glb", "binary glTF 2.0", moving(_bytes(_gltf(binary=True)), growth=_bytes(_gltf_growth(binary=True)))),
-    Format(".blend", "Blender scene", moving(_blend, growth=_blend, mosaic_zoom=_blend), options=("blender",)),
-    Format(".py", "Blender builder script and its data", moving(_builder, growth=_builder, mosaic_zoom=_builder),
-           lambda out: [builder_data(out)],
+    Format(".blend", "Blender scene", moving(_blend, growth=_blend, mosaic_zoom=_blend, video=_blend),
+           options=("blender",)),
+    Format(".py", "Blender builder script and its data",
+           moving(_builder, growth=_builder, mosaic_zoom=_builder, video=_builder), lambda out: [builder_data(out)],
            asked_by="--blender-script", hint=lambda written: f"run `blender -b --python {written[0]} -- "
                                                              f"{written[1]} OUT.blend`"),
 )}
@@ -281,7 +292,7 @@ def check_export(out: Path, motion: str, fps: float, width: float | None = None)
     >>> check_export(Path("a.json"), "spin", 30.0)
     Traceback (most recent call last):
     ...
-    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin, timelapse, growth and mosaic_zoom, not spin
+    genart.animate.export.ExportError: a.json: Lottie JSON carries flyin, timelapse, growth, mosaic_zoom and video, not spin
     >>> check_export(Path("a.glb"), "flyin", 30.0, width=800)
     Traceback (most recent call last):
     ...

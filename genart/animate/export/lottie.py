@@ -143,7 +143,12 @@ def animation(canvas: Canvas, parts: list[Flights | Appearances | Packed], keys:
             layers += still_layers(part.shapes, out_frame, part.visible_from, fps)
         else:
             layers += still_layers(part, out_frame)
-    layers.reverse()
+    return document(canvas, layers, fps, out_frame, name)
+
+
+def document(canvas: Canvas, layers: list[Json], fps: float, out_frame: float, name: str = "genart") -> Json:
+    """The Lottie document of `layers` listed in draw order (bottom first), numbered top layer first."""
+    layers = layers[::-1]
     for index, layer in enumerate(layers, start=1):
         layer["ind"] = index
     return {"v": "5.7.0", "fr": fps, "ip": 0, "op": out_frame, "w": round(canvas.width), "h": round(canvas.height),

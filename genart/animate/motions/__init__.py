@@ -23,6 +23,7 @@ from genart.animate.motions.flyin import flyin
 from genart.animate.motions.growth import growth
 from genart.animate.motions.mosaic_zoom import mosaic_zoom
 from genart.animate.motions.timelapse import timelapse
+from genart.animate.motions.video import video
 from genart.animate.timeline import Clip, Loop, Playable
 from genart.render.cairo import TileSource
 from genart.render.scene import GraphLayer, MosaicLayer, Scene, ShapesLayer
@@ -124,6 +125,15 @@ class TimelapseSettings(MotionSettings):
         0.0, description="keep states ever more sparsely toward the end; at the end one in e^rate (0: keep all)")
 
 
+class VideoSettings(MotionSettings):
+    """Video: a clip's shapes played back frame by frame (`genart evolve clip.mp4`)."""
+
+    duration: float | None = _duration(None, "; unset: the clip's own length, so at its frame rate the movie "
+                                             "has its frame count")
+    easing: EasingName = _easing("linear")
+    hold: float = Field(0.0, ge=0.0, le=MAX_SECONDS, allow_inf_nan=False, description="seconds the last frame is held")
+
+
 @dataclass(frozen=True)
 class Requirement:
     """Something a scene must contain to play a motion."""
@@ -138,6 +148,7 @@ SHAPES = Requirement("shapes", "no shapes",
 GRAPH = Requirement("a graph layer", "no graph layer", lambda s: any(isinstance(layer, GraphLayer) for layer in s.layers))
 MOSAIC = Requirement("a mosaic layer", "no mosaic layer",
                      lambda s: any(isinstance(layer, MosaicLayer) for layer in s.layers))
+CLIP = Requirement("a clip (a scene of genart evolve clip.mp4)", "no clip", lambda s: s.video is not None)
 SNAPSHOTS = Requirement("snapshots", "no snapshots", lambda s: bool(s.snapshots))
 
 
@@ -178,6 +189,7 @@ MOTIONS: dict[str, Motion] = {m.name: m for m in (
     Motion("growth", "a Growing Neural Gas grows, snapshot by snapshot", growth, GrowthSettings, (GRAPH, SNAPSHOTS)),
     Motion("mosaic_zoom", "zoom out from one tile to the whole mosaic", mosaic_zoom, MosaicZoomSettings, (MOSAIC,)),
     Motion("timelapse", "the optimization replayed from the snapshots", timelapse, TimelapseSettings, (SNAPSHOTS,)),
+    Motion("video", "a clip's shapes played back as fitted, frame by frame", video, VideoSettings, (CLIP,)),
 )}
 
 
