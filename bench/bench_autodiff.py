@@ -43,6 +43,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
+from record import add_quick, figure
 from skimage import data
 
 from genart.generative.gradient import seeding
@@ -206,16 +207,31 @@ def _elementwise_rel(a: np.ndarray, b: np.ndarray) -> float:
     return float((np.abs(a - b)[keep] / np.abs(b)[keep]).max())
 
 
+def numba_only(reps: int, max_seconds: float, seed: int) -> None:
+    """numba's loss + gradient alone (no torch, or --quick): the median ms of each case at the final sharpness."""
+    target = to_float(resize_to(data.astronaut(), SIZE))
+    h, w = target.shape[:2]
+    for n, share in CASES:
+        params = seeding.initial_circles(target, n, np.ones((h, w)), np.random.default_rng(seed))
+        ys, xs = _Batches(h, w, share, np.random.default_rng(seed + 1)).next()
+        ms = _median_ms(NumbaStep(params, target), (ys, xs, SHARPS[-1]), reps, max_seconds)
+        print(f"numba loss + gradient, {n} circles, {share:.0%} px, sharp {SHARPS[-1]:g}: {ms:.2f} ms")
+        figure(f"numba, {n} circles, {share:.0%} px", ms, "ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=30, help="timed calls per figure, median taken (default 30)")
     ap.add_argument("--max-seconds", type=float, default=4.0, help="stop a figure's calls after this (default 4)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the circles and minibatches (default 0)")
     ap.add_argument("--plain-malloc", action="store_true", help="keep glibc's malloc thresholds (slower torch)")
+    add_quick(ap)
     args = ap.parse_args()
-    if torch is None:
-        print("torch is not installed: pip install torch==2.13.0 (CPU wheel) to run this benchmark")
-        sys.exit(0)
+    if torch is None or args.quick:
+        if torch is None:
+            print("torch is not installed: pip install torch==2.13.0 (CPU wheel) to compare with it; numba alone:")
+        numba_only(args.reps if not args.quick else 3, args.max_seconds, args.seed)
+        return
     tuned = not args.plain_malloc and _tune_malloc()
     default_threads = torch.get_num_threads()
     print(f"torch {torch.__version__} (default {default_threads} threads), numpy {np.__version__}; malloc: "

@@ -22,6 +22,7 @@ import hashlib
 import time
 
 import numpy as np
+from record import add_quick, figure
 from skimage import data
 
 from genart.generative.gradient import FitResult, fit_circles, refine
@@ -71,9 +72,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=20.0, help="budget of the circle fit (default 20)")
     ap.add_argument("--seeds", type=int, default=3, help="seeds per run (default 3)")
+    add_quick(ap)
     args = ap.parse_args()
+    size, circles, shapes = 256, 100, 100
+    if args.quick:
+        args.seconds, args.seeds, size, circles, shapes = 0.5, 1, 64, 10, 6
 
-    rgb = resize_to(data.astronaut(), 256)
+    rgb = resize_to(data.astronaut(), size)
     picture = Picture(rgb=rgb, name="astronaut", sha256=hashlib.sha256(rgb.tobytes()).hexdigest())
     target = to_float(picture.rgb)
     h, w = target.shape[:2]
@@ -85,32 +90,37 @@ def main() -> None:
            (0.5, 0.5, 0.5), steps=3)
     print(f"numba warm-up (compile or cache load): {time.perf_counter() - t0:.1f} s")
 
-    print(f"\n1. fit_circles: 100 circles, {args.seconds:g} s budget, seeds 0-{args.seeds - 1}")
+    print(f"\n1. fit_circles: {circles} circles, {args.seconds:g} s budget, seeds 0-{args.seeds - 1}")
     finals = []
     for seed in range(args.seeds):
-        run = fit_circles(target, 100, seconds=args.seconds, seed=seed)
+        run = fit_circles(target, circles, seconds=args.seconds, seed=seed)
         poster, pixel, gap = _renders(run, target)
         finals.append(poster)
         print(f"   seed {seed}:", _curve(run))
         print(f"      final RMSE {poster:.2f} after {run.loss_curve[-1][0]:.1f} s; "
               f"pixel-centre render {pixel:.2f}; soft vs poster render {gap:.2f}")
     print(f"   RMSE mean {np.mean(finals):.2f}, worst {max(finals):.2f}")
+    figure(f"fit_circles {circles} circles in {args.seconds:g} s: RMSE mean", float(np.mean(finals)), "")
+    figure(f"fit_circles {circles} circles in {args.seconds:g} s: RMSE worst", max(finals), "")
 
-    print(f"\n2. greedy hill-climb (100 shapes) + refine, together within {PRIMITIVE_SECONDS:g} s")
+    budget_seconds = 1.0 if args.quick else PRIMITIVE_SECONDS
+    print(f"\n2. greedy hill-climb ({shapes} shapes) + refine, together within {budget_seconds:g} s")
     for shape in ("ellipse", "triangle"):
-        settings = EvolveSettings(shapes=100, seed=0, climb=ClimbSettings(shape=shape, alpha=0.5, candidates=200,
+        settings = EvolveSettings(shapes=shapes, seed=0, climb=ClimbSettings(shape=shape, alpha=0.5, candidates=200,
                                                                       max_age=50, repeats=2, workers=1))
         t0 = time.perf_counter()
         evolved = evolve(picture, settings)
         greedy_s = time.perf_counter() - t0
         start = tiles_scene(evolved, picture, settings)
         greedy = rmse_255(cairo.render_array(start), target)
-        budget = PRIMITIVE_SECONDS - greedy_s - 1.0
+        budget = max(0.5, budget_seconds - greedy_s - 1.0)
         refined = refine(target, start.layers[0].shapes, start.canvas.background[:3], seconds=budget)
         after = rmse_255(cairo.render_array(_scene(refined, h, w, {})), target)
         print(f"   {shape:8s}: greedy {greedy:.2f} in {greedy_s:.1f} s → refined {after:.2f} "
               f"({100 * (1 - after / greedy):.1f}% lower) after {refined.loss_curve[-1][0]:.1f} s more; "
               f"total {greedy_s + refined.loss_curve[-1][0]:.1f} s")
+        figure(f"{shape}s: greedy + refine RMSE", after, "")
+        figure(f"{shape}s: refine below greedy", 100 * (1 - after / greedy), "%", "higher")
 
 if __name__ == "__main__":
     main()

@@ -17,6 +17,7 @@ import argparse
 import time
 
 import numpy as np
+from record import add_quick, figure
 from skimage import data
 
 from genart.generative.anneal import AnnealSettings, anneal, anneal_scene
@@ -31,6 +32,7 @@ from genart.generative.seams import SeamGap, seam_gap
 from genart.render import cairo, raster
 from genart.render import scene as S
 
+RUNNER_ARGS = ["--only", "greedy"]  # bench/run.py's full run (the other parts take several minutes more)
 PRIMITIVE = {("triangle", 100): (27.0, 16.0), ("triangle", 200): (21.0, 30.0), ("ellipse", 100): (29.5, 26.0)}
 
 
@@ -66,13 +68,19 @@ def greedy(pic: Picture, shape: str, n: int, workers: int) -> tuple[S.Scene, flo
 def row(label: str, rmse: float, seconds: float, ref: tuple[float, float] | None = None) -> None:
     extra = f"   primitive: {ref[0]:.1f} in {ref[1]:.0f} s" if ref else ""
     print(f"{label:<44} RMSE {rmse:6.2f}  {seconds:7.2f} s{extra}", flush=True)
+    figure(f"{label}: RMSE", rmse, "")
+    figure(f"{label}: time", seconds)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=("greedy", "refine", "anneal", "tiles"), default=None)
+    add_quick(parser)
     args = parser.parse_args()
     pic = picture()
+    if args.quick:
+        quick(pic)
+        return
     start = time.perf_counter()
     greedy(pic, "triangle", 2, 1)
     greedy(pic, "ellipse", 2, 1)
@@ -114,6 +122,24 @@ def main() -> None:
             drawing = anneal_scene(result, pic, settings)
             row(f"anneal 4x4 tiles x 12 triangles, {evaluations} evals/tile, 2 workers",
                 hard_rmse(drawing, to_float(pic.rgb)), result.seconds)
+
+
+def quick(pic: Picture) -> None:
+    """A few shapes of each part, on a 64-px picture: the bench runs (bench/run.py --quick)."""
+    from PIL import Image
+
+    small = Picture(rgb=np.asarray(Image.fromarray(pic.rgb).resize((64, 64), Image.Resampling.BOX)), name="astronaut",
+                    sha256="0" * 64)
+    settings = EvolveSettings(shapes=6, climb=ClimbSettings(workers=1), resize=64)
+    result = evolve(small, settings)
+    drawing = tiles_scene(result, small, settings)
+    row("hillclimb 6 triangles, 64 px", hard_rmse(drawing, result.target), result.seconds)
+    fit = refine(result.target, drawing.layers[0].shapes, result.background, seconds=0.5)
+    refined = S.Scene(canvas=drawing.canvas, layers=[S.ShapesLayer(shapes=fit.shapes)])
+    row("hillclimb + refine 6 triangles, 64 px", hard_rmse(refined, result.target), result.seconds + 0.5)
+    annealed = anneal(small, AnnealSettings(polygons=2, evaluations=200, tiles=(2, 2), workers=1))
+    row("anneal 2x2 tiles x 2 triangles, 200 evals/tile", hard_rmse(anneal_scene(annealed, small,
+        AnnealSettings(polygons=2, evaluations=200, tiles=(2, 2), workers=1)), to_float(small.rgb)), annealed.seconds)
 
 
 if __name__ == "__main__":

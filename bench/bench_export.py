@@ -29,6 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.players, for --players
 from bench_flyin import poster_scene
+from record import add_quick, figure
 
 from genart.animate.easing import EASINGS
 from genart.animate.export import parts
@@ -42,8 +43,8 @@ OPTIONS = ("--motion", "flyin", "--duration", "6", "--hold", "1", "--seed", "0")
 INTERPOLATIONS = {"Lottie": LOTTIE_KEYS, "SMIL": SMIL_KEYS, "glTF": GLTF_KEYS}
 
 
-def exports(repeats: int) -> None:
-    drawing = poster_scene(1000)
+def exports(repeats: int, shapes: int = 1000) -> None:
+    drawing = poster_scene(shapes)
     side = max(drawing.canvas.width, drawing.canvas.height)
     print(f"1. {len(drawing.layers[0].shapes)} shapes, fly-in 6 s + 1 s hold, keys within {TOLERANCE:g} of the "
           f"canvas's side ({TOLERANCE * side:.3f} canvas units)")
@@ -64,12 +65,14 @@ def exports(repeats: int) -> None:
             keying = {".json": LOTTIE_KEYS, ".svg": SMIL_KEYS, ".glb": GLTF_KEYS, ".gltf": GLTF_KEYS}.get(suffix)
             count = "" if keying is None else f", {sum(k.count for k in part_keys(parts(clip), side, keying.interpolation) if k):,} keyframes"
             print(f"   {suffix:6} {best:6.2f} s, {out.stat().st_size / 1e6:6.2f} MB{count}", flush=True)
+            figure(f"export {suffix}: time", best)
+            figure(f"export {suffix}: size", out.stat().st_size / 1e6, "MB")
         if ".blend" not in suffixes:
             print("   (no GENART_BLENDER: the .blend is not timed; tools/blender-env.sh builds a Blender)")
 
 
-def keys_per_easing() -> None:
-    drawing = poster_scene(300)
+def keys_per_easing(shapes: int = 300) -> None:
+    drawing = poster_scene(shapes)
     side = max(drawing.canvas.width, drawing.canvas.height)
     print("\n2. keyframes per flight, 300 shapes: eased progress (shared; scale and turn) / anchor mean, most")
     print(f"   {'easing':18} " + " ".join(f"{name:>16}" for name in INTERPOLATIONS))
@@ -83,8 +86,8 @@ def keys_per_easing() -> None:
         print(f"   {easing:18} " + " ".join(f"{c:>16}" for c in cells), flush=True)
 
 
-def bounds() -> None:
-    drawing = poster_scene(20_000)
+def bounds(shapes: int = 20_000) -> None:
+    drawing = poster_scene(shapes)
     side = max(drawing.canvas.width, drawing.canvas.height)
     clip = flyin(drawing, duration=6, hold=1, seed=0)
     print(f"\n3. {len(drawing.layers[0].shapes):,} shapes (smooth easing): keyframes against each format's bound")
@@ -94,6 +97,7 @@ def bounds() -> None:
         verdict = "written" if count <= keying.max_keyframes else "refused"
         print(f"   {name:6} {count:>10,} of {keying.max_keyframes:>10,} ({keying.what}): {verdict}; "
               f"keyed in {time.perf_counter() - began:.1f} s", flush=True)
+        figure(f"{name} keyframes of {len(drawing.layers[0].shapes)} shapes", count, "")
 
 
 def player_table() -> None:
@@ -137,7 +141,13 @@ def main_bench() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--players", action="store_true", help="also the players' dB table (Chromium, Blender)")
+    add_quick(parser)
     args = parser.parse_args()
+    if args.quick:
+        exports(1, 60)
+        keys_per_easing(20)
+        bounds(200)
+        return
     exports(args.repeats)
     keys_per_easing()
     bounds()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import numpy as np
+from record import add_quick, figure
 from skimage import data
 
 from genart.animate.encode import EncodeSettings, encode
@@ -94,7 +95,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--size", default="1920x1080")
     parser.add_argument("--shapes", type=int, default=1000)
+    add_quick(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.repeats, args.presets, args.seconds, args.size, args.shapes = 1, "superfast", 1.0, "320x180", 100
     size = tuple(int(v) for v in args.size.split("x"))
     fps = 30
 
@@ -115,6 +119,7 @@ def main() -> None:
             frame.release()
         best = min(best, time.perf_counter() - t)
     print(f"render only (no encoding): {round(args.seconds * fps) / best:.1f} frames/s")
+    figure("render only", round(args.seconds * fps) / best, "frames/s", "higher")
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "flyin.mp4"
@@ -135,6 +140,9 @@ def main() -> None:
                   f"{frames_n} frames, {seconds:.2f} s of video, {out.stat().st_size / 2**20:.1f} MiB); "
                   f"CPU {1000 * cpu_best:.0f} ms/frame (= {2 / cpu_best:.1f} frames/s on 2 idle cores); "
                   f"peak memory {peak / 2**20:.0f} MiB")
+            figure(f"{preset}: end to end", result.frames_out / best, "frames/s", "higher")
+            figure(f"{preset}: CPU per frame", 1000 * cpu_best, "ms")
+            figure(f"{preset}: peak memory", peak / 2**20, "MiB")
 
 
 def _cpu_seconds() -> float:

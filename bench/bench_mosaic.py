@@ -2,6 +2,7 @@
 
     python bench/make_collection.py /tmp/photos --count 10000
     python bench/bench_mosaic.py /tmp/photos --work /tmp/mosaic_bench
+    python bench/bench_mosaic.py            # makes (once) and uses /tmp/genart-bench/photos-10000
 
 Quality: a 100×100-cell mosaic of skimage's astronaut (512²) drawn with 16-px tiles,
 area-downsampled to 512 px and compared with the target (RMSE on 0–255, SSIM over RGB).
@@ -20,7 +21,9 @@ from pathlib import Path
 
 import numpy as np
 import skimage.data as data
+from make_collection import make_collection
 from PIL import Image
+from record import add_quick, figure
 from skimage.metrics import structural_similarity
 
 from genart.generative.mosaic.build import plan_mosaic
@@ -29,6 +32,9 @@ from genart.generative.mosaic.features import cell_features, tile_features
 from genart.generative.mosaic.image import cell_bands, write_mosaic_image
 from genart.generative.mosaic.index import index_folder
 from genart.generative.mosaic.match import assign, match
+
+RUNNER_ARGS = ["--rounds", "3"]  # bench/run.py's full run
+MADE = Path("/tmp/genart-bench")  # where collections made for want of a photos folder are kept
 
 
 def best_of(repeat: int, fn):
@@ -40,8 +46,8 @@ def best_of(repeat: int, fn):
     return min(times), out
 
 
-def quality(collection: Collection, tiles: list[int], target: np.ndarray) -> tuple[float, float]:
-    layer = plan_mosaic(collection, target, 1, 1).layer.model_copy(update={"columns": 100, "rows": 100, "tiles": tiles, "cell_colors": None})
+def quality(collection: Collection, tiles: list[int], target: np.ndarray, grid: int = 100) -> tuple[float, float]:
+    layer = plan_mosaic(collection, target, 1, 1).layer.model_copy(update={"columns": grid, "rows": grid, "tiles": tiles, "cell_colors": None})
     img = np.concatenate([b.copy() for b in cell_bands(collection, layer, 16)])
     small = np.asarray(Image.fromarray(img).resize(target.shape[1::-1], Image.Resampling.BOX), np.float64)
     rmse = float(np.sqrt(np.mean((small - target) ** 2)))
@@ -50,12 +56,20 @@ def quality(collection: Collection, tiles: list[int], target: np.ndarray) -> tup
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("photos", type=Path)
+    parser.add_argument("photos", type=Path, nargs="?", help="photo folder (default: a made one, kept in /tmp/genart-bench)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/mosaic_bench"))
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=7, help="indexing runs per process count (default 7)")
     parser.add_argument("--skip-index", action="store_true")
+    add_quick(parser)
     args = parser.parse_args()
+    count, grid, half, subset, cell_px = (400, 20, 10, 200, 16) if args.quick else (10_000, 100, 50, 5000, 64)
+    if args.quick:
+        args.rounds, args.repeat, args.work = 1, 1, MADE / "quick-work"
+    if args.photos is None:
+        args.photos = MADE / f"photos-{count}"
+        if not args.photos.is_dir():
+            make_collection(args.photos, count, 0, progress=False)
     args.work.mkdir(parents=True, exist_ok=True)
     coll = args.work / "collection.npz"
 
@@ -71,6 +85,9 @@ def main() -> None:
                       f"{report.tiles} tiles, {report.duplicates} near-duplicates")
         one, two = float(np.median(times[1])), float(np.median(times[2]))
         print(f"index medians: 1 process {one:.1f} s, 2 processes {two:.1f} s: speed-up {one / two:.2f}×")
+        figure("index, 1 process", one)
+        figure("index, 2 processes", two)
+        figure("index speed-up", one / two, "x", "higher")
         (args.work / "index2.npz").replace(coll)
         t, report = best_of(args.repeat, lambda: index_folder(args.photos, coll))
         print(f"re-index unchanged folder: {t:.2f} s ({report.processed} read, {report.reused} reused)")
@@ -80,43 +97,51 @@ def main() -> None:
     target = data.astronaut()
     match(np.zeros((2, 3)), np.ones((3, 3)), "nearest", columns=2, rows=1, no_adjacent_repeats=True)  # numba warm-up
     for features, space in (("mean", "rgb"), ("mean", "lab"), ("4x4", "lab"), ("4x4", "rgb"), ("6x6", "rgb"), ("8x8", "rgb")):
-        t, mosaic = best_of(args.repeat, lambda f=features, c=space: plan_mosaic(collection, target, 100, 100, "nearest", features=f, space=c))
-        rmse, ssim = quality(collection, mosaic.layer.tiles, target)
+        t, mosaic = best_of(args.repeat, lambda f=features, c=space: plan_mosaic(collection, target, grid, grid, "nearest", features=f, space=c))
+        rmse, ssim = quality(collection, mosaic.layer.tiles, target, grid)
         print(f"nearest {features:>4} {space}: RMSE {rmse:.2f}  SSIM {ssim:.3f}  ({t:.2f} s features + match)")
-    t, mosaic = best_of(1, lambda: plan_mosaic(collection, target, 100, 100, "nearest", no_adjacent_repeats=True))
-    rmse, ssim = quality(collection, mosaic.layer.tiles, target)
+        figure(f"nearest {features} {space}: RMSE", rmse, "")
+    t, mosaic = best_of(1, lambda: plan_mosaic(collection, target, grid, grid, "nearest", no_adjacent_repeats=True))
+    rmse, ssim = quality(collection, mosaic.layer.tiles, target, grid)
     print(f"nearest 6x6 rgb, no adjacent repeats: RMSE {rmse:.2f}  SSIM {ssim:.3f}  ({t:.2f} s)")
 
-    cells = cell_features(target, 50, 50, "6x6")
-    tiles = tile_features(collection, "6x6")[:5000]
+    cells = cell_features(target, half, half, "6x6")
+    tiles = tile_features(collection, "6x6")[:subset]
     assign(np.random.rand(3000, 3), np.random.rand(3000, 3))  # numba warm-up of the auction
     t, exact_cost = best_of(1, lambda: _exact_cost(cells, tiles))
-    print(f"unique 2,500 cells over 5,000 tiles, exact (linear_sum_assignment): {t:.2f} s, cost {exact_cost:.6g}")
+    print(f"unique {half**2:,} cells over {subset:,} tiles, exact (linear_sum_assignment): {t:.2f} s, cost {exact_cost:.6g}")
     t, result = best_of(1, lambda: assign(cells, tiles, 1))
-    print(f"unique 2,500 cells over 5,000 tiles, auction: {t:.2f} s, {100 * (result.cost / exact_cost - 1):.3f}% above "
+    figure(f"unique {half**2} cells over {subset} tiles: time", t)
+    print(f"unique {half**2:,} cells over {subset:,} tiles, auction: {t:.2f} s, {100 * (result.cost / exact_cost - 1):.3f}% above "
           f"the optimum (certified <= {100 * (result.cost / result.bound - 1):.3f}%)")
     greedy_cost = _greedy_cost(cells, tiles)
     print(f"  greedy pass for comparison: cost {greedy_cost:.6g} ({100 * (greedy_cost / exact_cost - 1):.0f}% worse)")
-    t, result = best_of(1, lambda: match(cells, tiles[:1250], "budget", reuse=2))
-    print(f"budget K=2, 2,500 cells over 1,250 tiles: {t:.2f} s, most uses {np.bincount(result.tiles).max()}")
-    big = cell_features(target, 100, 100, "6x6")
+    t, result = best_of(1, lambda: match(cells, tiles[: subset // 4], "budget", reuse=2))
+    print(f"budget K=2, {half**2:,} cells over {subset // 4:,} tiles: {t:.2f} s, most uses {np.bincount(result.tiles).max()}")
+    big = cell_features(target, grid, grid, "6x6")
     t, result = best_of(1, lambda: assign(big, tiles, 2))
-    print(f"budget K=2, 10,000 cells over 5,000 tiles: {t:.2f} s, most uses {np.bincount(result.tiles).max()}, "
+    figure(f"budget K=2, {grid**2} cells over {subset} tiles: time", t)
+    print(f"budget K=2, {grid**2:,} cells over {subset:,} tiles: {t:.2f} s, most uses {np.bincount(result.tiles).max()}, "
           f"certified within {100 * (result.cost / result.bound - 1):.3f}% of the optimum; peak RSS {_rss():.0f} MB")
     alltiles = tile_features(collection, "6x6")
-    n = min(10_000, len(alltiles)) // 100 * 100
-    t, result = best_of(1, lambda: assign(cell_features(target, 100, n // 100, "6x6"), alltiles, 1))
+    n = min(grid * grid, len(alltiles)) // grid * grid
+    t, result = best_of(1, lambda: assign(cell_features(target, grid, n // grid, "6x6"), alltiles, 1))
     print(f"unique {n:,} cells over {len(alltiles):,} tiles: {t:.2f} s, certified within "
           f"{100 * (result.cost / result.bound - 1):.3f}% of the optimum; peak RSS {_rss():.0f} MB")
+    figure(f"unique {n} cells over {len(alltiles)} tiles: time", t)
+    figure(f"unique {n} cells over {len(alltiles)} tiles: certified gap", 100 * (result.cost / result.bound - 1), "%")
 
-    mosaic = plan_mosaic(collection, target, 100, 100, "nearest")
+    mosaic = plan_mosaic(collection, target, grid, grid, "nearest")
     tracemalloc.start()
-    t, _ = best_of(1, lambda: write_mosaic_image(collection, mosaic.layer, args.work / "big.png", 64))
+    t, _ = best_of(1, lambda: write_mosaic_image(collection, mosaic.layer, args.work / "big.png", cell_px))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     size = (args.work / "big.png").stat().st_size / 1e6
-    print(f"stream 6,400x6,400 PNG (100x100 cells of 64 px, {size:.0f} MB): {t:.1f} s, peak traced memory {peak / 1e6:.1f} MB "
-          f"(one RGB copy would be {6400 * 6400 * 3 / 1e6:.0f} MB)")
+    side = grid * cell_px
+    print(f"stream {side:,}x{side:,} PNG ({grid}x{grid} cells of {cell_px} px, {size:.0f} MB): {t:.1f} s, peak traced memory "
+          f"{peak / 1e6:.1f} MB (one RGB copy would be {side * side * 3 / 1e6:.0f} MB)")
+    figure(f"stream {side}-px PNG: time", t)
+    figure(f"stream {side}-px PNG: peak traced memory", peak / 1e6, "MB")
     print(f"process peak RSS: {_rss():.0f} MB")
 
 

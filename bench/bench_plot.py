@@ -23,6 +23,7 @@ import numpy as np
 import skimage.data
 import skimage.transform
 from PIL import Image
+from record import add_quick, figure
 
 import genart
 from genart.plot.document import optimize, pen_up_mm, summary, to_document
@@ -56,7 +57,7 @@ def ink_rmse(document, page, drawing: S.Scene, picture: np.ndarray, dpi: float) 
 
 
 def plot_row(drawing: S.Scene, picture: np.ndarray, settings: PlotSettings, dpi: float, label: str,
-             baseline: float | None = None) -> None:
+             baseline=None) -> None:
     began = time.perf_counter()
     strokes = scene_strokes(drawing, settings)
     hatched = time.perf_counter()
@@ -70,8 +71,12 @@ def plot_row(drawing: S.Scene, picture: np.ndarray, settings: PlotSettings, dpi:
     print(f"  pen up: scene order {before / 1000:.2f} m, vpype's order {after / 1000:.2f} m ({after / before:.1%})")
     h, w = picture.shape[:2]
     poster = cairo.render_array(drawing, w, h)
-    print(f"  RMSE of the ink preview: vs the picture {ink_rmse(document, strokes.page, drawing, picture, dpi):.2f}, "
+    ink = ink_rmse(document, strokes.page, drawing, picture, dpi)
+    print(f"  RMSE of the ink preview: vs the picture {ink:.2f}, "
           f"vs the poster {ink_rmse(document, strokes.page, drawing, poster, dpi):.2f}")
+    figure(f"{label}: time", ordered - began)
+    figure(f"{label}: pen up after vpype's order", after / before, "x")
+    figure(f"{label}: ink preview RMSE", ink, "")
 
 
 def graph_baseline(drawing: S.Scene):
@@ -87,20 +92,22 @@ def graph_baseline(drawing: S.Scene):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dpi", type=float, default=150.0, help="the ink preview's resolution (default 150)")
+    add_quick(parser)
     args = parser.parse_args()
     picture = logo_picture()
     began = time.perf_counter()
-    drawing = genart.fit(picture, method="hillclimb", shapes=300, seed=3, candidates=40, max_age=15, repeats=1,
+    shapes, choices = (20, ((4, 0.6),)) if args.quick else (300, ((4, 0.3), (4, 0.6), (8, 0.3), (2, 0.3), (("black",), 0.3)))
+    drawing = genart.fit(picture, method="hillclimb", shapes=shapes, seed=3, candidates=40, max_age=15, repeats=1,
                          progress=False).document
-    print(f"logo, 300 triangles fitted in {time.perf_counter() - began:.1f} s")
+    print(f"logo, {shapes} triangles fitted in {time.perf_counter() - began:.1f} s")
     poster = cairo.render_array(drawing, 128, 128)
     print(f"RMSE vs the picture: poster {rmse(poster, picture):.2f}, blank page {rmse(np.full_like(picture, 255), picture):.2f}")
-    for pens, spacing in ((4, 0.3), (4, 0.6), (8, 0.3), (2, 0.3), (("black",), 0.3)):
+    for pens, spacing in choices:
         settings = PlotSettings(paper="A5", margin_mm=8, pen_mm=0.3, spacing_mm=spacing, pens=pens)
         plot_row(drawing, picture, settings, args.dpi, f"pens {pens if isinstance(pens, int) else pens[0]}, "
                                                        f"spacing {spacing} mm")
     horse = np.repeat((skimage.data.horse() * 255).astype(np.uint8)[..., None], 3, axis=2)
-    graph = genart.fit(horse, method="gng", seed=1, max_nodes=400, resize=160, progress=False).document
+    graph = genart.fit(horse, method="gng", seed=1, max_nodes=40 if args.quick else 400, resize=160, progress=False).document
     small = np.asarray(Image.fromarray(horse).resize((round(graph.canvas.width), round(graph.canvas.height)),
                                                      Image.Resampling.BOX))
     plot_row(graph, small, PlotSettings(paper="A5", margin_mm=8), args.dpi, "horse, GNG of 400 nodes",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from bench_evolve import hard_rmse
 from PIL import Image
+from record import add_quick, figure
 from skimage import data
 
 import genart.generative.hillclimb_tiles as E
@@ -34,6 +35,7 @@ from genart.generative.seams import seam_gap
 from genart.render import cairo
 from genart.render import scene as S
 
+RUNNER_ARGS = ["--size", "512", "--shapes", "3000"]  # bench/run.py's full run: the small poster (4x4 tiles)
 
 @dataclass
 class Run:
@@ -61,7 +63,10 @@ def main() -> None:
     parser.add_argument("--shapes", type=int, default=20000, help="triangles (20000)")
     parser.add_argument("--tile-px", type=int, default=128, help="about this many px a tile side (128)")
     parser.add_argument("--skip-one", action="store_true", help="leave out the 1-worker run")
+    add_quick(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.size, args.shapes, args.tile_px, args.skip_one = 128, 40, 64, True
     from distributed import LocalCluster
 
     pic = picture(args.size)
@@ -82,9 +87,14 @@ def main() -> None:
     print(f"same scene on every backend: {len(dumps) == 1}")
     two, cluster_run = runs[-2], runs[-1]
     print(f"cluster vs local at 2 workers: {cluster_run.seconds / two.seconds:.3f}x the time")
+    figure("same scene on every backend", float(len(dumps) == 1), "", "higher")
+    for r in runs:
+        figure(f"{r.label}: time", r.seconds)
+    figure("cluster vs local at 2 workers", cluster_run.seconds / two.seconds, "x")
     if not args.skip_one:
         one = runs[0]
         print(f"2 workers vs 1: {one.seconds / two.seconds:.2f}x")
+        figure("2 workers vs 1", one.seconds / two.seconds, "x", "higher")
         per_shape = one.seconds / runs[0].result.count
         print(f"per-shape cost, one worker: {per_shape * 1000:.1f} ms ({args.tile_px}-px tiles)")
         extrapolate(per_shape, args)

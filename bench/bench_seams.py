@@ -21,6 +21,7 @@ import argparse
 import time
 
 import numpy as np
+from record import add_quick, figure
 from skimage import data
 
 from genart.generative import hillclimb_tiles as E
@@ -33,6 +34,7 @@ from genart.generative.tiling import REACH
 from genart.render import scene as S
 from genart.render.cairo import render_array
 
+RUNNER_ARGS = ["--pictures", "chelsea", "colorwheel"]  # bench/run.py's full run (within its 10 minutes)
 PICTURES = {"chelsea": data.chelsea, "hubble": data.hubble_deep_field, "colorwheel": data.colorwheel}
 
 
@@ -64,7 +66,10 @@ def main() -> None:
     parser.add_argument("--grids", nargs="+", default=["2x2", "3x3", "4x4"])
     parser.add_argument("-n", type=int, default=400)
     parser.add_argument("--workers", type=int, default=2)
+    add_quick(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.pictures, args.grids, args.n, args.workers = ["chelsea"], ["2x2"], 12, 1
     grids = [tuple(int(v) for v in g.split("x")) for g in args.grids]
     fit(Picture(data.chelsea()[:64, :64].copy(), "warm-up", "0" * 64), 8, (2, 2), 1)  # numba's cache loaded
     print(f"{args.n} triangles, default effort, 256 px working size, {args.workers} worker(s); levels 0-255")
@@ -85,6 +90,8 @@ def main() -> None:
                   f"{tiled.border:+7.2f} {tiled.inside:+7.2f} {tiled.gap:+6.2f}   {untiled.border:+15.2f} "
                   f"{untiled.inside:+7.2f} {untiled.gap:+6.2f}   "
                   f"{worst_reach_line(png, plain_png, pic.rgb, tiles, work, scale):+23.2f}", flush=True)
+            figure(f"{name} {tiles[0]}x{tiles[1]}: time", seconds)
+            figure(f"{name} {tiles[0]}x{tiles[1]}: seam gap", tiled.gap, "levels")
 
 
 if __name__ == "__main__":

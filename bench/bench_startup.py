@@ -15,13 +15,18 @@ import subprocess
 import sys
 import time
 
+from record import add_quick, figure
+
 COMMANDS = (["--version"], ["--help"], ["evolve", "--help"], ["animate", "--help"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=15)
+    add_quick(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.repeats = 1
     print(f"cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}; median of {args.repeats} fresh processes")
     for argv in COMMANDS:
         times = []
@@ -30,6 +35,7 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "genart", *argv], check=True, capture_output=True)
             times.append(time.perf_counter() - began)
         print(f"genart {' '.join(argv):18} {statistics.median(times):.3f} s (best {min(times):.3f} s)", flush=True)
+        figure(f"genart {' '.join(argv)}, median", statistics.median(times))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 from PIL import Image
+from record import add_quick, figure
 from skimage import data
 
 from genart.generative import hillclimb_tiles as E
@@ -40,7 +41,10 @@ def main() -> None:
     parser.add_argument("-n", type=int, nargs="+", default=[50, 100, 200])
     parser.add_argument("--grids", nargs="+", default=["1x1", "2x2"])
     parser.add_argument("--workers", type=int, default=2)
+    add_quick(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.n, args.grids, args.workers = [8], ["1x1"], 1
     pic = disc_picture()
     print(f"{'n':>4} {'grid':<5} {'over':<6} {'transparent':>11} {'opaque':>7} {'ratio':>6} {'alpha outside':>13} "
           f"{'seconds (transparent, opaque)':>30}")
@@ -64,6 +68,7 @@ def main() -> None:
                 rmse = rmse_255(shown, target)
                 print(f"{n:>4} {grid:<5} {name:<6} {rmse:11.2f} {opaque_rmse:7.2f} {rmse / opaque_rmse:6.3f} "
                       f"{outside:13.2f} {seconds:14.1f} {opaque_seconds:15.1f}", flush=True)
+                figure(f"{n} {grid} over {name}: transparent / opaque RMSE", rmse / opaque_rmse, "x")
 
 
 if __name__ == "__main__":

@@ -32,11 +32,11 @@ def add_preview_options(p: argparse.ArgumentParser, report: bool = True) -> None
 def watching(args: argparse.Namespace, command: str) -> Iterator[Live | None]:
     """The run's `Live` state while the block runs: served on a page with --preview (stopped on the
     way out, Ctrl-C included), only recorded for the report with --report, else None."""
-    from genart.preview.server import Preview
-
     if not 0 <= args.preview_port <= 65535:
         raise UserError(f"--preview-port must be between 0 (a free port) and 65535, got {args.preview_port}")
     if args.preview:
+        from genart.preview.server import Preview  # aiohttp: only for a served page
+
         with Preview(Live(title=f"genart {command}"), args.preview_port, command) as live:
             yield live
     else:
