@@ -9,10 +9,11 @@ every 2 s within one.
 
 from __future__ import annotations
 
-import contextlib
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from genart.generative.hillclimb import ClimbSettings, Evolution
 from genart.generative.hillclimb_checkpoint import Checkpoint
 from genart.generative.hillclimb_settings import EvolveSettings
 from genart.generative.hillclimb_state import Result, TileState, paint_shapes, shown
-from genart.generative.tiling import CLASSES, tile_bounds
+from genart.generative.tiling import tile_bounds
 from genart.runtime.execution import Execution
 from genart.runtime.progress import Progress, Reporter, Tally
 
@@ -120,54 +121,98 @@ def run_one(run: Run) -> None:
 
 def run_tiles(run: Run, execution: Execution) -> None:
     """Grow the tiles in rounds of `chunk` shapes a tile, the classes in turn (see the module docstring),
-    drawing each finished job on the run's canvas."""
-    result = run.result
+    drawing each finished job on the run's canvas.
+
+    The turns are kept job by job, not as a barrier: a tile's job starts once every earlier job (by round,
+    class, tile) whose reach box overlaps its own is drawn, so it sees the canvas the turns taken in order
+    would show it, and the result is the same; tiles that do not touch run at once across turns and rounds
+    (waves), and no turn waits for the slowest tile of the one before it. Ready jobs start earliest first; on
+    a cluster no more are in flight than it has threads (`Execution.window`)."""
+    result, settings = run.result, run.settings
     h, w = result.target.shape[:2]
     scale = max(w, h) / 256.0
-    quotas, chunk = run.settings.quotas, result.chunk
+    plan = _Plan(result, settings.quotas)
     bounds = [tile_bounds(box, reach, scale, w, h) for box, reach in zip(result.boxes, result.reaches)]
-    targets = [np.ascontiguousarray(result.target[y0:y1, x0:x1]) for x0, y0, x1, y1 in result.reaches]
-    while True:
-        active = [i for i, t in enumerate(result.tiles) if len(t.params) < quotas[i] and not t.stuck]
-        if not active or run.stopped():
-            return
-        round_ = min(len(result.tiles[i].params) // chunk for i in active)
-        for cls in range(CLASSES):
-            todo = [i for i in active if result.classes[i] == cls
-                    and len(result.tiles[i].params) < min(quotas[i], (round_ + 1) * chunk)]
-            if not todo:
-                continue
-            if run.stopped():
-                return
-            _turn(run, execution, {i: (targets[i], bounds[i], min(quotas[i], (round_ + 1) * chunk)) for i in todo})
-            run.report(run.canvas)
-            run.save()
-
-
-def _turn(run: Run, execution: Execution, todo: dict[int, tuple[np.ndarray, np.ndarray, int]]) -> None:
-    """One class's turn in a round: its tiles `todo` (each with its target, bounds and the shape count it is to
-    reach) fitted at once, each drawn on the run's canvas as it comes."""
-    result, settings, canvas = run.result, run.settings, run.canvas
-    threads = 1 if execution.distributed else max(1, settings.climb.workers // len(todo))
-    jobs = []
-    for i, (target, bounds, upto) in todo.items():
-        x0, y0, x1, y1 = result.reaches[i]
-        first = len(result.tiles[i].params)
-        jobs.append((target, np.ascontiguousarray(canvas[y0:y1, x0:x1]), settings.climb, bounds, settings.seed, i,
-                     first, upto - first, threads))
-    tiles = list(todo)
+    targets = [execution.share(np.ascontiguousarray(result.target[y0:y1, x0:x1])) for x0, y0, x1, y1 in result.reaches]
+    running: dict[Future[TileState], int] = {}
     last_save = time.perf_counter()
-    with contextlib.closing(execution.stream(_grow_tile, jobs, len(jobs))) as finished:
-        for k, grown in finished:
-            i = tiles[k]
-            tile = result.tiles[i]
-            first = len(tile.params)
-            tile.params += grown.params
-            tile.colors += grown.colors
-            tile.deltas += grown.deltas
-            tile.stuck = grown.stuck
-            paint_shapes(canvas, result.reaches[i], tile, first)
-            run.counter.add(len(grown.params))
+    try:
+        while True:
+            if not run.stopped():
+                for i in plan.ready(running.values())[: max(execution.window - len(running), 0)]:
+                    running[_start_job(run, execution, plan, i, targets[i], bounds[i])] = i
+            if not running:
+                return
+            done = next(iter(wait(running, return_when=FIRST_COMPLETED).done))
+            i = running.pop(done)
+            _draw(run, i, execution.result(done))
+            run.report(run.canvas)
             if run.store and time.perf_counter() - last_save > SAVE_EVERY:
                 run.save()
                 last_save = time.perf_counter()
+    finally:
+        for future in running:
+            future.cancel()
+
+
+class _Plan:
+    """Which tile jobs may start: the order of the turns (round, class, tile) and which reach boxes overlap."""
+
+    def __init__(self, result: Result, quotas: list[int]) -> None:
+        self.result, self.quotas, self.chunk = result, quotas, result.chunk
+        boxes = result.reaches
+        self.touching = [[j for j, (a0, b0, a1, b1) in enumerate(boxes)
+                          if j != i and a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1]
+                         for i, (x0, y0, x1, y1) in enumerate(boxes)]
+
+    def finished(self, i: int) -> bool:
+        """Whether tile i has its quota or is stuck (no shape lowered its error)."""
+        tile = self.result.tiles[i]
+        return tile.stuck or len(tile.params) >= self.quotas[i]
+
+    def upto(self, i: int) -> int:
+        """The shape count tile i's next job is to reach: the end of its current round, or its quota."""
+        return min(self.quotas[i], (len(self.result.tiles[i].params) // self.chunk + 1) * self.chunk)
+
+    def ready(self, running: Iterable[int]) -> list[int]:
+        """Tiles whose next job may start now, earliest in the turns' order first: neither finished nor
+        running, and every tile touching it has drawn all its jobs that come before (those of earlier
+        rounds, and of this round where its class goes first)."""
+        busy = set(running)
+        classes, tiles = self.result.classes, self.result.tiles
+        keys = []
+        for i in range(len(tiles)):
+            if i in busy or self.finished(i):
+                continue
+            round_ = len(tiles[i].params) // self.chunk
+            if all(self.finished(j) or len(tiles[j].params) >= min(self.quotas[j], self.chunk * (
+                    round_ + (classes[j] < classes[i]))) for j in self.touching[i]):
+                keys.append((round_, classes[i], i))
+        return [i for _, _, i in sorted(keys)]
+
+    def sharing(self, i: int) -> int:
+        """How many tiles of tile i's class are still growing (they share the workers in its turn)."""
+        return sum(1 for j, c in enumerate(self.result.classes) if c == self.result.classes[i] and not self.finished(j))
+
+
+def _start_job(run: Run, execution: Execution, plan: _Plan, i: int, target: Any,
+               bounds: np.ndarray) -> Future[TileState]:
+    """Submit tile i's next job, with its canvas as it is now over its reach box."""
+    settings = run.settings
+    x0, y0, x1, y1 = run.result.reaches[i]
+    first = len(run.result.tiles[i].params)
+    threads = 1 if execution.distributed else max(1, settings.climb.workers // plan.sharing(i))
+    return execution.submit(_grow_tile, target, np.ascontiguousarray(run.canvas[y0:y1, x0:x1]), settings.climb,
+                            bounds, settings.seed, i, first, plan.upto(i) - first, threads)
+
+
+def _draw(run: Run, i: int, grown: TileState) -> None:
+    """Add a finished job's shapes to tile i and draw them on the run's canvas."""
+    tile = run.result.tiles[i]
+    first = len(tile.params)
+    tile.params += grown.params
+    tile.colors += grown.colors
+    tile.deltas += grown.deltas
+    tile.stuck = grown.stuck
+    paint_shapes(run.canvas, run.result.reaches[i], tile, first)
+    run.counter.add(len(grown.params))

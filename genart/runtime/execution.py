@@ -232,6 +232,20 @@ class Execution:
             done.set_exception(exc)
         return done
 
+    @property
+    def window(self) -> int:
+        """How many jobs to keep in flight so that whichever worker frees first takes the next one: on a cluster
+        no more than it has threads (a job waiting at the scheduler is handed to a worker at once, so queued jobs
+        would be shared out in advance, not as workers come free); here any number (the pool queues them)."""
+        return self.workers if self.distributed else sys.maxsize
+
+    def share(self, value: Any) -> Any:
+        """`value` for many jobs to take as an argument: on a cluster it is sent to the workers once
+        (`Client.scatter`) and the jobs name it, where otherwise every job would carry a copy; here it is `value`."""
+        if self._client is None:
+            return value
+        return self._client.scatter(value, hash=False)
+
     def result(self, future: Future[T]) -> T:
         """The job's result; a job the cluster lost for good, or whose local worker died, raises ExecutionError."""
         try:
