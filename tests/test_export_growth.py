@@ -1,6 +1,7 @@
 """GNG growth exported: its tracks are the movie's frames, its linear keys stay within the bound for every
 easing, and lottie-web and SMIL in Chromium play it like `genart animate --at` at 7 times (≥ 30 dB); its glTF
-(edges as ribbons of triangles) passes the Khronos validator with no error.
+(edges as ribbons of triangles) passes the Khronos validator with no error, and Blender's glTF importer
+takes it and renders it close to genart's frames.
 
 The scene is one no other test uses: a Growing Neural Gas of skimage's cameraman at 96 px, with dots,
 lines coloured from the picture and 16 snapshots."""
@@ -115,3 +116,28 @@ def test_lottie_and_smil_play_like_genart_and_gltf_validates(gng: Path, tmp_path
     report = players.validate_gltf(outs[".glb"])
     assert report["issues"]["numErrors"] == 0, report["issues"]["messages"][:3]
     assert report["info"]["animationCount"] == 1 and report["info"]["drawCallCount"] > 300
+
+
+@pytest.mark.slow
+def test_blender_imports_the_growth_gltf_and_renders_genart_frames(gng: Path, tmp_path: Path) -> None:
+    """Blender's own glTF importer takes the growth's .glb (ribbons, discs, TRS keys, colours by
+    KHR_animation_pointer) and Cycles renders it close to `genart animate --at` at two times: 26.5 and
+    27.5 dB measured (2026-12-07), the same at 64 samples. The differences lie along the lines' edges and on
+    translucent edges: a glTF's colours are linear light, as its spec has it, so Blender blends there in
+    linear light where genart blends sRGB values. The bound is 25 dB (the issue asks for the import)."""
+    drawing = S.load(gng)
+    out = tmp_path / "growth.glb"
+    clip, _ = export_motion(drawing, _settings("linear"), out, FPS)
+    frames = FRAMES[1::3]
+    stills = []
+    for k, frame in enumerate(frames):
+        write_still(clip, frame / FPS, tmp_path / f"at{k}.png", SIZE, PLAIN, False)
+        stills.append(np.asarray(Image.open(tmp_path / f"at{k}.png").convert("RGB")))
+    background = np.clip(np.asarray(drawing.canvas.background[:3], np.float64), 0.0, 1.0)
+    linear = np.where(background <= 0.04045, background / 12.92, ((background + 0.055) / 1.055) ** 2.4)
+    job = {"file": str(out), "frames": list(frames), "size": list(SIZE), "fps": FPS,
+           "canvas": [drawing.canvas.width, drawing.canvas.height], "background": linear.tolist()}
+    (shots,), (facts,) = players.render([job], tmp_path)
+    assert facts["objects"] > 300 and facts["fps"] == pytest.approx(FPS)
+    scores = [players.psnr(shot, still) for shot, still in zip(shots, stills)]
+    assert min(scores) >= 25.0, [round(s, 1) for s in scores]
