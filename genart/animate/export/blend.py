@@ -48,7 +48,7 @@ from genart.animate.export.tracks import Appearances, Flights
 from genart.animate.export.video import blender_tracks, playback
 from genart.animate.frame import Shapes
 from genart.animate.motions.flyin import ORDERS, FlyIn, _concat, _ranks
-from genart.animate.motions.growth import GraphState, Growth, birthplaces, edge_keys, lookup
+from genart.animate.motions.growth import Growth, Transition, transition
 from genart.animate.motions.mosaic_zoom import MosaicZoom
 from genart.animate.motions.timelapse import TimeLapse
 from genart.animate.motions.video import VideoPlayback
@@ -181,55 +181,6 @@ def first_states(clip: TimeLapse) -> np.ndarray:
             first[shown:prefix] = index
             shown = prefix
     return first
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One step of a growth, from a snapshot's graph to the next, as straight lines from its start (f = 0) to
-    its end (f = 1): at local progress f every edge runs from start(f) to start(f) + grown(f) · (end(f) −
-    start(f)), each a linear blend of its two keys (grown is f for a new edge, else 1); every node is a
-    disc of radius lerp(radius0, radius1, f); opacity factors are lerp(opacity0, opacity1, f). Exactly
-    what `Growth` draws between the two (the tests hold the two equal)."""
-
-    starts: np.ndarray  # (M, 2, 2) an edge's first end at f = 0 and f = 1, canvas units
-    ends: np.ndarray  # (M, 2, 2) its other end
-    grows: np.ndarray  # (M,) bool
-    edge_colors: np.ndarray  # (M, 4)
-    edge_opacity: np.ndarray  # (M, 2)
-    widths: tuple[float, float]
-    nodes: np.ndarray  # (N, 2, 2)
-    radii: np.ndarray  # (N, 2)
-    node_colors: np.ndarray  # (N, 4)
-    node_opacity: np.ndarray  # (N, 2)
-
-
-def transition(a: GraphState, b: GraphState) -> Transition:
-    """The transition `Growth` plays from `a` to `b` (see `Growth._between`)."""
-    ids = np.union1d(a.ids, b.ids)
-    in_a, in_b = np.isin(ids, a.ids), np.isin(ids, b.ids)
-    born, gone = in_b & ~in_a, in_a & ~in_b
-    full_a, full_b = np.zeros((len(ids), 2)), np.zeros((len(ids), 2))
-    full_a[in_a], full_b[in_b] = lookup(ids[in_a], a.ids, a.xy), lookup(ids[in_b], b.ids, b.xy)
-    full_a[born] = birthplaces(ids[born], full_b[born], a, b)
-    full_b[gone] = full_a[gone]
-    colors = np.zeros((len(ids), 4))
-    colors[in_b] = lookup(ids[in_b], b.ids, b.node_colors)
-    colors[gone] = lookup(ids[gone], a.ids, a.node_colors)
-    radii = np.full((len(ids), 2), b.node_radius)
-    radii[born, 0] = 0.0
-    radii[gone] = a.node_radius
-    opacity = np.ones((len(ids), 2))
-    opacity[born, 0], opacity[gone, 1] = 0.0, 0.0
-    keys_a, keys_b = edge_keys(a.edges), edge_keys(b.edges)
-    kept_b, gone_a = np.isin(keys_b, keys_a), ~np.isin(keys_a, keys_b)
-    ends = np.searchsorted(ids, np.concatenate([b.edges, a.edges[gone_a]]).reshape(-1, 2))
-    keyed = np.stack([full_a, full_b], axis=1)  # (N, 2, 2)
-    m_gone = int(gone_a.sum())
-    edge_opacity = np.column_stack([np.concatenate([kept_b.astype(np.float64), np.ones(m_gone)]),
-                                    np.concatenate([np.ones(len(kept_b)), np.zeros(m_gone)])])
-    return Transition(keyed[ends[:, 0]], keyed[ends[:, 1]], np.concatenate([~kept_b, np.zeros(m_gone, bool)]),
-                      np.concatenate([b.edge_colors, a.edge_colors[gone_a]]).reshape(-1, 4), edge_opacity,
-                      (a.edge_width, b.edge_width), keyed, radii, colors, opacity)
 
 
 def graph_transitions(clip: Growth) -> list[tuple[Transition, float, float]]:

@@ -23,7 +23,7 @@ import numpy as np
 from genart.animate.easing import get_easing
 from genart.animate.frame import SceneLayers
 from genart.animate.motions.flyin import FlyIn, bernstein_points
-from genart.animate.motions.growth import GraphState, Growth, birthplaces, edge_keys, lookup
+from genart.animate.motions.growth import Growth, Transition, edge_keys, transition
 from genart.animate.motions.mosaic_zoom import MosaicZoom
 from genart.animate.motions.timelapse import TimeLapse
 from genart.render.cairo import TileSource
@@ -222,58 +222,50 @@ def growing(clip: Growth) -> Growing:
     node_present = np.zeros((*shape, len(ids)), bool)
     edge_present = np.zeros((*shape, len(keys)), bool)
     for j, (a, b) in enumerate(zip(states, states[1:])):
-        node_present[j] = _node_pieces(ids, a, b, na[j], nb[j])
-        edge_present[j] = _edge_pieces(ids, keys, edge_ids, a, b, na[j], nb[j], (ea[j], eb[j], ec[j]))
+        step = transition(a, b)
+        node_present[j] = _node_pieces(ids, step, na[j], nb[j])
+        edge_present[j] = _edge_pieces(keys, step, (ea[j], eb[j], ec[j]))
     _held(na, nb, nc, node_present, NODE_VALUES.index("alpha"))
     _held(ea, eb, ec, edge_present, EDGE_VALUES.index("alpha"))
     return Growing(clip.start, clip.duration, clip.easing, np.asarray(knots, np.float64), Pieces(na, nb, nc),
                    Pieces(ea, eb, ec), np.searchsorted(ids, edge_ids))
 
 
-def _node_pieces(ids: np.ndarray, a: GraphState, b: GraphState, at0: np.ndarray, slope: np.ndarray) -> np.ndarray:
-    """Nodes' pieces of the transition a → b (linear in f) into `at0` and `slope`; which nodes show."""
-    in_a, in_b = np.isin(ids, a.ids), np.isin(ids, b.ids)
-    born, gone = in_b & ~in_a, in_a & ~in_b
-    start, end = np.zeros((len(ids), 2)), np.zeros((len(ids), 2))
-    start[in_a], end[in_b] = lookup(ids[in_a], a.ids, a.xy), lookup(ids[in_b], b.ids, b.xy)
-    start[born] = birthplaces(ids[born], end[born], a, b)
-    end[gone] = start[gone]
-    color = np.zeros((len(ids), 4))
-    color[in_b] = lookup(ids[in_b], b.ids, b.node_colors)
-    color[gone] = lookup(ids[gone], a.ids, a.node_colors)
-    at0[:, 0:2], slope[:, 0:2] = start, end - start
-    at0[:, 2] = np.where(gone, a.node_radius, np.where(born, 0.0, b.node_radius))
-    slope[:, 2] = np.where(born, b.node_radius, 0.0)
-    at0[:, 3:7] = color
-    at0[born, 6], slope[born, 6] = 0.0, color[born, 3]
-    slope[gone, 6] = -color[gone, 3]
-    return in_a | in_b
+def _node_pieces(ids: np.ndarray, step: Transition, at0: np.ndarray, slope: np.ndarray) -> np.ndarray:
+    """Nodes' pieces of a transition (linear in f) into `at0` and `slope` (rows of `ids`); which nodes show."""
+    rows = np.searchsorted(ids, step.node_ids)
+    at0[rows, 0:2], slope[rows, 0:2] = step.nodes[:, 0], step.nodes[:, 1] - step.nodes[:, 0]
+    at0[rows, 2], slope[rows, 2] = step.radii[:, 0], step.radii[:, 1] - step.radii[:, 0]
+    _colour_pieces(at0, slope, rows, step.node_colors, step.node_opacity, 3)
+    shown = np.zeros(len(ids), bool)
+    shown[rows] = True
+    return shown
 
 
-def _edge_pieces(ids: np.ndarray, keys: np.ndarray, ends: np.ndarray, a: GraphState, b: GraphState,
-                 node_at0: np.ndarray, node_slope: np.ndarray,
-                 pieces: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-    """Edges' pieces of the transition a → b into `pieces` (a, b, c); which edges show."""
+def _colour_pieces(at0: np.ndarray, slope: np.ndarray, rows: np.ndarray, colors: np.ndarray, opacity: np.ndarray,
+                   first: int) -> None:
+    """Colours from column `first` on: red, green and blue held, alpha × the opacity's line."""
+    at0[rows, first:first + 4] = colors
+    alpha = colors[:, 3]
+    at0[rows, first + 3], slope[rows, first + 3] = alpha * opacity[:, 0], alpha * (opacity[:, 1] - opacity[:, 0])
+
+
+def _edge_pieces(keys: np.ndarray, step: Transition, pieces: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    """Edges' pieces of a transition into `pieces` (a, b, c; rows of `keys`); which edges show."""
     at0, slope, curve = pieces
-    keys_a, keys_b = edge_keys(a.edges), edge_keys(b.edges)
-    in_a, in_b = np.isin(keys, keys_a), np.isin(keys, keys_b)
-    born, gone = in_b & ~in_a, in_a & ~in_b
-    shown = in_a | in_b
-    low, high = np.searchsorted(ids, ends[:, 0]), np.searchsorted(ids, ends[:, 1])
-    s0, s1 = node_at0[low, 0:2], node_slope[low, 0:2]
-    e0, e1 = node_at0[high, 0:2], node_slope[high, 0:2]
-    at0[:, 0:2], slope[:, 0:2] = s0, s1
-    at0[:, 2:4], slope[:, 2:4] = e0, e1
+    rows = np.searchsorted(keys, edge_keys(step.edge_ids))
+    s0, s1 = step.starts[:, 0], step.starts[:, 1] - step.starts[:, 0]
+    e0, e1 = step.ends[:, 0], step.ends[:, 1] - step.ends[:, 0]
+    at0[rows, 0:2], slope[rows, 0:2] = s0, s1
+    at0[rows, 2:4], slope[rows, 2:4] = e0, e1
     # a new edge's far end: s + (e − s)·f, with s and e linear in f
-    at0[born, 2:4], slope[born, 2:4], curve[born, 2:4] = s0[born], (s1 + e0 - s0)[born], (e1 - s1)[born]
-    at0[:, 4], slope[:, 4] = a.edge_width, b.edge_width - a.edge_width
-    color = np.zeros((len(keys), 4))
-    color[in_b] = b.edge_colors[np.searchsorted(keys_b, keys[in_b])]
-    color[gone] = a.edge_colors[np.searchsorted(keys_a, keys[gone])]
-    at0[:, 5:9] = color
-    at0[born, 8], slope[born, 8] = 0.0, color[born, 3]
-    slope[gone, 8] = -color[gone, 3]
-    at0[~shown], slope[~shown], curve[~shown] = 0.0, 0.0, 0.0
+    born = rows[step.grows]
+    at0[born, 2:4], slope[born, 2:4] = s0[step.grows], (s1 + e0 - s0)[step.grows]
+    curve[born, 2:4] = (e1 - s1)[step.grows]
+    at0[rows, 4], slope[rows, 4] = step.widths[0], step.widths[1] - step.widths[0]
+    _colour_pieces(at0, slope, rows, step.edge_colors, step.edge_opacity, 5)
+    shown = np.zeros(len(keys), bool)
+    shown[rows] = True
     return shown
 
 

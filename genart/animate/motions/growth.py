@@ -98,39 +98,78 @@ class Growth(Clip):
         ))
 
     def _between(self, a: GraphState, b: GraphState, f: float) -> Frame:
-        ids = np.union1d(a.ids, b.ids)
-        in_a, in_b = np.isin(ids, a.ids), np.isin(ids, b.ids)
-        pos = np.zeros((len(ids), 2))
-        alpha = np.ones(len(ids))
-        radius = np.full(len(ids), b.node_radius)
-        colors = np.zeros((len(ids), 4))
-        born, gone = in_b & ~in_a, in_a & ~in_b
-        pa = lookup(ids[in_a], a.ids, a.xy)
-        pb = lookup(ids[in_b], b.ids, b.xy)
-        full_a, full_b = np.zeros((len(ids), 2)), np.zeros((len(ids), 2))
-        full_a[in_a], full_b[in_b] = pa, pb
-        full_a[born] = birthplaces(ids[born], full_b[born], a, b)
-        full_b[gone] = full_a[gone]
-        pos[:] = full_a + (full_b - full_a) * f
-        colors[in_b] = lookup(ids[in_b], b.ids, b.node_colors)
-        colors[gone] = lookup(ids[gone], a.ids, a.node_colors)
-        alpha[born], alpha[gone] = f, 1.0 - f
-        radius[born] *= f
-        radius[gone] = a.node_radius
-        colors[:, 3] *= alpha
+        return Frame(canvas=self.canvas, items=transition(a, b).at(f))
 
-        keys_a, keys_b = edge_keys(a.edges), edge_keys(b.edges)
-        kept_b = np.isin(keys_b, keys_a)
-        gone_a = ~np.isin(keys_a, keys_b)
-        edges = np.concatenate([b.edges, a.edges[gone_a]])
-        ecol = np.concatenate([b.edge_colors, a.edge_colors[gone_a]])
-        ends = np.searchsorted(ids, edges)
-        starts, stops = pos[ends[:, 0]], pos[ends[:, 1]].copy()
-        growing = np.concatenate([~kept_b, np.zeros(gone_a.sum(), bool)])
-        stops[growing] = starts[growing] + (stops[growing] - starts[growing]) * f
-        ecol[:, 3] *= np.concatenate([np.where(kept_b, 1.0, f), np.full(gone_a.sum(), 1.0 - f)])
-        width = a.edge_width + (b.edge_width - a.edge_width) * f
-        return Frame(canvas=self.canvas, items=(Segments(starts, stops, ecol, width), Dots(pos, radius, colors)))
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of a growth, from a snapshot's graph to the next, as straight lines from its start (f = 0) to
+    its end (f = 1): at local progress f every edge runs from start(f) to start(f) + grown(f) · (end(f) −
+    start(f)), each a linear blend of its two keys (grown is f for a new edge, else 1); every node is a
+    disc of radius lerp(radius0, radius1, f); opacity factors are lerp(opacity0, opacity1, f). `Growth`
+    draws its frames from it (`at`); the exports key it (`genart.animate.export`)."""
+
+    node_ids: np.ndarray  # (N,) the nodes of either snapshot, sorted
+    edge_ids: np.ndarray  # (M, 2) each edge's node ids: the later snapshot's edges, then those it removed
+    starts: np.ndarray  # (M, 2, 2) an edge's first end at f = 0 and f = 1, canvas units
+    ends: np.ndarray  # (M, 2, 2) its other end
+    grows: np.ndarray  # (M,) bool
+    edge_colors: np.ndarray  # (M, 4)
+    edge_opacity: np.ndarray  # (M, 2)
+    widths: tuple[float, float]
+    nodes: np.ndarray  # (N, 2, 2)
+    radii: np.ndarray  # (N, 2)
+    node_colors: np.ndarray  # (N, 4)
+    node_opacity: np.ndarray  # (N, 2)
+
+    def at(self, f: float) -> tuple[Segments, Dots]:
+        """The edges and nodes at local progress `f` in [0, 1]."""
+        pos = _lerp(self.nodes, f)
+        starts, stops = _lerp(self.starts, f), _lerp(self.ends, f)
+        stops[self.grows] = starts[self.grows] + (stops[self.grows] - starts[self.grows]) * f
+        edge_colors = self.edge_colors.copy()
+        edge_colors[:, 3] *= _lerp(self.edge_opacity, f)
+        node_colors = self.node_colors.copy()
+        node_colors[:, 3] *= _lerp(self.node_opacity, f)
+        width = _lerp(np.array(self.widths), f)
+        return Segments(starts, stops, edge_colors, float(width)), Dots(pos, _lerp(self.radii, f), node_colors)
+
+
+def _lerp(keys: np.ndarray, f: float) -> np.ndarray:
+    """Values keyed at f = 0 and f = 1 (axis 1 of `keys`, or its only axis) at `f`."""
+    first, last = (keys[0], keys[1]) if keys.ndim == 1 else (keys[:, 0], keys[:, 1])
+    return first + (last - first) * f
+
+
+def transition(a: GraphState, b: GraphState) -> Transition:
+    """The transition `Growth` plays from `a` to `b`."""
+    ids = np.union1d(a.ids, b.ids)
+    in_a, in_b = np.isin(ids, a.ids), np.isin(ids, b.ids)
+    born, gone = in_b & ~in_a, in_a & ~in_b
+    full_a, full_b = np.zeros((len(ids), 2)), np.zeros((len(ids), 2))
+    full_a[in_a], full_b[in_b] = lookup(ids[in_a], a.ids, a.xy), lookup(ids[in_b], b.ids, b.xy)
+    full_a[born] = birthplaces(ids[born], full_b[born], a, b)
+    full_b[gone] = full_a[gone]
+    colors = np.zeros((len(ids), 4))
+    colors[in_b] = lookup(ids[in_b], b.ids, b.node_colors)
+    colors[gone] = lookup(ids[gone], a.ids, a.node_colors)
+    radii = np.full((len(ids), 2), b.node_radius)
+    radii[born, 0] = 0.0
+    radii[gone] = a.node_radius
+    opacity = np.ones((len(ids), 2))
+    opacity[born, 0], opacity[gone, 1] = 0.0, 0.0
+    keys_a, keys_b = edge_keys(a.edges), edge_keys(b.edges)
+    kept_b, gone_a = np.isin(keys_b, keys_a), ~np.isin(keys_a, keys_b)
+    edge_ids = np.concatenate([b.edges, a.edges[gone_a]]).reshape(-1, 2)
+    ends = np.searchsorted(ids, edge_ids)
+    keyed = np.stack([full_a, full_b], axis=1)  # (N, 2, 2)
+    m_gone = int(gone_a.sum())
+    edge_opacity = np.column_stack([np.concatenate([kept_b.astype(np.float64), np.ones(m_gone)]),
+                                    np.concatenate([np.ones(len(kept_b)), np.zeros(m_gone)])])
+    return Transition(ids, edge_ids, keyed[ends[:, 0]], keyed[ends[:, 1]], np.concatenate([~kept_b, np.zeros(m_gone, bool)]),
+                      np.concatenate([b.edge_colors, a.edge_colors[gone_a]]).reshape(-1, 4), edge_opacity,
+                      (a.edge_width, b.edge_width), keyed, radii, colors, opacity)
+
 
 
 def birthplaces(born: np.ndarray, own: np.ndarray, a: GraphState, b: GraphState) -> np.ndarray:
