@@ -47,7 +47,7 @@ from genart.animate.export.blender import find_blender
 from genart.animate.export.tracks import Appearances, Flights
 from genart.animate.export.video import blender_tracks, playback
 from genart.animate.frame import Shapes
-from genart.animate.motions.flyin import ORDERS, FlyIn, _concat, _ranks
+from genart.animate.motions.flyin import ORDERS, FlyIn, concat_shapes, take_off_ranks
 from genart.animate.motions.growth import Growth, Transition, transition
 from genart.animate.motions.mosaic_zoom import MosaicZoom
 from genart.animate.motions.timelapse import TimeLapse
@@ -134,9 +134,9 @@ def flight_orders(clip: FlyIn) -> tuple[str, dict[str, np.ndarray]]:
     """The order `clip` takes off in, and every shape's rank (over all its flying shapes) in each order
     genart has (`flyin.ORDERS`): the clip's own ranks for its order; "random" is a permutation of seed 0
     unless it is the clip's (a fly-in's curves depend on its seed, not on its order, except for random's)."""
-    shapes = _concat([p for p in clip.parts if isinstance(p, Shapes)])
+    shapes = concat_shapes([p for p in clip.parts if isinstance(p, Shapes)])
     own = np.concatenate(clip.ranks)
-    ranks = {order: _ranks(order, shapes, shapes.params[:, [CX, CY]], clip.canvas, np.random.default_rng(0))
+    ranks = {order: take_off_ranks(order, shapes, shapes.params[:, [CX, CY]], clip.canvas, np.random.default_rng(0))
              for order in ORDERS}
     order = next((o for o, r in ranks.items() if np.array_equal(r, own)), "random")
     return order, {**ranks, order: own}

@@ -33,7 +33,7 @@ def bernstein_points(nodes: np.ndarray, s: np.ndarray) -> np.ndarray:
     return np.einsum("nk,nkd->nd", basis, nodes)
 
 
-def _ranks(order: str, shapes: Shapes, anchors: np.ndarray, canvas: Canvas, rng: np.random.Generator) -> np.ndarray:
+def take_off_ranks(order: str, shapes: Shapes, anchors: np.ndarray, canvas: Canvas, rng: np.random.Generator) -> np.ndarray:
     """rank[i] = when shape i starts (0 = first)."""
     n = len(shapes.kinds)
     if order == "optimization":
@@ -145,9 +145,9 @@ def flyin(
     if lag_ratio < 0:
         raise ValueError(f"lag_ratio must not be negative, got {lag_ratio}")
 
-    combined = _concat(shape_parts)
+    combined = concat_shapes(shape_parts)
     anchors = combined.params[:, [CX, CY]]  # where each shape lands
-    all_ranks = _ranks(order, combined, anchors, canvas, rng)
+    all_ranks = take_off_ranks(order, combined, anchors, canvas, rng)
     curves = _trajectories(anchors, canvas, rng)
     spins = np.radians(rng.uniform(-spin, spin, total))
 
@@ -164,7 +164,7 @@ def flyin(
     )
 
 
-def _concat(parts: list[Shapes]) -> Shapes:
+def concat_shapes(parts: list[Shapes]) -> Shapes:
     """All parts' shapes in one `Shapes`, polygons padded to a common vertex count."""
     k = max(p.points.shape[1] for p in parts)
     return Shapes(

@@ -138,7 +138,7 @@ def fit(picture: Picture, settings: GNGSettings, checkpoint: Path | None = None,
     from genart.generative.gng_scene import gng_scene
 
     params = settings.gas()
-    cut, rgb, points = _working_points(picture, settings)
+    cut, rgb, points = working_points(picture, settings)
     every = _snapshot_every(settings, len(points) * params.epochs)
     extra = _drawing_meta(settings, rgb)
     source = Source(name=picture.name, sha256=picture.sha256)
@@ -149,13 +149,13 @@ def fit(picture: Picture, settings: GNGSettings, checkpoint: Path | None = None,
                        on_epoch=epochs.epoch, seconds=settings.seconds)
     except TrainingInterrupted as stop:
         meta = {**extra, "interrupted": True}
-        raise Interrupted(gng_scene(stop.result, points, rgb, params, _style(settings), source, meta, size)) from stop
+        raise Interrupted(gng_scene(stop.result, points, rgb, params, graph_style(settings), source, meta, size)) from stop
     finally:
         epochs.end()
-    return gng_scene(result, points, rgb, params, _style(settings), source, extra, size)
+    return gng_scene(result, points, rgb, params, graph_style(settings), source, extra, size)
 
 
-def _working_points(picture: Picture, settings: GNGSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def working_points(picture: Picture, settings: GNGSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The (cut) picture, the working picture and its points: the pixels that pass the threshold."""
     from genart.generative import points as pts
 
@@ -183,7 +183,8 @@ def _snapshot_every(settings: GNGSettings, signals: int) -> int | None:
     return every
 
 
-def _style(settings: GNGSettings) -> GraphStyle:
+def graph_style(settings: GNGSettings) -> GraphStyle:
+    """How the settings draw the graph: edge and node colours, widths and radii."""
     from genart.generative.gng_scene import GraphStyle
 
     from_image = isinstance(settings.edge_color, str)  # "source"

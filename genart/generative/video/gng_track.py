@@ -17,7 +17,7 @@ from genart.generative.gng import GNGState, Graph, graph_of, new_state, present
 from genart.generative.gng_params import GNGParams
 from genart.generative.gng_scene import graph_layer
 from genart.generative.images import Picture
-from genart.generative.methods.gng import GNGSettings, _style, _working_points
+from genart.generative.methods.gng import GNGSettings, graph_style, working_points
 from genart.render import scene as S
 
 
@@ -35,11 +35,11 @@ class GraphTrack:
         graph = graph_of(self.state)
         ids = graph.ids + first_id
         shifted = Graph(ids=ids, xy=graph.xy, edges=graph.edges + first_id)
-        return graph_layer(shifted, _style(self.settings), picture, (to_picture, to_picture)), tuple(ids.tolist())
+        return graph_layer(shifted, graph_style(self.settings), picture, (to_picture, to_picture)), tuple(ids.tolist())
 
 
 def _points(frame: np.ndarray, settings: GNGSettings) -> np.ndarray:
-    return _working_points(Picture(frame, "frame", "0" * 64), settings)[2]
+    return working_points(Picture(frame, "frame", "0" * 64), settings)[2]
 
 
 def _feed(track: GraphTrack, points: np.ndarray, epochs: int) -> None:
