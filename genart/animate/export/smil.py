@@ -97,7 +97,7 @@ def _flight(dwg: svgwrite.Drawing, flights: Flights, keys: FlightKeys, i: int, l
     return outer
 
 
-def _drawing(canvas: Canvas, width: float | None) -> svgwrite.Drawing:
+def svg_canvas(canvas: Canvas, width: float | None) -> svgwrite.Drawing:
     """The SVG of `canvas` `width` wide (default: the canvas's), its background drawn."""
     w = width if width is not None else canvas.width
     dwg = svgwrite.Drawing(size=(svg_number(w), svg_number(w * canvas.height / canvas.width)),
@@ -113,7 +113,7 @@ def animated_svg(canvas: Canvas, parts: list[Flights | Appearances | Packed], ke
                  length: float, width: float | None = None) -> str:
     """The SVG text; `keys` are the flights' keyframes ("monotone"), one per part (None for the others);
     `width` sets the displayed size (the viewBox stays in canvas units)."""
-    dwg = _drawing(canvas, width)
+    dwg = svg_canvas(canvas, width)
     for part, keyed in zip(parts, keys):
         if isinstance(part, Flights):
             assert keyed is not None
@@ -182,7 +182,7 @@ def _element(dwg: svgwrite.Drawing, tag: str, length: float, times: np.ndarray,
 def growth_svg(canvas: Canvas, growing: Growing, knots: GraphKnots, length: float, width: float | None = None) -> str:
     """The SVG text of a growth: every edge a round-capped `line`, then every node a `circle`, their ends,
     centres, radii, widths, colours and alphas animated linearly at their `knots` (`keys.growth_knots`)."""
-    dwg = _drawing(canvas, width)
+    dwg = svg_canvas(canvas, width)
     for e, u in enumerate(knots.edges):
         v = growing.values(growing.edges, e, u)
         dwg.add(_element(dwg, "line", length, growing.seconds(u), {
@@ -202,7 +202,7 @@ def zoom_svg(canvas: Canvas, zooming: Zooming, track: Track, tile_px: int, cell_
     """The SVG text of a mosaic zoom: the mosaic as its SVG poster draws it (tiles of `tile_px` pixels) over
     `grout` (cells shown `cell_px` wide at the least), in a group scaled about the zoom's fixed point by the
     camera's `track` ("monotone" keys); without SMIL, the last view."""
-    dwg = _drawing(canvas, width)
+    dwg = svg_canvas(canvas, width)
     fx, fy = zooming.fixed
     values = track.values[:, 0]
     moving = dwg.g(transform=f"scale({_numbers(values[-1:], 6)[0]})")

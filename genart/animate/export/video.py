@@ -32,10 +32,11 @@ import svgwrite
 
 from genart.animate.export import ExportError
 from genart.animate.export.lottie import IDENTITY, background_layer, document
+from genart.animate.export.smil import svg_canvas
 from genart.animate.motions.video import VideoPlayback
 from genart.animate.timeline import Playable, frame_times
 from genart.render.drawables import LottiePaint, Packed, drawable, drawable_of, pack
-from genart.render.drawables.base import Json, lottie_static, svg_number
+from genart.render.drawables.base import Json, lottie_static
 from genart.render.layers.base import svg_paint
 from genart.render.video import ShapeTrack
 
@@ -192,14 +193,7 @@ def smil_track(dwg: svgwrite.Drawing, clip: VideoPlayback, track: ShapeTrack, le
 def smil_document(clip: Playable, width: float | None = None) -> str:
     """The animated SVG of a video clip: its background, then a group per track (see `smil_track`)."""
     video = playback(clip)
-    canvas = video.canvas
-    shown = width if width is not None else canvas.width
-    dwg = svgwrite.Drawing(size=(svg_number(shown), svg_number(shown * canvas.height / canvas.width)),
-                           viewBox=f"0 0 {svg_number(canvas.width)} {svg_number(canvas.height)}", debug=False)
-    dwg["fill-rule"] = "evenodd"
-    if canvas.background[3] > 0:
-        dwg.add(dwg.rect(insert=(0, 0), size=(svg_number(canvas.width), svg_number(canvas.height)),
-                         **svg_paint(canvas.background)))
+    dwg = svg_canvas(video.canvas, width)
     length = max(video.length, 1e-6)
     for track in video.video.tracks:
         dwg.add(smil_track(dwg, video, track, length))
