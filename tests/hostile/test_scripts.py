@@ -349,6 +349,7 @@ TEXT_FIELDS = {
     "GrowthExport.out": "a file, kept inside the script's folder",
     "MosaicZoomExport.out": "a file, kept inside the script's folder",
     "TimelapseExport.out": "a file, kept inside the script's folder",
+    "VideoExport.out": "a file, kept inside the script's folder",
     "ShotExport.out": "a file, kept inside the script's folder",
     "MosaicZoomExport.target": "ROW,COL or tile:ID",
     "Movie.size": "WIDTHxHEIGHT",
