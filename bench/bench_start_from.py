@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
@@ -24,6 +25,9 @@ import cairosvg
 import numpy as np
 import skimage.data
 from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from record import add_quick, figure
 
 import genart
 
@@ -54,7 +58,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shapes", type=int, default=200)
     parser.add_argument("--refine", type=float, default=5.0)
+    add_quick(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.shapes, args.refine = 20, 0.5
     picture = np.asarray(Image.fromarray(skimage.data.coffee()).resize((160, 107), Image.Resampling.LANCZOS))
     options = {"shapes": args.shapes, "seed": 3, "resize": 160, "progress": False}
     with tempfile.TemporaryDirectory() as folder:
@@ -64,14 +71,21 @@ def main() -> None:
         genart.fit(work / "coffee.png", **options).render(work / "full.svg")
         fresh = time.perf_counter() - began
         kept = cut_half(work / "full.svg", work / "cut.svg")
-        print(f"fresh fit of {args.shapes}: RMSE {svg_rmse(work / 'full.svg', picture):.2f} ({fresh:.1f} s)")
-        print(f"cut to {kept}: RMSE {svg_rmse(work / 'cut.svg', picture):.2f}")
+        fresh_rmse, cut_rmse = svg_rmse(work / "full.svg", picture), svg_rmse(work / "cut.svg", picture)
+        print(f"fresh fit of {args.shapes}: RMSE {fresh_rmse:.2f} ({fresh:.1f} s)")
+        print(f"cut to {kept}: RMSE {cut_rmse:.2f}")
+        figure("fresh fit: RMSE", fresh_rmse, "")
+        figure("cut in half: RMSE", cut_rmse, "")
         for refine in (None, args.refine):
             began = time.perf_counter()
             genart.fit(work / "coffee.png", start_from=work / "cut.svg", refine_seconds=refine,
                        **options).render(work / "on.svg")
+            seconds = time.perf_counter() - began
             label = f"fitted on to {args.shapes}" + (f", refined {refine:g} s" if refine else ", kept fixed")
-            print(f"{label}: RMSE {svg_rmse(work / 'on.svg', picture):.2f} ({time.perf_counter() - began:.1f} s)")
+            rmse = svg_rmse(work / "on.svg", picture)
+            print(f"{label}: RMSE {rmse:.2f} ({seconds:.1f} s)")
+            figure(f"{'refined' if refine else 'kept fixed'}: RMSE", rmse, "")
+            figure(f"{'refined' if refine else 'kept fixed'}: time", seconds)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.video_clip
+from record import add_quick, figure
 
 from genart.generative.video.fit import FrameFit, clip_background, fit_video, working_frame
 from genart.generative.video.quality import flicker, frame_render, rmse_per_frame
@@ -45,6 +47,9 @@ def _figures(label: str, fits: list[FrameFit], seconds: float, frames: list[np.n
     jitter = flicker(outputs, frames)
     print(f"{label:<12} RMSE mean {np.mean(errors):6.2f}  per frame {' '.join(f'{e:.1f}' for e in errors)}")
     print(f"{'':<12} flicker {jitter:6.2f}  {seconds:7.1f} s in all, {seconds / len(fits):6.2f} s a frame")
+    figure(f"{label}: mean RMSE", float(np.mean(errors)), "")
+    figure(f"{label}: flicker", jitter, "")
+    figure(f"{label}: seconds a frame", seconds / len(fits))
     return float(np.mean(errors)), jitter
 
 
@@ -57,7 +62,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=VideoSettings().steps, help="gradient steps refitting a frame")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--quick", action="store_true", help="64 px, 4 frames, 20 shapes: checks that it runs")
+    add_quick(parser)  # 64 px, 4 frames, 20 shapes
     args = parser.parse_args()
     if args.quick:
         args.size, args.frames, args.shapes, args.chunk = 64, 4, 20, 2
@@ -73,6 +78,8 @@ def main() -> None:
     ours = _figures("coherent", *_timed(frames, coherent, args.seed), frames, coherent)
     theirs = _figures("independent", *_timed(frames, independent, args.seed), frames, independent)
     print(f"coherent / independent: flicker {ours[1] / theirs[1]:.3f}, mean RMSE {ours[0] / theirs[0]:.3f}")
+    figure("coherent / independent: flicker", ours[1] / theirs[1], "x")
+    figure("coherent / independent: mean RMSE", ours[0] / theirs[0], "x")
 
 
 if __name__ == "__main__":

@@ -145,7 +145,7 @@ def test_failing_blender_leaves_nothing(tmp_path: Path) -> None:
 
 
 def test_what_cannot_be_exported_is_one_line(tmp_path: Path) -> None:
-    with pytest.raises(ExportError, match="only flyin, timelapse, growth and mosaic_zoom clips"):
+    with pytest.raises(ExportError, match="only flyin, timelapse, growth, mosaic_zoom and video clips"):
         export_blend(Loop(flyin(_scene())), tmp_path / "a.blend", FPS, "true")
     assert not list(tmp_path.iterdir())
 
