@@ -125,7 +125,9 @@ def test_gltf_validates_and_blender_imports_the_shapes_moving(tmp_path: Path, mo
     assert report["issues"]["numErrors"] == 0, report["issues"]["messages"][:3]
     assert report["info"]["animationCount"] == 1 and report["info"]["drawCallCount"] == 4
     rendered, facts = players.render(jobs, tmp_path)
-    stretches = sum(len(export_video.key_stretches(len(t.keys))) for t in moving_clip().video.tracks)  # type: ignore[union-attr]
+    clip = moving_clip().video
+    assert clip is not None
+    stretches = sum(len(export_video.key_stretches(len(track.keys))) for track in clip.tracks)
     assert [f["objects"] for f in facts] == [4, stretches] and stretches > 4 and facts[0]["fps"] == pytest.approx(FPS)
     for bound, shots, wants in zip((24.0, 34.0), rendered, expected):
         scores = [players.psnr(shot, want) for shot, want in zip(shots, wants)]
