@@ -167,7 +167,8 @@ def _start(start_from: str | os.PathLike[str] | None, picture: Picture) -> Start
 
 def fit_clip(clip: str | os.PathLike[str], method: str = "hillclimb", *, start: float | None = None,
              end: float | None = None, fps: float | None = None, video: dict[str, Any] | None = None,
-             progress: bool = True, scheduler: str | None = None, **settings: Any) -> Scene:
+             progress: bool = True, scheduler: str | None = None, checkpoint: str | os.PathLike[str] | None = None,
+             resume: bool = False, **settings: Any) -> Scene:
     """Fit a video clip coherently, frame after frame, and return its scene of shape tracks.
 
     Parameters
@@ -185,6 +186,9 @@ def fit_clip(clip: str | os.PathLike[str], method: str = "hillclimb", *, start: 
         The clip's own settings (``temporal``, ``chunk``, ``overlap``, ``steps``, ``workers``, ...).
     progress, scheduler
         As for `fit`.
+    checkpoint, resume
+        A file the finished chunks of frames are kept in as they come (Ctrl-C raises KeyboardInterrupt and
+        keeps it; a fit that ends removes it), and whether to continue from it.
 
     Returns
     -------
@@ -210,7 +214,7 @@ def fit_clip(clip: str | os.PathLike[str], method: str = "hillclimb", *, start: 
     chosen = settings_of(VideoSettings, {**(video or {}), "method": method, "keyframe": keyframe})
     source = open_clip(Path(clip), start, end, fps)
     return Scene(fit_frames(source, chosen, int(getattr(keyframe, "seed", 0)), start or 0.0, scheduler,
-                            reporter_for(progress)))
+                            reporter_for(progress), None if checkpoint is None else Path(checkpoint), resume))
 
 
 def fit_picture(picture: Picture, method: str, settings: BaseModel, refinement: BaseModel | None = None,

@@ -196,3 +196,45 @@ def test_a_line_drawing_clip_keeps_its_nodes_by_id() -> None:
     assert len(frame_layers(scene, 0.15)[0].ids) == 2 and len(frame_layers(scene, 0.2)[0].ids) == 3  # type: ignore[union-attr]
     clip = video(scene)
     assert render_rgb(clip.frame_at(0.4), 40, 30).min() < 200  # the graph is drawn
+
+
+def test_an_interrupted_clip_fit_keeps_its_chunks_and_resume_continues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from genart.generative.video.checkpoint import VideoCheckpoint
+
+    movie = make_movie(tmp_path / "pattern.mp4", seconds=0.4)
+    fit = ["evolve", str(movie), "--method", "gradient", "-n", "4", "--resize", "16", "--steps", "20",
+           "--frame-steps", "4", "--keyframe-steps", "0", "--chunk", "2", "--overlap", "1", "--workers", "1", "-q"]
+    unbroken, scene = tmp_path / "unbroken.scene.json", tmp_path / "clip.scene.json"
+    checkpoint = Path(f"{scene}.ckpt")  # the default: the first output + .ckpt
+    assert main([*fit, "-o", str(unbroken)]) == 0
+    saving = VideoCheckpoint.add
+
+    def ctrl_c_after_the_first_chunk(self: VideoCheckpoint, chunk: list) -> None:
+        saving(self, chunk)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(VideoCheckpoint, "add", ctrl_c_after_the_first_chunk)
+    capsys.readouterr()
+    assert main([*fit, "-o", str(scene)]) == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"interrupted after 2 of 4 frames; progress kept in {checkpoint}" in err, err
+    assert "run the same command with --resume" in err and checkpoint.is_file() and not scene.exists()
+    monkeypatch.undo()
+    assert main([*fit, "-o", str(scene), "--seed", "2", "--resume"]) == 2  # another run's checkpoint: refused
+    assert "made from another picture or other settings" in capsys.readouterr().err and checkpoint.is_file()
+    assert main([*fit, "-o", str(scene), "--resume"]) == 0
+    assert not checkpoint.exists()  # a fit that ended keeps none
+
+    def without_seconds(path: Path) -> dict:
+        document = json.loads(path.read_text())
+        del document["meta"]["seconds"]  # how long it took: the one field that differs
+        return document
+
+    assert without_seconds(scene) == without_seconds(unbroken)
+    (tmp_path / "foreign.ckpt").write_text("{}")
+    capsys.readouterr()
+    assert main([*fit, "-o", str(scene), "--checkpoint", str(tmp_path / "foreign.ckpt"), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a genart checkpoint" in err
+    assert main([*fit, "-o", str(scene), "--checkpoint", str(movie)]) == 2  # never the clip itself

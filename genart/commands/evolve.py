@@ -20,6 +20,7 @@ from genart.generative.methods import METHODS, Method, settings_error
 from genart.generative.methods.refine import RefineSettings
 from genart.generative.palette import Palette, PaletteError, palette_from, parse_palette
 from genart.generative.start_from import Start, StartError, start_from
+from genart.generative.video.checkpoint import chunks_kept
 from genart.generative.video.clip import fit_clip
 from genart.generative.video.settings import MODELS as CLIP_METHODS
 from genart.generative.video.settings import VideoSettings
@@ -127,9 +128,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     steps.add_argument("--refine-seconds", type=float, default=None,
                        help="refine all shapes jointly by gradient descent this long (with --seed, --resize, "
                             "--loss, --weights, --snapshot-every)")
-    steps.add_argument("--checkpoint", default=None, help="hillclimb: checkpoint file (default: first output + .ckpt)")
+    steps.add_argument("--checkpoint", default=None, help="hillclimb or a clip: checkpoint file (default: first output + .ckpt)")
     steps.add_argument("--resume", action="store_true",
-                       help="hillclimb: continue from the checkpoint of an interrupted run")
+                       help="hillclimb or a clip: continue from the checkpoint of an interrupted run")
     add_clip_options(p)
     add_scheduler_option(p, "the tiles of a hillclimb")
     add_quiet_option(p)
@@ -165,8 +166,8 @@ def _clip_settings(args: argparse.Namespace, method: Method, settings: Any, work
     if method.name not in CLIP_METHODS:
         raise UserError(f"--method {method.name} fits pictures; a clip is fitted with --method "
                         f"{' or '.join(m for m in CLIP_METHODS if m != 'gng')}")
-    if args.checkpoint is not None or args.resume or args.refine_seconds is not None:
-        raise UserError("--checkpoint, --resume and --refine-seconds apply to pictures, not yet to clips")
+    if args.refine_seconds is not None:
+        raise UserError("--refine-seconds applies to pictures, not to clips")
     values = {field: getattr(args, option) for option, field in CLIP_OPTIONS.items() if getattr(args, option) is not None}
     try:
         return VideoSettings.model_validate({"method": method.name, "keyframe": settings, **values,
@@ -180,12 +181,16 @@ def _run_clip(args: argparse.Namespace, method: Method, settings: Any, workers: 
     """Fit a clip (`genart.generative.video.clip`) and write its scene and posters (of its first frame);
     `workers` (--workers) fit its chunks in parallel (default all cores)."""
     video = _clip_settings(args, method, settings, workers)
-    check_outputs(args.output, inputs=[args.image])
+    checkpoint = _checkpoint_at(args, args.image, args.output)
+    check_outputs(args.output, inputs=[args.image], also=[checkpoint])
     source = open_clip(args.image, args.start, args.end, args.fps)
     width, height = source.size
     check_sizes(S.Canvas(width=width, height=height), args.output, args.width or width, poster_options(args))
-    drawing = fit_clip(source, video, settings.seed, args.start or 0.0, args.scheduler,
-                       reporter_for(not args.quiet, leave=False))
+    try:
+        drawing = fit_clip(source, video, settings.seed, args.start or 0.0, args.scheduler,
+                           reporter_for(not args.quiet, leave=False), checkpoint.path, args.resume)
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP: the finished chunks stay in the checkpoint
+        return _say_clip_interrupted(exc, checkpoint.path, video.chunk, source.frame_count)
     write_outputs(drawing, args.output, args.width or width, options=poster_options(args))
     if not args.quiet:
         tracks = len(drawing.video.tracks) if drawing.video else 0
@@ -194,6 +199,20 @@ def _run_clip(args: argparse.Namespace, method: Method, settings: Any, workers: 
     for out in args.output:
         print(out)
     return 0
+
+
+def _say_clip_interrupted(stop: KeyboardInterrupt, checkpoint: Path, chunk: int, frames: int) -> int:
+    """Say where an interrupted clip fit's finished chunks are kept (each `chunk` frames of the clip's `frames`)."""
+    from genart.cli import interrupt_status
+
+    kept = min(chunks_kept(checkpoint) * chunk, frames)
+    if kept:
+        print(f"genart evolve: interrupted after {kept} of {frames} frames; progress kept in {checkpoint}: "
+              "run the same command with --resume to continue", file=sys.stderr)
+    else:
+        print(f"genart evolve: interrupted before the first {chunk} frames were fitted; nothing kept to resume from",
+              file=sys.stderr)
+    return interrupt_status(stop)
 
 
 def _refinement(args: argparse.Namespace) -> RefineSettings:
@@ -213,6 +232,11 @@ def _checkpoint(args: argparse.Namespace, method: Method, image: str, outputs: l
         if args.checkpoint is not None or args.resume:
             raise UserError(f"--checkpoint and --resume apply to hillclimb, not to --method {method.name}")
         return None
+    return _checkpoint_at(args, image, outputs)
+
+
+def _checkpoint_at(args: argparse.Namespace, image: str, outputs: list[str]) -> Output:
+    """The checkpoint in the run's plan: --checkpoint, else the first output + .ckpt."""
     path = Path(_named(args.checkpoint, Path(image).stem) if args.checkpoint else f"{outputs[0]}.ckpt")
     return Output(path, "--checkpoint", another="name another with --checkpoint")
 

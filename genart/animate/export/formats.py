@@ -31,7 +31,7 @@ from genart.animate.export.keys import (
 from genart.animate.export.lottie import animation, growth_animation, zoom_animation
 from genart.animate.export.smil import animated_svg, growth_svg, zoom_svg
 from genart.animate.export.tracks import EDGE_VALUES, NODE_VALUES, Growing, Zooming
-from genart.animate.export.video import lottie_animation, smil_document
+from genart.animate.export.video import gltf_document, lottie_animation, smil_document
 from genart.animate.motions import MotionSettings, build_clip, motion_of
 from genart.animate.timeline import Playable
 from genart.render import scene
@@ -201,6 +201,12 @@ def _gltf(binary: bool) -> Callable[[ExportRequest], bytes]:
     return data
 
 
+def _video_gltf(binary: bool) -> Callable[[ExportRequest], bytes]:
+    def data(request: ExportRequest) -> bytes:
+        return gltf_document(request.clip, binary)
+    return data
+
+
 def _blend(request: ExportRequest) -> list[Path]:
     blender_data(request.clip, request.fps)  # a clip Blender cannot carry is refused before Blender starts
     export_blend(request.clip, request.out, request.fps, request.blender)
@@ -236,8 +242,10 @@ FORMATS: dict[str, Format] = {f.suffix: f for f in (
     Format(".svg", "SVG animated with SMIL", moving(_bytes(_smil), growth=_bytes(_smil_growth),
                                                     mosaic_zoom=_bytes(_smil_zoom), video=_bytes(_video_smil)),
            options=("width",)),
-    Format(".gltf", "glTF 2.0", moving(_bytes(_gltf(binary=False)), growth=_bytes(_gltf_growth(binary=False)))),
-    Format(".glb", "binary glTF 2.0", moving(_bytes(_gltf(binary=True)), growth=_bytes(_gltf_growth(binary=True)))),
+    Format(".gltf", "glTF 2.0", moving(_bytes(_gltf(binary=False)), growth=_bytes(_gltf_growth(binary=False)),
+                                       video=_bytes(_video_gltf(binary=False)))),
+    Format(".glb", "binary glTF 2.0", moving(_bytes(_gltf(binary=True)), growth=_bytes(_gltf_growth(binary=True)),
+                                             video=_bytes(_video_gltf(binary=True)))),
     Format(".blend", "Blender scene", moving(_blend, growth=_blend, mosaic_zoom=_blend, video=_blend),
            options=("blender",)),
     Format(".py", "Blender builder script and its data",

@@ -17,7 +17,9 @@ unlit (`KHR_materials_unlit`), glTF's linear values of genart's sRGB colours, wi
 blending (which viewers do in linear light: translucent overlaps come out lighter than
 genart's, which blends sRGB values as SVG and cairo do). One node per shape: viewers
 handle a few thousand (Blender's glTF importer takes 13 s for 2,000 nodes); use the
-Blender export for larger scenes.
+Blender export for larger scenes. The video motion's writer (`genart.animate.export.video`) builds
+its document from `animated_document`, `morphed_element` (a node whose mesh morphs between keys)
+and `finished_bytes`.
 """
 
 from __future__ import annotations
@@ -294,3 +296,61 @@ def growth_gltf(grown: Growing, knots: GraphKnots) -> gl.GLTF2:
 def growth_gltf_bytes(grown: Growing, knots: GraphKnots, binary: bool) -> bytes:
     """The growth as .glb bytes, or as .gltf JSON with the buffer embedded."""
     return _encoded(growth_gltf(grown, knots), binary)
+
+
+def animated_document() -> tuple[gl.GLTF2, _Blob, gl.Animation]:
+    """An empty document (one scene, unlit materials, `KHR_animation_pointer`), its buffer and its one animation,
+    for the writers that add keyed elements to them (`morphed_element`); `finished_bytes` ends it."""
+    doc = gl.GLTF2(asset=gl.Asset(generator="genart", version="2.0"), scene=0, scenes=[gl.Scene(nodes=[])],
+                   extensionsUsed=["KHR_materials_unlit", POINTER], buffers=[gl.Buffer(byteLength=0)])
+    return doc, _Blob(doc), gl.Animation(name="motion", samplers=[], channels=[])
+
+
+def finished_bytes(doc: gl.GLTF2, blob: _Blob, animation: gl.Animation, binary: bool) -> bytes:
+    """The document of `animated_document` with its animation (if keyed) and buffer, as .glb or .gltf bytes."""
+    if animation.channels:
+        doc.animations.append(animation)
+    doc.buffers[0].byteLength = len(blob.data)
+    doc.set_binary_blob(bytes(blob.data))
+    return _encoded(doc, binary)
+
+
+def morphed_element(doc: gl.GLTF2, blob: _Blob, animation: gl.Animation, times: np.ndarray, shapes: np.ndarray,
+                    triangles: np.ndarray, rgba: np.ndarray, z: float, shown: list[tuple[float, float]]) -> None:
+    """A node at depth `z` whose mesh (the `triangles` of the first of `shapes`, K × V × 2 glTF x, y) has a morph
+    target per later key, its weights keyed LINEAR at `times` (one target at full weight at each key, so
+    consecutive keys blend linearly); its colour (K, 4, sRGB) keyed LINEAR by `KHR_animation_pointer` where it
+    changes; its scale keyed STEP to `shown`'s (seconds, 0 or 1) where there is more than one."""
+    positions = np.zeros((*shapes.shape[:2], 3), np.float32)
+    positions[..., 0:2] = shapes
+    base = blob.add(positions[0], gl.VEC3, gl.FLOAT, gl.ARRAY_BUFFER, bounds=True)
+    targets = [{"POSITION": blob.add(key - positions[0], gl.VEC3, gl.FLOAT, gl.ARRAY_BUFFER, bounds=True)}
+               for key in positions[1:]]
+    indices = blob.add(triangles.reshape(-1).astype(np.uint32), gl.SCALAR, gl.UNSIGNED_INT, gl.ELEMENT_ARRAY_BUFFER)
+    color = np.column_stack([linear_light(rgba[:, 0:3]), rgba[:, 3]])
+    recoloured = bool(np.any(color != color[0]))
+    doc.materials.append(gl.Material(
+        name=f"element {len(doc.materials)}",  # Blender's importer needs an animated material's name
+        pbrMetallicRoughness=gl.PbrMetallicRoughness(baseColorFactor=color[0].tolist(), metallicFactor=0.0),
+        # blended also when only its colour is keyed: Blender 5.0's importer fails on a keyed opaque colour
+        alphaMode=gl.BLEND if recoloured or rgba[:, 3].min() < 1.0 else gl.OPAQUE, doubleSided=True,
+        extensions={"KHR_materials_unlit": {}}))
+    material = len(doc.materials) - 1
+    doc.meshes.append(gl.Mesh(primitives=[gl.Primitive(attributes=gl.Attributes(POSITION=base), indices=indices,
+                                                       material=material, targets=targets)],
+                              weights=[0.0] * len(targets) if targets else None))
+    doc.nodes.append(gl.Node(mesh=len(doc.meshes) - 1, translation=[0.0, 0.0, z]))
+    node = len(doc.nodes) - 1
+    doc.scenes[0].nodes.append(node)
+    keyed: np.ndarray | int = times
+    if targets:
+        weights = np.vstack([np.zeros(len(targets)), np.eye(len(targets))])
+        sampler, keyed = _sampler(blob, animation, keyed, weights.reshape(-1), gl.SCALAR, gl.ANIM_LINEAR)
+        _channel(animation, sampler, node, "weights")
+    if recoloured:
+        sampler, _ = _sampler(blob, animation, keyed, color, gl.VEC4, gl.ANIM_LINEAR)
+        _channel(animation, sampler, None, "pointer", f"/materials/{material}/pbrMetallicRoughness/baseColorFactor")
+    if len(shown) > 1:
+        sampler, _ = _sampler(blob, animation, np.array([t for t, _ in shown]),
+                              np.array([[v] * 3 for _, v in shown]), gl.VEC3, gl.ANIM_STEP)
+        _channel(animation, sampler, node, "scale")

@@ -11,14 +11,19 @@ from its first key until the frame after its last. The exports carry exactly tha
 - SMIL: one SVG element per track (its drawable's, `Drawable.svg_element`, at its first key),
   every attribute that differs between keys animated linearly at the keys' times (a turn as an
   `animateTransform`), in a group shown (a discrete opacity) from its birth until its death;
+- glTF: one node per track, its drawable's mesh (`Drawable.mesh`) at its first key with a morph
+  target per later key, the node's weights keyed linearly at the keys' times (one target at full
+  weight at each key, so consecutive keys blend linearly), its colour and alpha keyed linearly on
+  its material (`KHR_animation_pointer`, linear light as glTF's colours are) and its scale keyed
+  (STEP) to 0 before its birth and from its death (`gltf.morphed_element`);
 - Blender: one object per track, its faces (`Drawable.faces`) at its first key, a shape key
   per key (keyed 0 → 1 → 0 so Blender blends consecutive keys linearly, as genart does), its
   colour and alpha keyed on the object's colour (linear), and its render visibility keyed
   (constant) at birth and death; `blender_builder.tracks_layer` builds it.
 
 Every point matches genart's at the keys. Between keys a polygon moves vertex by vertex in all
-three; Lottie turns a turning ellipse by its interpolated angle as genart does, while Blender's
-shape keys move its outline's vertices straight (a chord of the turn: off by at most
+four; Lottie turns a turning ellipse by its interpolated angle as genart does, while Blender's
+shape keys and glTF's morph targets move its outline's vertices straight (a chord of the turn: off by at most
 r·(1 − cos(Δangle/2)) midway). Exports carry the motion with its linear easing only (a movie
 plays any), at any `fps`, `start`, `duration` and `hold`.
 """
@@ -31,6 +36,7 @@ import numpy as np
 import svgwrite
 
 from genart.animate.export import ExportError
+from genart.animate.export.gltf import DEPTH, animated_document, finished_bytes, morphed_element
 from genart.animate.export.lottie import IDENTITY, background_layer, document
 from genart.animate.export.smil import svg_canvas
 from genart.animate.motions.video import VideoPlayback
@@ -224,3 +230,54 @@ def blender_tracks(clip: VideoPlayback, canvas_height: float, first: int, unit: 
             "dies": None if dies == float("inf") else round(dies, 6),
         })
     return tracks
+
+
+def gltf_track(track: ShapeTrack) -> tuple[np.ndarray, np.ndarray]:
+    """A track's mesh at each key (K, V, 2: glTF x, y) and its first key's triangles; a shape whose mesh changes
+    its vertex count between keys (which morph targets cannot carry) is an ExportError."""
+    keys = packed_keys(track)
+    meshes = [drawable(int(keys.kinds[j])).mesh(keys.points[j], int(keys.counts[j]), keys.params[j])
+              for j in range(len(keys))]
+    if any(len(vertices) != len(meshes[0][0]) for vertices, _ in meshes):
+        raise ExportError(f"track {track.id}: its shape's mesh changes its vertex count between keys, which glTF "
+                          "morph targets cannot carry; export it as .blend or .json")
+    shapes = np.stack([vertices for vertices, _ in meshes]) * np.array([1.0, -1.0])  # canvas y down, glTF y up
+    return shapes, np.asarray(meshes[0][1])
+
+
+MORPH_KEYS = 32  # keys a glTF node carries at most: a longer track is a node per stretch of keys, one after another
+
+
+def key_stretches(count: int) -> list[range]:
+    """A track's `count` keys cut into stretches of at most MORPH_KEYS, each starting on the one before's last key
+    (weights grow as keys × targets: stretches keep them linear in the keys).
+
+    Examples
+    --------
+    >>> [list(r) for r in key_stretches(3)], [(r.start, r.stop) for r in key_stretches(70)]
+    ([[0, 1, 2]], [(0, 32), (31, 63), (62, 70)])
+    """
+    starts = range(0, max(count - 1, 1), MORPH_KEYS - 1)
+    return [range(start, min(start + MORPH_KEYS, count)) for start in starts]
+
+
+def gltf_document(clip: Playable, binary: bool) -> bytes:
+    """The glTF (`binary`: .glb) of a video clip: a node per track (per stretch of its keys, `key_stretches`, each
+    shown until the next takes over), back to front along z (see the module docstring); the canvas's background
+    is the viewer's to set, as for the other glTF exports."""
+    video = playback(clip)
+    doc, blob, animation = animated_document()
+    for i, track in enumerate(video.video.tracks):
+        shapes, triangles = gltf_track(track)
+        times = key_seconds(video, np.array(track.keys, np.float64))
+        colors = packed_keys(track).colors
+        born, dies = life(video, track)
+        stretches = key_stretches(len(times))
+        for k, keys in enumerate(stretches):
+            shows = born if k == 0 else float(times[keys.start])
+            hides = dies if k == len(stretches) - 1 else float(times[keys.stop - 1])
+            shown = ([(0.0, 0.0), (shows, 1.0)] if shows > 0 else [(0.0, 1.0)]) + \
+                ([(hides, 0.0)] if hides < float("inf") else [])
+            morphed_element(doc, blob, animation, times[keys.start:keys.stop], shapes[keys.start:keys.stop],
+                            triangles, colors[keys.start:keys.stop], i * DEPTH, shown)
+    return finished_bytes(doc, blob, animation, binary)

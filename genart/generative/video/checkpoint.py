@@ -53,6 +53,16 @@ def fingerprint(settings: VideoSettings, seed: int, fps: float, first: np.ndarra
     return hashlib.sha256(json.dumps([keep, seed, fps, digest], sort_keys=True).encode()).hexdigest()[:16]
 
 
+def chunks_kept(path: Path) -> int:
+    """How many finished chunks the checkpoint at `path` holds (0: no file, or none of ours), to say so."""
+    try:
+        doc = json.loads(path.read_bytes()) if path.is_file() else None
+    except (OSError, ValueError, RecursionError):
+        return 0
+    chunks = doc.get("chunks") if isinstance(doc, dict) else None
+    return len(chunks) if isinstance(chunks, list) else 0
+
+
 class VideoCheckpoint:
     """The checkpoint file of one video fit (see `genart.generative.checkpoint.CheckpointFile`)."""
 

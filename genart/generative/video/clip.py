@@ -44,9 +44,11 @@ def _keeping_first(frames: Iterator[np.ndarray], kept: list[np.ndarray]) -> Iter
 
 
 def fit_clip(source: ClipSource, settings: VideoSettings, seed: int, start: float = 0.0, scheduler: str | None = None,
-             reporter: Reporter = SILENT) -> S.Scene:
+             reporter: Reporter = SILENT, checkpoint: Path | None = None, resume: bool = False) -> S.Scene:
     """The scene of `source` fitted with `settings` and `seed` (`start`: where in the movie it was cut), its meta
-    holding the method, seed and seconds; frames counted to `reporter`.
+    holding the method, seed and seconds; frames counted to `reporter`. The finished chunks are kept in
+    `checkpoint` as they come (Ctrl-C raises KeyboardInterrupt and keeps it; a fit that ends removes it);
+    `resume` continues from it (see `genart.generative.video.checkpoint`).
 
     Examples
     --------
@@ -60,8 +62,8 @@ def fit_clip(source: ClipSource, settings: VideoSettings, seed: int, start: floa
     began = time.perf_counter()
     kept: list[np.ndarray] = []
     frames = _keeping_first(iter(source.frames()), kept)
-    fits = fit_video(frames, source.fps, settings, seed=seed, scheduler=scheduler, reporter=reporter,
-                     frame_count=None if reporter is SILENT else source.frame_count)
+    fits = fit_video(frames, source.fps, settings, seed=seed, scheduler=scheduler, checkpoint=checkpoint,
+                     resume=resume, reporter=reporter, frame_count=None if reporter is SILENT else source.frame_count)
     width, height = source.size
     sha = file_sha256(Path(source.name)) if isinstance(source, MovieSource) else None
     drawing = clip_scene(S.Canvas(width=width, height=height), S.Source(name=Path(source.name).name, sha256=sha),
