@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import os
 import re
 import subprocess
@@ -55,7 +56,8 @@ def test_a_first_run_says_it_compiles_the_kernels_and_times_it(tmp_path: Path, c
     compiled: list[bool] = []
     hillclimb = METHODS["hillclimb"]
     first_run = Kernels(cached=lambda: bool(compiled), compile=lambda: compiled.append(True))
-    monkeypatch.setitem(METHODS, "hillclimb", dataclasses.replace(hillclimb, kernels=first_run))
+    module = importlib.import_module("genart.generative.methods.hillclimb")  # where METHODS finds it
+    monkeypatch.setattr(module, "METHOD", dataclasses.replace(hillclimb, kernels=first_run))
     assert main(["evolve", PICTURE, *QUICK, "-o", str(tmp_path / "a.png")]) == 0
     captured = capsys.readouterr()
     assert captured.err.splitlines()[0] == ("genart evolve: compiling the fitting kernels, once per install "

@@ -240,11 +240,12 @@ class Execution:
         return self.workers if self.distributed else sys.maxsize
 
     def share(self, value: Any) -> Any:
-        """`value` for many jobs to take as an argument: on a cluster it is sent to the workers once
-        (`Client.scatter`) and the jobs name it, where otherwise every job would carry a copy; here it is `value`."""
+        """`value` for many jobs to take as an argument: on a cluster it is sent to every worker once
+        (`Client.scatter`, broadcast: a worker killed mid-run loses no job's input, as scattered data cannot be
+        recomputed) and the jobs name it, where otherwise every job would carry a copy; here it is `value`."""
         if self._client is None:
             return value
-        return self._client.scatter(value, hash=False)
+        return self._client.scatter(value, hash=False, broadcast=True)
 
     def result(self, future: Future[T]) -> T:
         """The job's result; a job the cluster lost for good, or whose local worker died, raises ExecutionError."""
