@@ -653,11 +653,17 @@ def track_object(name: str, track: dict[str, Any], mat: Any, fps: float, collect
 
 
 def tracks_layer(layer: dict[str, Any], fps: float, collection: Any) -> None:
-    """A clip's tracks (`genart.animate.export.video`): one keyed object per shape, linear between keys."""
-    bpy.context.preferences.edit.keyframe_new_interpolation_type = "LINEAR"
-    mat = tracks_material()
-    for i, track in enumerate(layer["tracks"]):
-        track_object(f"track {i}", track, mat, fps, collection)
+    """A clip's tracks (`genart.animate.export.video`): one keyed object per shape, linear between keys (new
+    keys are made linear while they are inserted; the user's preference is put back after)."""
+    edit = bpy.context.preferences.edit
+    users = edit.keyframe_new_interpolation_type
+    edit.keyframe_new_interpolation_type = "LINEAR"
+    try:
+        mat = tracks_material()
+        for i, track in enumerate(layer["tracks"]):
+            track_object(f"track {i}", track, mat, fps, collection)
+    finally:
+        edit.keyframe_new_interpolation_type = users
 
 
 def add_layer(layer: dict[str, Any], mat: Any, groups: dict[str, Any], data: dict[str, Any], collection: Any) -> None:
