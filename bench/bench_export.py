@@ -50,6 +50,7 @@ from genart.commands.animate import write_still
 from genart.generative.mosaic.collection import open_tiles
 from genart.render import scene as S
 from genart.render.cairo import TileSource
+from genart.render.layers.mosaic import jpeg_uri
 
 OPTIONS = ("--motion", "flyin", "--duration", "6", "--hold", "1", "--seed", "0")
 INTERPOLATIONS = {"Lottie": LOTTIE_KEYS, "SMIL": SMIL_KEYS, "glTF": GLTF_KEYS}
@@ -239,6 +240,27 @@ def motion_exports(case: Case, folder: Path, blender: str | None) -> tuple[list[
     return stills, outs
 
 
+PHOTOS = ("astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry", "retina",
+          "colorwheel")  # skimage's colour photos, as mosaic tiles
+
+
+def tile_cost(sides: tuple[int, ...] = (256, 512, 1024)) -> None:
+    """What one photo tile costs a Lottie or SMIL mosaic zoom: its embedded JPEG (base64), the mean of PHOTOS."""
+    import skimage.data
+
+    photos = [Image.fromarray(getattr(skimage.data, name)()[..., :3]) for name in PHOTOS]
+    squares = [photo.crop(((photo.width - min(photo.size)) // 2, (photo.height - min(photo.size)) // 2,
+                           (photo.width + min(photo.size)) // 2, (photo.height + min(photo.size)) // 2))
+               for photo in photos]
+    cells = []
+    for side in sides:
+        kilobytes = np.mean([len(jpeg_uri(np.asarray(square.resize((side, side), Image.Resampling.LANCZOS))))
+                             for square in squares]) / 1e3
+        figure(f"mosaic zoom tile {side} px: embedded size", kilobytes, "kB")
+        cells.append(f"{kilobytes:.0f} kB at {side} px")
+    print(f"   a photo tile embedded (JPEG in base64, the mean of {len(squares)} of skimage's): {', '.join(cells)}")
+
+
 def motion_table(quick: bool, samples: int) -> None:
     """Part 5: every motion but the shapes' two to every format carrying it; sizes and each player's dB."""
     from tests import players
@@ -282,6 +304,8 @@ def motion_table(quick: bool, samples: int) -> None:
                     figure(f"{case.motion} {suffix}: least dB", min(values), "dB", "higher")
                     figure(f"{case.motion} {suffix}: median dB", float(np.median(values)), "dB", "higher")
                 print(cell, flush=True)
+    if not quick:
+        tile_cost()
     print(f"   (made, exported, rendered and played in {time.perf_counter() - began:.0f} s wall, "
           f"{time.process_time() - cpu:.0f} s CPU in this process)")
 
