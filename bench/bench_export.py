@@ -217,6 +217,18 @@ def _blender_job(case: Case, out: Path, samples: int) -> dict[str, object]:
     return job
 
 
+def describe(drawing: S.Scene) -> str:
+    """What a test's scene holds: its graph, its mosaic or its clip."""
+    if drawing.video is not None:
+        return f"{drawing.video.frames} frames, {len(drawing.video.tracks)} tracks"
+    layer = drawing.layers[0]
+    if isinstance(layer, S.GraphLayer):
+        return f"{len(layer.ids)} nodes, {len(layer.edges)} edges, {len(drawing.snapshots or [])} snapshots"
+    if isinstance(layer, S.MosaicLayer):
+        return f"{layer.columns} × {layer.rows} cells, {len(set(layer.tiles))} distinct tiles"
+    return f"{type(layer).__name__}"
+
+
 def _megabytes(out: Path) -> float:
     """The export's size; a builder script's with its data."""
     files = [out, builder_data(out)] if out.suffix == ".py" else [out]
@@ -287,8 +299,8 @@ def motion_table(quick: bool, samples: int) -> None:
                     scores[case.motion, suffix] = [players.psnr(f, s) for f, s in zip(shots, stills)]
         for case in cases:
             outs = made[case.motion][1]
-            print(f"   {case.motion} ({len(case.times)} times, {case.size[0]}×{case.size[1]} px, "
-                  f"{case.fps:g} fps):")
+            print(f"   {case.motion} ({describe(S.load(case.scene))}; {len(case.times)} times, "
+                  f"{case.size[0]}×{case.size[1]} px, {case.fps:g} fps):")
             for suffix in FORMATS:
                 if suffix not in outs:
                     carried = case.motion in FORMATS[suffix].motions
