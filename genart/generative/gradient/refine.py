@@ -20,8 +20,8 @@ from genart.generative.tiling import tile_bounds
 from genart.runtime.progress import SILENT, Reporter
 
 DEFAULT_STEPS = 600
-LR_POS = 0.25  # pixels per step at 256 px (scaled with the working size)
-LR_COLOR = 0.02  # per step, on the colours' logits
+LR_POS = 0.5  # pixels per step at 256 px (scaled with the working size)
+LR_COLOR = 0.05  # per step, on the colours' logits
 CHUNKS = 2  # fixed parts of each minibatch, one a core (the result does not depend on the cores)
 
 
