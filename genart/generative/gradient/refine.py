@@ -96,7 +96,7 @@ def refine(
         fit = descend(target, from_shapes(result.shapes, result.background, *target.shape[:2]), part, weights=weights,
                       lab=lab, rng=np.random.default_rng(seed + 7919 * r), started=begun)
         result.loss_curve += [(t + begun - started, e) for t, e in fit.loss_curve]
-        result.snapshots += fit.snapshots
+        result.snapshots += [snap.model_copy(update={"step": snap.step + result.steps}) for snap in fit.snapshots]
         result.shapes, result.background, result.steps = fit.shapes, fit.background, result.steps + fit.steps
     return _no_worse(result, shapes, background, target, weights, lab)
 
