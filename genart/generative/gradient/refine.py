@@ -91,7 +91,7 @@ def refine(
     result = FitResult(shapes=list(shapes), background=(float(background[0]), float(background[1]), float(background[2])))
     for r in range(rounds):
         if r and regrow is not None:
-            result.shapes = _regrown(target, result.shapes, result.background, regrow, seed + r)
+            result.shapes = _regrown(target, weights, result.shapes, result.background, regrow, seed + r)
         part, begun = _round(plan, r, rounds, started, steps, seconds), started if r == 0 else time.perf_counter()
         fit = descend(target, from_shapes(result.shapes, result.background, *target.shape[:2]), part, weights=weights,
                       lab=lab, rng=np.random.default_rng(seed + 7919 * r), started=begun)
@@ -131,14 +131,17 @@ def _round(plan: Plan, r: int, rounds: int, started: float, steps: int | None, s
                    "desc": f"{plan.desc}, round {r + 1} of {rounds}"})
 
 
-def _regrown(target: np.ndarray, shapes: list[Shape], background: tuple[float, float, float], regrow: Regrow,
-             seed: int) -> list[Shape]:
-    """The shapes without the `share` worth least, and as many new ones hill-climbed over them, on top."""
+def _regrown(target: np.ndarray, weights: np.ndarray, shapes: list[Shape], background: tuple[float, float, float],
+             regrow: Regrow, seed: int) -> list[Shape]:
+    """The shapes without the `share` worth least (by the weighted RGB error), and as many new ones hill-climbed
+    over them (by the plain RGB error), on top; as they were when the share rounds to no shape."""
+    count = round(regrow.share * len(shapes))
+    if count == 0:
+        return shapes
     h, w = target.shape[:2]
     params = from_shapes(shapes, background, h, w)
-    cost = removal_costs(target, np.zeros((0, 0)), params.kind, params.nv, params.geom, params.col_raw, params.bg_raw,
+    cost = removal_costs(target, weights, params.kind, params.nv, params.geom, params.col_raw, params.bg_raw,
                          POSTER_SHARPNESS, params.masks)
-    count = max(1, round(regrow.share * len(shapes)))
     weak = set(np.argsort(cost, kind="stable")[:count].tolist())
     kept = [s for i, s in enumerate(shapes) if i not in weak]
     bounds = tile_bounds((0, 0, w, h), (0, 0, w, h), max(w, h) / 256.0, w, h)
