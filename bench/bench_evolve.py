@@ -131,20 +131,20 @@ def main() -> None:
                 hard_rmse(drawing, to_float(pic.rgb)), result.seconds)
 
 
-def budget(pic: Picture, seconds: float = 20.0, workers: int = 2) -> None:
+def budget(pic: Picture, seconds: float = 20.0, workers: int = 2, shapes: int = 100) -> None:
     """Issue 33's row: 100 triangles, greedy then `genart evolve`'s refinement, `seconds` in all on `workers` cores."""
     started, cpu = time.perf_counter(), time.process_time()
-    drawing, greedy_seconds, target, _ = greedy(pic, "triangle", 100, workers)
+    drawing, greedy_seconds, target, _ = greedy(pic, "triangle", shapes, workers)
     before = hard_rmse(drawing, target)
     settings = RefineSettings(seconds=seconds - (time.perf_counter() - started))
     refined = refine_scene(drawing, pic, settings)
     total, cpu = time.perf_counter() - started, time.process_time() - cpu
     after, poster = hard_rmse(refined, target), poster_rmse(refined, target)
-    print(f"100 triangles + refine, {pic.name}, {workers} workers, {seconds:.0f} s: greedy {before:.2f} in "
+    print(f"{shapes} triangles + refine, {pic.name}, {workers} workers, {seconds:.0f} s: greedy {before:.2f} in "
           f"{greedy_seconds:.1f} s -> {after:.2f} (refinement {total - greedy_seconds:.1f} s, {settings.rounds} rounds); "
           f"poster {poster_rmse(drawing, target):.2f} -> {poster:.2f}; {total:.1f} s wall, {cpu:.1f} s CPU", flush=True)
-    figure(f"100 triangles + refine in {seconds:.0f} s, {pic.name}: RMSE", after, "")
-    figure(f"100 triangles + refine in {seconds:.0f} s, {pic.name}: poster RMSE", poster, "")
+    figure(f"{shapes} triangles + refine in {seconds:.0f} s, {pic.name}: RMSE", after, "")
+    figure(f"{shapes} triangles + refine in {seconds:.0f} s, {pic.name}: poster RMSE", poster, "")
 
 
 def quick(pic: Picture) -> None:
@@ -160,6 +160,7 @@ def quick(pic: Picture) -> None:
     fit = refine(result.target, drawing.layers[0].shapes, result.background, seconds=0.5)
     refined = S.Scene(canvas=drawing.canvas, layers=[S.ShapesLayer(shapes=fit.shapes)])
     row("hillclimb + refine 6 triangles, 64 px", hard_rmse(refined, result.target), result.seconds + 0.5)
+    budget(small, seconds=1.0, workers=1, shapes=6)
     annealed = anneal(small, AnnealSettings(polygons=2, evaluations=200, tiles=(2, 2), workers=1))
     row("anneal 2x2 tiles x 2 triangles, 200 evals/tile", hard_rmse(anneal_scene(annealed, small,
         AnnealSettings(polygons=2, evaluations=200, tiles=(2, 2), workers=1)), to_float(small.rgb)), annealed.seconds)
