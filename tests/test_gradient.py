@@ -14,6 +14,8 @@ from genart.generative.gradient import FitResult, fit_circles, refine
 from genart.generative.gradient import soft_render as sr
 from genart.generative.gradient.lab import image_to_lab
 from genart.generative.gradient.params import from_shapes
+from genart.generative.gradient.refine import Regrow
+from genart.generative.hillclimb import ClimbSettings
 from genart.generative.images import rmse_255
 from genart.render import cairo, raster, svg
 from genart.render.scene import Canvas, Circle, Ellipse, Polygon, Scene, ShapesLayer
@@ -170,6 +172,30 @@ def test_refine_never_returns_worse(small: np.ndarray) -> None:
     real = refine(small, shapes, (0.0, 0.0, 0.0), steps=150)
     assert real.shapes[1].points == shapes[1].points  # a non-convex polygon keeps its points
     assert rmse_255(raster.render(_scene(real, h, w)), small) < rmse_255(target, small)
+
+
+def test_refine_is_the_same_on_one_core_or_two(small: np.ndarray) -> None:
+    shapes = [Circle(cx=20, cy=20, r=12, color=(0.8, 0.5, 0.4, 1.0)),
+              Polygon(points=[(2, 2), (30, 4), (6, 28)], color=(0.2, 0.2, 0.3, 0.8))]
+    one, two = (refine(small, shapes, (0.5, 0.5, 0.5), steps=60, workers=n) for n in (1, 2))
+    assert one.shapes == two.shapes and one.background == two.background
+    assert [e for _, e in one.loss_curve] == [e for _, e in two.loss_curve]
+
+
+def test_refine_regrow_replaces_the_shapes_worth_least(small: np.ndarray) -> None:
+    h, w = small.shape[:2]
+    hidden = Polygon(points=[(30, 30), (32, 30), (31, 32)], color=(0.5, 0.5, 0.5, 1.0))  # covered: worth nothing
+    shapes = [hidden, Circle(cx=20, cy=20, r=12, color=(0.8, 0.5, 0.4, 1.0)),
+              Polygon(points=[(0, 20), (40, 20), (40, 40), (0, 40)], color=(0.3, 0.3, 0.3, 1.0))]
+    regrow = Regrow(ClimbSettings(shape="triangle", workers=1), rounds=2, share=0.3)
+    result = refine(small, shapes, (0.5, 0.5, 0.5), steps=80, regrow=regrow)
+    assert len(result.shapes) == 3 and result.steps == 80
+    assert hidden not in result.shapes[:2]
+    assert isinstance(result.shapes[2], Polygon) and len(result.shapes[2].points) == 3  # the new one, on top
+    plain = refine(small, shapes, (0.5, 0.5, 0.5), steps=80)
+    assert rmse_255(cairo.render_array(_scene(result, h, w)), small) < rmse_255(cairo.render_array(_scene(plain, h, w)), small)
+    with pytest.raises(ValueError, match="share"):
+        Regrow(ClimbSettings(), share=1.5)
 
 
 def test_bad_input_is_refused(small: np.ndarray) -> None:

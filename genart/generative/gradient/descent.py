@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,7 +48,9 @@ class Plan:
 
     Sharpness (1/px) goes geometrically from sharp[0] to sharp[1] over the first
     `sharp_at` of the run and stays there; learning rates follow a cosine from their
-    base value to `lr_end` × base. `lr_pos` is in pixels per step.
+    base value to `lr_end` × base. `lr_pos` is in pixels per step. Each minibatch is
+    split into `chunks` fixed parts whose gradients are summed in a fixed order, on up
+    to `workers` threads: the result depends on `chunks`, never on `workers`.
     """
 
     steps: int | None
@@ -59,6 +62,8 @@ class Plan:
     lr_color: float = 0.05
     lr_end: float = 0.05
     batch: float = 0.1
+    chunks: int = 1
+    workers: int = 1
     reseed_at: tuple[float, ...] = ()
     reseed_share: float = 0.05  # share of the circles re-seeded each time (those worth least)
     snapshot_every: int = 0
@@ -93,6 +98,8 @@ def _budget(plan: Plan) -> tuple[int | None, float | None]:
         raise ValueError(f"seconds must be positive, got {plan.seconds}")
     if not 0.0 < plan.batch <= 1.0:
         raise ValueError(f"batch must be a fraction in (0, 1], got {plan.batch}")
+    if plan.chunks < 1 or plan.workers < 1:
+        raise ValueError(f"chunks and workers must be at least 1, got {plan.chunks} and {plan.workers}")
     return plan.steps, plan.seconds
 
 
@@ -161,6 +168,8 @@ def descend(
     except KeyboardInterrupt as exc:
         stopped, run.result.interrupted = exc, True
         params.clamp(*target.shape[:2])  # a step cut short may have left values out of range
+    finally:
+        run.gradient.close()
     run.evaluate(run.steps_done, plan.snapshot_every > 0 and run.steps_done % plan.snapshot_every != 0)
     run.count(final=True)
     result = run.finish()
@@ -182,7 +191,7 @@ class _Descent:
         self.weight_arg = weights if (weights != 1.0).any() else np.zeros((0, 0))
         self.adam = Adam([params.geom, params.col_raw, params.bg_raw])
         self.lrs0 = _learning_rates(params, plan)
-        self.grads = [np.zeros_like(params.geom), np.zeros_like(params.col_raw), np.zeros_like(params.bg_raw)]
+        self.gradient = _ChunkedGradient(plan.chunks, plan.workers)
         self.batches = _Batches(h, w, plan.batch, rng)
         self.reseeds = sorted(plan.reseed_at)
         self.result = FitResult(shapes=[], background=(0.0, 0.0, 0.0))
@@ -204,9 +213,8 @@ class _Descent:
         sharp = plan.sharp[0] * (plan.sharp[1] / plan.sharp[0]) ** min(1.0, frac / plan.sharp_at)
         decay = plan.lr_end + (1.0 - plan.lr_end) * 0.5 * (1.0 + math.cos(math.pi * frac))
         ys, xs = self.batches.next()
-        loss_and_grad(ys, xs, self.goal, self.weight_arg, self.lab, params.kind, params.nv, params.geom,
-                      params.col_raw, params.bg_raw, sharp, params.masks, self.grads[0], self.grads[1], self.grads[2])
-        self.adam.step([params.geom, params.col_raw, params.bg_raw], self.grads, self.lrs0, decay)
+        grads = self.gradient(ys, xs, self.goal, self.weight_arg, self.lab, params, sharp)
+        self.adam.step([params.geom, params.col_raw, params.bg_raw], grads, self.lrs0, decay)
         params.clamp(h, w)
         self.steps_done += 1
         if self.reseeds and frac >= self.reseeds[0]:
@@ -251,6 +259,36 @@ class _Descent:
         params.geom, params.col_raw, params.bg_raw = final.geom, final.col_raw, final.bg_raw
         result.shapes, result.background, result.steps = to_shapes(final), background(final), self.steps_done
         return result
+
+
+class _ChunkedGradient:
+    """The minibatch's mean gradient as the pixel-weighted sum of `chunks` parts, on up to `workers` threads."""
+
+    def __init__(self, chunks: int, workers: int) -> None:
+        self.chunks = chunks
+        self.pool = ThreadPoolExecutor(min(chunks, workers)) if chunks > 1 and workers > 1 else None
+
+    def __call__(self, ys: np.ndarray, xs: np.ndarray, goal: np.ndarray, weight: np.ndarray, lab: bool,
+                 params: Params, sharp: float) -> list[np.ndarray]:
+        """The gradients with respect to geom, col_raw and bg_raw (new arrays)."""
+        bounds = np.linspace(0, ys.shape[0], self.chunks + 1).round().astype(np.int64)
+
+        def part(k: int) -> tuple[int, list[np.ndarray]]:
+            grads = [np.zeros_like(params.geom), np.zeros_like(params.col_raw), np.zeros_like(params.bg_raw)]
+            lo, hi = bounds[k], bounds[k + 1]
+            loss_and_grad(ys[lo:hi], xs[lo:hi], goal, weight, lab, params.kind, params.nv, params.geom,
+                          params.col_raw, params.bg_raw, sharp, params.masks, *grads)
+            return hi - lo, grads
+
+        parts = list(self.pool.map(part, range(self.chunks)) if self.pool else map(part, range(self.chunks)))
+        if self.chunks == 1:
+            return parts[0][1]
+        total = float(ys.shape[0])
+        return [sum(n / total * grads[j] for n, grads in parts) for j in range(3)]  # type: ignore[misc]
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 def _reseed(params: Params, adam: Adam, target: np.ndarray, weights: np.ndarray, sharp: float,
