@@ -152,7 +152,7 @@ def test_a_clip_exports_through_the_registry_as_the_scene_does(tmp_path: Path) -
         clip.export(tmp_path / "a.gif")
     graph = genart.fit(ASTRONAUT, method="gng", max_nodes=20, epochs=1, resize=32, progress=False)
     grown = graph.animate("growth", duration=1, fps=4, size=32)
-    with pytest.raises(ExportError, match=r"g\.gltf: glTF 2\.0 carries flyin, timelapse and growth, not mosaic_zoom$"):
+    with pytest.raises(ExportError, match=r"g\.gltf: glTF 2\.0 carries flyin, timelapse, growth and video, not mosaic_zoom$"):
         check_export(tmp_path / "g.gltf", "mosaic_zoom", 4.0)
     assert sorted(tmp_path.iterdir()) == before
     assert json.loads(grown.export(tmp_path / "g.json").read_text())["op"] == grown.frame_count
