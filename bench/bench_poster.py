@@ -191,8 +191,12 @@ def extrapolate(one: Run, args: argparse.Namespace) -> None:
     outside = (one.seconds - sum(seconds for _, _, seconds in one.jobs)) / one.result.count * shapes
     here = waves(args.size, args.tile_px, args.shapes, 2, cost)
     print(f"the schedule replayed for this poster on 2 workers: {here:.1f} s of tile jobs "
-          f"({sum(seconds for _, _, seconds in one.jobs) / here:.2f}x the 1-worker jobs' time)")
+          f"({sum(seconds for _, _, seconds in one.jobs) / here:.2f}x faster than the 1-worker run's jobs one after another)")
     print(f"EXTRAPOLATED (not run): {size} px, {shapes} triangles, {grid}x{grid} tiles of {args.tile_px} px, "
           f"{workers} workers: tile jobs (border work included) ≈ {jobs / 60:.1f} min, this process's own work "
           f"≈ {outside / 60:.1f} min: ≈ {(jobs + outside) / 60:.1f} min in all")
     figure(f"extrapolated {size} px on {workers} workers", jobs + outside)
+
+
+if __name__ == "__main__":
+    main()

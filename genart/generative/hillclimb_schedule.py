@@ -188,10 +188,9 @@ class Plan:
 
     def __init__(self, result: Result, quotas: list[int]) -> None:
         self.result, self.quotas, self.chunk = result, quotas, result.chunk
-        boxes = result.reaches
-        self.touching = [[j for j, (a0, b0, a1, b1) in enumerate(boxes)
-                          if j != i and a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1]
-                         for i, (x0, y0, x1, y1) in enumerate(boxes)]
+        a0, b0, a1, b1 = np.asarray(result.reaches).reshape(-1, 4).T
+        self.touching = [[j for j in np.flatnonzero((a0 < x1) & (x0 < a1) & (b0 < y1) & (y0 < b1)).tolist() if j != i]
+                         for i, (x0, y0, x1, y1) in enumerate(result.reaches)]
         self.busy: set[int] = set()
         self.keys: dict[int, tuple[int, int, int]] = {}  # the ready tiles' places in the turns' order
         self.growing = [0] * (max(result.classes, default=0) + 1)  # tiles still growing, by class
