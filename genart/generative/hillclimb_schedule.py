@@ -141,7 +141,7 @@ def run_tiles(run: Run, execution: Execution) -> None:
     scale = max(w, h) / 256.0
     plan = Plan(result, settings.quotas)
     bounds = [tile_bounds(box, reach, scale, w, h) for box, reach in zip(result.boxes, result.reaches)]
-    targets = [execution.share(np.ascontiguousarray(result.target[y0:y1, x0:x1])) for x0, y0, x1, y1 in result.reaches]
+    targets = execution.share([np.ascontiguousarray(result.target[y0:y1, x0:x1]) for x0, y0, x1, y1 in result.reaches])
     run.sums = [sum(tile.deltas) for tile in result.tiles]
     running: dict[Future[TileState], int] = {}
     last_save = time.perf_counter()

@@ -239,12 +239,13 @@ class Execution:
         would be shared out in advance, not as workers come free); here any number (the pool queues them)."""
         return self.workers if self.distributed else sys.maxsize
 
-    def share(self, value: Any) -> Any:
-        """`value` for many jobs to take as an argument: on a cluster it is sent to the workers once
-        (`Client.scatter`) and the jobs name it, where otherwise every job would carry a copy; here it is `value`."""
+    def share(self, values: list[Any]) -> list[Any]:
+        """`values`, each for many jobs to take as an argument: on a cluster they are sent to the workers once,
+        all in one call (`Client.scatter`), and the jobs name them, where otherwise every job would carry a copy;
+        here they are `values`."""
         if self._client is None:
-            return value
-        return self._client.scatter(value, hash=False)
+            return values
+        return list(self._client.scatter(values, hash=False))
 
     def result(self, future: Future[T]) -> T:
         """The job's result; a job the cluster lost for good, or whose local worker died, raises ExecutionError."""
