@@ -5,7 +5,12 @@ default) with `--shapes` triangles (20,000), in tiles of about `--tile-px` px (1
 Prints, per backend: the time, the speed-ups, the RMSE (RGB, 0–255, hard raster render at
 the working size) and the seam figures (`genart.generative.seams`, as `bench_seams.py`);
 every backend must give the same scene. Then the per-shape cost and an extrapolation (said
-so) to a 16-worker cluster and a 4,096-px poster. The full size takes many minutes on a 2-core machine; `--size 512 --shapes 5000`
+so) to a 16-worker cluster and a 4,096-px poster: the tile jobs' schedule (`Plan`: a job starts once
+the jobs before it whose reach boxes touch its own are drawn, so the border work, which the tiles'
+reach does, runs in waves) replayed for that grid on 16 workers, each job costing what a job of the
+same round cost per shape in the 1-worker run (drawn at random among them, seeded), plus that
+run's time outside the jobs (this process: target, drawing, scheduling) for as many shapes, as if it
+did not overlap the jobs. The full size takes many minutes on a 2-core machine; `--size 512 --shapes 5000`
 is a quicker look.
 
     python bench/bench_poster.py                       # 1,024 px, 20,000 triangles
@@ -15,8 +20,11 @@ is a quicker look.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import heapq
 import time
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 from bench_evolve import hard_rmse
@@ -24,14 +32,16 @@ from PIL import Image
 from record import add_quick, figure
 from skimage import data
 
+import genart.generative.hillclimb_schedule as schedule
 import genart.generative.hillclimb_tiles as E
 from genart.bars import BarReporter
 from genart.generative.hillclimb import ClimbSettings
 from genart.generative.hillclimb_scene import tiles_scene
 from genart.generative.hillclimb_settings import EvolveSettings
-from genart.generative.hillclimb_state import Result
+from genart.generative.hillclimb_state import Result, TileState
 from genart.generative.images import Picture
 from genart.generative.seams import seam_gap
+from genart.generative.tiling import reach_boxes, tile_boxes, tile_classes
 from genart.render import cairo
 from genart.render import scene as S
 
@@ -44,6 +54,25 @@ class Run:
     drawing: S.Scene
     result: Result
     pic: Picture
+    jobs: list[tuple[int, int, float]] = field(default_factory=list)  # (round, shapes, seconds) of each tile job
+
+
+@contextlib.contextmanager
+def timed_jobs(into: list[tuple[int, int, float]], chunk: int) -> Iterator[None]:
+    """Record (round, shapes, seconds) of every tile job run in this process (a 1-worker run runs them here)."""
+    grow = schedule._grow_tile
+
+    def timed(*args):  # type: ignore[no-untyped-def]
+        start = time.perf_counter()
+        grown = grow(*args)
+        into.append((args[6] // chunk, len(grown.params), time.perf_counter() - start))
+        return grown
+
+    schedule._grow_tile = timed
+    try:
+        yield
+    finally:
+        schedule._grow_tile = grow
 
 
 def picture(size: int) -> Picture:
@@ -52,9 +81,13 @@ def picture(size: int) -> Picture:
 
 
 def run(label: str, pic: Picture, settings: EvolveSettings, scheduler: str | None) -> Run:
+    jobs: list[tuple[int, int, float]] = []
+    timing = timed_jobs(jobs, settings.chunk) if settings.climb.workers == 1 and scheduler is None \
+        else contextlib.nullcontext()
     start = time.perf_counter()
-    result = E.evolve(pic, settings, reporter=BarReporter(), scheduler=scheduler)
-    return Run(label, time.perf_counter() - start, tiles_scene(result, pic, settings), result, pic)
+    with timing:
+        result = E.evolve(pic, settings, reporter=BarReporter(), scheduler=scheduler)
+    return Run(label, time.perf_counter() - start, tiles_scene(result, pic, settings), result, pic, jobs)
 
 
 def main() -> None:
@@ -95,9 +128,9 @@ def main() -> None:
         one = runs[0]
         print(f"2 workers vs 1: {one.seconds / two.seconds:.2f}x")
         figure("2 workers vs 1", one.seconds / two.seconds, "x", "higher")
-        per_shape = one.seconds / runs[0].result.count
+        per_shape = one.seconds / one.result.count
         print(f"per-shape cost, one worker: {per_shape * 1000:.1f} ms ({args.tile_px}-px tiles)")
-        extrapolate(per_shape, args)
+        extrapolate(one, args)
     print("primitive at this size and shape count: not measured (its published figures are for 256 px and "
           "at most 200 shapes; see bench_evolve.py)")
 
@@ -114,14 +147,55 @@ def _grid(result: Result) -> tuple[int, int]:
     return columns, len(result.boxes) // columns
 
 
-def extrapolate(per_shape: float, args: argparse.Namespace) -> None:
-    """A 4,096-px poster on 16 workers, from the measured cost (an extrapolation, not a run)."""
+def waves(size: int, tile_px: int, shapes: int, workers: int, seconds: Callable[[int, int, int], float]) -> float:
+    """When the last tile job of a `size`-px poster of `shapes` shapes in `tile_px`-px tiles ends on `workers`
+    workers, the jobs started as the run starts them (`Plan`, earliest first) and tile i's job from its shape
+    `first`, of `count` shapes, taking `seconds(i, first, count)`."""
+    grid = max(1, round(size / tile_px))
+    settings = EvolveSettings(shapes=shapes, tiles=(grid, grid), resize=size)
+    boxes = tile_boxes(size, size, grid, grid)
+    result = Result(np.zeros((1, 1, 3)), np.zeros(3), boxes, reach_boxes(size, size, grid, grid),
+                    [TileState() for _ in boxes], settings.chunk, tile_classes(grid, grid), 0.0)
+    plan = schedule.Plan(result, settings.quotas)
+    now, ends, counts = 0.0, [], {}
+    while True:
+        for i in plan.ready()[: workers - len(counts)]:
+            plan.start(i)
+            first = len(result.tiles[i].params)
+            counts[i] = plan.upto(i) - first
+            heapq.heappush(ends, (now + seconds(i, first, counts[i]), i))
+        if not ends:
+            return now
+        now, i = heapq.heappop(ends)
+        result.tiles[i].params += [[]] * counts.pop(i)
+        plan.drawn(i)
+
+
+def extrapolate(one: Run, args: argparse.Namespace) -> None:
+    """A 4,096-px poster on 16 workers, from the 1-worker run's job costs (an extrapolation, not a run)."""
     size, workers = 4096, 16
     shapes = args.shapes * (size // args.size) ** 2  # the same density of shapes
-    grid = size // args.tile_px
+    chunk = one.result.chunk
+    by_round: dict[int, list[float]] = {}
+    for round_, count, seconds in one.jobs:
+        if count:
+            by_round.setdefault(round_, []).append(seconds / count)
+    pooled = [cost for costs in by_round.values() for cost in costs]
+    rng = np.random.default_rng(0)
+
+    def cost(i: int, first: int, count: int) -> float:
+        return count * float(rng.choice(by_round.get(first // chunk, pooled)))
+
+    grid = max(1, round(size / args.tile_px))
+    jobs = waves(size, args.tile_px, shapes, workers, cost)
+    outside = (one.seconds - sum(seconds for _, _, seconds in one.jobs)) / one.result.count * shapes
+    here = waves(args.size, args.tile_px, args.shapes, 2, cost)
+    print(f"the schedule replayed for this poster on 2 workers: {here:.1f} s of tile jobs "
+          f"({sum(seconds for _, _, seconds in one.jobs) / here:.2f}x faster than the 1-worker run's jobs one after another)")
     print(f"EXTRAPOLATED (not run): {size} px, {shapes} triangles, {grid}x{grid} tiles of {args.tile_px} px, "
-          f"{workers} workers: ≈ {shapes * per_shape / workers / 60:.0f} min (tiles of a class run at once; "
-          "a class holds a quarter of the tiles, so 16 workers stay busy from 8x8 tiles on)")
+          f"{workers} workers: tile jobs (border work included) ≈ {jobs / 60:.1f} min, this process's own work "
+          f"≈ {outside / 60:.1f} min: ≈ {(jobs + outside) / 60:.1f} min in all")
+    figure(f"extrapolated {size} px on {workers} workers", jobs + outside)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,15 @@ def test_tiled_evolution_on_the_cluster_equals_local(cluster: str) -> None:
     assert _evolved(None, one) == local
 
 
+def test_tiles_in_waves_on_the_cluster_equal_local(cluster: str) -> None:
+    """A 3x3 grid: its jobs run in waves across turns and rounds (a job starts once the tiles it touches
+    are drawn), on the cluster as on 1 and 2 local workers, to the same scene."""
+    waves = SETTINGS.model_copy(update={"tiles": (3, 3), "shapes": 72})
+    local = _evolved(None, waves)
+    assert _evolved(cluster, waves) == local
+    assert _evolved(None, waves.model_copy(update={"workers": 1})) == local
+
+
 def test_cli_takes_the_scheduler_from_the_variable(cluster: str, tmp_path: Path, monkeypatch) -> None:
     picture = tmp_path / "a.png"
     Image.fromarray(_picture().rgb).save(picture)

@@ -20,9 +20,11 @@ from genart.generative import hillclimb_tiles as E
 from genart.generative import seams
 from genart.generative.hillclimb import ClimbSettings
 from genart.generative.hillclimb_scene import tiles_scene
+from genart.generative.hillclimb_schedule import Plan
 from genart.generative.hillclimb_settings import EvolveSettings
+from genart.generative.hillclimb_state import Result, TileState
 from genart.generative.images import Picture
-from genart.generative.tiling import reach_boxes, tile_classes
+from genart.generative.tiling import reach_boxes, tile_boxes, tile_classes
 from genart.render import scene as S
 from genart.render.cairo import render_array
 
@@ -93,3 +95,55 @@ def test_a_2x2_poster_has_no_seam_on_1_or_2_workers() -> None:
 def test_tiled_posters_have_no_seams(name: str, tiles: tuple[int, int]) -> None:
     """The issue's case: 400 triangles at the default effort and working size (256 px)."""
     _check(name, 400, tiles, (500, 100, 8), 256)
+
+
+def _judged_afresh(plan: Plan, result: Result, busy: set[int]) -> list[int]:
+    """The tiles whose next job may start, judged from nothing: growing, not running, and every tile whose
+    reach box overlaps its own has drawn the jobs before it (earlier rounds; this round, for a class before it)."""
+    keys = []
+    for i, tile in enumerate(result.tiles):
+        if i in busy or plan.finished(i):
+            continue
+        round_ = len(tile.params) // result.chunk
+        if all(plan.finished(j) or len(result.tiles[j].params) >= min(
+                plan.quotas[j], result.chunk * (round_ + (result.classes[j] < result.classes[i])))
+               for j in range(len(result.tiles)) if j != i and _overlap(result.reaches[i], result.reaches[j])):
+            keys.append((round_, result.classes[i], i))
+    return [i for _, _, i in sorted(keys)]
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_the_plan_kept_job_by_job_is_the_plan_judged_afresh() -> None:
+    """The waves: jobs drawn in a random order (as workers finish them), some tiles stuck early; after every
+    start and draw the plan names the tiles a fresh judgement does, and every tile ends at its quota or stuck."""
+    rng = np.random.default_rng(5)
+    for cols, rows in ((5, 3), (4, 4), (1, 6)):
+        boxes = tile_boxes(100, 90, cols, rows)
+        result = Result(np.zeros((90, 100, 3)), np.zeros(3), boxes, reach_boxes(100, 90, cols, rows),
+                        [TileState() for _ in boxes], 4, tile_classes(cols, rows), 0.0)
+        quotas = [int(q) for q in rng.integers(9, 19, len(boxes))]
+        plan, running = Plan(result, quotas), set()
+        while True:
+            assert plan.ready() == _judged_afresh(plan, result, running)
+            for i in plan.ready()[: int(rng.integers(1, 4))]:
+                plan.start(i)
+                running.add(i)
+            if not running:
+                break
+            i = sorted(running)[int(rng.integers(len(running)))]
+            running.discard(i)
+            grown = plan.upto(i) - len(result.tiles[i].params)
+            result.tiles[i].params += [[0.0]] * grown
+            result.tiles[i].stuck = bool(rng.random() < 0.05)
+            plan.drawn(i)
+        assert all(t.stuck or len(t.params) == q for t, q in zip(result.tiles, quotas))
+        assert plan.sharing(0) == 0
+
+
+def test_a_4x4_poster_in_waves_is_the_same_on_1_or_2_workers() -> None:
+    """Sixteen tiles, whose jobs run in waves across turns and rounds: one scene, however many workers."""
+    scenes = {_poster("hubble", 96, (4, 4), workers, (40, 10, 2), 64)[1] for workers in (1, 2)}
+    assert len(scenes) == 1

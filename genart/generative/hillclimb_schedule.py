@@ -10,9 +10,8 @@ every 2 s within one.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,7 +20,7 @@ from genart.generative.figures import FIT
 from genart.generative.hillclimb import ClimbSettings, Evolution
 from genart.generative.hillclimb_checkpoint import Checkpoint
 from genart.generative.hillclimb_settings import EvolveSettings
-from genart.generative.hillclimb_state import Result, TileState, paint_shapes, shown
+from genart.generative.hillclimb_state import Result, TileState, paint_shapes, rmse_of, shown
 from genart.generative.tiling import tile_bounds
 from genart.runtime.execution import Execution
 from genart.runtime.progress import Progress, Reporter, Tally
@@ -41,6 +40,15 @@ class Run:
     counter: Tally  # its shapes, for the bar
     started: float  # perf_counter when the run (with a resumed checkpoint's seconds) started
     reporter: Reporter
+    sums: list[float] = field(default_factory=list)  # each tile's error change so far, where `run_tiles` keeps them
+
+    @property
+    def rmse(self) -> float:
+        """The fit's RMSE now, `Result.rmse` (from the tiles' sums where kept: the same sums, not redone per job)."""
+        result = self.result
+        if len(self.sums) != len(result.tiles):
+            return result.rmse
+        return rmse_of(result.blank + sum(self.sums), result.target.size)
 
     def save(self) -> None:
         """Checkpoint the tiles (when the run keeps a checkpoint)."""
@@ -52,11 +60,11 @@ class Run:
         s = self.settings
         if s.seconds is not None and time.perf_counter() - self.started >= s.seconds:
             return True
-        return s.target_rmse is not None and self.result.rmse <= s.target_rmse
+        return s.target_rmse is not None and self.rmse <= s.target_rmse
 
     def report(self, canvas: np.ndarray) -> None:
         """Note the fit's RMSE for the bar, and tell the reporter of `canvas` if it asks."""
-        self.counter.note = f"{FIT}={self.result.rmse:.2f}"
+        self.counter.note = f"{FIT}={self.rmse:.2f}"
         if self.reporter.due():
             self.reporter.report(self.progress(canvas.copy()))
 
@@ -67,7 +75,7 @@ class Run:
         shares = tuple(len(t.params) / q for t, q in zip(result.tiles, settings.quotas)) if tiled else ()
         picture = shown(canvas)
         return Progress("tiles" if tiled else "shapes", result.count, settings.shapes, "shape",
-                        time.perf_counter() - self.started, result.rmse, shown(result.target), lambda: picture,
+                        time.perf_counter() - self.started, self.rmse, shown(result.target), lambda: picture,
                         settings.seconds, settings.tiles, shares)
 
 
@@ -131,21 +139,24 @@ def run_tiles(run: Run, execution: Execution) -> None:
     result, settings = run.result, run.settings
     h, w = result.target.shape[:2]
     scale = max(w, h) / 256.0
-    plan = _Plan(result, settings.quotas)
+    plan = Plan(result, settings.quotas)
     bounds = [tile_bounds(box, reach, scale, w, h) for box, reach in zip(result.boxes, result.reaches)]
-    targets = [execution.share(np.ascontiguousarray(result.target[y0:y1, x0:x1])) for x0, y0, x1, y1 in result.reaches]
+    targets = execution.share([np.ascontiguousarray(result.target[y0:y1, x0:x1]) for x0, y0, x1, y1 in result.reaches])
+    run.sums = [sum(tile.deltas) for tile in result.tiles]
     running: dict[Future[TileState], int] = {}
     last_save = time.perf_counter()
     try:
         while True:
             if not run.stopped():
-                for i in plan.ready(running.values())[: max(execution.window - len(running), 0)]:
+                for i in plan.ready()[: max(execution.window - len(running), 0)]:
                     running[_start_job(run, execution, plan, i, targets[i], bounds[i])] = i
+                    plan.start(i)
             if not running:
                 return
             done = next(iter(wait(running, return_when=FIRST_COMPLETED).done))
             i = running.pop(done)
             _draw(run, i, execution.result(done))
+            plan.drawn(i)
             run.report(run.canvas)
             if run.store and time.perf_counter() - last_save > SAVE_EVERY:
                 run.save()
@@ -155,15 +166,37 @@ def run_tiles(run: Run, execution: Execution) -> None:
             future.cancel()
 
 
-class _Plan:
-    """Which tile jobs may start: the order of the turns (round, class, tile) and which reach boxes overlap."""
+class Plan:
+    """Which tile jobs may start: the order of the turns (round, class, tile) and which reach boxes overlap.
+
+    Kept as jobs start (`start`) and are drawn (`drawn`): a tile's readiness hangs only on its own shapes and
+    those of the tiles touching it, so a draw re-judges just those, and a run of many tiles costs the machine
+    that schedules it little per job.
+
+    Examples
+    --------
+    >>> from genart.generative.tiling import reach_boxes, tile_boxes, tile_classes
+    >>> boxes = tile_boxes(64, 64, 2, 2)
+    >>> result = Result(np.zeros((64, 64, 3)), np.zeros(3), boxes, reach_boxes(64, 64, 2, 2),
+    ...                 [TileState() for _ in boxes], 4, tile_classes(2, 2), 0.0)
+    >>> plan = Plan(result, [8, 8, 8, 8])
+    >>> plan.ready()  # the first round: class 0 first, the others touch it
+    [0]
+    >>> plan.start(0); result.tiles[0].params += [[0.0]] * 4; plan.drawn(0); plan.ready()
+    [1]
+    """
 
     def __init__(self, result: Result, quotas: list[int]) -> None:
         self.result, self.quotas, self.chunk = result, quotas, result.chunk
-        boxes = result.reaches
-        self.touching = [[j for j, (a0, b0, a1, b1) in enumerate(boxes)
-                          if j != i and a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1]
-                         for i, (x0, y0, x1, y1) in enumerate(boxes)]
+        a0, b0, a1, b1 = np.asarray(result.reaches).reshape(-1, 4).T
+        self.touching = [[j for j in np.flatnonzero((a0 < x1) & (x0 < a1) & (b0 < y1) & (y0 < b1)).tolist() if j != i]
+                         for i, (x0, y0, x1, y1) in enumerate(result.reaches)]
+        self.busy: set[int] = set()
+        self.keys: dict[int, tuple[int, int, int]] = {}  # the ready tiles' places in the turns' order
+        self.growing = [0] * (max(result.classes, default=0) + 1)  # tiles still growing, by class
+        for i, cls in enumerate(result.classes):
+            self.growing[cls] += not self.finished(i)
+            self._judge(i)
 
     def finished(self, i: int) -> bool:
         """Whether tile i has its quota or is stuck (no shape lowered its error)."""
@@ -174,28 +207,43 @@ class _Plan:
         """The shape count tile i's next job is to reach: the end of its current round, or its quota."""
         return min(self.quotas[i], (len(self.result.tiles[i].params) // self.chunk + 1) * self.chunk)
 
-    def ready(self, running: Iterable[int]) -> list[int]:
+    def ready(self) -> list[int]:
         """Tiles whose next job may start now, earliest in the turns' order first: neither finished nor
         running, and every tile touching it has drawn all its jobs that come before (those of earlier
         rounds, and of this round where its class goes first)."""
-        busy = set(running)
-        classes, tiles = self.result.classes, self.result.tiles
-        keys = []
-        for i in range(len(tiles)):
-            if i in busy or self.finished(i):
-                continue
-            round_ = len(tiles[i].params) // self.chunk
-            if all(self.finished(j) or len(tiles[j].params) >= min(self.quotas[j], self.chunk * (
-                    round_ + (classes[j] < classes[i]))) for j in self.touching[i]):
-                keys.append((round_, classes[i], i))
-        return [i for _, _, i in sorted(keys)]
+        return [i for _, _, i in sorted(self.keys.values())]
+
+    def start(self, i: int) -> None:
+        """Tile i's next job has started."""
+        self.busy.add(i)
+        self.keys.pop(i, None)
+
+    def drawn(self, i: int) -> None:
+        """Tile i's job (started while it was growing) is drawn, its shapes added: judge it and the tiles
+        touching it again."""
+        self.busy.discard(i)
+        if self.finished(i):
+            self.growing[self.result.classes[i]] -= 1
+        for j in (i, *self.touching[i]):
+            self._judge(j)
 
     def sharing(self, i: int) -> int:
         """How many tiles of tile i's class are still growing (they share the workers in its turn)."""
-        return sum(1 for j, c in enumerate(self.result.classes) if c == self.result.classes[i] and not self.finished(j))
+        return self.growing[self.result.classes[i]]
+
+    def _judge(self, i: int) -> None:
+        """Put tile i among the ready ones, or take it out (see `ready`)."""
+        self.keys.pop(i, None)
+        if i in self.busy or self.finished(i):
+            return
+        classes, tiles = self.result.classes, self.result.tiles
+        round_ = len(tiles[i].params) // self.chunk
+        if all(self.finished(j) or len(tiles[j].params) >= min(self.quotas[j], self.chunk * (
+                round_ + (classes[j] < classes[i]))) for j in self.touching[i]):
+            self.keys[i] = (round_, classes[i], i)
 
 
-def _start_job(run: Run, execution: Execution, plan: _Plan, i: int, target: Any,
+def _start_job(run: Run, execution: Execution, plan: Plan, i: int, target: Any,
                bounds: np.ndarray) -> Future[TileState]:
     """Submit tile i's next job, with its canvas as it is now over its reach box."""
     settings = run.settings
@@ -215,4 +263,5 @@ def _draw(run: Run, i: int, grown: TileState) -> None:
     tile.deltas += grown.deltas
     tile.stuck = grown.stuck
     paint_shapes(run.canvas, run.result.reaches[i], tile, first)
+    run.sums[i] = sum(tile.deltas)
     run.counter.add(len(grown.params))

@@ -239,13 +239,14 @@ class Execution:
         would be shared out in advance, not as workers come free); here any number (the pool queues them)."""
         return self.workers if self.distributed else sys.maxsize
 
-    def share(self, value: Any) -> Any:
-        """`value` for many jobs to take as an argument: on a cluster it is sent to every worker once
-        (`Client.scatter`, broadcast: a worker killed mid-run loses no job's input, as scattered data cannot be
-        recomputed) and the jobs name it, where otherwise every job would carry a copy; here it is `value`."""
+    def share(self, values: list[Any]) -> list[Any]:
+        """`values`, each for many jobs to take as an argument: on a cluster they are sent to every worker once,
+        all in one call (`Client.scatter`, broadcast: a worker killed mid-run loses no job's input, as scattered
+        data cannot be recomputed), and the jobs name them, where otherwise every job would carry a copy; here
+        they are `values`."""
         if self._client is None:
-            return value
-        return self._client.scatter(value, hash=False, broadcast=True)
+            return values
+        return list(self._client.scatter(values, hash=False, broadcast=True))
 
     def result(self, future: Future[T]) -> T:
         """The job's result; a job the cluster lost for good, or whose local worker died, raises ExecutionError."""
