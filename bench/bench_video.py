@@ -60,6 +60,11 @@ def main() -> None:
     parser.add_argument("--shapes", type=int, default=200)
     parser.add_argument("--chunk", type=int, default=12, help="frames from one keyframe to the next")
     parser.add_argument("--steps", type=int, default=VideoSettings().steps, help="gradient steps refitting a frame")
+    parser.add_argument("--temporal", type=float, default=VideoSettings().temporal, help="the temporal term's weight")
+    parser.add_argument("--turnover", type=float, default=VideoSettings().turnover,
+                        help="most share of the shapes that die (and are born again) in a frame")
+    parser.add_argument("--batch-pixels", type=int, default=VideoSettings().batch_pixels,
+                        help="pixels sampled in each gradient step")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     add_quick(parser)  # 64 px, 4 frames, 20 shapes
@@ -70,7 +75,8 @@ def main() -> None:
     keyframe = {"shapes": args.shapes, "resize": args.size, "candidates": 200, "repeats": 4, "max_age": 50}
     common = {"method": "hillclimb", "keyframe": keyframe, "workers": args.workers}
     coherent = VideoSettings.model_validate(common | {"chunk": args.chunk, "overlap": min(3, args.chunk - 1),
-                                                      "steps": args.steps})
+                                                      "steps": args.steps, "temporal": args.temporal,
+                                                      "turnover": args.turnover, "batch_pixels": args.batch_pixels})
     independent = VideoSettings.model_validate(common | {"chunk": 1, "overlap": 0})
     list(fit_video(frames[:2], FPS, coherent.model_copy(update={"workers": 1}), seed=args.seed))  # compile first
     print(f"clip: {args.frames} frames of {args.size} px at {FPS:g} fps, {args.shapes} triangles, "

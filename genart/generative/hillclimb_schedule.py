@@ -135,7 +135,7 @@ def run_tiles(run: Run, execution: Execution) -> None:
     class, tile) whose reach box overlaps its own is drawn, so it sees the canvas the turns taken in order
     would show it, and the result is the same; tiles that do not touch run at once across turns and rounds
     (waves), and no turn waits for the slowest tile of the one before it. Ready jobs start earliest first; on
-    a cluster no more are in flight than it has threads (`Execution.window`)."""
+    a cluster no more are in flight than two per thread (`Execution.window`)."""
     result, settings = run.result, run.settings
     h, w = result.target.shape[:2]
     scale = max(w, h) / 256.0

@@ -235,9 +235,10 @@ class Execution:
     @property
     def window(self) -> int:
         """How many jobs to keep in flight so that whichever worker frees first takes the next one: on a cluster
-        no more than it has threads (a job waiting at the scheduler is handed to a worker at once, so queued jobs
-        would be shared out in advance, not as workers come free); here any number (the pool queues them)."""
-        return self.workers if self.distributed else sys.maxsize
+        two per thread (a job waiting at the scheduler is handed to a worker at once, so more would be shared out
+        in advance, not as workers come free; one waiting beside each running one lets a worker start its next
+        job without waiting for the round trip through this process); here any number (the pool queues them)."""
+        return 2 * self.workers if self.distributed else sys.maxsize
 
     def share(self, values: list[Any]) -> list[Any]:
         """`values`, each for many jobs to take as an argument: on a cluster they are sent to every worker once,
