@@ -232,9 +232,10 @@ def blender_tracks(clip: VideoPlayback, canvas_height: float, first: int, unit: 
     return tracks
 
 
-def gltf_track(track: ShapeTrack) -> tuple[np.ndarray, np.ndarray]:
-    """A track's mesh at each key (K, V, 2: glTF x, y) and its first key's triangles; a shape whose mesh changes
-    its vertex count between keys (which morph targets cannot carry) is an ExportError."""
+def gltf_track(track: ShapeTrack) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A track's mesh at each key (K, V, 2: glTF x, y), its first key's triangles and its colour at each key
+    (K, 4, sRGB); a shape whose mesh changes its vertex count between keys (which morph targets cannot carry)
+    is an ExportError."""
     keys = packed_keys(track)
     meshes = [drawable(int(keys.kinds[j])).mesh(keys.points[j], int(keys.counts[j]), keys.params[j])
               for j in range(len(keys))]
@@ -242,7 +243,7 @@ def gltf_track(track: ShapeTrack) -> tuple[np.ndarray, np.ndarray]:
         raise ExportError(f"track {track.id}: its shape's mesh changes its vertex count between keys, which glTF "
                           "morph targets cannot carry; export it as .blend or .json")
     shapes = np.stack([vertices for vertices, _ in meshes]) * np.array([1.0, -1.0])  # canvas y down, glTF y up
-    return shapes, np.asarray(meshes[0][1])
+    return shapes, np.asarray(meshes[0][1]), keys.colors
 
 
 MORPH_KEYS = 32  # keys a glTF node carries at most: a longer track is a node per stretch of keys, one after another
@@ -268,9 +269,8 @@ def gltf_document(clip: Playable, binary: bool) -> bytes:
     video = playback(clip)
     doc, blob, animation = animated_document()
     for i, track in enumerate(video.video.tracks):
-        shapes, triangles = gltf_track(track)
+        shapes, triangles, colors = gltf_track(track)
         times = key_seconds(video, np.array(track.keys, np.float64))
-        colors = packed_keys(track).colors
         born, dies = life(video, track)
         stretches = key_stretches(len(times))
         for k, keys in enumerate(stretches):
