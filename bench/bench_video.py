@@ -8,6 +8,11 @@ and the independent one (every frame a keyframe, fitted as a picture: at least a
 the coherent fit). Printed: per-frame RMSE against the source (0-255, of the antialiased render),
 flicker (mean over pixels and frames of |Δoutput − Δsource|, 0-255) and the seconds per frame.
 
+Then the floor of flicker that shapes moving exactly with the camera reach: the independent fit of
+frame 0 carried by the clip's true camera motion (`tests.video_clip.camera_flow`, no refit), its
+flicker measured away from the ball (which it does not follow) beside both fits' there. Hard-edged
+shapes moved exactly still flicker where their edges cross pixels the smooth source changes little.
+
     python bench/bench_video.py                    # 256 px, 24 frames, 200 triangles, 2 workers
     python bench/bench_video.py --size 128 --frames 12 --shapes 100
     python bench/bench_video.py --quick            # a few seconds: checks that it runs
@@ -26,10 +31,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.video_clip
 from record import add_quick, figure
 
+from genart.generative.gradient.params import from_shapes, to_shapes
 from genart.generative.video.fit import FrameFit, clip_background, fit_video, working_frame
+from genart.generative.video.motion import carry
 from genart.generative.video.quality import flicker, frame_render, rmse_per_frame
 from genart.generative.video.settings import VideoSettings
-from tests.video_clip import FPS, clip_frames
+from genart.render import scene as S
+from tests.video_clip import BALL_RADIUS, FPS, ball_centre, camera_flow, clip_frames
+
+AWAY = 2.5  # ball radii: pixels farther than this from the ball's every place are "away from the ball"
 
 
 def _timed(frames: list[np.ndarray], settings: VideoSettings, seed: int) -> tuple[list[FrameFit], float]:
@@ -38,11 +48,15 @@ def _timed(frames: list[np.ndarray], settings: VideoSettings, seed: int) -> tupl
     return fits, time.perf_counter() - started
 
 
-def _figures(label: str, fits: list[FrameFit], seconds: float, frames: list[np.ndarray],
-             settings: VideoSettings) -> tuple[float, float]:
+def _outputs(fits: list[FrameFit], frames: list[np.ndarray], settings: VideoSettings) -> list[np.ndarray]:
     size = frames[0].shape[0]
     background = clip_background(working_frame(frames[0], settings.resize), settings)
-    outputs = [frame_render(f.layer, background, size, size) for f in fits]
+    return [frame_render(f.layer, background, size, size) for f in fits]
+
+
+def _figures(label: str, fits: list[FrameFit], seconds: float, frames: list[np.ndarray],
+             settings: VideoSettings) -> tuple[float, float]:
+    outputs = _outputs(fits, frames, settings)
     errors = rmse_per_frame(outputs, frames)
     jitter = flicker(outputs, frames)
     print(f"{label:<12} RMSE mean {np.mean(errors):6.2f}  per frame {' '.join(f'{e:.1f}' for e in errors)}")
@@ -51,6 +65,43 @@ def _figures(label: str, fits: list[FrameFit], seconds: float, frames: list[np.n
     figure(f"{label}: flicker", jitter, "")
     figure(f"{label}: seconds a frame", seconds / len(fits))
     return float(np.mean(errors)), jitter
+
+
+def _away_from_ball(size: int, count: int) -> np.ndarray:
+    """size × size: the pixels farther than AWAY ball radii from wherever the ball is in the clip."""
+    ys, xs = np.mgrid[0:size, 0:size] + 0.5
+    away = np.ones((size, size), bool)
+    for k in range(count):
+        cx, cy = ball_centre(k, size)
+        away &= np.hypot(xs - cx, ys - cy) > AWAY * BALL_RADIUS * size
+    return away
+
+
+def _carried_exactly(first: FrameFit, frames: list[np.ndarray], settings: VideoSettings) -> list[np.ndarray]:
+    """The renders of `first`'s shapes carried frame by frame by the clip's true camera motion."""
+    size = frames[0].shape[0]
+    background = clip_background(working_frame(frames[0], settings.resize), settings)
+    assert isinstance(first.layer, S.ShapesLayer)
+    params = from_shapes(list(first.layer.shapes), background, size, size)
+    outputs = []
+    for k in range(len(frames)):
+        if k:
+            carry(params, camera_flow(k - 1, size))
+        outputs.append(frame_render(S.ShapesLayer(name="shapes", shapes=to_shapes(params)), background, size, size))
+    return outputs
+
+
+def _floor(frames: list[np.ndarray], coherent: list[np.ndarray], independent: list[np.ndarray],
+           carried: list[np.ndarray]) -> None:
+    away = _away_from_ball(frames[0].shape[0], len(frames))
+    figures = {label: flicker(outputs, frames, where=away) for label, outputs in
+               (("coherent", coherent), ("independent", independent), ("exact camera carry", carried))}
+    print(f"away from the ball ({away.mean():.0%} of the pixels): flicker "
+          + ", ".join(f"{label} {value:.2f}" for label, value in figures.items()))
+    for label in ("coherent", "exact camera carry"):
+        ratio = figures[label] / figures["independent"]
+        print(f"  {label} / independent there: {ratio:.3f}")
+        figure(f"away from the ball: {label} / independent flicker", ratio, "x")
 
 
 def main() -> None:
@@ -81,11 +132,15 @@ def main() -> None:
     list(fit_video(frames[:2], FPS, coherent.model_copy(update={"workers": 1}), seed=args.seed))  # compile first
     print(f"clip: {args.frames} frames of {args.size} px at {FPS:g} fps, {args.shapes} triangles, "
           f"{args.workers} workers, a keyframe every {args.chunk} frames")
-    ours = _figures("coherent", *_timed(frames, coherent, args.seed), frames, coherent)
-    theirs = _figures("independent", *_timed(frames, independent, args.seed), frames, independent)
+    coherent_fits, coherent_seconds = _timed(frames, coherent, args.seed)
+    independent_fits, independent_seconds = _timed(frames, independent, args.seed)
+    ours = _figures("coherent", coherent_fits, coherent_seconds, frames, coherent)
+    theirs = _figures("independent", independent_fits, independent_seconds, frames, independent)
     print(f"coherent / independent: flicker {ours[1] / theirs[1]:.3f}, mean RMSE {ours[0] / theirs[0]:.3f}")
     figure("coherent / independent: flicker", ours[1] / theirs[1], "x")
     figure("coherent / independent: mean RMSE", ours[0] / theirs[0], "x")
+    _floor(frames, _outputs(coherent_fits, frames, coherent), _outputs(independent_fits, frames, independent),
+           _carried_exactly(independent_fits[0], frames, independent))
 
 
 if __name__ == "__main__":

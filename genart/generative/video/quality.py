@@ -30,17 +30,21 @@ def rmse_per_frame(outputs: Sequence[np.ndarray], sources: Sequence[np.ndarray])
     return [rmse_255(np.asarray(o, np.float64), np.asarray(s, np.float64)) for o, s in zip(outputs, sources)]
 
 
-def flicker(outputs: Sequence[np.ndarray], sources: Sequence[np.ndarray]) -> float:
-    """Mean over pixels and frames of |Δoutput − Δsource| on the 0–255 scale (0 for fewer than 2 frames).
+def flicker(outputs: Sequence[np.ndarray], sources: Sequence[np.ndarray], where: np.ndarray | None = None) -> float:
+    """Mean over pixels and frames of |Δoutput − Δsource| on the 0–255 scale (0 for fewer than 2 frames);
+    `where` (H×W, bool) keeps the mean to those pixels.
 
     Examples
     --------
     >>> still = [np.zeros((2, 2, 3)), np.zeros((2, 2, 3))]
     >>> flicker(still, [np.zeros((2, 2, 3)), np.ones((2, 2, 3))])
     255.0
+    >>> flicker(still, [np.zeros((2, 2, 3)), np.eye(2)[..., None].repeat(3, 2)], where=~np.eye(2, dtype=bool))
+    0.0
     """
     out = np.asarray(outputs, np.float64)
     src = np.asarray(sources, np.float64)
     if len(out) < 2:
         return 0.0
-    return float(np.abs(np.diff(out, axis=0) - np.diff(src, axis=0)).mean() * 255.0)
+    change = np.abs(np.diff(out, axis=0) - np.diff(src, axis=0)).mean(axis=3)
+    return float((change if where is None else change[:, where]).mean() * 255.0)
