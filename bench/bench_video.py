@@ -94,14 +94,16 @@ def _carried_exactly(first: FrameFit, frames: list[np.ndarray], settings: VideoS
 def _floor(frames: list[np.ndarray], coherent: list[np.ndarray], independent: list[np.ndarray],
            carried: list[np.ndarray]) -> None:
     away = _away_from_ball(frames[0].shape[0], len(frames))
-    figures = {label: flicker(outputs, frames, where=away) for label, outputs in
-               (("coherent", coherent), ("independent", independent), ("exact camera carry", carried))}
-    print(f"away from the ball ({away.mean():.0%} of the pixels): flicker "
-          + ", ".join(f"{label} {value:.2f}" for label, value in figures.items()))
+    outputs = {"coherent": coherent, "independent": independent, "exact camera carry": carried}
+    jitter = {label: flicker(out, frames, where=away) for label, out in outputs.items()}
+    errors = {label: float(np.mean(rmse_per_frame(out, frames, where=away))) for label, out in outputs.items()}
+    print(f"away from the ball ({away.mean():.0%} of the pixels):")
+    for label in outputs:
+        print(f"  {label:<19} flicker {jitter[label]:5.2f} ({jitter[label] / jitter['independent']:.3f} of "
+              f"independent)  mean RMSE {errors[label]:5.2f} ({errors[label] / errors['independent']:.3f})")
     for label in ("coherent", "exact camera carry"):
-        ratio = figures[label] / figures["independent"]
-        print(f"  {label} / independent there: {ratio:.3f}")
-        figure(f"away from the ball: {label} / independent flicker", ratio, "x")
+        figure(f"away from the ball: {label} / independent flicker", jitter[label] / jitter["independent"], "x")
+    figure("away from the ball: coherent / independent mean RMSE", errors["coherent"] / errors["independent"], "x")
 
 
 def main() -> None:

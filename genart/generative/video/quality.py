@@ -25,9 +25,14 @@ def frame_render(layer: S.ShapesLayer | S.GraphLayer, background: Sequence[float
     return render_array(scene, width, height, threads=1).astype(np.float64) / 255.0
 
 
-def rmse_per_frame(outputs: Sequence[np.ndarray], sources: Sequence[np.ndarray]) -> list[float]:
-    """RGB RMSE (0–255) of each output frame against its source frame."""
-    return [rmse_255(np.asarray(o, np.float64), np.asarray(s, np.float64)) for o, s in zip(outputs, sources)]
+def rmse_per_frame(outputs: Sequence[np.ndarray], sources: Sequence[np.ndarray],
+                   where: np.ndarray | None = None) -> list[float]:
+    """RGB RMSE (0–255) of each output frame against its source frame; `where` (H×W, bool) keeps it to those
+    pixels."""
+    if where is None:
+        return [rmse_255(np.asarray(o, np.float64), np.asarray(s, np.float64)) for o, s in zip(outputs, sources)]
+    return [float(np.sqrt(np.mean((np.asarray(o, np.float64)[where] - np.asarray(s, np.float64)[where]) ** 2)) * 255.0)
+            for o, s in zip(outputs, sources)]
 
 
 def flicker(outputs: Sequence[np.ndarray], sources: Sequence[np.ndarray], where: np.ndarray | None = None) -> float:
