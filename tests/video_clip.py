@@ -53,7 +53,6 @@ def ball_centre(k: int, size: int) -> tuple[float, float]:
     return size * (0.4 + BALL_TRAVEL * t), size * (0.6 - 0.5 * BALL_TRAVEL * t)
 
 
-
 def camera_flow(k: int, size: int) -> np.ndarray:
     """(2, size, size): where the camera moved each pixel of frame k in frame k + 1, (drow, dcol) in pixels, as
     `genart.generative.video.motion.flow` gives it (the ball's own motion left out)."""

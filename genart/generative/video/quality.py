@@ -29,10 +29,8 @@ def rmse_per_frame(outputs: Sequence[np.ndarray], sources: Sequence[np.ndarray],
                    where: np.ndarray | None = None) -> list[float]:
     """RGB RMSE (0–255) of each output frame against its source frame; `where` (H×W, bool) keeps it to those
     pixels."""
-    if where is None:
-        return [rmse_255(np.asarray(o, np.float64), np.asarray(s, np.float64)) for o, s in zip(outputs, sources)]
-    return [float(np.sqrt(np.mean((np.asarray(o, np.float64)[where] - np.asarray(s, np.float64)[where]) ** 2)) * 255.0)
-            for o, s in zip(outputs, sources)]
+    keep = np.s_[...] if where is None else where
+    return [rmse_255(np.asarray(o, np.float64)[keep], np.asarray(s, np.float64)[keep]) for o, s in zip(outputs, sources)]
 
 
 def flicker(outputs: Sequence[np.ndarray], sources: Sequence[np.ndarray], where: np.ndarray | None = None) -> float:
@@ -52,4 +50,4 @@ def flicker(outputs: Sequence[np.ndarray], sources: Sequence[np.ndarray], where:
     if len(out) < 2:
         return 0.0
     change = np.abs(np.diff(out, axis=0) - np.diff(src, axis=0)).mean(axis=3)
-    return float((change if where is None else change[:, where]).mean() * 255.0)
+    return float(change[:, np.s_[...] if where is None else where].mean() * 255.0)
