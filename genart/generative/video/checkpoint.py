@@ -54,7 +54,10 @@ def fingerprint(settings: VideoSettings, seed: int, fps: float, first: np.ndarra
 
 
 def chunks_kept(path: Path) -> int:
-    """How many finished chunks the checkpoint at `path` holds (0: no file, or none of ours), to say so."""
+    """How many finished chunks the checkpoint at `path` holds (0: no file, or none of ours), to say so.
+
+    Read from the file, not from the fit: a stop signal may land outside the fit's own frames (while
+    the scene is being built from them), and the file is what `--resume` will find."""
     try:
         doc = json.loads(path.read_bytes()) if path.is_file() else None
     except (OSError, ValueError, RecursionError):
