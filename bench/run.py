@@ -13,7 +13,9 @@ and its children). The record names the git commit (and whether the tree had cha
 date, the machine, its load average before and after each bench and how busy the others were:
 the CPU time every process of the machine used meanwhile (/proc/stat) less the bench's own, per
 second of the bench. A run is called quiet when that stayed under QUIET_OTHERS cores on every bench. The default output is
-bench/results/DATE-COMMIT[-quick].json, with the table beside it as .md.
+bench/results/DATE-COMMIT[-quick].json, with the table beside it as .md. The quick mode runs
+QUICK_AT_ONCE benches at a time (its figures mean little, and so it is not quiet); the full run
+one at a time.
 
 A new bench adds itself: a file bench/bench_NAME.py that takes `--quick` (`record.add_quick`)
 and calls `record.figure` for what it prints.
@@ -23,11 +25,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import concurrent.futures
 import datetime as dt
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -41,6 +43,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 QUIET_OTHERS = 0.25  # cores' worth of CPU others used during a bench under which it counts as quiet
 FORMAT = 1  # version of the record's layout
+QUICK_AT_ONCE = 2  # benches the quick mode runs side by side
 
 
 def benches() -> dict[str, Path]:
@@ -86,11 +89,6 @@ def machine_busy() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def run_bench(name: str, path: Path, quick: bool, log: Path) -> dict:
     """Run one bench in a fresh process; its figures, times, load and the tail of its output."""
     argv = ["--quick"] if quick else runner_args(path)
@@ -98,21 +96,23 @@ def run_bench(name: str, path: Path, quick: bool, log: Path) -> dict:
         figures_path = Path(figures_file.name)
     env = {**os.environ, RECORD_ENV: str(figures_path), "PYTHONUNBUFFERED": "1"}
     load_before = os.getloadavg()
-    cpu, busy, began = children_cpu(), machine_busy(), time.perf_counter()
+    busy, began = machine_busy(), time.perf_counter()
     with open(log, "w", encoding="utf-8") as out:
-        done = subprocess.run([sys.executable, str(path), *argv], cwd=ROOT, env=env, stdout=out,
-                              stderr=subprocess.STDOUT, text=True)
-    seconds, cpu = time.perf_counter() - began, children_cpu() - cpu
+        bench = subprocess.Popen([sys.executable, str(path), *argv], cwd=ROOT, env=env, stdout=out,
+                                 stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(bench.pid, 0)  # this bench's own CPU time, its children's included
+        bench.returncode = os.waitstatus_to_exitcode(status)
+    seconds, cpu = time.perf_counter() - began, usage.ru_utime + usage.ru_stime
     others = max(0.0, machine_busy() - busy - cpu) / max(seconds, 1e-9)
     load_after = os.getloadavg()
     lines = [json.loads(line) for line in figures_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     figures_path.unlink()
     output = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    return {"args": argv, "returncode": done.returncode, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
+    return {"args": argv, "returncode": bench.returncode, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
             "others_cores": round(others, 2),
             "load_before": [round(v, 2) for v in load_before], "load_after": [round(v, 2) for v in load_after],
             "figures": {f["name"]: {k: f[k] for k in ("value", "unit", "better")} for f in lines},
-            "output_tail": output[-30:] if done.returncode else output[-5:]}
+            "output_tail": output[-30:] if bench.returncode else output[-5:]}
 
 
 def table(record: dict) -> str:
@@ -167,12 +167,13 @@ def main() -> int:
     output.parent.mkdir(parents=True, exist_ok=True)
     record: dict = {"format": FORMAT, "date": now.isoformat(), "commit": commit, "dirty": bool(git("status", "--porcelain", "--", "genart", "bench")),
                     "quick": args.quick, "machine": machine(), "benches": {}}
-    with tempfile.TemporaryDirectory(prefix="genart-bench-") as logs:
-        for name, path in chosen.items():
-            print(f"{name} ...", end=" ", flush=True)
-            got = run_bench(name, path, args.quick, Path(logs) / f"{name}.log")
-            record["benches"][name] = got
-            print(f"{'ok' if got['returncode'] == 0 else 'FAILED'} in {got['seconds']:.1f} s, "
+    with tempfile.TemporaryDirectory(prefix="genart-bench-") as logs, \
+            concurrent.futures.ThreadPoolExecutor(QUICK_AT_ONCE if args.quick else 1) as pool:
+        running = {name: pool.submit(run_bench, name, path, args.quick, Path(logs) / f"{name}.log")
+                   for name, path in chosen.items()}
+        for name, future in running.items():  # in name order, as they end
+            got = record["benches"][name] = future.result()
+            print(f"{name} {'ok' if got['returncode'] == 0 else 'FAILED'} in {got['seconds']:.1f} s, "
                   f"{len(got['figures'])} figures", flush=True)
             if got["returncode"]:
                 print("\n".join("    " + line for line in got["output_tail"]), flush=True)
