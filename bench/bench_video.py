@@ -48,22 +48,14 @@ def _timed(frames: list[np.ndarray], settings: VideoSettings, seed: int) -> tupl
     return fits, time.perf_counter() - started
 
 
-def _outputs(fits: list[FrameFit], frames: list[np.ndarray], settings: VideoSettings) -> list[np.ndarray]:
-    size = frames[0].shape[0]
-    background = clip_background(working_frame(frames[0], settings.resize), settings)
-    return [frame_render(f.layer, background, size, size) for f in fits]
-
-
-def _figures(label: str, fits: list[FrameFit], seconds: float, frames: list[np.ndarray],
-             settings: VideoSettings) -> tuple[float, float]:
-    outputs = _outputs(fits, frames, settings)
+def _figures(label: str, outputs: list[np.ndarray], seconds: float, frames: list[np.ndarray]) -> tuple[float, float]:
     errors = rmse_per_frame(outputs, frames)
     jitter = flicker(outputs, frames)
     print(f"{label:<12} RMSE mean {np.mean(errors):6.2f}  per frame {' '.join(f'{e:.1f}' for e in errors)}")
-    print(f"{'':<12} flicker {jitter:6.2f}  {seconds:7.1f} s in all, {seconds / len(fits):6.2f} s a frame")
+    print(f"{'':<12} flicker {jitter:6.2f}  {seconds:7.1f} s in all, {seconds / len(outputs):6.2f} s a frame")
     figure(f"{label}: mean RMSE", float(np.mean(errors)), "")
     figure(f"{label}: flicker", jitter, "")
-    figure(f"{label}: seconds a frame", seconds / len(fits))
+    figure(f"{label}: seconds a frame", seconds / len(outputs))
     return float(np.mean(errors)), jitter
 
 
@@ -77,14 +69,13 @@ def _away_from_ball(size: int, count: int) -> np.ndarray:
     return away
 
 
-def _carried_exactly(first: FrameFit, frames: list[np.ndarray], settings: VideoSettings) -> list[np.ndarray]:
-    """The renders of `first`'s shapes carried frame by frame by the clip's true camera motion."""
-    size = frames[0].shape[0]
-    background = clip_background(working_frame(frames[0], settings.resize), settings)
+def _carried_exactly(first: FrameFit, background: tuple[float, float, float], size: int,
+                     count: int) -> list[np.ndarray]:
+    """The renders of `first`'s shapes carried frame by frame by the clip's true camera motion, `count` frames."""
     assert isinstance(first.layer, S.ShapesLayer)
     params = from_shapes(list(first.layer.shapes), background, size, size)
     outputs = []
-    for k in range(len(frames)):
+    for k in range(count):
         if k:
             carry(params, camera_flow(k - 1, size))
         outputs.append(frame_render(S.ShapesLayer(name="shapes", shapes=to_shapes(params)), background, size, size))
@@ -136,13 +127,15 @@ def main() -> None:
           f"{args.workers} workers, a keyframe every {args.chunk} frames")
     coherent_fits, coherent_seconds = _timed(frames, coherent, args.seed)
     independent_fits, independent_seconds = _timed(frames, independent, args.seed)
-    ours = _figures("coherent", coherent_fits, coherent_seconds, frames, coherent)
-    theirs = _figures("independent", independent_fits, independent_seconds, frames, independent)
+    background = clip_background(working_frame(frames[0], coherent.resize))  # the clip's one, for both fits
+    ours_out, theirs_out = ([frame_render(f.layer, background, args.size, args.size) for f in fits]
+                            for fits in (coherent_fits, independent_fits))
+    ours = _figures("coherent", ours_out, coherent_seconds, frames)
+    theirs = _figures("independent", theirs_out, independent_seconds, frames)
     print(f"coherent / independent: flicker {ours[1] / theirs[1]:.3f}, mean RMSE {ours[0] / theirs[0]:.3f}")
     figure("coherent / independent: flicker", ours[1] / theirs[1], "x")
     figure("coherent / independent: mean RMSE", ours[0] / theirs[0], "x")
-    _floor(frames, _outputs(coherent_fits, frames, coherent), _outputs(independent_fits, frames, independent),
-           _carried_exactly(independent_fits[0], frames, independent))
+    _floor(frames, ours_out, theirs_out, _carried_exactly(independent_fits[0], background, args.size, len(frames)))
 
 
 if __name__ == "__main__":
